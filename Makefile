@@ -1,0 +1,42 @@
+# The two commands: `make demo` renders a deck, `make test` runs the tests.
+# Both set up what they need first (the .venv, and as root the Debian packages).
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PACKAGES  := libs/common libs/cli services/api services/dispatcher services/scripter \
+             services/voice services/avatar services/composer
+DEMO_DECK ?= examples/slidespeaker-intro.pptx
+
+.PHONY: install system-deps demo test test-corpus lint bench clean
+
+$(VENV)/.installed: $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip "setuptools>=70"
+	$(PY) -m pip install -q --config-settings editable_mode=compat $(foreach p,$(PACKAGES),-e $(p))
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@scripts/system-deps.sh
+
+demo: install
+	$(VENV)/bin/slidespeaker render $(DEMO_DECK) --out out/demo
+
+test: install
+	$(VENV)/bin/python -m pytest -m "not corpus" -n 2 --dist loadgroup
+
+test-corpus: install
+	$(VENV)/bin/python -m pytest -m corpus
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy libs services tests
+
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .slidespeaker out

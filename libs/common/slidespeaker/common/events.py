@@ -1,0 +1,300 @@
+"""The events of a job's life: typed, frozen, versioned.
+
+Every event carries a `type` discriminator (`job.submitted`, `slide.voiced`, ...), a schema
+`version`, its own `event_id` (for de-duplication) and `ts` (RFC 3339, UTC). Slides are
+numbered from 1. Unknown fields are ignored and unknown types are kept as `UnknownEvent`,
+so an old reader can replay a newer log and a newer reader an older one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Stage(StrEnum):
+    scripter = "scripter"
+    voice = "voice"
+    avatar = "avatar"
+    composer = "composer"
+
+
+class Action(StrEnum):
+    """What a task does; each action belongs to exactly one stage."""
+
+    script_deck = "script_deck"
+    voice_slide = "voice_slide"
+    avatar_slide = "avatar_slide"
+    compose_slide = "compose_slide"
+    compose_video = "compose_video"
+
+    @property
+    def stage(self) -> Stage:
+        return _ACTION_STAGE[self]
+
+
+_ACTION_STAGE = {
+    Action.script_deck: Stage.scripter,
+    Action.voice_slide: Stage.voice,
+    Action.avatar_slide: Stage.avatar,
+    Action.compose_slide: Stage.composer,
+    Action.compose_video: Stage.composer,
+}
+
+
+class TaskRef(Frozen):
+    """One unit of work: a whole-deck action, or a per-slide one."""
+
+    action: Action
+    slide: int | None = None
+
+    @property
+    def stage(self) -> Stage:
+        return self.action.stage
+
+    @property
+    def key(self) -> str:
+        return self.action.value if self.slide is None else f"{self.action.value}/{self.slide}"
+
+
+class JobOptions(Frozen):
+    avatar: bool = False
+    voice_provider: str = "piper"
+    voice: str | None = None
+    width: int = 1920
+    height: int = 1080
+
+
+class Cue(Frozen):
+    """A span of narration with its start and end in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+class NarrationSource(StrEnum):
+    notes = "notes"
+    slide_text = "slide_text"
+    none = "none"
+
+
+class BaseEvent(Frozen):
+    version: int = 1
+    event_id: UUID = Field(default_factory=uuid4)
+    job_id: str
+    ts: datetime = Field(default_factory=utc_now)
+
+
+# --- the job ---------------------------------------------------------------------------
+
+
+class JobSubmitted(BaseEvent):
+    type: Literal["job.submitted"] = "job.submitted"
+    filename: str
+    deck_key: str
+    options: JobOptions = JobOptions()
+
+
+class JobCancelRequested(BaseEvent):
+    type: Literal["job.cancel_requested"] = "job.cancel_requested"
+    reason: str = "cancelled by the user"
+
+
+class JobCancelled(BaseEvent):
+    type: Literal["job.cancelled"] = "job.cancelled"
+
+
+class JobFailed(BaseEvent):
+    type: Literal["job.failed"] = "job.failed"
+    reason: str
+    stage: Stage | None = None
+    slide: int | None = None
+
+
+class JobCompleted(BaseEvent):
+    type: Literal["job.completed"] = "job.completed"
+
+
+class JobWarning(BaseEvent):
+    type: Literal["job.warning"] = "job.warning"
+    code: str
+    message: str
+    slide: int | None = None
+
+
+class JobProgress(BaseEvent):
+    type: Literal["job.progress"] = "job.progress"
+    stage: Stage
+    message: str
+    slide: int | None = None
+    done: int = 0
+    total: int = 0
+
+
+# --- tasks: the dispatcher's decisions and the services' reports ------------------------
+
+
+class TaskDispatched(BaseEvent):
+    type: Literal["task.dispatched"] = "task.dispatched"
+    task: TaskRef
+    attempt: int = 1
+    not_before: datetime | None = None
+
+
+class TaskStarted(BaseEvent):
+    type: Literal["task.started"] = "task.started"
+    task: TaskRef
+    attempt: int = 1
+    worker: str
+
+
+class TaskCompleted(BaseEvent):
+    type: Literal["task.completed"] = "task.completed"
+    task: TaskRef
+    attempt: int = 1
+
+
+class StageFailed(BaseEvent):
+    type: Literal["stage.failed"] = "stage.failed"
+    task: TaskRef
+    attempt: int = 1
+    error: str
+    retryable: bool
+
+
+class StageRetried(BaseEvent):
+    type: Literal["stage.retried"] = "stage.retried"
+    task: TaskRef
+    attempt: int
+    delay_s: float
+
+
+class StageStopped(BaseEvent):
+    """A service stopped a task because the job was cancelled (or failed elsewhere)."""
+
+    type: Literal["stage.stopped"] = "stage.stopped"
+    task: TaskRef
+    attempt: int = 1
+    worker: str
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+class DeckParsed(BaseEvent):
+    type: Literal["deck.parsed"] = "deck.parsed"
+    format: str
+    slide_count: int
+    source_slides: list[int] = []  # the deck's own slide number (or page) for slide 1..N
+
+
+class SlideRendered(BaseEvent):
+    type: Literal["slide.rendered"] = "slide.rendered"
+    slide: int
+    image_key: str
+    width: int
+    height: int
+
+
+class SlideScripted(BaseEvent):
+    type: Literal["slide.scripted"] = "slide.scripted"
+    slide: int
+    title: str = ""
+    narration: str
+    source: NarrationSource
+
+
+class SlideVoiced(BaseEvent):
+    type: Literal["slide.voiced"] = "slide.voiced"
+    slide: int
+    audio_key: str
+    duration: float
+    voice: str
+    cues: list[Cue] = []
+
+
+class AvatarRendered(BaseEvent):
+    type: Literal["slide.avatar_rendered"] = "slide.avatar_rendered"
+    slide: int
+    video_key: str | None = None  # None: no presenter was asked for
+
+
+class SlideComposed(BaseEvent):
+    type: Literal["slide.composed"] = "slide.composed"
+    slide: int
+    audio_key: str  # narration with its pauses, exactly `duration` long
+    image_key: str
+    duration: float
+    cues: list[Cue] = []  # relative to the start of this slide
+
+
+class VideoComposed(BaseEvent):
+    type: Literal["video.composed"] = "video.composed"
+    video_key: str
+    srt_key: str
+    vtt_key: str
+    transcript_key: str
+    duration: float
+
+
+class UnknownEvent(BaseEvent):
+    """An event type this code does not know (written by newer code): kept, not folded."""
+
+    type: str
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+KnownEvent = Annotated[
+    JobSubmitted
+    | JobCancelRequested
+    | JobCancelled
+    | JobFailed
+    | JobCompleted
+    | JobWarning
+    | JobProgress
+    | TaskDispatched
+    | TaskStarted
+    | TaskCompleted
+    | StageFailed
+    | StageRetried
+    | StageStopped
+    | DeckParsed
+    | SlideRendered
+    | SlideScripted
+    | SlideVoiced
+    | AvatarRendered
+    | SlideComposed
+    | VideoComposed,
+    Field(discriminator="type"),
+]
+Event = KnownEvent | UnknownEvent
+
+_known: TypeAdapter[KnownEvent] = TypeAdapter(KnownEvent)
+KNOWN_TYPES: frozenset[str] = frozenset(_known.json_schema()["discriminator"]["mapping"])
+
+
+def parse_event(data: str | bytes | dict[str, Any]) -> Event:
+    """Decode one stored event; an unknown `type` gives an UnknownEvent."""
+    raw: dict[str, Any] = (
+        data if isinstance(data, dict) else TypeAdapter(dict[str, Any]).validate_json(data)
+    )
+    if raw.get("type") not in KNOWN_TYPES:
+        return UnknownEvent.model_validate(raw)
+    return _known.validate_python(raw)
+
+
+def encode_event(event: Event) -> str:
+    return event.model_dump_json()

@@ -1,0 +1,58 @@
+"""All settings, read once from the environment (prefix SLIDESPEAKER_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SLIDESPEAKER_", extra="ignore")
+
+    # Where the bus lives. Unset: the CLI starts an embedded redis-server in `home`.
+    redis_url: str | None = None
+    # State directory: embedded Redis data, artifacts, service logs.
+    home: Path = Path(".slidespeaker")
+    # Prefix of every Redis key, so several installations can share one Redis.
+    key_prefix: str = "ss"
+
+    # The bus. A message idle longer than claim_timeout_s is taken over by another
+    # consumer; a live consumer refreshes its claim every heartbeat_s.
+    claim_timeout_s: float = 60.0
+    heartbeat_s: float = 10.0
+    reclaim_interval_s: float = 5.0
+    block_ms: int = 1000
+    max_deliveries: int = 5
+    cancel_poll_s: float = 0.25
+
+    # Retries of failures that may pass (a hosted API's hiccup, a crash mid-task).
+    max_attempts: int = 3
+    retry_backoff_s: float = 2.0
+
+    # The deck and its slides.
+    max_deck_mb: int = 200
+    soffice_timeout_s: float = 180.0
+    ffmpeg_timeout_s: float = 1800.0
+
+    # The video's rhythm: silence before and after each slide's narration, and how long a
+    # slide with nothing to say stays on screen.
+    pause_before_s: float = 0.4
+    pause_after_s: float = 0.8
+    hold_s: float = 3.0
+
+    # The API.
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    log_level: str = "INFO"
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.home / "artifacts"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
