@@ -220,7 +220,7 @@ class SlideScripted(BaseEvent):
 class SlideVoiced(BaseEvent):
     type: Literal["slide.voiced"] = "slide.voiced"
     slide: int
-    audio_key: str
+    audio_key: str | None  # None: the slide has nothing to say
     duration: float
     voice: str
     cues: list[Cue] = []

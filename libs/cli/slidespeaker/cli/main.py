@@ -1,0 +1,209 @@
+"""The slidespeaker command."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import shutil
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from redis.asyncio import Redis
+from rich.console import Console
+
+from slidespeaker.cli import processes
+from slidespeaker.cli.progress import follow_job
+from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.jobs import job_state, submit_job
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.settings import Settings, get_settings
+from slidespeaker.common.storage import Storage
+
+app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help=True)
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _with_redis(work: Callable[[EventLog, Settings], Awaitable[T]]) -> T:
+    """Run `work` against the configured Redis, starting the embedded one if needed."""
+    settings = get_settings()
+    handle = ensure_redis(settings.home, settings.redis_url)
+    try:
+        return asyncio.run(_run(work, handle, settings))
+    finally:
+        stop_redis(handle, settings.home)
+
+
+async def _run(
+    work: Callable[[EventLog, Settings], Awaitable[T]], handle: RedisHandle, settings: Settings
+) -> T:
+    redis = Redis.from_url(handle.url)
+    try:
+        return await work(EventLog(redis, Keys(settings.key_prefix)), settings)
+    finally:
+        await redis.aclose()
+
+
+@app.command()
+def render(
+    deck: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")],
+    out: Annotated[Path, typer.Option(help="Directory for the video and its companions")],
+    width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
+    height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
+) -> None:
+    """Render DECK into a narrated video, subtitles and transcript in OUT."""
+    options = ev.JobOptions(width=width, height=height)
+    settings = get_settings()
+    handle = ensure_redis(settings.home, settings.redis_url)
+    services = processes.LocalServices(handle.url, settings.home)
+    try:
+        services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
+        state = asyncio.run(_run(lambda log, s: _render(log, s, deck, options), handle, settings))
+    finally:
+        services.stop()
+        stop_redis(handle, settings.home)
+    _write_outputs(state, settings, out)
+    if state.status != JobStatus.completed:
+        console.print(f"[red]failed[/]: {state.error or state.status.value}")
+        raise typer.Exit(1)
+    console.print(f"[green]done[/]: {out / 'video.mp4'} ({state.outputs.duration:.1f} s)"
+                  if state.outputs else "[green]done[/]")
+
+
+async def _render(
+    events: EventLog, settings: Settings, deck: Path, options: ev.JobOptions
+) -> JobState:
+    storage = Storage(settings.storage_dir)
+    job_id = await submit_job(events, storage, deck=deck, filename=deck.name, options=options)
+    console.print(f"job {job_id}: {deck.name}")
+    try:
+        return await follow_job(events, job_id, console)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        await events.append(ev.JobCancelRequested(job_id=job_id, reason="interrupted (Ctrl-C)"))
+        raise
+
+
+def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    if state.outputs is not None:
+        storage = Storage(settings.storage_dir)
+        o = state.outputs
+        for key, name in (
+            (o.video_key, "video.mp4"),
+            (o.srt_key, "subtitles.srt"),
+            (o.vtt_key, "subtitles.vtt"),
+            (o.transcript_key, "transcript.md"),
+        ):
+            shutil.copyfile(storage.path(key), out / name)
+    (out / "job.json").write_text(state.model_dump_json(indent=2))
+
+
+@app.command()
+def status(
+    job_id: Annotated[str, typer.Argument(help="The job's id")],
+    as_json: Annotated[bool, typer.Option("--json", help="The whole state as JSON")] = False,
+    at: Annotated[str | None, typer.Option(help="State right after this event")] = None,
+) -> None:
+    """The job's state, folded from its event log."""
+    state = _with_redis(lambda log, _s: job_state(log, job_id, at))
+    if state is None:
+        console.print(f"[red]no such job{' or event' if at else ''}[/]: {job_id} {at or ''}")
+        raise typer.Exit(1)
+    if as_json:
+        print(state.model_dump_json(indent=2))
+        return
+    print(f"{state.job_id}  {state.status.value}  {state.filename}")
+    done = sum(1 for s in state.slides.values() if s.duration is not None)
+    print(f"slides: {state.slide_count if state.slide_count is not None else '?'} ({done} composed)")
+    for warning in state.warnings:
+        print(f"warning: {warning.message}")
+    if state.error:
+        print(f"error: {state.error}")
+
+
+@app.command()
+def events(
+    job_id: Annotated[str, typer.Argument(help="The job's id")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    follow: Annotated[bool, typer.Option(help="Keep printing new events until the job ends")] = False,
+) -> None:
+    """The job's event log, in order."""
+    _with_redis(lambda log, _s: _print_events(log, job_id, as_json, follow))
+
+
+async def _print_events(log: EventLog, job_id: str, as_json: bool, follow: bool) -> None:
+    if not await log.exists(job_id):
+        console.print(f"[red]no such job[/]: {job_id}")
+        raise typer.Exit(1)
+    entries = log.follow(job_id) if follow else _iterate(await log.read(job_id))
+    async for entry_id, event in entries:
+        data = {"id": entry_id, **event.model_dump(mode="json")}
+        print(json.dumps(data, ensure_ascii=False) if as_json else _line(entry_id, event), flush=True)
+        if follow and event.type in ("job.completed", "job.failed", "job.cancelled"):
+            break
+
+
+async def _iterate(entries: list[tuple[str, ev.Event]]):  # type: ignore[no-untyped-def]
+    for entry in entries:
+        yield entry
+
+
+def _line(entry_id: str, event: ev.Event) -> str:
+    skip = {"type", "event_id", "job_id", "ts", "version"}
+    detail = {k: v for k, v in event.model_dump(mode="json").items() if k not in skip}
+    text = json.dumps(detail, ensure_ascii=False)
+    return f"{entry_id:>16}  {event.ts:%H:%M:%S}  {event.type:<22} {text[:120]}"
+
+
+@app.command()
+def up(
+    scale: Annotated[list[str], typer.Option(help="More processes for a service: voice=4")] = [],  # noqa: B006
+) -> None:
+    """Start Redis (embedded unless given), every service and the API; Ctrl-C stops them."""
+    settings = get_settings()
+    counts = {name: 1 for name in processes.ALL_SERVICES}
+    for item in scale:
+        name, _, count = item.partition("=")
+        if name not in counts or not count.isdigit():
+            raise typer.BadParameter(f"expected SERVICE=N with SERVICE one of {', '.join(counts)}")
+        counts[name] = int(count)
+    handle = ensure_redis(settings.home, settings.redis_url)
+    services = processes.LocalServices(handle.url, settings.home)
+    try:
+        for name, count in counts.items():
+            services.start(name, count)
+        console.print(f"SlideSpeaker is up: http://{settings.api_host}:{settings.api_port}/")
+        console.print(f"Redis: {handle.url}   logs: {settings.home / 'logs'}   Ctrl-C stops")
+        asyncio.run(_watch(services))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.stop()
+        stop_redis(handle, settings.home)
+
+
+async def _watch(services: processes.LocalServices) -> None:
+    while not services.dead():
+        await asyncio.sleep(1)
+    console.print(f"[red]a service stopped[/]: {', '.join(services.dead())}; see the logs")
+
+
+@app.command()
+def service(name: Annotated[str, typer.Argument(help=", ".join(processes.ALL_SERVICES))]) -> None:
+    """Run one service in the foreground (needs SLIDESPEAKER_REDIS_URL)."""
+    module = processes.SERVICE_MODULES.get(name)
+    if module is None:
+        choices = ", ".join(processes.ALL_SERVICES)
+        raise typer.BadParameter(f"unknown service {name!r}; one of {choices}")
+    importlib.import_module(module).run(get_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(app())

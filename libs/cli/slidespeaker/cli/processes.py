@@ -1,0 +1,92 @@
+"""Running the services as local processes, one or more per service."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+from slidespeaker.common.keys import Keys
+
+# Each service's module has `run(settings)`.
+SERVICE_MODULES = {
+    "api": "slidespeaker.api.main",
+    "dispatcher": "slidespeaker.dispatcher.service",
+    "scripter": "slidespeaker.scripter.service",
+    "voice": "slidespeaker.voice.service",
+    "avatar": "slidespeaker.avatar.service",
+    "composer": "slidespeaker.composer.service",
+}
+ALL_SERVICES = tuple(SERVICE_MODULES)
+PIPELINE_SERVICES = tuple(name for name in ALL_SERVICES if name != "api")
+STOP_GRACE_S = 10
+
+
+def running_services(url: str, keys: Keys) -> set[str]:
+    """Services with at least one live process (each refreshes its presence key)."""
+    client = redis.Redis.from_url(url)
+    alive = set()
+    for name in ALL_SERVICES:
+        if next(iter(client.scan_iter(match=keys.presence_pattern(name), count=100)), None):
+            alive.add(name)
+    return alive
+
+
+@dataclass
+class LocalServices:
+    """Service processes this command started, stopped again when it ends."""
+
+    url: str
+    home: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, name: str, count: int = 1) -> None:
+        log_dir = self.home / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "SLIDESPEAKER_REDIS_URL": self.url,
+            "SLIDESPEAKER_HOME": str(self.home.resolve()),
+        }
+        for index in range(count):
+            log = open(log_dir / f"{name}-{index + 1}.log", "ab")  # noqa: SIM115 - the child owns it
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # Ctrl-C in the terminal reaches only the CLI
+                )
+            )
+            log.close()
+
+    def start_missing(self, names: Iterable[str], keys: Keys) -> None:
+        alive = running_services(self.url, keys)
+        for name in names:
+            if name not in alive:
+                self.start(name)
+
+    def dead(self) -> list[str]:
+        return [" ".join(map(str, p.args[-1:])) for p in self.processes if p.poll() is not None]
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                proc.wait()
+        self.processes.clear()

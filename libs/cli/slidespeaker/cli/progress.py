@@ -1,0 +1,54 @@
+"""Following a job's log on the terminal: one progress bar per stage, counting slides."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.log import EventLog
+
+# Which event moves which bar forward by one slide.
+_BARS: dict[type[ev.BaseEvent], str] = {
+    ev.SlideScripted: "script",
+    ev.SlideVoiced: "voice",
+    ev.AvatarRendered: "avatar",
+    ev.SlideComposed: "compose",
+}
+_TERMINAL = (ev.JobCompleted, ev.JobFailed, ev.JobCancelled)
+
+
+async def follow_job(events: EventLog, job_id: str, console: Console) -> JobState:
+    """Show progress until the job ends; return its final state, folded from the log."""
+    state = JobState()
+    columns = (
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        bars = {name: progress.add_task(name, total=None) for name in (*_BARS.values(), "video")}
+        async for entry_id, event in events.follow(job_id):
+            state = fold([(entry_id, event)], state)
+            _show(progress, bars, event, state)
+            if isinstance(event, _TERMINAL):
+                break
+    return state
+
+
+def _show(progress: Progress, bars: dict[str, TaskID], event: ev.Event, state: JobState) -> None:
+    if isinstance(event, ev.DeckParsed):
+        for name in _BARS.values():
+            progress.update(bars[name], total=event.slide_count)
+        progress.update(bars["video"], total=1)
+    bar = _BARS.get(type(event))
+    if bar is not None:
+        progress.advance(bars[bar])
+    if isinstance(event, ev.VideoComposed):
+        progress.update(bars["video"], completed=1)
+    if isinstance(event, ev.JobWarning):
+        progress.console.print(f"[yellow]warning[/]: {event.message}")
+    if isinstance(event, ev.StageRetried):
+        progress.console.print(f"[yellow]retrying[/] {event.task.key} (attempt {event.attempt})")

@@ -1,0 +1,58 @@
+"""Submitting a job and reading its state: shared by the API and the CLI."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.storage import Storage
+
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex
+
+
+def deck_key(job_id: str, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"jobs/{job_id}/deck{suffix if _SAFE_SUFFIX.match(suffix) else ''}"
+
+
+async def submit_job(
+    events: EventLog,
+    storage: Storage,
+    *,
+    deck: Path | bytes,
+    filename: str,
+    options: ev.JobOptions,
+) -> str:
+    """Store the deck and append `job.submitted`; the dispatcher takes it from there."""
+    job_id = new_job_id()
+    key = deck_key(job_id, filename)
+    if isinstance(deck, Path):
+        storage.put_file(key, deck)
+    else:
+        storage.write_bytes(key, deck)
+    await events.append(
+        ev.JobSubmitted(job_id=job_id, filename=Path(filename).name, deck_key=key, options=options)
+    )
+    return job_id
+
+
+async def job_state(events: EventLog, job_id: str, at: str | None = None) -> JobState | None:
+    """The job's state folded from its log; with `at` (an entry id or an event_id), the state
+    right after that event. None if there is no such job (or no such event)."""
+    entries = await events.read(job_id)
+    if not entries:
+        return None
+    if at is None:
+        return fold(entries)
+    for position, (entry_id, event) in enumerate(entries):
+        if at in (entry_id, str(event.event_id)):
+            return fold(entries[: position + 1])
+    return None

@@ -1,0 +1,47 @@
+"""Names of every Redis key and stream, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slidespeaker.common.events import Stage
+
+DISPATCHER_GROUP = "dispatcher"
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str = "ss"
+
+    def job_log(self, job_id: str) -> str:
+        """The job's own append-only event log: every event of the job, in order."""
+        return f"{self.prefix}:job:{job_id}:log"
+
+    def job_stop(self, job_id: str) -> str:
+        """Set once the job was cancelled or failed: the services' checkpoints read it."""
+        return f"{self.prefix}:job:{job_id}:stop"
+
+    @property
+    def feed(self) -> str:
+        """One entry per appended event (its job id): what the dispatcher consumes."""
+        return f"{self.prefix}:feed"
+
+    def work(self, stage: Stage) -> str:
+        """Tasks for one stage, consumed by that stage's consumer group."""
+        return f"{self.prefix}:work:{stage.value}"
+
+    @property
+    def dead_letters(self) -> str:
+        return f"{self.prefix}:dead"
+
+    @property
+    def jobs(self) -> str:
+        """Index of job ids by submission time (derived from job.submitted)."""
+        return f"{self.prefix}:jobs"
+
+    def presence(self, service: str, consumer: str) -> str:
+        """Expires unless the service refreshes it: tells the CLI which services run."""
+        return f"{self.prefix}:alive:{service}:{consumer}"
+
+    def presence_pattern(self, service: str) -> str:
+        return f"{self.prefix}:alive:{service}:*"

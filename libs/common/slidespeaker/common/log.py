@@ -1,0 +1,115 @@
+"""The per-job event log on Redis Streams: append, read in order, follow.
+
+Appending an event also does the routing that event needs, in the same MULTI/EXEC
+transaction: a feed entry for the dispatcher, the work message for a dispatched task,
+the stop flag for cancellation. So the log and the work queues can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+from redis.asyncio import Redis
+from redis.exceptions import WatchError
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.keys import Keys
+
+FEED_MAXLEN = 100_000
+
+
+class Conflict(Exception):
+    """The log moved on since the state a decision was based on: fold again, decide again."""
+
+
+LogEntry = tuple[str, ev.Event]
+
+
+class EventLog:
+    def __init__(self, redis: Redis, keys: Keys | None = None) -> None:
+        self.redis = redis
+        self.keys = keys or Keys()
+
+    async def append(self, *events: ev.Event, expected_last_id: str | None = None) -> list[str]:
+        """Append events of one job atomically; returns their entry ids.
+
+        With `expected_last_id`, the append happens only if the log's last entry is still
+        that one (optimistic concurrency for decisions), else Conflict is raised.
+        """
+        if not events:
+            return []
+        job_id = events[0].job_id
+        log_key = self.keys.job_log(job_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if expected_last_id is not None:
+                await pipe.watch(log_key)
+                last = await pipe.xrevrange(log_key, count=1)
+                last_id = _entry_id(last[0][0]) if last else None
+                if last_id != expected_last_id:
+                    raise Conflict(job_id)
+                pipe.multi()
+            log_positions = []
+            for event in events:
+                log_positions.append(len(pipe))
+                pipe.xadd(log_key, {"event": ev.encode_event(event)})
+                self._route(pipe, event)
+            try:
+                results = await pipe.execute()
+            except WatchError as exc:
+                raise Conflict(job_id) from exc
+        return [_entry_id(results[i]) for i in log_positions]
+
+    def _route(self, pipe: Redis, event: ev.Event) -> None:  # type: ignore[type-arg]
+        keys = self.keys
+        pipe.xadd(keys.feed, {"job_id": event.job_id}, maxlen=FEED_MAXLEN, approximate=True)
+        match event:
+            case ev.TaskDispatched():
+                message = {
+                    "job_id": event.job_id,
+                    "task": event.task.model_dump_json(),
+                    "attempt": str(event.attempt),
+                }
+                pipe.xadd(keys.work(event.task.stage), message)  # type: ignore[arg-type]
+            case ev.JobSubmitted():
+                pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
+            case ev.JobCancelRequested() | ev.JobFailed() | ev.JobCancelled():
+                pipe.set(keys.job_stop(event.job_id), event.type)
+
+    async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
+        """Every event of the job in order (or only those after the entry id `after`)."""
+        start = f"({after}" if after else "-"
+        raw = await self.redis.xrange(self.keys.job_log(job_id), min=start, max="+")
+        return [_decode(entry_id, fields) for entry_id, fields in raw]
+
+    async def follow(
+        self, job_id: str, after: str = "0-0", block_ms: int = 1000
+    ) -> AsyncIterator[LogEntry]:
+        """Yield the job's events from `after` on, waiting for new ones forever."""
+        key = self.keys.job_log(job_id)
+        last = after
+        while True:
+            reply = await self.redis.xread({key: last}, block=block_ms, count=500)
+            for _stream, entries in reply or []:
+                for entry_id, fields in entries:
+                    entry = _decode(entry_id, fields)
+                    last = entry[0]
+                    yield entry
+
+    async def exists(self, job_id: str) -> bool:
+        return bool(await self.redis.exists(self.keys.job_log(job_id)))
+
+    async def job_ids(self, newest_first: bool = True, limit: int = 100) -> Sequence[str]:
+        ids = await self.redis.zrange(self.keys.jobs, 0, limit - 1, desc=newest_first)
+        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+
+    async def stop_requested(self, job_id: str) -> bool:
+        return bool(await self.redis.exists(self.keys.job_stop(job_id)))
+
+
+def _entry_id(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+def _decode(entry_id: bytes | str, fields: dict[bytes | str, bytes | str]) -> LogEntry:
+    data = fields.get(b"event") or fields.get("event") or b"{}"
+    return _entry_id(entry_id), ev.parse_event(data)

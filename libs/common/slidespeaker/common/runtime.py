@@ -1,0 +1,232 @@
+"""What every service shares: connecting, consuming its stream, staying visible, stopping.
+
+A stage service (scripter, voice, avatar, composer) is one `StageHandler`: given a task
+and the job's folded state, it returns the result events. This module does the rest:
+skips tasks that are stale or already done (at-least-once delivery), records
+`task.started`, watches the job's stop flag so checkpoints see cancellation, and turns the
+outcome into `task.completed`, `stage.failed` or `stage.stopped`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.bus import BusTimings, Message, StreamConsumer
+from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.settings import Settings
+from slidespeaker.common.storage import Storage
+
+PRESENCE_TTL_S = 5
+
+
+@dataclass
+class TaskContext:
+    job_id: str
+    task: ev.TaskRef
+    attempt: int
+    state: JobState
+    settings: Settings
+    storage: Storage
+    events: EventLog
+    token: CancelToken
+    worker: str
+    logger: Any
+
+    async def emit(self, *events: ev.Event) -> None:
+        """Append events now (progress, warnings, partial results) rather than at the end."""
+        await self.events.append(*events)
+
+
+StageHandler = Callable[[TaskContext], Awaitable[list[ev.Event]]]
+
+
+def timings(settings: Settings) -> BusTimings:
+    return BusTimings(
+        claim_timeout_s=settings.claim_timeout_s,
+        heartbeat_s=settings.heartbeat_s,
+        reclaim_interval_s=settings.reclaim_interval_s,
+        block_ms=settings.block_ms,
+        max_deliveries=settings.max_deliveries,
+    )
+
+
+def consumer_name(service: str) -> str:
+    return f"{service}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def connect(settings: Settings) -> Redis:
+    if not settings.redis_url:
+        raise SystemExit("SLIDESPEAKER_REDIS_URL is not set (the CLI sets it for its services)")
+    return Redis.from_url(settings.redis_url)
+
+
+class StageWorker:
+    def __init__(self, stage: ev.Stage, handler: StageHandler, settings: Settings, redis: Redis):
+        self.stage = stage
+        self.handler = handler
+        self.settings = settings
+        self.redis = redis
+        self.keys = Keys(settings.key_prefix)
+        self.events = EventLog(redis, self.keys)
+        self.storage = Storage(settings.storage_dir)
+        self.name = consumer_name(stage.value)
+        self.logger = get_logger(stage=stage.value, worker=self.name)
+
+    def consumer(self) -> StreamConsumer:
+        return StreamConsumer(
+            self.redis,
+            stream=self.keys.work(self.stage),
+            group=self.stage.value,
+            consumer=self.name,
+            handler=self.handle,
+            dead_letter_stream=self.keys.dead_letters,
+            on_dead_letter=self.dead_letter,
+            timings=timings(self.settings),
+        )
+
+    async def handle(self, message: Message) -> None:
+        job_id = message.fields["job_id"]
+        task = ev.TaskRef.model_validate_json(message.fields["task"])
+        attempt = int(message.fields.get("attempt", "1"))
+        state = fold(await self.events.read(job_id))
+        if not _should_run(state, task, attempt):
+            self.logger.info("task.skipped", job_id=job_id, task=task.key, attempt=attempt)
+            return
+        with structlog.contextvars.bound_contextvars(job_id=job_id, slide=task.slide):
+            await self._run(job_id, task, attempt, state)
+
+    async def _run(self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState) -> None:
+        token = CancelToken()
+        watcher = asyncio.create_task(self._watch_stop(job_id, token))
+        ctx = TaskContext(
+            job_id, task, attempt, state, self.settings, self.storage, self.events, token,
+            self.name, self.logger.bind(job_id=job_id, slide=task.slide),
+        )  # fmt: skip
+        try:
+            await self._wait_until(state.task(task), token)
+            await self.events.append(
+                ev.TaskStarted(job_id=job_id, task=task, attempt=attempt, worker=self.name)
+            )
+            ctx.logger.info("task.started", task=task.key, attempt=attempt)
+            results = await self.handler(ctx)
+            await self.events.append(
+                *results, ev.TaskCompleted(job_id=job_id, task=task, attempt=attempt)
+            )
+            ctx.logger.info("task.completed", task=task.key)
+        except JobCancelled:
+            ctx.logger.info("task.stopped", task=task.key)
+            await self.events.append(
+                ev.StageStopped(job_id=job_id, task=task, attempt=attempt, worker=self.name)
+            )
+        except BadInput as exc:
+            ctx.logger.warning("task.bad_input", task=task.key, error=exc.message)
+            await self._fail(job_id, task, attempt, exc.message, retryable=False)
+        except Exception as exc:
+            ctx.logger.exception("task.failed", task=task.key)
+            await self._fail(job_id, task, attempt, _describe(exc), retryable=True)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _fail(
+        self, job_id: str, task: ev.TaskRef, attempt: int, error: str, *, retryable: bool
+    ) -> None:
+        await self.events.append(
+            ev.StageFailed(
+                job_id=job_id, task=task, attempt=attempt, error=error, retryable=retryable
+            )
+        )
+
+    async def _wait_until(self, task_state: TaskState | None, token: CancelToken) -> None:
+        """Honour a retry's backoff (`not_before`) while still seeing cancellation."""
+        not_before = task_state.not_before if task_state else None
+        while not_before and datetime.now(UTC) < not_before:
+            token.check()
+            await asyncio.sleep(min(0.2, (not_before - datetime.now(UTC)).total_seconds()))
+        token.check()
+
+    async def _watch_stop(self, job_id: str, token: CancelToken) -> None:
+        while not token.cancelled:
+            if await self.events.stop_requested(job_id):
+                token.cancel("the job was cancelled or failed")
+                return
+            await asyncio.sleep(self.settings.cancel_poll_s)
+
+    async def dead_letter(self, message: Message, why: str) -> None:
+        task = ev.TaskRef.model_validate_json(message.fields["task"])
+        error = f"the {self.stage.value} service kept failing on this task ({why})"
+        await self._fail(
+            message.fields["job_id"], task, int(message.fields.get("attempt", "1")), error,
+            retryable=False,
+        )  # fmt: skip
+
+
+def _should_run(state: JobState, task: ev.TaskRef, attempt: int) -> bool:
+    current = state.task(task)
+    if state.status.terminal or current is None or current.attempt != attempt:
+        return False
+    return current.status in (TaskStatus.dispatched, TaskStatus.running)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def keep_presence(redis: Redis, key: str) -> None:
+    while True:
+        await redis.set(key, str(os.getpid()), ex=PRESENCE_TTL_S)
+        await asyncio.sleep(PRESENCE_TTL_S / 3)
+
+
+async def serve(service: str, consumer: StreamConsumer, redis: Redis, settings: Settings) -> None:
+    """Run one consumer until SIGTERM/SIGINT; stay visible to the CLI meanwhile."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    presence = asyncio.create_task(
+        keep_presence(redis, Keys(settings.key_prefix).presence(service, consumer.consumer))
+    )
+    get_logger().info("service.started", consumer=consumer.consumer)
+    run = asyncio.create_task(consumer.run(stop))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({run, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    # Work in flight is abandoned, not finished: its message stays pending and is reclaimed.
+    for task in (run, presence, stopping):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await redis.delete(Keys(settings.key_prefix).presence(service, consumer.consumer))
+    await redis.aclose()
+    get_logger().info("service.stopped")
+
+
+def run_stage(stage: ev.Stage, handler: StageHandler, settings: Settings) -> None:
+    configure_logging(settings.log_level, service=stage.value)
+
+    async def main() -> None:
+        redis = connect(settings)
+        worker = StageWorker(stage, handler, settings, redis)
+        await serve(stage.value, worker.consumer(), redis, settings)
+
+    asyncio.run(main())

@@ -1,0 +1,92 @@
+"""The dispatcher's policy: given a job's folded state, the events that should come next.
+
+Pure: the same state (and clock) gives the same decisions. Every decision is an event
+(`task.dispatched`, `stage.retried`, `job.failed`, ...), so the log tells why work ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.events import Action, TaskRef
+from slidespeaker.common.fold import JobState, SlideState, TaskState, TaskStatus
+
+
+def decide(
+    state: JobState, *, now: datetime, max_attempts: int, backoff_s: float
+) -> list[ev.Event]:
+    if not state.job_id or state.status.terminal:
+        return []
+    if state.cancel_requested:
+        return [ev.JobCancelled(job_id=state.job_id)]
+    failed = [t for t in state.tasks.values() if t.status == TaskStatus.failed]
+    if failed:
+        return _handle_failure(state, failed[0], now, max_attempts, backoff_s)
+    done = state.task(TaskRef(action=Action.compose_video))
+    if done and done.status == TaskStatus.done:
+        return [ev.JobCompleted(job_id=state.job_id)]
+    return [
+        ev.TaskDispatched(job_id=state.job_id, task=task)
+        for task in _next_tasks(state)
+        if state.task(task) is None
+    ]
+
+
+def _next_tasks(state: JobState) -> Iterator[TaskRef]:
+    yield TaskRef(action=Action.script_deck)
+    if state.slide_count is None:
+        return
+    for number in range(1, state.slide_count + 1):
+        yield from _next_slide_tasks(state.slide(number))
+    if state.slide_count and all(
+        state.slide(n).duration is not None for n in range(1, state.slide_count + 1)
+    ):
+        yield TaskRef(action=Action.compose_video)
+
+
+def _next_slide_tasks(slide: SlideState) -> Iterator[TaskRef]:
+    """Each slide moves on as soon as its previous stage is done: slides flow independently."""
+    if slide.narration is None or slide.image_key is None:
+        return
+    yield TaskRef(action=Action.voice_slide, slide=slide.number)
+    if slide.audio_duration is None:
+        return
+    yield TaskRef(action=Action.avatar_slide, slide=slide.number)
+    if slide.avatar_done:
+        yield TaskRef(action=Action.compose_slide, slide=slide.number)
+
+
+def _handle_failure(
+    state: JobState, task: TaskState, now: datetime, max_attempts: int, backoff_s: float
+) -> list[ev.Event]:
+    if task.retryable and task.attempt < max_attempts:
+        delay = backoff_s * 2 ** (task.attempt - 1)
+        attempt = task.attempt + 1
+        return [
+            ev.StageRetried(job_id=state.job_id, task=task.task, attempt=attempt, delay_s=delay),
+            ev.TaskDispatched(
+                job_id=state.job_id,
+                task=task.task,
+                attempt=attempt,
+                not_before=now + timedelta(seconds=delay),
+            ),
+        ]
+    return [
+        ev.JobFailed(
+            job_id=state.job_id,
+            reason=_failure_reason(task),
+            stage=task.task.stage,
+            slide=task.task.slide,
+        )
+    ]
+
+
+def _failure_reason(task: TaskState) -> str:
+    """Bad input speaks for itself; other failures say where and how often they happened."""
+    if not task.retryable and task.task.slide is None:
+        return task.error or "failed"
+    where = f" on slide {task.task.slide}" if task.task.slide else ""
+    tries = f" after {task.attempt} attempts" if task.retryable else ""
+    return f"{task.task.stage.value} failed{where}{tries}: {task.error}"

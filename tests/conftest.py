@@ -1,0 +1,134 @@
+"""Fixtures shared by every test: a real redis-server, and the real services as processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio  # noqa: F401 - registers the asyncio plugin
+import redis
+from redis.asyncio import Redis
+
+from slidespeaker.cli.redis_server import RedisHandle, start_redis
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+
+REPO = Path(__file__).resolve().parents[1]
+REALWORLD = Path(os.environ.get("SLIDESPEAKER_DECKS", REPO.parent / "shared/decks/realworld"))
+
+# Short bus timings so reclaiming and retries happen within seconds in tests.
+FAST_TIMINGS = {
+    "SLIDESPEAKER_CLAIM_TIMEOUT_S": "3",
+    "SLIDESPEAKER_HEARTBEAT_S": "0.5",
+    "SLIDESPEAKER_RECLAIM_INTERVAL_S": "0.5",
+    "SLIDESPEAKER_BLOCK_MS": "200",
+    "SLIDESPEAKER_RETRY_BACKOFF_S": "0.2",
+    "SLIDESPEAKER_CANCEL_POLL_S": "0.1",
+}
+
+
+@pytest.fixture(scope="session")
+def realworld() -> Path:
+    if not REALWORLD.is_dir():
+        pytest.skip(f"the real-world decks are not at {REALWORLD}")
+    return REALWORLD
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisHandle]:
+    handle = start_redis(tmp_path_factory.mktemp("redis"))
+    yield handle
+    redis.Redis.from_url(handle.url).shutdown(nosave=True)
+
+
+@pytest.fixture
+def keys() -> Keys:
+    """A key prefix of the test's own, so tests sharing one Redis never see each other."""
+    return Keys(prefix=f"t{uuid.uuid4().hex[:8]}")
+
+
+@pytest_asyncio.fixture
+async def aredis(redis_server: RedisHandle) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_server.url)
+    yield client
+    await client.aclose()
+
+
+@pytest_asyncio.fixture
+async def event_log(aredis: Redis, keys: Keys) -> EventLog:
+    return EventLog(aredis, keys)
+
+
+class Stack:
+    """The real services, each a process, sharing one Redis and one state directory."""
+
+    def __init__(self, url: str, home: Path, prefix: str) -> None:
+        self.url = url
+        self.home = home
+        self.prefix = prefix
+        self.env = {
+            **os.environ,
+            **FAST_TIMINGS,
+            "SLIDESPEAKER_REDIS_URL": url,
+            "SLIDESPEAKER_HOME": str(home),
+            "SLIDESPEAKER_KEY_PREFIX": prefix,
+        }
+        self.processes: dict[str, list[subprocess.Popen[bytes]]] = {}
+
+    def start(self, name: str) -> subprocess.Popen[bytes]:
+        log = open(self.home / f"{name}-{len(self.processes.get(name, []))}.log", "ab")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.processes.setdefault(name, []).append(proc)
+        return proc
+
+    def wait_alive(self, names: list[str], timeout: float = 60) -> None:
+        client = redis.Redis.from_url(self.url)
+        keys = Keys(self.prefix)
+        deadline = time.monotonic() + timeout
+        for name in names:
+            while not next(iter(client.scan_iter(match=keys.presence_pattern(name))), None):
+                assert time.monotonic() < deadline, f"service {name} did not come up"
+                time.sleep(0.1)
+
+    def alive(self, name: str) -> bool:
+        return any(p.poll() is None for p in self.processes.get(name, []))
+
+    def stop(self) -> None:
+        for procs in self.processes.values():
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.terminate()
+        for procs in self.processes.values():
+            for proc in procs:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+PIPELINE = ["dispatcher", "scripter", "voice", "avatar", "composer"]
+
+
+@pytest.fixture(scope="session")
+def stack(redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Every pipeline service running once for the whole session (tests share it on purpose:
+    a bad deck must leave the services running for the next job)."""
+    home = tmp_path_factory.mktemp("home")
+    stack = Stack(redis_server.url, home, prefix=f"s{uuid.uuid4().hex[:8]}")
+    for name in PIPELINE:
+        stack.start(name)
+    stack.wait_alive(PIPELINE)
+    yield stack
+    stack.stop()

@@ -1,0 +1,127 @@
+"""The fold: every event type, idempotent replays, tolerance of newer logs."""
+
+from __future__ import annotations
+
+import json
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.events import Action, Cue, NarrationSource, TaskRef
+from slidespeaker.common.fold import JobStatus, TaskStatus, fold, handled_types
+
+JOB = "job-1"
+VOICE_2 = TaskRef(action=Action.voice_slide, slide=2)
+
+
+def a_whole_job() -> list[ev.Event]:
+    """One event of every type, in an order a real job could produce them."""
+    script = TaskRef(action=Action.script_deck)
+    return [
+        ev.JobSubmitted(job_id=JOB, filename="talk.pptx", deck_key="jobs/job-1/deck.pptx"),
+        ev.TaskDispatched(job_id=JOB, task=script),
+        ev.TaskStarted(job_id=JOB, task=script, worker="scripter-1"),
+        ev.DeckParsed(job_id=JOB, format="pptx", slide_count=2, source_slides=[1, 3]),
+        ev.SlideRendered(job_id=JOB, slide=1, image_key="s1.png", width=640, height=360),
+        ev.SlideScripted(job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes),
+        ev.SlideRendered(job_id=JOB, slide=2, image_key="s2.png", width=640, height=360),
+        ev.SlideScripted(job_id=JOB, slide=2, narration="", source=NarrationSource.none),
+        ev.JobWarning(job_id=JOB, slide=2, code="no_narration", message="slide 2 has nothing to say"),
+        ev.TaskCompleted(job_id=JOB, task=script),
+        ev.TaskDispatched(job_id=JOB, task=VOICE_2),
+        ev.TaskStarted(job_id=JOB, task=VOICE_2, worker="voice-1"),
+        ev.JobProgress(job_id=JOB, stage=ev.Stage.voice, message="1 of 1 sentences", slide=2),
+        ev.StageFailed(job_id=JOB, task=VOICE_2, error="boom", retryable=True),
+        ev.StageRetried(job_id=JOB, task=VOICE_2, attempt=2, delay_s=0.2),
+        ev.TaskDispatched(job_id=JOB, task=VOICE_2, attempt=2),
+        ev.SlideVoiced(
+            job_id=JOB, slide=1, audio_key="a1.wav", duration=1.5, voice="joe",
+            cues=[Cue(text="Hello.", start=0.0, end=1.5)],
+        ),
+        ev.SlideVoiced(job_id=JOB, slide=2, audio_key=None, duration=0.0, voice="joe"),
+        ev.AvatarRendered(job_id=JOB, slide=1),
+        ev.SlideComposed(job_id=JOB, slide=1, audio_key="c1.wav", image_key="s1.png", duration=2.7),
+        ev.StageStopped(job_id=JOB, task=VOICE_2, attempt=2, worker="voice-2"),
+        ev.VideoComposed(
+            job_id=JOB, video_key="v.mp4", srt_key="s.srt", vtt_key="s.vtt",
+            transcript_key="t.md", duration=5.7,
+        ),
+        ev.JobCompleted(job_id=JOB),
+    ]  # fmt: skip
+
+
+def test_every_event_type_has_a_fold_function() -> None:
+    assert handled_types() == ev.KNOWN_TYPES
+    kinds = {e.type for e in a_whole_job()}
+    assert kinds | {"job.cancel_requested", "job.cancelled", "job.failed"} == ev.KNOWN_TYPES
+
+
+def test_a_whole_job_folds_to_what_happened() -> None:
+    state = fold(a_whole_job())
+    assert state.job_id == JOB
+    assert state.status == JobStatus.completed
+    assert state.filename == "talk.pptx"
+    assert state.slide_count == 2
+    assert state.slides[1].source_slide == 1 and state.slides[2].source_slide == 3
+    assert state.slides[1].narration == "Hello." and state.slides[1].narration_source == "notes"
+    assert state.slides[1].cues[0].end == 1.5
+    assert state.slides[1].avatar_done and state.slides[1].duration == 2.7
+    assert state.slides[2].audio_key is None and state.slides[2].audio_duration == 0.0
+    assert [w.code for w in state.warnings] == ["no_narration"]
+    assert state.progress == {"voice": "1 of 1 sentences"}
+    assert state.tasks[VOICE_2.key].status == TaskStatus.stopped
+    assert state.tasks[VOICE_2.key].attempt == 2
+    assert state.tasks["script_deck"].status == TaskStatus.done
+    assert state.outputs is not None and state.outputs.duration == 5.7
+    assert state.event_count == len(a_whole_job())
+
+
+def test_failure_and_cancellation_are_terminal() -> None:
+    start = a_whole_job()[:3]
+    failed = fold([*start, ev.JobFailed(job_id=JOB, reason="the file is empty")])
+    assert failed.status == JobStatus.failed and failed.error == "the file is empty"
+    later = fold([ev.JobCompleted(job_id=JOB)], failed)
+    assert later.status == JobStatus.failed, "nothing revives a failed job"
+
+    cancelled = fold([*start, ev.JobCancelRequested(job_id=JOB), ev.JobCancelled(job_id=JOB)])
+    assert cancelled.cancel_requested and cancelled.status == JobStatus.cancelled
+
+
+def test_status_is_queued_until_a_service_starts_work() -> None:
+    events = a_whole_job()
+    assert fold(events[:2]).status == JobStatus.queued
+    assert fold(events[:3]).status == JobStatus.running
+
+
+def test_replaying_twice_gives_the_same_state() -> None:
+    events = a_whole_job()
+    assert fold(events) == fold(events)
+    # Every event delivered twice in a row (at-least-once delivery) changes nothing either.
+    doubled = [e for event in events for e in (event, event)]
+    once, twice = fold(events), fold(doubled)
+    assert once.model_dump(exclude={"event_count"}) == twice.model_dump(exclude={"event_count"})
+
+
+def test_a_stale_report_of_an_older_attempt_is_ignored() -> None:
+    events = a_whole_job()[:16]  # voice slide 2 was retried: attempt 2 dispatched
+    late = ev.StageFailed(job_id=JOB, task=VOICE_2, attempt=1, error="late", retryable=True)
+    state = fold([*events, late])
+    assert state.tasks[VOICE_2.key].status == TaskStatus.dispatched
+    assert state.tasks[VOICE_2.key].attempt == 2
+
+
+def test_unknown_future_fields_and_types_do_not_break_the_fold() -> None:
+    stored = [json.loads(ev.encode_event(e)) for e in a_whole_job()]
+    stored[0]["presenter_mood"] = "cheerful"  # a field a newer version added
+    stored.insert(3, {"type": "slide.translated", "job_id": JOB, "slide": 1, "version": 1})
+    events = [ev.parse_event(json.dumps(raw)) for raw in stored]
+    assert isinstance(events[3], ev.UnknownEvent)
+    state = fold(events)
+    assert state.status == JobStatus.completed
+    assert state.event_count == len(stored)
+
+
+def test_events_round_trip_with_type_version_id_and_utc_time() -> None:
+    for event in a_whole_job():
+        raw = json.loads(ev.encode_event(event))
+        assert raw["type"] == event.type and raw["version"] == 1
+        assert raw["ts"].endswith("Z"), "RFC 3339 in UTC"
+        assert ev.parse_event(json.dumps(raw)) == event
