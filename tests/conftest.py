@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio  # noqa: F401 - registers the asyncio plugin
+import pytest_asyncio
 import redis
 from redis.asyncio import Redis
 

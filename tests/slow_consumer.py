@@ -31,8 +31,9 @@ async def main(url: str, stream: str, marker: Path, work_s: float, heartbeat_s: 
         consumer="slow",
         handler=handle,
         dead_letter_stream=f"{stream}:dead",
-        timings=BusTimings(claim_timeout_s=1.0, heartbeat_s=heartbeat_s, reclaim_interval_s=0.2,
-                           block_ms=100),
+        timings=BusTimings(
+            claim_timeout_s=1.0, heartbeat_s=heartbeat_s, reclaim_interval_s=0.2, block_ms=100
+        ),
     )
     await consumer.run(asyncio.Event())
 

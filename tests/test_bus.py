@@ -8,8 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -77,59 +78,66 @@ async def test_ensure_group_is_idempotent(aredis: Redis, keys: Keys) -> None:
     assert [g["name"] for g in groups] == [b"workers"]
 
 
+class SlowConsumer:
+    """A consumer in its own process (so it can be SIGKILLed) that works `work_s` per message."""
+
+    def __init__(self, url: str, stream: str, marker: Path, work_s: float) -> None:
+        self.stream = stream
+        self.marker = marker
+        script = Path(__file__).with_name("slow_consumer.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), url, stream, str(marker), str(work_s), "0.2"]
+        )
+
+    def says(self, word: str) -> bool:
+        return self.marker.exists() and word in self.marker.read_text()
+
+
 @pytest.fixture
 def slow_consumer(
     redis_server: RedisHandle, keys: Keys, tmp_path: Path
-) -> Iterator[tuple[subprocess.Popen[bytes], Path, str]]:
-    marker = tmp_path / "marker"
-    stream = f"{keys.prefix}:work:test"
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("slow_consumer.py")),
-         redis_server.url, stream, str(marker), "30", "0.2"]
-    )  # fmt: skip
-    yield proc, marker, stream
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
+) -> Iterator[Callable[[float], SlowConsumer]]:
+    started: list[SlowConsumer] = []
+
+    def start(work_s: float) -> SlowConsumer:
+        slow = SlowConsumer(redis_server.url, f"{keys.prefix}:work:test", tmp_path / "m", work_s)
+        started.append(slow)
+        return slow
+
+    yield start
+    for slow in started:
+        slow.proc.kill()
+        slow.proc.wait()
 
 
 async def test_work_of_a_consumer_killed_mid_message_is_reclaimed(
-    aredis: Redis, slow_consumer: tuple[subprocess.Popen[bytes], Path, str]
+    aredis: Redis, slow_consumer: Callable[[float], SlowConsumer]
 ) -> None:
-    proc, marker, stream = slow_consumer
-    await aredis.xadd(stream, {"n": "job-7"})
-    await wait_for(lambda: marker.exists() and "took" in marker.read_text(), timeout=30)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    slow = slow_consumer(30)
+    await aredis.xadd(slow.stream, {"n": "job-7"})
+    await wait_for(lambda: slow.says("took"), timeout=30)
+    slow.proc.send_signal(signal.SIGKILL)
+    await asyncio.to_thread(slow.proc.wait)
 
     handled: list[str] = []
-    async with running(consumer(aredis, stream, "rescuer", handled)):
+    async with running(consumer(aredis, slow.stream, "rescuer", handled)):
         await wait_for(lambda: handled == ["job-7"])
-    assert "done" not in marker.read_text(), "the killed consumer never finished it"
-    assert (await aredis.xpending(stream, "workers"))["pending"] == 0
+    assert not slow.says("done"), "the killed consumer never finished it"
+    assert (await aredis.xpending(slow.stream, "workers"))["pending"] == 0
 
 
 async def test_live_long_work_is_never_taken_over(
-    aredis: Redis, redis_server: RedisHandle, keys: Keys, tmp_path: Path
+    aredis: Redis, slow_consumer: Callable[[float], SlowConsumer]
 ) -> None:
-    marker = tmp_path / "marker"
-    stream = f"{keys.prefix}:work:long"
-    # Works 3 s, five times longer than the 1 s claim timeout, refreshing its claim every 0.2 s.
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("slow_consumer.py")),
-         redis_server.url, stream, str(marker), "3", "0.2"]
-    )  # fmt: skip
-    try:
-        await aredis.xadd(stream, {"n": "long"})
-        await wait_for(lambda: marker.exists() and "took" in marker.read_text(), timeout=30)
-        handled: list[str] = []
-        async with running(consumer(aredis, stream, "thief", handled)):
-            await wait_for(lambda: "done" in marker.read_text(), timeout=15)
-            await asyncio.sleep(1.5)
-        assert handled == [], "a live consumer's message was stolen"
-    finally:
-        proc.kill()
-        proc.wait()
+    # Works 3 s, three times the 1 s claim timeout, refreshing its claim every 0.2 s.
+    slow = slow_consumer(3)
+    await aredis.xadd(slow.stream, {"n": "long"})
+    await wait_for(lambda: slow.says("took"), timeout=30)
+    handled: list[str] = []
+    async with running(consumer(aredis, slow.stream, "thief", handled)):
+        await wait_for(lambda: slow.says("done"), timeout=15)
+        await asyncio.sleep(1.5)
+    assert handled == [], "a live consumer's message was stolen"
 
 
 async def test_a_message_that_keeps_failing_goes_to_the_dead_letter_stream(
@@ -147,7 +155,7 @@ async def test_a_message_that_keeps_failing_goes_to_the_dead_letter_stream(
                                 dead=dead)):  # fmt: skip
         await wait_for(lambda: dead == ["poison"])
     assert handled == ["poison"] * 3
-    letters = await aredis.xrange(f"{stream}:dead")
+    letters: Any = await aredis.xrange(f"{stream}:dead")
     assert len(letters) == 1 and letters[0][1][b"n"] == b"poison"
     assert b"delivered 4 times" in letters[0][1][b"why"]
     assert (await aredis.xpending(stream, "workers"))["pending"] == 0

@@ -21,10 +21,12 @@ def a_whole_job() -> list[ev.Event]:
         ev.TaskStarted(job_id=JOB, task=script, worker="scripter-1"),
         ev.DeckParsed(job_id=JOB, format="pptx", slide_count=2, source_slides=[1, 3]),
         ev.SlideRendered(job_id=JOB, slide=1, image_key="s1.png", width=640, height=360),
-        ev.SlideScripted(job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes),
+        ev.SlideScripted(
+            job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes
+        ),
         ev.SlideRendered(job_id=JOB, slide=2, image_key="s2.png", width=640, height=360),
         ev.SlideScripted(job_id=JOB, slide=2, narration="", source=NarrationSource.none),
-        ev.JobWarning(job_id=JOB, slide=2, code="no_narration", message="slide 2 has nothing to say"),
+        ev.JobWarning(job_id=JOB, slide=2, code="no_narration", message="nothing to say"),
         ev.TaskCompleted(job_id=JOB, task=script),
         ev.TaskDispatched(job_id=JOB, task=VOICE_2),
         ev.TaskStarted(job_id=JOB, task=VOICE_2, worker="voice-1"),

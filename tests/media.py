@@ -1,0 +1,54 @@
+"""Reading real media files back in tests (PyAV: ffmpeg's own demuxers and decoders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    codec: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    video: StreamInfo
+    audio: StreamInfo
+    width: int
+    height: int
+    pix_fmt: str
+    color_space: str
+
+
+def probe(path: Path) -> MediaInfo:
+    with av.open(str(path)) as container:
+        v: Any = container.streams.video[0]
+        a: Any = container.streams.audio[0]
+        return MediaInfo(
+            video=StreamInfo(v.codec_context.name, float(v.duration * v.time_base)),
+            audio=StreamInfo(a.codec_context.name, float(a.duration * a.time_base)),
+            width=v.codec_context.width,
+            height=v.codec_context.height,
+            pix_fmt=v.codec_context.pix_fmt,
+            color_space=str(v.codec_context.colorspace),
+        )
+
+
+def srt_times(path: Path) -> list[tuple[float, float]]:
+    """(start, end) of every cue in an SRT file."""
+    spans = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if " --> " in line:
+            start, end = line.split(" --> ")
+            spans.append((_seconds(start), _seconds(end)))
+    return spans
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, rest = stamp.strip().replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)

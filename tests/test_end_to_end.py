@@ -1,0 +1,111 @@
+"""Real decks rendered end to end by the `slidespeaker` command through the real services."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from slidespeaker.common.settings import Settings
+
+from .conftest import Stack
+from .media import probe, srt_times
+
+SIZE = ["--width", "1280", "--height", "720"]
+
+
+def cli(stack: Stack, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "slidespeaker.cli.main", *args],
+        env=stack.env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def render(stack: Stack, deck: Path, out: Path) -> dict[str, Any]:
+    result = cli(stack, "render", str(deck), "--out", str(out), *SIZE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    job: dict[str, Any] = json.loads((out / "job.json").read_text())
+    return job
+
+
+def expected_duration(job: dict[str, Any], settings: Settings) -> float:
+    """Narration plus its pauses for every voiced slide, the hold for every silent one."""
+    total = 0.0
+    for slide in job["slides"].values():
+        if slide["audio_key"]:
+            total += settings.pause_before_s + slide["audio_duration"] + settings.pause_after_s
+        else:
+            total += settings.hold_s
+    return total
+
+
+def check_video(out: Path, job: dict[str, Any], slides: int) -> None:
+    media = probe(out / "video.mp4")
+    assert (media.video.codec, media.audio.codec) == ("h264", "aac")
+    assert (media.width, media.height, media.pix_fmt) == (1280, 720, "yuv420p")
+    assert abs(media.video.duration - media.audio.duration) < 0.1
+    assert abs(media.video.duration - expected_duration(job, Settings())) < 0.1
+    assert abs(media.video.duration - job["outputs"]["duration"]) < 0.1
+
+    spans = srt_times(out / "subtitles.srt")
+    assert spans, "the narration has subtitles"
+    assert all(0 <= start < end <= media.video.duration + 0.01 for start, end in spans)
+    assert all(a[1] <= b[0] + 1e-3 for a, b in itertools.pairwise(spans))
+    vtt = (out / "subtitles.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(spans)
+
+    transcript = (out / "transcript.md").read_text(encoding="utf-8")
+    assert transcript.count("\n## ") == slides
+
+
+@pytest.mark.timeout(600)
+def test_a_pptx_with_notes_hidden_slides_and_charts(
+    stack: Stack, realworld: Path, tmp_path: Path
+) -> None:
+    deck = realworld / "tika_various2_10s_notes_chart_smartart_table.pptx"
+    job = render(stack, deck, tmp_path)
+    assert job["status"] == "completed"
+    assert job["slide_count"] == 9, "the tenth slide is hidden"
+    sources = [job["slides"][str(n)]["narration_source"] for n in range(1, 10)]
+    assert "notes" in sources and "slide_text" in sources
+    check_video(tmp_path, job, slides=9)
+
+    status = cli(stack, "status", job["job_id"], "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["status"] == "completed"
+
+    lines = cli(stack, "events", job["job_id"], "--json").stdout.splitlines()
+    events = [json.loads(line) for line in lines]
+    assert all({"id", "event_id", "type", "job_id", "ts"} <= set(e) for e in events)
+    assert events[0]["type"] == "job.submitted" and events[-1]["type"] == "job.completed"
+    ids = [tuple(map(int, e["id"].split("-"))) for e in events]
+    assert ids == sorted(ids), "the log is in order"
+
+    parsed = next(e for e in events if e["type"] == "deck.parsed")
+    earlier = cli(stack, "status", job["job_id"], "--json", "--at", parsed["id"])
+    assert json.loads(earlier.stdout)["status"] == "running"
+    assert json.loads(earlier.stdout)["slide_count"] == 9
+
+
+@pytest.mark.timeout(600)
+def test_a_pdf(stack: Stack, realworld: Path, tmp_path: Path) -> None:
+    deck = realworld / "dotnetconf2022_maui_auth_print_to_pdf_letter_16p.pdf"
+    job = render(stack, deck, tmp_path)
+    assert job["status"] == "completed"
+    assert job["slide_count"] == 16
+    check_video(tmp_path, job, slides=16)
+
+
+def test_a_failed_render_explains_itself_and_exits_1(
+    stack: Stack, realworld: Path, tmp_path: Path
+) -> None:
+    result = cli(stack, "render", str(realworld / "tika_encrypted_pptx_password_tika.pptx"),
+                 "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 1
+    assert "password-protected" in result.stderr
+    assert json.loads((tmp_path / "job.json").read_text())["status"] == "failed"
