@@ -1,0 +1,99 @@
+"""The dispatcher's decisions, from folded states of real event sequences."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.events import Action, NarrationSource, TaskRef
+from slidespeaker.common.fold import JobState, fold
+from slidespeaker.dispatcher.decide import decide
+
+JOB = "j"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def next_events(state: JobState) -> list[ev.Event]:
+    return decide(state, now=NOW, max_attempts=3, backoff_s=2.0)
+
+
+def dispatched(events: list[ev.Event]) -> list[str]:
+    return [e.task.key for e in events if isinstance(e, ev.TaskDispatched)]
+
+
+def scripted_deck(slides: int) -> list[ev.Event]:
+    events: list[ev.Event] = [
+        ev.JobSubmitted(job_id=JOB, filename="d.pdf", deck_key="k"),
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.script_deck)),
+        ev.DeckParsed(job_id=JOB, format="pdf", slide_count=slides),
+    ]
+    for n in range(1, slides + 1):
+        events.append(ev.SlideRendered(job_id=JOB, slide=n, image_key=f"{n}", width=1, height=1))
+        events.append(
+            ev.SlideScripted(job_id=JOB, slide=n, narration="Hi.", source=NarrationSource.notes)
+        )
+    return events
+
+
+def test_a_submitted_job_gets_its_deck_scripted_once() -> None:
+    state = fold([ev.JobSubmitted(job_id=JOB, filename="d.pdf", deck_key="k")])
+    decisions = next_events(state)
+    assert dispatched(decisions) == ["script_deck"]
+    assert next_events(fold(decisions, state)) == [], "deciding again changes nothing"
+
+
+def test_every_scripted_slide_fans_out_to_voice_at_once() -> None:
+    assert dispatched(next_events(fold(scripted_deck(3)))) == [
+        "voice_slide/1", "voice_slide/2", "voice_slide/3"
+    ]  # fmt: skip
+
+
+def test_slides_move_on_independently_and_the_video_waits_for_all() -> None:
+    events = scripted_deck(2)
+    events += [ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.voice_slide, slide=n))
+               for n in (1, 2)]  # fmt: skip
+    events.append(ev.SlideVoiced(job_id=JOB, slide=2, audio_key="a", duration=1.0, voice="v"))
+    assert dispatched(next_events(fold(events))) == ["avatar_slide/2"]
+    events += [
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.avatar_slide, slide=2)),
+        ev.AvatarRendered(job_id=JOB, slide=2),
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.compose_slide, slide=2)),
+        ev.SlideComposed(job_id=JOB, slide=2, audio_key="c", image_key="i", duration=2.0),
+    ]
+    assert dispatched(next_events(fold(events))) == [], "slide 1 is not voiced yet"
+
+
+def test_a_retryable_failure_is_retried_with_backoff_then_fails_the_job() -> None:
+    task = TaskRef(action=Action.voice_slide, slide=1)
+    events = [*scripted_deck(1), ev.TaskDispatched(job_id=JOB, task=task)]
+    events.append(ev.StageFailed(job_id=JOB, task=task, error="timeout", retryable=True))
+    retry = next_events(fold(events))
+    assert [e.type for e in retry] == ["stage.retried", "task.dispatched"]
+    assert isinstance(retry[1], ev.TaskDispatched) and retry[1].attempt == 2
+    assert retry[1].not_before is not None and (retry[1].not_before - NOW).total_seconds() == 2.0
+    events += retry
+    events.append(ev.StageFailed(job_id=JOB, task=task, attempt=2, error="x", retryable=True))
+    third = next_events(fold(events))
+    assert isinstance(third[1], ev.TaskDispatched) and third[1].attempt == 3
+    assert (third[1].not_before - NOW).total_seconds() == 4.0  # type: ignore[operator]
+    events += [*third, ev.StageFailed(job_id=JOB, task=task, attempt=3, error="x", retryable=True)]
+    (failed,) = next_events(fold(events))
+    assert isinstance(failed, ev.JobFailed)
+    assert failed.reason == "voice failed on slide 1 after 3 attempts: x"
+
+
+def test_bad_input_fails_the_job_at_once_with_its_own_words() -> None:
+    task = TaskRef(action=Action.script_deck)
+    events: list[ev.Event] = [
+        ev.JobSubmitted(job_id=JOB, filename="d.pdf", deck_key="k"),
+        ev.TaskDispatched(job_id=JOB, task=task),
+        ev.StageFailed(job_id=JOB, task=task, error="the file is empty", retryable=False),
+    ]
+    (failed,) = next_events(fold(events))
+    assert isinstance(failed, ev.JobFailed) and failed.reason == "the file is empty"
+    assert next_events(fold([*events, failed])) == [], "a failed job gets no more work"
+
+
+def test_cancellation_ends_the_job() -> None:
+    events = [*scripted_deck(2), ev.JobCancelRequested(job_id=JOB)]
+    assert [e.type for e in next_events(fold(events))] == ["job.cancelled"]
