@@ -1,0 +1,201 @@
+"""Benchmark: the composer's compose_video against the MoviePy path it replaces.
+
+Builds a 10-slide, 1080p deck of about 69 s (rendered slide pictures, tone narration padded
+by pad_narration, one silent slide), then makes the video twice from the same inputs:
+
+- compose_video: one ffmpeg run, one frame per slide (variable frame rate);
+- MoviePy: ImageClip per slide with its AudioFileClip, concatenate_videoclips,
+  write_videofile at 24 fps, as the original SlideSpeaker did.
+
+Each way runs in its own Python process while this one samples the resident memory of that
+process and its ffmpeg children, so each peak is its own.
+
+    .venv/bin/pip install -r bench/requirements.txt
+    .venv/bin/python bench/compose_bench.py
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+# Everything else is imported where it is used: each way's process then holds only what
+# that way needs, and its memory is not inflated by the other's libraries.
+
+SIZE = (1920, 1080)
+# Seconds of narration per slide; None is a slide with nothing to say.
+NARRATION_SECONDS = [5.1, 6.4, 5.6, 7.3, None, 6.0, 6.7, 5.2, 6.3, 6.6]
+BEFORE, AFTER, HOLD = 0.5, 0.8, 3.0  # s of pause, as the composer service pads
+PIPER_RATE = 22050
+SAMPLE_EVERY = 0.02  # s between memory samples
+WAYS = ("compose_video", "moviepy")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float  # wall time of the compose call itself
+    peak_mb: float  # Python process and its children together
+    peak_children_mb: float  # the ffmpeg children alone
+    video_seconds: float
+    audio_seconds: float
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="compose-bench-") as tmp:
+        workdir = Path(tmp)
+        total = make_deck(workdir)
+        print(f"deck: {len(NARRATION_SECONDS)} slides, {SIZE[0]}x{SIZE[1]}, {total:.2f} s")
+        results = {way: measure(way, workdir) for way in WAYS}
+    for way, m in results.items():
+        print(
+            f"{way:>14}: {m.seconds:6.2f} s, peak {m.peak_mb:6.0f} MB "
+            f"(ffmpeg children {m.peak_children_mb:4.0f} MB), "
+            f"video {m.video_seconds:.3f} s / audio {m.audio_seconds:.3f} s"
+        )
+    ours, theirs = results["compose_video"], results["moviepy"]
+    print(
+        f"{'MoviePy / ours':>14}: {theirs.seconds / ours.seconds:.1f}x the time, "
+        f"{theirs.peak_mb / ours.peak_mb:.1f}x the memory"
+    )
+
+
+def make_deck(workdir: Path) -> float:
+    """Write the slides' pictures and padded narrations, and a list of them; return the length."""
+    from slidespeaker.common.cancel import CancelToken
+    from slidespeaker.composer.audio import pad_narration
+
+    token = CancelToken()
+    slides = []
+    for number, seconds in enumerate(NARRATION_SECONDS, start=1):
+        picture = workdir / f"slide-{number:02d}.png"
+        render_slide(number, picture)
+        voice = workdir / f"voice-{number:02d}.wav"
+        narration = None if seconds is None else write_tone(voice, seconds)
+        padded = workdir / f"padded-{number:02d}.wav"
+        duration = pad_narration(
+            narration, padded, before=BEFORE, after=AFTER, hold=HOLD, token=token, timeout=60
+        )
+        slides.append((str(picture), str(padded), duration))
+    (workdir / "slides.json").write_text(json.dumps(slides))
+    return sum(duration for _, _, duration in slides)
+
+
+def render_slide(number: int, path: Path) -> None:
+    """A slide like a real one: a coloured title band, a title and bullets of text."""
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page(width=SIZE[0] / 2, height=SIZE[1] / 2)
+    hue = number / len(NARRATION_SECONDS)
+    page.draw_rect(pymupdf.Rect(0, 0, page.rect.width, 90), fill=(hue, 0.3, 1 - hue), color=None)
+    page.insert_text((40, 60), f"Slide {number}: quarterly review", fontsize=30, color=(1, 1, 1))
+    for line in range(6):
+        text = f"- Point {line + 1}: revenue, costs and headcount for region {number}-{line}"
+        page.insert_text((50, 140 + 55 * line), text, fontsize=18)
+    page.get_pixmap(matrix=pymupdf.Matrix(2, 2)).save(str(path))
+
+
+def write_tone(path: Path, seconds: float) -> Path:
+    """A narration stand-in at Piper's sample rate: a tone that swells and fades like speech."""
+    times = (i / PIPER_RATE for i in range(round(seconds * PIPER_RATE)))
+    # A 180 Hz hum whose loudness rises and falls about once a second.
+    hum = (math.sin(360 * math.pi * t) * math.sin(3 * t) ** 2 for t in times)
+    tone = array("h", (round(6000 * sample) for sample in hum))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(PIPER_RATE)
+        out.writeframes(tone.tobytes())
+    return path
+
+
+def measure(way: str, workdir: Path) -> Measurement:
+    """Run one way in its own process, sampling the memory of it and its children."""
+    child = psutil.Popen(
+        [sys.executable, __file__, way, str(workdir)], stdout=subprocess.PIPE, text=True
+    )
+    peak = peak_children = 0
+    while child.poll() is None:
+        total, children = tree_rss(child)
+        peak, peak_children = max(peak, total), max(peak_children, children)
+        time.sleep(SAMPLE_EVERY)
+    out, _ = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"{way} failed with exit code {child.returncode}")
+    seconds = float(out.strip().splitlines()[-1])
+    video_seconds, audio_seconds = stream_seconds(workdir / f"{way}.mp4")
+    mb = 1024 * 1024
+    return Measurement(seconds, peak / mb, peak_children / mb, video_seconds, audio_seconds)
+
+
+def tree_rss(process: psutil.Process) -> tuple[int, int]:
+    """Resident bytes of the process with its children, and of the children alone."""
+    try:
+        own = process.memory_info().rss
+        children = process.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0, 0
+    children_rss = 0
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):  # it ended since the listing
+            children_rss += child.memory_info().rss
+    return own + children_rss, children_rss
+
+
+def stream_seconds(mp4: Path) -> tuple[float, float]:
+    import av
+
+    with av.open(str(mp4)) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        return (
+            float(video.duration * video.time_base),
+            float(audio.duration * audio.time_base),
+        )
+
+
+def run_way(way: str, workdir: Path) -> None:
+    """In the child process: make the video one way and print how long that took."""
+    slides = [
+        (Path(p), Path(w), d) for p, w, d in json.loads((workdir / "slides.json").read_text())
+    ]
+    out = workdir / f"{way}.mp4"
+    compose = compose_with_moviepy if way == "moviepy" else compose_with_ffmpeg
+    started = time.perf_counter()
+    compose(slides, out, workdir)
+    print(time.perf_counter() - started)
+
+
+def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
+    from slidespeaker.common.cancel import CancelToken
+    from slidespeaker.composer.video import compose_video
+
+    compose_video(slides, out, token=CancelToken(), timeout=600, workdir=workdir)
+
+
+def compose_with_moviepy(slides: list[tuple[Path, Path, float]], out: Path, _: Path) -> None:
+    from moviepy import AudioFileClip, ImageClip, concatenate_videoclips
+
+    clips = [
+        ImageClip(str(picture), duration=duration).with_audio(AudioFileClip(str(audio)))
+        for picture, audio, duration in slides
+    ]
+    video = concatenate_videoclips(clips)
+    video.write_videofile(str(out), fps=24, codec="libx264", audio_codec="aac", logger=None)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] in WAYS:
+        run_way(sys.argv[1], Path(sys.argv[2]))
+    else:
+        main()

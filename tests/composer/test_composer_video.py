@@ -1,0 +1,195 @@
+"""compose_video: a browser-ready MP4 whose pictures and narration stay in step."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import psutil
+import pytest
+
+from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
+from slidespeaker.composer.ffmpeg import FFMPEG, MediaError
+from slidespeaker.composer.video import SlideMedia, compose_video
+
+Colour = tuple[int, int, int]
+RED: Colour = (200, 30, 30)
+GREEN: Colour = (30, 160, 60)
+BLUE: Colour = (40, 60, 210)
+COLOUR_TOLERANCE = 4  # YUV 4:2:0 rounding; a BT.601/709 mix-up is off by 12 or more
+BT709 = 1  # FFmpeg's AVCOL_SPC/PRI/TRC value for BT.709
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def slides(
+    tmp_path: Path,
+    solid_png: Callable[..., Path],
+    tone_wav: Callable[..., Path],
+    token: CancelToken,
+) -> list[SlideMedia]:
+    """Red, green and blue slides with narrations of uneven, unrounded lengths."""
+    made: list[SlideMedia] = []
+    for number, (colour, seconds) in enumerate([(RED, 1.37), (GREEN, 2.11), (BLUE, 0.93)], 1):
+        wav = tmp_path / f"slide-{number}.wav"
+        duration = pad_narration(
+            tone_wav(seconds), wav, before=0.3, after=0.45, hold=2.0, token=token, timeout=30
+        )
+        made.append((solid_png(colour), wav, duration))
+    return made
+
+
+@pytest.fixture
+def video(
+    tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
+) -> Iterator[Any]:
+    out = tmp_path / "video.mp4"
+    compose_video(slides, out, token=token, timeout=60, workdir=workdir)
+    with av.open(str(out)) as container:
+        yield container
+
+
+def test_streams_are_h264_yuv420p_tagged_bt709_and_aac(video: Any) -> None:
+    picture = video.streams.video[0].codec_context
+    sound = video.streams.audio[0].codec_context
+
+    assert (picture.name, picture.pix_fmt, picture.width, picture.height) == (
+        "h264",
+        "yuv420p",
+        640,
+        360,
+    )
+    assert (picture.colorspace, picture.color_primaries, picture.color_trc) == (BT709,) * 3
+    assert (sound.name, sound.sample_rate) == ("aac", SAMPLE_RATE)
+
+
+def test_picture_and_sound_last_as_long_as_the_slides(video: Any, slides: list[SlideMedia]) -> None:
+    picture_seconds = stream_seconds(video.streams.video[0])
+    sound_seconds = stream_seconds(video.streams.audio[0])
+
+    assert picture_seconds == pytest.approx(sound_seconds, abs=0.05)
+    assert picture_seconds == pytest.approx(sum(d for _, _, d in slides), abs=0.1)
+
+
+def test_each_slide_is_shown_in_its_own_colours_for_its_own_time(
+    video: Any, slides: list[SlideMedia]
+) -> None:
+    starts = [sum(d for _, _, d in slides[:i]) for i in range(len(slides))]
+    middles = [start + duration / 2 for start, (_, _, duration) in zip(starts, slides, strict=True)]
+
+    shown = [colour_shown_at(video, seconds) for seconds in middles]
+
+    for colour, expected in zip(shown, [RED, GREEN, BLUE], strict=True):
+        assert colour == pytest.approx(expected, abs=COLOUR_TOLERANCE)
+
+
+def test_index_comes_first_so_browsers_play_before_downloading_all(
+    tmp_path: Path, video: Any
+) -> None:
+    head = (tmp_path / "video.mp4").read_bytes()
+    assert head.index(b"moov") < head.index(b"mdat")
+
+
+def test_a_single_slide_keeps_its_whole_duration(
+    tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
+) -> None:
+    out = tmp_path / "single.mp4"
+
+    duration = compose_video(slides[1:2], out, token=token, timeout=60, workdir=workdir)
+
+    with av.open(str(out)) as container:
+        assert stream_seconds(container.streams.video[0]) == pytest.approx(duration, abs=0.05)
+        assert duration == slides[1][2]
+    assert list(workdir.iterdir()) == []  # its playlist and joined narration are gone
+
+
+def test_audio_that_does_not_match_its_slide_is_refused(
+    tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
+) -> None:
+    picture, audio, duration = slides[0]
+    out = tmp_path / "video.mp4"
+
+    with pytest.raises(MediaError, match="meant to last"):
+        compose_video(
+            [(picture, audio, duration + 0.5)], out, token=token, timeout=60, workdir=workdir
+        )
+    assert not out.exists()
+
+
+def test_cancelling_mid_encode_stops_ffmpeg_within_a_second_and_leaves_nothing(
+    tmp_path: Path, noise_png: Callable[..., Path], token: CancelToken, workdir: Path
+) -> None:
+    second = tmp_path / "second.wav"
+    write_silence(second, SAMPLE_RATE)
+    # Full-HD noise is slow to encode: seconds of work to interrupt.
+    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
+    out = tmp_path / "video.mp4"
+    canceller = CancelWhileEncoding(token)
+    canceller.start()
+
+    with pytest.raises(JobCancelled):
+        compose_video(slides, out, token=token, timeout=60, workdir=workdir)
+
+    assert time.monotonic() - canceller.cancelled_at < 1.0
+    assert not psutil.pid_exists(canceller.ffmpeg_pid)
+    assert not out.exists()
+    assert list(workdir.iterdir()) == []
+
+
+class CancelWhileEncoding(threading.Thread):
+    """Cancel the token a moment after this process starts ffmpeg."""
+
+    ENCODING_FOR = 0.3  # s
+
+    def __init__(self, token: CancelToken) -> None:
+        super().__init__(daemon=True)
+        self.token = token
+        self.ffmpeg_pid = -1
+        self.cancelled_at = float("inf")
+
+    def run(self) -> None:
+        while self.ffmpeg_pid < 0:
+            self.ffmpeg_pid = next(
+                (child.pid for child in psutil.Process().children() if _is_ffmpeg(child)), -1
+            )
+            time.sleep(0.01)
+        time.sleep(self.ENCODING_FOR)
+        self.cancelled_at = time.monotonic()
+        self.token.cancel()
+
+
+def _is_ffmpeg(process: psutil.Process) -> bool:
+    try:
+        return process.cmdline()[:1] == [FFMPEG]
+    except psutil.NoSuchProcess:
+        return False
+
+
+def stream_seconds(stream: Any) -> float:
+    """A stream's length as its container states it (what players go by)."""
+    return float(stream.duration * stream.time_base)
+
+
+def colour_shown_at(container: Any, seconds: float) -> Colour:
+    """The colour at the centre of the picture on screen at `seconds`, decoded as a browser does."""
+    container.seek(0)
+    shown = None
+    for frame in container.decode(video=0):
+        if frame.time > seconds:
+            break
+        shown = frame
+    assert shown is not None
+    pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709")
+    red, green, blue = pixels[shown.height // 2, shown.width // 2]
+    return int(red), int(green), int(blue)
