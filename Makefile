@@ -36,7 +36,8 @@ lint: install
 	$(VENV)/bin/mypy libs services tests
 
 bench: install
-	$(VENV)/bin/python bench/run.py
+	$(PY) -m pip install -q -r bench/requirements.txt
+	$(PY) bench/compose_bench.py
 
 clean:
 	rm -rf $(VENV) .slidespeaker out

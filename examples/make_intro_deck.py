@@ -57,9 +57,9 @@ def build() -> Presentation:
     )
 
     slide = prs.slides.add_slide(blank_layout)
-    box = slide.shapes.add_textbox(Inches(1), Inches(0.5), Inches(11), Inches(1)).text_frame
+    box = slide.shapes.add_textbox(Inches(1), Inches(0.5), Inches(8), Inches(1)).text_frame
     box.text = "What you get"
-    table = slide.shapes.add_table(3, 2, Inches(1), Inches(2), Inches(11), Inches(2)).table
+    table = slide.shapes.add_table(3, 2, Inches(1), Inches(2), Inches(8), Inches(2)).table
     for row, (what, where) in enumerate(
         (
             ("Output", "File"),
@@ -70,7 +70,7 @@ def build() -> Presentation:
         table.cell(row, 0).text, table.cell(row, 1).text = what, where
 
     slide = prs.slides.add_slide(blank_layout)  # nothing to say: held on screen with a warning
-    shape = slide.shapes.add_shape(MSO_SHAPE.OVAL, Inches(4.5), Inches(1.5), Inches(4), Inches(4))
+    shape = slide.shapes.add_shape(MSO_SHAPE.OVAL, Inches(3), Inches(1.75), Inches(4), Inches(4))
     shape.fill.solid()
     shape.fill.fore_color.rgb = RGBColor(0x2E, 0x86, 0xC1)
 

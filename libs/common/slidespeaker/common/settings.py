@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
     # slide with nothing to say stays on screen.
     pause_before_s: float = 0.4
     pause_after_s: float = 0.8
-    hold_s: float = 3.0
+    hold_s: float = Field(3.0, gt=0)
 
     # The API.
     api_host: str = "127.0.0.1"
