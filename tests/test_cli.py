@@ -1,0 +1,104 @@
+"""The command as a new user runs it: no Redis given, so it brings its own, and its
+services, and leaves nothing running behind it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pymupdf
+
+from slidespeaker.cli.redis_server import free_port
+
+CLI = [sys.executable, "-m", "slidespeaker.cli.main"]
+
+
+def user_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLIDESPEAKER_")}
+    return {**env, "SLIDESPEAKER_HOME": str(home)}
+
+
+def one_page_pdf(path: Path) -> Path:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Hello from the command line.")
+    doc.save(path)
+    return path
+
+
+def our_processes(home: Path) -> list[psutil.Process]:
+    """Processes started for this state directory (redis-server runs with --dir in it)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline", "environ"]):
+        try:
+            cmdline = " ".join(proc.info["cmdline"] or [])
+            environ = proc.info["environ"] or {}
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if str(home) in cmdline or environ.get("SLIDESPEAKER_HOME") == str(home.resolve()):
+            found.append(proc)
+    return found
+
+
+def test_render_with_its_own_redis_then_status_reads_the_log_back(tmp_path: Path) -> None:
+    home, out = tmp_path / "state", tmp_path / "out"
+    deck = one_page_pdf(tmp_path / "hello.pdf")
+    env = user_env(home)
+    size = ["--width", "640", "--height", "360"]
+    run = subprocess.run([*CLI, "render", str(deck), "--out", str(out), *size],
+                         env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    job = json.loads((out / "job.json").read_text())
+    assert job["status"] == "completed"
+    assert (out / "video.mp4").stat().st_size > 0
+    assert not our_processes(home), "render stopped the Redis and services it started"
+
+    status = subprocess.run([*CLI, "status", job["job_id"], "--json"], env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["status"] == "completed", "the log outlived the command"
+    assert not our_processes(home)
+
+    missing = subprocess.run([*CLI, "status", "no-such-job"], env=env, capture_output=True,
+                             text=True, timeout=60)  # fmt: skip
+    assert missing.returncode == 1 and "no such job" in missing.stderr
+
+
+def test_up_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+    home, port = tmp_path / "state", free_port()
+    env = {**user_env(home), "SLIDESPEAKER_API_PORT": str(port)}
+    up = subprocess.Popen([*CLI, "up", "--scale", "voice=2"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if client.get("/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert up.poll() is None, up.stderr.read().decode() if up.stderr else ""
+            assert time.monotonic() < deadline, "the API did not come up"
+            time.sleep(0.2)
+        voices = [p for p in our_processes(home) if p.cmdline()[-2:] == ["service", "voice"]]
+        assert len(voices) == 2, "--scale voice=2 runs two voice processes"
+
+        pdf = one_page_pdf(tmp_path / "hi.pdf").read_bytes()
+        job_id = client.post("/api/jobs", files={"file": ("hi.pdf", pdf)},
+                             data={"width": 640, "height": 360}).json()["job_id"]  # fmt: skip
+        deadline = time.monotonic() + 120
+        while client.get(f"/api/jobs/{job_id}").json()["status"] != "completed":
+            assert time.monotonic() < deadline, "the job did not complete"
+            time.sleep(0.2)
+    finally:
+        up.send_signal(signal.SIGINT)
+        up.wait(timeout=30)
+    time.sleep(0.5)
+    assert not our_processes(home), "Ctrl-C stopped every service and the Redis"
