@@ -86,10 +86,28 @@ def test_a_pptx_with_notes_hidden_slides_and_charts(
     ids = [tuple(map(int, e["id"].split("-"))) for e in events]
     assert ids == sorted(ids), "the log is in order"
 
+    followed = cli(stack, "events", job["job_id"], "--json", "--follow", timeout=60)
+    assert followed.stdout.splitlines() == lines, "--follow replays the log, then ends with it"
+
     parsed = next(e for e in events if e["type"] == "deck.parsed")
     earlier = cli(stack, "status", job["job_id"], "--json", "--at", parsed["id"])
     assert json.loads(earlier.stdout)["status"] == "running"
     assert json.loads(earlier.stdout)["slide_count"] == 9
+    check_logs(stack, job["job_id"])
+
+
+def check_logs(stack: Stack, job_id: str) -> None:
+    """The services' structlog JSON lines carry the job, the stage and the slide."""
+    lines = [
+        json.loads(line)
+        for log in stack.home.glob("*.log")
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if line.startswith("{")
+    ]
+    mine = [line for line in lines if line.get("job_id") == job_id]
+    stages = {line.get("stage") for line in mine}
+    assert {"dispatcher", "scripter", "voice", "avatar", "composer"} <= stages
+    assert any(line["stage"] == "voice" and line.get("slide") == 3 for line in mine)
 
 
 @pytest.mark.timeout(600)

@@ -64,7 +64,7 @@ class Dispatcher:
             except Conflict:
                 continue
             for decision in decisions:
-                self.logger.info("dispatcher.decided", job_id=job_id, event=decision.type)
+                self.logger.info("dispatcher.decided", job_id=job_id, decision=decision.type)
             return
         raise RuntimeError(f"job {job_id}: the log kept moving; giving up for now")
 
