@@ -1,0 +1,31 @@
+"""What the scripter reads out of a deck: the visible slides' text and the PDF that shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+DeckFormat = Literal["pdf", "pptx", "ppsx"]
+
+# (slide number, 1-based in Deck.slides, or None for the whole deck; code; message for a person)
+DeckWarning = tuple[int | None, str, str]
+
+
+@dataclass(frozen=True)
+class SlideContent:
+    source_slide: int  # the deck's own slide number (1-based, hidden slides counted) or PDF page
+    title: str
+    body: list[str]  # paragraphs, bullets and table rows in reading order, title excluded
+    notes: str  # speaker notes, "" if none
+    pictures: list[str]  # alt text of each picture, "" where it has none
+    has_media: bool  # embedded video or audio
+    image_only: bool  # a PDF page that is only an image (a scan), no text layer
+
+
+@dataclass(frozen=True)
+class Deck:
+    format: DeckFormat
+    slides: list[SlideContent]  # visible slides only, in order
+    pdf_path: Path  # page i (0-based) is the image of slides[i]
+    warnings: list[DeckWarning]

@@ -1,0 +1,82 @@
+"""Which kind of deck a file is, judged by its content, never by its name."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree import ElementTree
+
+from slidespeaker.common.errors import BadInput
+from slidespeaker.scripter.content import DeckFormat
+
+PDF_MAGIC = b"%PDF-"
+PDF_MAGIC_WINDOW = 1024  # the PDF spec lets the header start anywhere in the first 1 KiB
+# Compound File (CFB): Office 97-2003 documents, and OOXML once encrypted
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGIC = b"PK\x03\x04"
+
+# Stream names in a CFB directory are stored as UTF-16LE, so a byte search finds them
+# without parsing the sector chains.
+ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
+PPT_DOCUMENT_STREAM = "PowerPoint Document".encode("utf-16-le")
+
+CONTENT_TYPES_PART = "[Content_Types].xml"
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+MAIN_PART_FORMATS: dict[str, DeckFormat] = {
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "pptx",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": "pptx",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml": "ppsx",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml": "ppsx",
+}
+
+NOT_A_DECK = "the file is not a PDF or PowerPoint deck"
+DAMAGED_PACKAGE = "the file is damaged: it is not a readable PowerPoint package"
+PASSWORD_PROTECTED = "the file is password-protected: remove the password and upload it again"
+LEGACY_PPT = (
+    "the file is an old PowerPoint 97-2003 (.ppt) deck, which is not supported yet: "
+    "open it in PowerPoint or LibreOffice, save it as .pptx and upload that"
+)
+
+
+def detect_format(path: Path) -> DeckFormat:
+    """The deck's format, or BadInput saying why the file cannot be used."""
+    with path.open("rb") as file:
+        head = file.read(PDF_MAGIC_WINDOW)
+    if not head:
+        raise BadInput("the file is empty")
+    if head.startswith(ZIP_MAGIC):
+        return _package_format(path)
+    if head.startswith(OLE_MAGIC):
+        raise BadInput(_compound_file_problem(path))
+    if PDF_MAGIC in head:
+        return "pdf"
+    raise BadInput(NOT_A_DECK)
+
+
+def _compound_file_problem(path: Path) -> str:
+    data = path.read_bytes()
+    if ENCRYPTED_PACKAGE_STREAM in data:
+        return PASSWORD_PROTECTED
+    if PPT_DOCUMENT_STREAM in data:
+        return LEGACY_PPT
+    return NOT_A_DECK
+
+
+def _package_format(path: Path) -> DeckFormat:
+    try:
+        with zipfile.ZipFile(path) as package:
+            content_types = package.read(CONTENT_TYPES_PART)
+    except KeyError:
+        raise BadInput(NOT_A_DECK) from None  # a zip, but not an Office document
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BadInput(DAMAGED_PACKAGE) from exc
+    try:
+        root = ElementTree.fromstring(content_types)
+    except ElementTree.ParseError as exc:
+        raise BadInput(DAMAGED_PACKAGE) from exc
+    for override in root.iter(f"{CONTENT_TYPES_NS}Override"):
+        fmt = MAIN_PART_FORMATS.get(override.get("ContentType", ""))
+        if fmt is not None:
+            return fmt
+    raise BadInput(NOT_A_DECK)  # a Word or Excel document, or another zip

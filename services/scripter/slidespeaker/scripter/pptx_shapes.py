@@ -1,0 +1,118 @@
+"""The title, text and pictures of one slide, read shape by shape in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.exc import InvalidXmlError
+from pptx.shapes.group import GroupShape
+from pptx.shapes.picture import Picture
+
+from slidespeaker.scripter.text import one_line
+
+TITLE_PLACEHOLDERS = {
+    PP_PLACEHOLDER.TITLE,
+    PP_PLACEHOLDER.CENTER_TITLE,
+    PP_PLACEHOLDER.VERTICAL_TITLE,
+}
+# Repeated on every slide by the master; never worth saying.
+FURNITURE_PLACEHOLDERS = {
+    PP_PLACEHOLDER.DATE,
+    PP_PLACEHOLDER.FOOTER,
+    PP_PLACEHOLDER.SLIDE_NUMBER,
+    PP_PLACEHOLDER.HEADER,
+}
+# What python-pptx raises on shapes it does not understand (real decks have them):
+# one such shape is skipped, the rest of the slide is still read.
+UNREADABLE_SHAPE = (NotImplementedError, InvalidXmlError, KeyError, ValueError)
+TABLE_CELL_SEPARATOR = ", "
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class SlideText:
+    title: str = ""
+    body: list[str] = field(default_factory=list)
+    pictures: list[str] = field(default_factory=list)
+
+
+def read_slide_text(shapes: Iterable[Any]) -> SlideText:
+    text = SlideText()
+    for shape in _in_reading_order(shapes):
+        try:
+            _read_shape(shape, text)
+        except UNREADABLE_SHAPE as exc:
+            log.warning("shape skipped", shape=_shape_name(shape), error=repr(exc))
+    return text
+
+
+def _in_reading_order(shapes: Iterable[Any]) -> Iterator[Any]:
+    """Leaf shapes top-to-bottom, then left-to-right; a group's members in their own order."""
+    for shape in sorted(shapes, key=_position):
+        if isinstance(shape, GroupShape):
+            yield from _in_reading_order(shape.shapes)
+        else:
+            yield shape
+
+
+def _position(shape: Any) -> tuple[int, int]:
+    try:
+        return (shape.top or 0, shape.left or 0)
+    except UNREADABLE_SHAPE:
+        return (0, 0)
+
+
+def _read_shape(shape: Any, text: SlideText) -> None:
+    placeholder = shape.placeholder_format.type if shape.is_placeholder else None
+    if placeholder in FURNITURE_PLACEHOLDERS:
+        return
+    if placeholder in TITLE_PLACEHOLDERS and shape.has_text_frame and not text.title:
+        text.title = one_line(shape.text_frame.text)
+    elif isinstance(shape, Picture):
+        text.pictures.append(_alt_text(shape))
+    elif shape.has_text_frame:
+        text.body.extend(_paragraphs(shape.text_frame))
+    elif shape.has_table:
+        text.body.extend(_table_rows(shape.table))
+    elif shape.has_chart:
+        text.body.extend(_chart_title(shape.chart))
+
+
+def _paragraphs(text_frame: Any) -> list[str]:
+    lines = (one_line(paragraph.text) for paragraph in text_frame.paragraphs)
+    return [line for line in lines if line]
+
+
+def _table_rows(table: Any) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells = [one_line(cell.text) for cell in row.cells]
+        line = TABLE_CELL_SEPARATOR.join(cell for cell in cells if cell)
+        if line:
+            rows.append(line)
+    return rows
+
+
+def _chart_title(chart: Any) -> list[str]:
+    if not chart.has_title or not chart.chart_title.has_text_frame:
+        return []
+    title = one_line(chart.chart_title.text_frame.text)
+    return [title] if title else []
+
+
+def _alt_text(picture: Any) -> str:
+    # python-pptx has no property for it; the description lives on cNvPr.
+    descr = picture.element.xpath("./p:nvPicPr/p:cNvPr/@descr")
+    return one_line(str(descr[0])) if descr else ""
+
+
+def _shape_name(shape: Any) -> str:
+    try:
+        return str(shape.name)
+    except UNREADABLE_SHAPE:
+        return "?"

@@ -1,0 +1,29 @@
+"""One PDF page as a video frame: scaled to fit, centred, black bars, never stretched."""
+
+# PyMuPDF is only partly annotated; its unannotated calls are fine here.
+# mypy: disable-error-code="no-untyped-call"
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+BLACK = 0
+
+
+def render_slide(pdf_path: Path, page_index: int, width: int, height: int, out_path: Path) -> None:
+    """Write page `page_index` (0-based) as a width x height PNG, letter-boxed."""
+    with pymupdf.open(pdf_path, filetype="pdf") as document:
+        page = document[page_index]
+        scale = min(width / page.rect.width, height / page.rect.height)
+        # Rendering at the final scale keeps text sharp; no resampling afterwards.
+        picture = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+    frame = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, width, height), False)
+    frame.clear_with(BLACK)
+    # Centre it; a picture a pixel too big from rounding is clipped by copy().
+    picture.set_origin((width - picture.width) // 2, (height - picture.height) // 2)
+    frame.copy(picture, picture.irect)
+    partial = out_path.with_name(f".{out_path.name}.partial")
+    frame.save(partial, output="png")
+    partial.replace(out_path)  # readers never see half a PNG

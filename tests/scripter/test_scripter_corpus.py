@@ -1,0 +1,29 @@
+"""Every real-world deck gives slides (each with a frame and a narration) or a clear BadInput."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.errors import BadInput
+from slidespeaker.scripter.deck import narration_for, open_deck, render_slide
+
+
+@pytest.mark.corpus
+def test_deck_reads_or_fails_clearly(corpus_deck: Path, tmp_path: Path) -> None:
+    try:
+        deck = open_deck(corpus_deck, tmp_path, token=CancelToken(), soffice_timeout=300)
+    except BadInput as exc:
+        assert exc.message.startswith("the ")
+        return
+    assert deck.slides
+    with pymupdf.open(deck.pdf_path) as pdf:
+        assert pdf.page_count == len(deck.slides)
+    for slide in deck.slides:
+        narration_for(slide)
+    out = tmp_path / "first.png"
+    render_slide(deck.pdf_path, 0, 1280, 720, out)
+    assert pymupdf.Pixmap(str(out)).width == 1280

@@ -1,0 +1,114 @@
+"""PowerPoint decks: visible slides only, each on its own PDF page, read shape by shape."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pymupdf
+import pytest
+from pptx import Presentation
+
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.scripter.deck import Deck, open_deck
+from slidespeaker.scripter.pptx_reader import read_pptx, slideshow_as_presentation
+
+VARIOUS = "tika_various2_10s_notes_chart_smartart_table.pptx"  # slide 9 of 10 is hidden
+SLIDESHOW = "msaisystem_lecture7_platform_zh_en_49s_notes.ppsx"  # 3 of 49 hidden
+
+
+def _open(path: Path, workdir: Path) -> Deck:
+    return open_deck(path, workdir, token=CancelToken(), soffice_timeout=120)
+
+
+@pytest.fixture(scope="module")
+def various(realworld: Path, tmp_path_factory: pytest.TempPathFactory) -> Deck:
+    return _open(realworld / VARIOUS, tmp_path_factory.mktemp("various"))
+
+
+@pytest.fixture(scope="module")
+def slideshow(realworld: Path, tmp_path_factory: pytest.TempPathFactory) -> Deck:
+    return _open(realworld / SLIDESHOW, tmp_path_factory.mktemp("slideshow"))
+
+
+def _visible_slides_by_python_pptx(package: Path | BytesIO) -> list[tuple[int, list[str]]]:
+    """(slide number, words of the notes) of each visible slide, read by python-pptx directly."""
+    presentation = Presentation(str(package) if isinstance(package, Path) else package)
+    return [
+        (number, slide.notes_slide.notes_text_frame.text.split() if slide.has_notes_slide else [])
+        for number, slide in enumerate(presentation.slides, start=1)
+        if slide.element.get("show") != "0"
+    ]
+
+
+def _notes_words(deck: Deck) -> list[tuple[int, list[str]]]:
+    return [(slide.source_slide, slide.notes.split()) for slide in deck.slides]
+
+
+def _assert_pages_show_their_slides(deck: Deck) -> None:
+    # LibreOffice drops hidden slides: each PDF page must carry its own slide's title.
+    with pymupdf.open(deck.pdf_path) as pdf:
+        assert pdf.page_count == len(deck.slides)
+        titled = [(i, s.title) for i, s in enumerate(deck.slides) if s.title]
+        assert titled
+        for index, title in titled:
+            page_text = "".join(pdf[index].get_text().split()).casefold()
+            assert "".join(title.split()).casefold() in page_text, (index, title)
+
+
+def test_hidden_slide_is_skipped_and_notes_stay_with_their_slide(
+    realworld: Path, various: Deck
+) -> None:
+    assert various.format == "pptx"
+    assert [s.source_slide for s in various.slides] == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+    assert _notes_words(various) == _visible_slides_by_python_pptx(realworld / VARIOUS)
+    assert various.slides[1].notes == "NotesForSlide2"
+    _assert_pages_show_their_slides(various)
+
+
+def test_text_from_title_body_tables_and_charts_but_not_footers(various: Deck) -> None:
+    second, third = various.slides[1], various.slides[2]
+    assert second.title == "Slide2Header"
+    assert second.body[:2] == ["FirstBullet", "SecondBullet"]
+    assert "R1c1, R1c2, r1c3" in second.body  # a table row
+    assert third.body == ["This is some WordART", "SLIDE3ChartTitle"]
+    every_line = [line for s in various.slides for line in (s.title, *s.body)]
+    assert not {"12/16/2016", "MASTERFOOTERMSG", "4", "10"} & set(every_line)
+
+
+def test_picture_alt_texts(various: Deck) -> None:
+    assert various.slides[4].pictures == [""]  # one picture, no description
+
+
+def test_slideshow_is_read_and_converted(realworld: Path, slideshow: Deck) -> None:
+    assert slideshow.format == "ppsx"
+    assert len(slideshow.slides) == 46
+    # python-pptx refuses a slideshow, so compare with the copy it accepts.
+    package = slideshow_as_presentation(realworld / SLIDESHOW)
+    assert _notes_words(slideshow) == _visible_slides_by_python_pptx(package)
+    _assert_pages_show_their_slides(slideshow)
+
+
+def test_unrecognized_shape_does_not_stop_the_deck(realworld: Path) -> None:
+    slides = read_pptx(realworld / "docling_unrecognized_shape_3s.pptx", "pptx")
+    assert [s.title for s in slides] == ["Q3 Revenue Summary", "", "Next Steps"]
+    assert "Net retention rate: 112%" in slides[1].body
+
+
+def test_grouped_shapes_are_read(realworld: Path) -> None:
+    (slide,) = read_pptx(realworld / "shapecrawler_077_chinese_grouped_shapes_1s.pptx", "pptx")
+    assert "尊重他人意见" in slide.body
+    assert len(slide.body) > 10
+
+
+def test_picture_without_image_data_is_still_read(realworld: Path) -> None:
+    # One picture placeholder there has no blipFill: python-pptx fails on its .image.
+    slides = read_pptx(realworld / "poi_apache_perf_tuning_48s_notes.pptx", "pptx")
+    assert len(slides) == 46
+
+
+def test_embedded_video_is_flagged(realworld: Path, tmp_path: Path) -> None:
+    deck = _open(realworld / "poi_embedded_video_1s.pptx", tmp_path)
+    assert deck.slides[0].has_media
+    assert [(number, code) for number, code, _ in deck.warnings] == [(1, "media")]
+    assert [p.name for p in tmp_path.iterdir()] == ["slides.pdf"], "no scratch files left"
