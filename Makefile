@@ -38,6 +38,7 @@ lint: install
 bench: install
 	$(PY) -m pip install -q -r bench/requirements.txt
 	$(PY) bench/compose_bench.py
+	$(PY) bench/render_bench.py
 
 clean:
 	rm -rf $(VENV) .slidespeaker out

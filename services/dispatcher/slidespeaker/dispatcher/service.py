@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message, StreamConsumer
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
@@ -44,6 +45,7 @@ class Dispatcher:
             consumer=self.name,
             handler=self.handle,
             dead_letter_stream=self.keys.dead_letters,
+            on_dead_letter=self.dead_letter,
             timings=timings(self.settings),
         )
 
@@ -67,6 +69,12 @@ class Dispatcher:
                 self.logger.info("dispatcher.decided", job_id=job_id, decision=decision.type)
             return
         raise RuntimeError(f"job {job_id}: the log kept moving; giving up for now")
+
+    async def dead_letter(self, message: Message, why: str) -> None:
+        """Deciding keeps failing for this job: fail it visibly rather than leave it hanging."""
+        job_id = message.fields["job_id"]
+        reason = f"the dispatcher kept failing on this job ({why}); see its log"
+        await self.events.append(ev.JobFailed(job_id=job_id, reason=reason))
 
     async def _current_state(self, job_id: str) -> JobState:
         cached = self._states.pop(job_id, None)

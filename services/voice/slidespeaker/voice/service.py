@@ -57,4 +57,5 @@ def _voiced(
 
 
 def run(settings: Settings) -> None:
+    piper_engine.load_voice()  # once, before the first slide arrives
     run_stage(ev.Stage.voice, voice_slide, settings)
