@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import json
 import shutil
@@ -65,7 +66,8 @@ def render(
     services = processes.LocalServices(handle.url, settings.home)
     try:
         services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
-        state = asyncio.run(_run(lambda log, s: _render(log, s, deck, options), handle, settings))
+        render_job = functools.partial(_render, deck=deck, options=options, services=services)
+        state = asyncio.run(_run(render_job, handle, settings))
     finally:
         services.stop()
         stop_redis(handle, settings.home)
@@ -81,16 +83,28 @@ def render(
 
 
 async def _render(
-    events: EventLog, settings: Settings, deck: Path, options: ev.JobOptions
+    events: EventLog,
+    settings: Settings,
+    *,
+    deck: Path,
+    options: ev.JobOptions,
+    services: processes.LocalServices,
 ) -> JobState:
     storage = Storage(settings.storage_dir)
     job_id = await submit_job(events, storage, deck=deck, filename=deck.name, options=options)
     console.print(f"job {job_id}: {deck.name}")
+    supervisor = asyncio.create_task(services.supervise(_report_restart))
     try:
         return await follow_job(events, job_id, console)
     except (KeyboardInterrupt, asyncio.CancelledError):
         await events.append(ev.JobCancelRequested(job_id=job_id, reason="interrupted (Ctrl-C)"))
         raise
+    finally:
+        supervisor.cancel()
+
+
+def _report_restart(names: list[str]) -> None:
+    console.print(f"[yellow]restarted[/] {', '.join(names)} (it stopped; see its log)")
 
 
 def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
@@ -190,18 +204,12 @@ def up(
             services.start(name, count)
         console.print(f"SlideSpeaker is up: http://{settings.api_host}:{settings.api_port}/")
         console.print(f"Redis: {handle.url}   logs: {settings.home / 'logs'}   Ctrl-C stops")
-        asyncio.run(_watch(services))
+        asyncio.run(services.supervise(_report_restart))
     except KeyboardInterrupt:
         pass
     finally:
         services.stop()
         stop_redis(handle, settings.home)
-
-
-async def _watch(services: processes.LocalServices) -> None:
-    while not services.dead():
-        await asyncio.sleep(1)
-    console.print(f"[red]a service stopped[/]: {', '.join(services.dead())}; see the logs")
 
 
 @app.command()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +56,9 @@ class LocalServices:
             "SLIDESPEAKER_REDIS_URL": self.url,
             "SLIDESPEAKER_HOME": str(self.home.resolve()),
         }
-        for index in range(count):
-            log = open(log_dir / f"{name}-{index + 1}.log", "ab")  # noqa: SIM115 - the child owns it
+        for _ in range(count):
+            index = sum(1 for started, _ in self.processes if started == name) + 1
+            log = open(log_dir / f"{name}-{index}.log", "ab")  # noqa: SIM115 - the child owns it
             self.processes.append(
                 (
                     name,
@@ -78,8 +80,21 @@ class LocalServices:
             if name not in alive:
                 self.start(name)
 
-    def dead(self) -> list[str]:
-        return [name for name, p in self.processes if p.poll() is not None]
+    def restart_dead(self) -> list[str]:
+        """Start again every service process that died: its pending work is then reclaimed
+        (and a message that keeps killing it is dead-lettered) instead of waiting forever."""
+        dead = [(name, p) for name, p in self.processes if p.poll() is not None]
+        for entry in dead:
+            self.processes.remove(entry)
+            self.start(entry[0])
+        return [name for name, _ in dead]
+
+    async def supervise(self, on_restart: Callable[[list[str]], None]) -> None:
+        while True:
+            restarted = self.restart_dead()
+            if restarted:
+                on_restart(restarted)
+            await asyncio.sleep(1)
 
     def stop(self) -> None:
         for _name, proc in self.processes:

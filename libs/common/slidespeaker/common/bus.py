@@ -16,7 +16,6 @@ the raw commands anyway.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from slidespeaker.common.logs import get_logger
+from slidespeaker.common.periodic import running_every
 
 
 @dataclass(frozen=True)
@@ -136,27 +136,25 @@ class StreamConsumer:
         if message.deliveries > self.timings.max_deliveries:
             await self._dead_letter(message, f"delivered {message.deliveries} times")
             return
-        heartbeat = asyncio.create_task(self._keep_claim(message.id))
         try:
-            await self.handler(message)
-        except asyncio.CancelledError:
-            raise
+            async with running_every(self.timings.heartbeat_s, self._claim(message.id)):
+                await self.handler(message)
         except Exception:
             # Left pending on purpose: it is reclaimed, retried, and dead-lettered at last.
             self.log.exception("bus.handler_failed", message_id=message.id)
             return
-        finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
         await self.redis.xack(self.stream, self.group, message.id)
 
-    async def _keep_claim(self, message_id: str) -> None:
-        while True:
-            await asyncio.sleep(self.timings.heartbeat_s)
+    def _claim(self, message_id: str) -> Callable[[], Awaitable[bool]]:
+        """Refresh our claim (JUSTID: without counting a delivery), so no one takes it over."""
+
+        async def claim() -> bool:
             await self.redis.xclaim(
                 self.stream, self.group, self.consumer, 0, [message_id], justid=True
             )
+            return False
+
+        return claim
 
     async def _dead_letter(self, message: Message, why: str) -> None:
         self.log.error("bus.dead_letter", message_id=message.id, why=why)

@@ -31,6 +31,7 @@ from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.periodic import running_every
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 
@@ -115,7 +116,12 @@ class StageWorker:
 
     async def _run(self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState) -> None:
         token = CancelToken()
-        watcher = asyncio.create_task(self._watch_stop(job_id, token))
+        async with running_every(self.settings.cancel_poll_s, self._stop_watcher(job_id, token)):
+            await self._run_watched(job_id, task, attempt, state, token)
+
+    async def _run_watched(
+        self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState, token: CancelToken
+    ) -> None:
         ctx = TaskContext(
             job_id, task, attempt, state, self.settings, self.storage, self.events, token,
             self.name, self.logger.bind(job_id=job_id, slide=task.slide),
@@ -142,10 +148,6 @@ class StageWorker:
         except Exception as exc:
             ctx.logger.exception("task.failed", task=task.key)
             await self._fail(job_id, task, attempt, _describe(exc), retryable=True)
-        finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
 
     async def _fail(
         self, job_id: str, task: ev.TaskRef, attempt: int, error: str, *, retryable: bool
@@ -164,12 +166,15 @@ class StageWorker:
             await asyncio.sleep(min(0.2, (not_before - datetime.now(UTC)).total_seconds()))
         token.check()
 
-    async def _watch_stop(self, job_id: str, token: CancelToken) -> None:
-        while not token.cancelled:
+    def _stop_watcher(self, job_id: str, token: CancelToken) -> Callable[[], Awaitable[bool]]:
+        """Sets the token once the job is cancelled or failed, for the checkpoints to see."""
+
+        async def watch() -> bool:
             if await self.events.stop_requested(job_id):
                 token.cancel("the job was cancelled or failed")
-                return
-            await asyncio.sleep(self.settings.cancel_poll_s)
+            return token.cancelled
+
+        return watch
 
     async def dead_letter(self, message: Message, why: str) -> None:
         task = ev.TaskRef.model_validate_json(message.fields["task"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
+from slidespeaker.common.process import ChildTimeout
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.content import Deck, SlideContent
@@ -23,10 +24,14 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
     path = ctx.storage.path(ctx.state.deck_key)
     check_size(path, ctx.settings.max_deck_mb)
     with tempfile.TemporaryDirectory(prefix="scripter-") as work:
-        deck = await asyncio.to_thread(
-            open_deck, path, Path(work), token=ctx.token,
-            soffice_timeout=ctx.settings.soffice_timeout_s,
-        )  # fmt: skip
+        try:
+            deck = await asyncio.to_thread(
+                open_deck, path, Path(work), token=ctx.token,
+                soffice_timeout=ctx.settings.soffice_timeout_s,
+            )  # fmt: skip
+        except ChildTimeout as exc:
+            # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
+            raise BadInput(f"the deck could not be converted: {exc}") from exc
         await ctx.emit(*parsed_events(ctx.job_id, deck))
         for number, content in enumerate(deck.slides, start=1):
             ctx.token.check()  # a checkpoint between slides
