@@ -24,7 +24,7 @@ system-deps:
 demo: install
 	$(VENV)/bin/slidespeaker render $(DEMO_DECK) --out out/demo
 
-test: install
+test: lint
 	$(VENV)/bin/python -m pytest -m "not corpus" -n 2 --dist loadgroup
 
 test-corpus: install
@@ -33,7 +33,7 @@ test-corpus: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs services tests
+	$(VENV)/bin/mypy libs services tests bench examples
 
 bench: install
 	$(PY) -m pip install -q -r bench/requirements.txt

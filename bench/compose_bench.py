@@ -27,6 +27,7 @@ import wave
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -157,7 +158,8 @@ def stream_seconds(mp4: Path) -> tuple[float, float]:
     import av
 
     with av.open(str(mp4)) as container:
-        video, audio = container.streams.video[0], container.streams.audio[0]
+        video: Any = container.streams.video[0]
+        audio: Any = container.streams.audio[0]
         return (
             float(video.duration * video.time_base),
             float(audio.duration * audio.time_base),

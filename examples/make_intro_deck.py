@@ -13,6 +13,7 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.presentation import Presentation as PresentationFile
 from pptx.util import Inches
 
 OUT = Path(__file__).with_name("slidespeaker-intro.pptx")
@@ -22,7 +23,7 @@ def add_notes(slide, text: str) -> None:  # type: ignore[no-untyped-def]
     slide.notes_slide.notes_text_frame.text = text
 
 
-def build() -> Presentation:
+def build() -> PresentationFile:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     title_layout, content_layout, blank_layout = (
@@ -87,5 +88,5 @@ def build() -> Presentation:
 
 
 if __name__ == "__main__":
-    build().save(OUT)
+    build().save(str(OUT))
     print(f"wrote {OUT}")
