@@ -102,6 +102,15 @@ class Stack:
                 assert time.monotonic() < deadline, f"service {name} did not come up"
                 time.sleep(0.1)
 
+    def wait_until_count(self, name: str, count: int, timeout: float = 60) -> None:
+        """Until `count` processes of the service announce themselves."""
+        client = redis.Redis.from_url(self.url)
+        pattern = Keys(self.prefix).presence_pattern(name)
+        deadline = time.monotonic() + timeout
+        while len(list(client.scan_iter(match=pattern))) < count:
+            assert time.monotonic() < deadline, f"{count} {name} processes did not come up"
+            time.sleep(0.1)
+
     def alive(self, name: str) -> bool:
         return any(p.poll() is None for p in self.processes.get(name, []))
 

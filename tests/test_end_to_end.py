@@ -83,6 +83,8 @@ def test_a_pptx_with_notes_hidden_slides_and_charts(
     events = [json.loads(line) for line in lines]
     assert all({"id", "event_id", "type", "job_id", "ts"} <= set(e) for e in events)
     assert events[0]["type"] == "job.submitted" and events[-1]["type"] == "job.completed"
+    progress = {e["stage"] for e in events if e["type"] == "job.progress"}
+    assert {"scripter", "composer"} <= progress, "long steps say what they are doing"
     ids = [tuple(map(int, e["id"].split("-"))) for e in events]
     assert ids == sorted(ids), "the log is in order"
 

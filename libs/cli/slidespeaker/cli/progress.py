@@ -57,5 +57,7 @@ def _show(progress: Progress, bars: dict[str, TaskID], event: ev.Event, state: J
         progress.update(bars["video"], completed=1)
     if isinstance(event, ev.JobWarning):
         progress.console.print(f"[yellow]warning[/]: {event.message}")
+    if isinstance(event, ev.JobProgress):
+        progress.console.print(f"[dim]{event.stage.value}: {event.message}[/]")
     if isinstance(event, ev.StageRetried):
         progress.console.print(f"[yellow]retrying[/] {event.task.key} (attempt {event.attempt})")

@@ -55,6 +55,15 @@ class TaskContext:
         """Append events now (progress, warnings, partial results) rather than at the end."""
         await self.events.append(*events)
 
+    async def progress(self, message: str, done: int = 0, total: int = 0) -> None:
+        """Tell the user what long work is under way (the CLI and web client show it)."""
+        await self.emit(
+            ev.JobProgress(
+                job_id=self.job_id, stage=self.task.stage, slide=self.task.slide,
+                message=message, done=done, total=total,
+            )
+        )  # fmt: skip
+
 
 StageHandler = Callable[[TaskContext], Awaitable[list[ev.Event]]]
 

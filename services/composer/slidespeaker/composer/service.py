@@ -57,6 +57,7 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
          s.duration or 0.0)
         for s in slides
     ]  # fmt: skip
+    await ctx.progress(f"encoding the video of {len(slides)} slides")
     out = f"jobs/{ctx.job_id}/output"
     keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
                                                  "transcript.md")}  # fmt: skip

@@ -23,6 +23,7 @@ from slidespeaker.scripter.deck import narration_for, open_deck, render_slide
 async def script_deck(ctx: TaskContext) -> list[ev.Event]:
     path = ctx.storage.path(ctx.state.deck_key)
     check_size(path, ctx.settings.max_deck_mb)
+    await ctx.progress("reading the deck")
     with tempfile.TemporaryDirectory(prefix="scripter-") as work:
         try:
             deck = await asyncio.to_thread(
