@@ -9,11 +9,12 @@ DEMO_DECK ?= examples/slidespeaker-intro.pptx
 
 .PHONY: install system-deps demo test test-corpus lint bench clean
 
-$(VENV)/.installed: $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt
+$(VENV)/.installed: $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip "setuptools>=70"
-	$(PY) -m pip install -q --config-settings editable_mode=compat $(foreach p,$(PACKAGES),-e $(p))
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q -c constraints.txt --config-settings editable_mode=compat \
+		$(foreach p,$(PACKAGES),-e $(p))
+	$(PY) -m pip install -q -c constraints.txt -r requirements-dev.txt
 	touch $@
 
 install: system-deps $(VENV)/.installed
@@ -36,7 +37,7 @@ lint: install
 	$(VENV)/bin/mypy libs services tests bench examples
 
 bench: install
-	$(PY) -m pip install -q -r bench/requirements.txt
+	$(PY) -m pip install -q -c constraints.txt -r bench/requirements.txt
 	$(PY) bench/compose_bench.py
 	$(PY) bench/render_bench.py
 
