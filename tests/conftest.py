@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 import redis
@@ -141,3 +142,18 @@ def stack(redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -
     stack.wait_alive(PIPELINE)
     yield stack
     stack.stop()
+
+
+def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> httpx.Client:
+    """A client of the API on `port`, once it answers its health check."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if client.get("/api/health").status_code == 200:
+                return client
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None, "the API process ended"
+        assert time.monotonic() < deadline, "the API did not come up"
+        time.sleep(0.1)

@@ -13,7 +13,7 @@ import pytest
 
 from slidespeaker.cli.redis_server import free_port
 
-from .conftest import Stack
+from .conftest import Stack, api_client
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +24,7 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
         [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if client.get("/api/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the API did not come up"
-        time.sleep(0.1)
+    client = api_client(port, proc)
     yield client
     client.close()
     proc.terminate()

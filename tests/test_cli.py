@@ -11,11 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import psutil
 import pymupdf
 
 from slidespeaker.cli.redis_server import free_port
+
+from .conftest import api_client
 
 CLI = [sys.executable, "-m", "slidespeaker.cli.main"]
 
@@ -76,17 +77,7 @@ def test_up_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path: Path) -> Non
     up = subprocess.Popen([*CLI, "up", "--scale", "voice=2"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if client.get("/api/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert up.poll() is None, up.stderr.read().decode() if up.stderr else ""
-            assert time.monotonic() < deadline, "the API did not come up"
-            time.sleep(0.2)
+        client = api_client(port, up)
         voices = [p for p in our_processes(home) if p.cmdline()[-2:] == ["service", "voice"]]
         assert len(voices) == 2, "--scale voice=2 runs two voice processes"
 

@@ -24,7 +24,13 @@ import structlog
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.bus import BusTimings, Message, StreamConsumer
+from slidespeaker.common.bus import (
+    BusTimings,
+    DeadLetterHandler,
+    Handler,
+    Message,
+    StreamConsumer,
+)
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
@@ -68,14 +74,29 @@ class TaskContext:
 StageHandler = Callable[[TaskContext], Awaitable[list[ev.Event]]]
 
 
-def timings(settings: Settings) -> BusTimings:
-    return BusTimings(
+def stream_consumer(
+    redis: Redis,
+    settings: Settings,
+    *,
+    stream: str,
+    group: str,
+    consumer: str,
+    handler: Handler,
+    on_dead_letter: DeadLetterHandler,
+) -> StreamConsumer:
+    """A consumer with the configured timings and the shared dead-letter stream."""
+    timings = BusTimings(
         claim_timeout_s=settings.claim_timeout_s,
         heartbeat_s=settings.heartbeat_s,
         reclaim_interval_s=settings.reclaim_interval_s,
         block_ms=settings.block_ms,
         max_deliveries=settings.max_deliveries,
     )
+    return StreamConsumer(
+        redis, stream=stream, group=group, consumer=consumer, handler=handler,
+        dead_letter_stream=Keys(settings.key_prefix).dead_letters,
+        on_dead_letter=on_dead_letter, timings=timings,
+    )  # fmt: skip
 
 
 def consumer_name(service: str) -> str:
@@ -101,16 +122,10 @@ class StageWorker:
         self.logger = get_logger(stage=stage.value, worker=self.name)
 
     def consumer(self) -> StreamConsumer:
-        return StreamConsumer(
-            self.redis,
-            stream=self.keys.work(self.stage),
-            group=self.stage.value,
-            consumer=self.name,
-            handler=self.handle,
-            dead_letter_stream=self.keys.dead_letters,
-            on_dead_letter=self.dead_letter,
-            timings=timings(self.settings),
-        )
+        return stream_consumer(
+            self.redis, self.settings, stream=self.keys.work(self.stage), group=self.stage.value,
+            consumer=self.name, handler=self.handle, on_dead_letter=self.dead_letter,
+        )  # fmt: skip
 
     async def handle(self, message: Message) -> None:
         job_id = message.fields["job_id"]

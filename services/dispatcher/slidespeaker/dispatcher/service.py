@@ -18,7 +18,7 @@ from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.log import Conflict, EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
-from slidespeaker.common.runtime import connect, consumer_name, serve, timings
+from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
 from slidespeaker.common.settings import Settings
 from slidespeaker.dispatcher.decide import decide
 
@@ -38,16 +38,10 @@ class Dispatcher:
         self.logger = get_logger(stage="dispatcher")
 
     def consumer(self) -> StreamConsumer:
-        return StreamConsumer(
-            self.redis,
-            stream=self.keys.feed,
-            group=DISPATCHER_GROUP,
-            consumer=self.name,
-            handler=self.handle,
-            dead_letter_stream=self.keys.dead_letters,
-            on_dead_letter=self.dead_letter,
-            timings=timings(self.settings),
-        )
+        return stream_consumer(
+            self.redis, self.settings, stream=self.keys.feed, group=DISPATCHER_GROUP,
+            consumer=self.name, handler=self.handle, on_dead_letter=self.dead_letter,
+        )  # fmt: skip
 
     async def handle(self, message: Message) -> None:
         job_id = message.fields["job_id"]
