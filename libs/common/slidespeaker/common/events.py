@@ -70,9 +70,15 @@ class TaskRef(Frozen):
 
 
 class JobOptions(Frozen):
-    avatar: bool = False
+    """What the user asked for. New options get defaults, so old logs still replay."""
+
+    narration: Literal["auto", "notes", "outline", "llm"] = "auto"
+    language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
     voice_provider: str = "piper"
     voice: str | None = None
+    avatar: bool = False
+    subtitles: Literal["sidecar", "burn", "none"] = "sidecar"
+    review: bool = False  # pause after scripting until the script is approved
     width: int = 1920
     height: int = 1080
 
