@@ -76,6 +76,7 @@ class JobOptions(Frozen):
     language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
     voice_provider: str = "piper"
     voice: str | None = None
+    rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
     avatar: bool = False
     subtitles: Literal["sidecar", "burn", "none"] = "sidecar"
     review: bool = False  # pause after scripting until the script is approved
@@ -229,7 +230,13 @@ class SlideVoiced(BaseEvent):
     audio_key: str | None  # None: the slide has nothing to say
     duration: float
     voice: str
-    cues: list[Cue] = []
+    provider: str = "piper"
+    cues: list[Cue] = []  # the captions, timed from `words` where the engine gave them
+    words: list[Cue] = []  # each spoken word as the engine timed it
+    # How the cues were timed: "word" (from the engine's word timings), "sentence" (one
+    # cue per sentence, synthesised alone), "mixed" (some sentences fell back, see `fallbacks`).
+    timing: Literal["word", "sentence", "mixed"] = "sentence"
+    fallbacks: list[str] = []  # why each sentence that fell back to sentence timing did
 
 
 class AvatarRendered(BaseEvent):
