@@ -44,7 +44,7 @@ def a_whole_job() -> list[ev.Event]:
         ev.StageStopped(job_id=JOB, task=VOICE_2, attempt=2, worker="voice-2"),
         ev.VideoComposed(
             job_id=JOB, video_key="v.mp4", srt_key="s.srt", vtt_key="s.vtt",
-            transcript_key="t.md", duration=5.7,
+            transcript_key="t.md", duration=5.7, poster_key="p.jpg",
         ),
         ev.JobCompleted(job_id=JOB),
     ]  # fmt: skip
@@ -53,7 +53,8 @@ def a_whole_job() -> list[ev.Event]:
 def test_every_event_type_has_a_fold_function() -> None:
     assert handled_types() == ev.KNOWN_TYPES
     kinds = {e.type for e in a_whole_job()}
-    assert kinds | {"job.cancel_requested", "job.cancelled", "job.failed"} == ev.KNOWN_TYPES
+    others = {"job.cancel_requested", "job.cancelled", "job.failed", "job.retry_requested"}
+    assert kinds | others | {"job.deleted"} == ev.KNOWN_TYPES
 
 
 def test_a_whole_job_folds_to_what_happened() -> None:
@@ -73,6 +74,7 @@ def test_a_whole_job_folds_to_what_happened() -> None:
     assert state.tasks[VOICE_2.key].attempt == 2
     assert state.tasks["script_deck"].status == TaskStatus.done
     assert state.outputs is not None and state.outputs.duration == 5.7
+    assert state.outputs.poster_key == "p.jpg"
     assert state.event_count == len(a_whole_job())
 
 
@@ -85,6 +87,29 @@ def test_failure_and_cancellation_are_terminal() -> None:
 
     cancelled = fold([*start, ev.JobCancelRequested(job_id=JOB), ev.JobCancelled(job_id=JOB)])
     assert cancelled.cancel_requested and cancelled.status == JobStatus.cancelled
+
+
+def test_a_retry_keeps_finished_work_and_forgets_the_rest() -> None:
+    events = a_whole_job()[:15]  # voice slide 2 failed
+    failed = fold([*events, ev.JobFailed(job_id=JOB, reason="voice failed")])
+    retried = fold([ev.JobRetryRequested(job_id=JOB)], failed)
+    assert retried.status == JobStatus.running and retried.error is None
+    assert retried.retries == 1
+    assert "script_deck" in retried.tasks, "finished work is kept"
+    assert VOICE_2.key not in retried.tasks, "the failed task will be dispatched again"
+    assert fold([ev.JobRetryRequested(job_id=JOB)], fold(a_whole_job())).status == "completed"
+
+
+def test_a_deleted_job_keeps_its_history_but_not_its_outputs() -> None:
+    state = fold([*a_whole_job(), ev.JobDeleted(job_id=JOB)])
+    assert state.deleted and state.outputs is None and state.status == JobStatus.completed
+
+
+def test_tasks_record_when_they_started_and_finished() -> None:
+    state = fold(a_whole_job())
+    script = state.tasks["script_deck"]
+    assert script.started_at is not None and script.finished_at is not None
+    assert script.started_at <= script.finished_at
 
 
 def test_status_is_queued_until_a_service_starts_work() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.deckfile import detect_format
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.process import run_child
 from slidespeaker.scripter.deck import open_deck
-from slidespeaker.scripter.formats import detect_format
 
 
 def _open(path: Path, workdir: Path) -> None:

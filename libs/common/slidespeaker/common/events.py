@@ -135,6 +135,18 @@ class JobCompleted(BaseEvent):
     type: Literal["job.completed"] = "job.completed"
 
 
+class JobRetryRequested(BaseEvent):
+    """Run a failed or cancelled job again from where it stopped, keeping finished work."""
+
+    type: Literal["job.retry_requested"] = "job.retry_requested"
+
+
+class JobDeleted(BaseEvent):
+    """The job's files were removed; its log stays, so what happened can still be read."""
+
+    type: Literal["job.deleted"] = "job.deleted"
+
+
 class JobWarning(BaseEvent):
     type: Literal["job.warning"] = "job.warning"
     code: str
@@ -261,6 +273,7 @@ class VideoComposed(BaseEvent):
     vtt_key: str
     transcript_key: str
     duration: float
+    poster_key: str | None = None  # the first slide as a picture; logs before it have none
 
 
 class UnknownEvent(BaseEvent):
@@ -276,6 +289,8 @@ KnownEvent = Annotated[
     | JobCancelled
     | JobFailed
     | JobCompleted
+    | JobRetryRequested
+    | JobDeleted
     | JobWarning
     | JobProgress
     | TaskDispatched

@@ -41,6 +41,8 @@ class TaskState(Frozen):
     status: TaskStatus
     attempt: int = 1
     worker: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
     error: str | None = None
     retryable: bool = False
     not_before: datetime | None = None
@@ -77,6 +79,7 @@ class Outputs(Frozen):
     vtt_key: str
     transcript_key: str
     duration: float
+    poster_key: str | None = None
 
 
 class JobState(Frozen):
@@ -94,6 +97,8 @@ class JobState(Frozen):
     warnings: list[Warning] = []
     progress: dict[str, str] = {}
     cancel_requested: bool = False
+    deleted: bool = False
+    retries: int = 0
     error: str | None = None
     failed_stage: Stage | None = None
     failed_slide: int | None = None
@@ -187,6 +192,30 @@ def _completed(state: JobState, e: ev.JobCompleted) -> JobState:
     return state.model_copy(update={"status": JobStatus.completed})
 
 
+@_on(ev.JobRetryRequested)
+def _retry_requested(state: JobState, e: ev.JobRetryRequested) -> JobState:
+    if state.status not in (JobStatus.failed, JobStatus.cancelled):
+        return state
+    # Unfinished tasks are forgotten, so the dispatcher hands them out again; done ones stay.
+    kept = {key: t for key, t in state.tasks.items() if t.status == TaskStatus.done}
+    return state.model_copy(
+        update={
+            "status": JobStatus.running,
+            "tasks": kept,
+            "error": None,
+            "failed_stage": None,
+            "failed_slide": None,
+            "cancel_requested": False,
+            "retries": state.retries + 1,
+        }
+    )
+
+
+@_on(ev.JobDeleted)
+def _deleted(state: JobState, e: ev.JobDeleted) -> JobState:
+    return state.model_copy(update={"deleted": True, "outputs": None})
+
+
 @_on(ev.JobWarning)
 def _warning(state: JobState, e: ev.JobWarning) -> JobState:
     warning = Warning(code=e.code, message=e.message, slide=e.slide)
@@ -219,12 +248,15 @@ def _started(state: JobState, e: ev.TaskStarted) -> JobState:
     if current and (current.attempt > e.attempt or current.status == TaskStatus.done):
         return state  # a stale report of an older attempt
     state = state.model_copy(update={"status": _running(state)})
-    return _with_task(state, e.task, status=TaskStatus.running, attempt=e.attempt, worker=e.worker)
+    return _with_task(
+        state, e.task, status=TaskStatus.running, attempt=e.attempt, worker=e.worker,
+        started_at=e.ts,
+    )  # fmt: skip
 
 
 @_on(ev.TaskCompleted)
 def _task_completed(state: JobState, e: ev.TaskCompleted) -> JobState:
-    return _with_task(state, e.task, status=TaskStatus.done, error=None)
+    return _with_task(state, e.task, status=TaskStatus.done, error=None, finished_at=e.ts)
 
 
 @_on(ev.StageFailed)
@@ -232,7 +264,10 @@ def _stage_failed(state: JobState, e: ev.StageFailed) -> JobState:
     current = state.task(e.task)
     if current and (current.attempt > e.attempt or current.status == TaskStatus.done):
         return state
-    return _with_task(state, e.task, status=TaskStatus.failed, error=e.error, retryable=e.retryable)
+    return _with_task(
+        state, e.task, status=TaskStatus.failed, error=e.error, retryable=e.retryable,
+        finished_at=e.ts,
+    )  # fmt: skip
 
 
 @_on(ev.StageRetried)
@@ -307,6 +342,7 @@ def _video_composed(state: JobState, e: ev.VideoComposed) -> JobState:
         vtt_key=e.vtt_key,
         transcript_key=e.transcript_key,
         duration=e.duration,
+        poster_key=e.poster_key,
     )
     return state.model_copy(update={"outputs": outputs})
 

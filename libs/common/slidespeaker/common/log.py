@@ -76,6 +76,10 @@ class EventLog:
                 pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
             case ev.JobCancelRequested() | ev.JobFailed() | ev.JobCancelled():
                 pipe.set(keys.job_stop(event.job_id), event.type)
+            case ev.JobRetryRequested():
+                pipe.delete(keys.job_stop(event.job_id))
+            case ev.JobDeleted():
+                pipe.zrem(keys.jobs, event.job_id)
 
     async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
         """Every event of the job in order (or only those after the entry id `after`)."""

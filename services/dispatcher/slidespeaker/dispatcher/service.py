@@ -7,22 +7,20 @@ since the state it was based on (optimistic concurrency), else the job is folded
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message, StreamConsumer
-from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.log import Conflict, EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
 from slidespeaker.common.settings import Settings
 from slidespeaker.dispatcher.decide import decide
 
-CACHE_SIZE = 1000
 MAX_CONFLICTS = 20
 
 
@@ -33,8 +31,7 @@ class Dispatcher:
         self.keys = Keys(settings.key_prefix)
         self.events = EventLog(redis, self.keys)
         self.name = consumer_name("dispatcher")
-        # Folded states by job: a cache derived from the log, extended with new entries only.
-        self._states: OrderedDict[str, JobState] = OrderedDict()
+        self.projection = Projection(self.events)
         self.logger = get_logger(stage="dispatcher")
 
     def consumer(self) -> StreamConsumer:
@@ -46,7 +43,9 @@ class Dispatcher:
     async def handle(self, message: Message) -> None:
         job_id = message.fields["job_id"]
         for _ in range(MAX_CONFLICTS):
-            state = await self._current_state(job_id)
+            state = await self.projection.state(job_id)
+            if state is None:
+                return
             decisions = decide(
                 state,
                 now=datetime.now(UTC),
@@ -69,15 +68,6 @@ class Dispatcher:
         job_id = message.fields["job_id"]
         reason = f"the dispatcher kept failing on this job ({why}); see its log"
         await self.events.append(ev.JobFailed(job_id=job_id, reason=reason))
-
-    async def _current_state(self, job_id: str) -> JobState:
-        cached = self._states.pop(job_id, None)
-        after = cached.last_event_id if cached else None
-        state = fold(await self.events.read(job_id, after=after), cached)
-        self._states[job_id] = state
-        if len(self._states) > CACHE_SIZE:
-            self._states.popitem(last=False)
-        return state
 
 
 def run(settings: Settings) -> None:

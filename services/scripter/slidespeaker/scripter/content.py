@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-DeckFormat = Literal["pdf", "pptx", "ppsx"]
+from slidespeaker.common.deckfile import DeckFormat
 
 # (slide number, 1-based in Deck.slides, or None for the whole deck; code; message for a person)
 DeckWarning = tuple[int | None, str, str]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.scripter.content import Deck, DeckFormat, DeckWarning, SlideContent
-from slidespeaker.scripter.formats import detect_format
+from slidespeaker.common.deckfile import DeckFormat, detect_format
+from slidespeaker.scripter.content import Deck, DeckWarning, SlideContent
 from slidespeaker.scripter.libreoffice import ConversionFailed, convert_to_pdf
 from slidespeaker.scripter.narration import narration_for
 from slidespeaker.scripter.pdf_reader import open_pdf, read_pdf

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.deckfile import DeckFormat
 from slidespeaker.common.process import run_child
-from slidespeaker.scripter.content import DeckFormat
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 PDF_NAME = "slides.pdf"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pymupdf
 
+from slidespeaker.common.deckfile import PASSWORD_PROTECTED
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.formats import PASSWORD_PROTECTED
 from slidespeaker.scripter.text import SENTENCE_ENDS, has_words, one_line
 
 DAMAGED_PDF = "the file is damaged: it is not a readable PDF"

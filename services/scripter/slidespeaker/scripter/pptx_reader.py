@@ -12,9 +12,9 @@ from pptx import Presentation
 from pptx.exc import InvalidXmlError, PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from slidespeaker.common.deckfile import CONTENT_TYPES_PART, DAMAGED_PACKAGE, DeckFormat
 from slidespeaker.common.errors import BadInput
-from slidespeaker.scripter.content import DeckFormat, SlideContent
-from slidespeaker.scripter.formats import CONTENT_TYPES_PART, DAMAGED_PACKAGE
+from slidespeaker.scripter.content import SlideContent
 from slidespeaker.scripter.pptx_shapes import read_slide_text
 from slidespeaker.scripter.text import one_line
 

@@ -1,14 +1,17 @@
-"""Which kind of deck a file is, judged by its content, never by its name."""
+"""Which kind of deck a file is, judged by its content, never by its name; and whether a
+package is safe to open. Shared by the API (checking uploads) and the scripter."""
 
 from __future__ import annotations
 
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Literal
 from xml.etree import ElementTree
 
 from slidespeaker.common.errors import BadInput
-from slidespeaker.scripter.content import DeckFormat
+
+DeckFormat = Literal["pdf", "pptx", "ppsx"]
 
 PDF_MAGIC = b"%PDF-"
 PDF_MAGIC_WINDOW = 1024  # the PDF spec lets the header start anywhere in the first 1 KiB
@@ -66,6 +69,7 @@ def _compound_file_problem(path: Path) -> str:
 def _package_format(path: Path) -> DeckFormat:
     try:
         with zipfile.ZipFile(path) as package:
+            check_package(package.infolist())
             content_types = package.read(CONTENT_TYPES_PART)
     except KeyError:
         raise BadInput(NOT_A_DECK) from None  # a zip, but not an Office document
@@ -80,3 +84,23 @@ def _package_format(path: Path) -> DeckFormat:
         if fmt is not None:
             return fmt
     raise BadInput(NOT_A_DECK)  # a Word or Excel document, or another zip
+
+
+# Limits for what a deck's package may unpack to: far above any real deck (the largest
+# in the corpus unpacks to a few MB), far below what would exhaust the machine.
+MAX_ENTRIES = 10_000
+MAX_UNPACKED_BYTES = 2 * 1024**3
+ZIP_BOMB = "the file is not a usable deck: it would unpack to more than {limit}"
+ESCAPING_NAME = "the file is not a usable deck: it holds a part named {name!r} outside the package"
+
+
+def check_package(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse zip bombs and entries whose names escape the package (`../`, absolute)."""
+    if len(entries) > MAX_ENTRIES:
+        raise BadInput(ZIP_BOMB.format(limit=f"{MAX_ENTRIES} parts"))
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise BadInput(ZIP_BOMB.format(limit=f"{MAX_UNPACKED_BYTES // 1024**3} GB"))
+    for entry in entries:
+        parts = entry.filename.replace("\\", "/").split("/")
+        if entry.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise BadInput(ESCAPING_NAME.format(name=entry.filename))
