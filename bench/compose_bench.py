@@ -182,7 +182,10 @@ def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workd
     from slidespeaker.common.cancel import CancelToken
     from slidespeaker.composer.video import compose_video
 
-    compose_video(slides, out, token=CancelToken(), timeout=600, workdir=workdir)
+    compose_video(
+        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
+        token=CancelToken(), timeout=600, workdir=workdir,
+    )  # fmt: skip
 
 
 def compose_with_moviepy(slides: list[tuple[Path, Path, float]], out: Path, _: Path) -> None:

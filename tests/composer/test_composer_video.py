@@ -15,7 +15,7 @@ import pytest
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
 from slidespeaker.composer.ffmpeg import FFMPEG, MediaError
-from slidespeaker.composer.video import SlideMedia, compose_video
+from slidespeaker.composer.video import SlideMedia, compose_video, write_poster
 
 Colour = tuple[int, int, int]
 RED: Colour = (200, 30, 30)
@@ -23,6 +23,8 @@ GREEN: Colour = (30, 160, 60)
 BLUE: Colour = (40, 60, 210)
 COLOUR_TOLERANCE = 4  # YUV 4:2:0 rounding; a BT.601/709 mix-up is off by 12 or more
 BT709 = 1  # FFmpeg's AVCOL_SPC/PRI/TRC value for BT.709
+DECK_TITLE = "Q3 review: costs = down; #1 in \\ region\nEMEA"
+SLIDE_TITLES = ["Revenue", "", "Outlook 2027 — 日本語"]
 
 
 @pytest.fixture
@@ -55,7 +57,10 @@ def video(
     tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
 ) -> Iterator[Any]:
     out = tmp_path / "video.mp4"
-    compose_video(slides, out, token=token, timeout=60, workdir=workdir)
+    compose_video(
+        slides, out, title=DECK_TITLE, slide_titles=SLIDE_TITLES, token=token, timeout=60,
+        workdir=workdir,
+    )  # fmt: skip
     with av.open(str(out)) as container:
         yield container
 
@@ -94,6 +99,43 @@ def test_each_slide_is_shown_in_its_own_colours_for_its_own_time(
         assert colour == pytest.approx(expected, abs=COLOUR_TOLERANCE)
 
 
+def test_each_slide_is_a_chapter_named_by_its_title_starting_when_it_is_shown(
+    video: Any, slides: list[SlideMedia]
+) -> None:
+    starts = [sum(d for _, _, d in slides[:i]) for i in range(len(slides) + 1)]
+
+    chapters = video.chapters()
+
+    assert [chapter["metadata"]["title"] for chapter in chapters] == [
+        "Revenue",
+        "Slide 2",
+        "Outlook 2027 — 日本語",
+    ]
+    for chapter, start, end in zip(chapters, starts[:-1], starts[1:], strict=True):
+        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=0.001)
+        assert float(chapter["end"] * chapter["time_base"]) == pytest.approx(end, abs=0.001)
+
+
+def test_the_video_is_titled_by_its_deck_and_says_its_voice_is_synthetic(video: Any) -> None:
+    assert video.metadata["title"] == "Q3 review: costs = down; #1 in \\ region EMEA"
+    assert "synthetic speech" in video.metadata["comment"]
+
+
+def test_the_poster_is_the_first_slide_as_a_jpeg(
+    tmp_path: Path, slides: list[SlideMedia], token: CancelToken
+) -> None:
+    poster = tmp_path / "poster.jpg"
+
+    write_poster(slides[0][0], poster, token=token, timeout=30)
+
+    with av.open(str(poster)) as container:
+        assert container.streams.video[0].codec_context.name == "mjpeg"
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (640, 360)
+        frame = next(container.decode(video=0))
+        red, green, blue = frame.to_ndarray(format="rgb24")[180, 320]
+    assert (int(red), int(green), int(blue)) == pytest.approx(RED, abs=COLOUR_TOLERANCE)
+
+
 def test_index_comes_first_so_browsers_play_before_downloading_all(
     tmp_path: Path, video: Any
 ) -> None:
@@ -106,7 +148,9 @@ def test_a_single_slide_keeps_its_whole_duration(
 ) -> None:
     out = tmp_path / "single.mp4"
 
-    duration = compose_video(slides[1:2], out, token=token, timeout=60, workdir=workdir)
+    duration = compose_video(
+        slides[1:2], out, title="", slide_titles=[""], token=token, timeout=60, workdir=workdir
+    )
 
     with av.open(str(out)) as container:
         assert stream_seconds(container.streams.video[0]) == pytest.approx(duration, abs=0.05)
@@ -122,8 +166,9 @@ def test_audio_that_does_not_match_its_slide_is_refused(
 
     with pytest.raises(MediaError, match="meant to last"):
         compose_video(
-            [(picture, audio, duration + 0.5)], out, token=token, timeout=60, workdir=workdir
-        )
+            [(picture, audio, duration + 0.5)], out, title="", slide_titles=[""], token=token,
+            timeout=60, workdir=workdir,
+        )  # fmt: skip
     assert not out.exists()
 
 
@@ -139,7 +184,10 @@ def test_cancelling_mid_encode_stops_ffmpeg_within_a_second_and_leaves_nothing(
     canceller.start()
 
     with pytest.raises(JobCancelled):
-        compose_video(slides, out, token=token, timeout=60, workdir=workdir)
+        compose_video(
+            slides, out, title="", slide_titles=[""] * 4, token=token, timeout=60,
+            workdir=workdir,
+        )  # fmt: skip
 
     assert time.monotonic() - canceller.cancelled_at < 1.0
     assert not psutil.pid_exists(canceller.ffmpeg_pid)

@@ -16,7 +16,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
-from slidespeaker.composer.video import compose_video
+from slidespeaker.composer.video import compose_video, write_poster
 
 
 async def compose(ctx: TaskContext) -> list[ev.Event]:
@@ -60,15 +60,20 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     await ctx.progress(f"encoding the video of {len(slides)} slides")
     out = f"jobs/{ctx.job_id}/output"
     keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
-                                                 "transcript.md")}  # fmt: skip
+                                                 "transcript.md", "poster.jpg")}  # fmt: skip
+    title = deck_title(state)
     with (
         tempfile.TemporaryDirectory(prefix="compose-") as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
         duration = await asyncio.to_thread(
-            compose_video, media, tmp, token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s,
-            workdir=Path(work),
+            compose_video, media, tmp, title=title, slide_titles=[s.title for s in slides],
+            token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s, workdir=Path(work),
         )  # fmt: skip
+    with ctx.storage.writing(keys["poster.jpg"]) as tmp:
+        await asyncio.to_thread(
+            write_poster, media[0][0], tmp, token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s
+        )
     cues = timeline_cues(slides)
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
         write_srt(cues, tmp)
@@ -76,13 +81,19 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
         write_vtt(cues, tmp)
     with ctx.storage.writing(keys["transcript.md"]) as tmp:
         sections = [(s.number, s.title, s.narration or "") for s in slides]
-        write_transcript(Path(state.filename).stem or "Deck", sections, tmp)
+        write_transcript(title, sections, tmp)
     return [
         ev.VideoComposed(
             job_id=ctx.job_id, video_key=keys["video.mp4"], srt_key=keys["subtitles.srt"],
             vtt_key=keys["subtitles.vtt"], transcript_key=keys["transcript.md"], duration=duration,
+            poster_key=keys["poster.jpg"],
         )
     ]  # fmt: skip
+
+
+def deck_title(state: JobState) -> str:
+    """What the video and transcript are called: the deck's file name without its suffix."""
+    return Path(state.filename).stem or "Deck"
 
 
 def ordered_slides(state: JobState) -> list[SlideState]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.composer.audio import SAMPLE_RATE, concatenate_wavs, wav_samples
 from slidespeaker.composer.ffmpeg import MediaError, removed_on_failure, run_ffmpeg
+from slidespeaker.composer.metadata import ffmetadata
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
 TICKS_PER_SECOND = SAMPLE_RATE
@@ -30,6 +31,7 @@ VIDEO_CODEC = [
     *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
 ]
 AUDIO_CODEC = ["-c:a", "aac", "-b:a", "128k"]
+POSTER_QUALITY = "2"  # mjpeg's scale: 2 is near the best; a poster is one small file
 
 SlideMedia = tuple[Path, Path, float]  # canvas PNG at the output size, padded WAV, duration in s
 
@@ -38,26 +40,45 @@ def compose_video(
     slides: Sequence[SlideMedia],
     out_mp4: Path,
     *,
+    title: str,
+    slide_titles: Sequence[str],
     token: CancelToken,
     timeout: float,
     workdir: Path,
 ) -> float:
-    """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds."""
+    """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
+
+    The MP4 carries `title`, a note that its voice is synthetic, and a chapter per slide
+    named by `slide_titles` (in the slides' order).
+    """
     if not slides:
         raise ValueError("a video needs at least one slide")
     for picture, audio, duration in slides:
         _check_duration(picture, audio, duration)
     playlist = workdir / "slides.ffconcat"
     narration = workdir / "narration.wav"
+    metadata = workdir / "metadata.txt"
     try:
         playlist.write_text(_playlist(slides), encoding="utf-8")
+        durations = [duration for _, _, duration in slides]
+        metadata.write_text(ffmetadata(title, slide_titles, durations), encoding="utf-8")
         concatenate_wavs([audio for _, audio, _ in slides], narration)
         with removed_on_failure(out_mp4):
-            _encode(playlist, narration, out_mp4, token=token, timeout=timeout)
+            _encode(playlist, narration, metadata, out_mp4, token=token, timeout=timeout)
     finally:
-        playlist.unlink(missing_ok=True)
-        narration.unlink(missing_ok=True)
+        for work_file in (playlist, narration, metadata):
+            work_file.unlink(missing_ok=True)
     return sum(duration for _, _, duration in slides)
+
+
+def write_poster(picture: Path, out_jpg: Path, *, token: CancelToken, timeout: float) -> None:
+    """The video's poster (what players show before it starts): `picture` as a JPEG."""
+    with removed_on_failure(out_jpg):
+        run_ffmpeg(
+            ["-i", picture, "-frames:v", "1", "-c:v", "mjpeg", "-q:v", POSTER_QUALITY,
+             "-f", "mjpeg", out_jpg],
+            token=token, timeout=timeout,
+        )  # fmt: skip
 
 
 def _check_duration(picture: Path, audio: Path, duration: float) -> None:
@@ -98,10 +119,18 @@ def _quoted(path: Path) -> str:
 
 
 def _encode(
-    playlist: Path, narration: Path, out_mp4: Path, *, token: CancelToken, timeout: float
+    playlist: Path,
+    narration: Path,
+    metadata: Path,
+    out_mp4: Path,
+    *,
+    token: CancelToken,
+    timeout: float,
 ) -> None:
     inputs: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist, "-i", narration]
-    streams = ["-map", "0:v:0", "-map", "1:a:0", "-vf", VIDEO_FILTER]
+    inputs += ["-f", "ffmetadata", "-i", metadata]
+    streams = ["-map", "0:v:0", "-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
+    streams += ["-vf", VIDEO_FILTER]
     output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
     run_ffmpeg(
         [*inputs, *streams, *VIDEO_CODEC, *AUDIO_CODEC, *output], token=token, timeout=timeout

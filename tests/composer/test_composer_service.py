@@ -1,0 +1,72 @@
+"""The composer service in the running pipeline: what a finished job's video carries."""
+
+from __future__ import annotations
+
+import asyncio
+
+import av
+import pymupdf
+import pytest
+
+from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.storage import Storage
+
+from ..conftest import Stack
+from ..jobs import run_job
+
+TITLES = ["Quarterly results", "Hiring plan", "Risks; and = what # we do"]
+
+
+def a_deck() -> bytes:
+    """A PDF whose pages each have a large title over a line of body text."""
+    document = pymupdf.open()
+    for title in TITLES:
+        page = document.new_page()
+        page.insert_text((72, 90), title, fontsize=32)
+        page.insert_text((72, 160), f"A few words about {title.lower()}.", fontsize=14)
+    data: bytes = document.tobytes()
+    return data
+
+
+@pytest.fixture(scope="module")
+def finished(stack: Stack) -> JobState:
+    state = asyncio.run(run_job(stack.url, stack.home, stack.prefix, a_deck(), "board-meeting.pdf"))
+    assert state.status == JobStatus.completed, state.error
+    return state
+
+
+def test_the_video_has_a_chapter_per_slide_at_its_time_named_by_its_title(
+    stack: Stack, finished: JobState
+) -> None:
+    assert finished.outputs is not None
+    slides = [finished.slide(n) for n in range(1, len(TITLES) + 1)]
+    assert [slide.title for slide in slides] == TITLES, "the scripter reads the titles"
+    video = Storage(stack.home / "artifacts").path(finished.outputs.video_key)
+
+    with av.open(str(video)) as container:
+        chapters = container.chapters()
+        metadata = container.metadata
+
+    assert [chapter["metadata"]["title"] for chapter in chapters] == TITLES
+    starts = [sum(s.duration or 0 for s in slides[:i]) for i in range(len(slides))]
+    for chapter, start in zip(chapters, starts, strict=True):
+        assert chapter["time_base"] is not None
+        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=0.002)
+    assert metadata["title"] == "board-meeting"
+    assert "synthetic speech" in metadata["comment"]
+
+
+def test_the_poster_beside_the_video_shows_the_first_slide(
+    stack: Stack, finished: JobState
+) -> None:
+    assert finished.outputs is not None and finished.outputs.poster_key is not None
+    storage = Storage(stack.home / "artifacts")
+    first = storage.path(finished.slide(1).composed_image_key or "")
+    poster = storage.path(finished.outputs.poster_key)
+
+    assert poster.parent == storage.path(finished.outputs.video_key).parent
+    with av.open(str(first)) as slide, av.open(str(poster)) as jpeg:
+        expected = next(slide.decode(video=0)).to_ndarray(format="gray").astype(int)
+        shown = next(jpeg.decode(video=0)).to_ndarray(format="gray").astype(int)
+    assert shown.shape == expected.shape
+    assert abs(shown - expected).mean() < 3  # JPEG's losses only
