@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pymupdf
 import pytest
+from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import free_port
+from slidespeaker.common import events as ev
+from slidespeaker.common.jobs import deck_key, new_job_id
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
 
 from .conftest import Stack, api_client
 
@@ -19,7 +30,7 @@ from .conftest import Stack, api_client
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[httpx.Client]:
     port = free_port()
-    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port)}
+    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_MAX_DECK_MB": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -39,10 +50,10 @@ def a_pdf(pages: int, words: str = "A slide worth saying something about.") -> b
     return data
 
 
-def wait_for_status(api: httpx.Client, job_id: str, timeout: float = 120) -> dict[str, object]:
+def wait_for_status(api: httpx.Client, job_id: str, timeout: float = 120) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
-        state: dict[str, object] = api.get(f"/api/jobs/{job_id}").json()
+        state: dict[str, Any] = api.get(f"/api/jobs/{job_id}").json()
         if state["status"] in ("completed", "failed", "cancelled"):
             return state
         assert time.monotonic() < deadline, f"job stuck in {state['status']}"
@@ -69,10 +80,19 @@ def test_submit_follow_and_read_back_a_job(api: httpx.Client) -> None:
     assert api.post(f"/api/jobs/{job_id}/cancel").status_code == 409
 
 
-def test_unknown_jobs_are_404(api: httpx.Client) -> None:
-    assert api.get("/api/jobs/nope").status_code == 404
-    assert api.get("/api/jobs/nope/events").status_code == 404
-    assert api.post("/api/jobs/nope/cancel").status_code == 404
+def test_unknown_jobs_are_404_and_malformed_ids_422(api: httpx.Client) -> None:
+    unknown = "0" * 32
+    for method, path in (
+        ("GET", ""),
+        ("GET", "/events"),
+        ("POST", "/cancel"),
+        ("POST", "/retry"),
+        ("DELETE", ""),
+        ("GET", "/artifacts/video.mp4"),
+    ):
+        assert api.request(method, f"/api/jobs/{unknown}{path}").status_code == 404, path
+    assert api.get("/api/jobs/..%2F..%2Fetc").status_code in (404, 422)
+    assert api.get("/api/jobs/nope").status_code == 422
 
 
 def test_cancelling_stops_the_job_and_the_next_one_runs(api: httpx.Client) -> None:
@@ -104,3 +124,193 @@ def test_cancelling_stops_the_job_and_the_next_one_runs(api: httpx.Client) -> No
     assert started <= ended, "every task that started either finished or recorded that it stopped"
 
     assert wait_for_status(api, submit(api, a_pdf(1)))["status"] == "completed"
+
+
+def sse_events(
+    api: httpx.Client, job_id: str, last_event_id: str | None = None
+) -> list[dict[str, str]]:
+    """Read the job's SSE stream to its end; each event's id, type and data."""
+    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+    received: list[dict[str, str]] = []
+    with api.stream("GET", f"/api/jobs/{job_id}/events/stream", headers=headers, timeout=120) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        current: dict[str, str] = {}
+        for line in r.iter_lines():
+            if not line:
+                if current:
+                    received.append(current)
+                current = {}
+            elif not line.startswith(":"):
+                field, _, value = line.partition(": ")
+                current[field] = value
+    return received
+
+
+def test_live_progress_over_sse_then_download_with_range(api: httpx.Client) -> None:
+    job_id = submit(api, a_pdf(2))
+    streamed = sse_events(api, job_id)
+    assert streamed[0]["event"] == "job.submitted" and streamed[-1]["event"] == "job.completed"
+    log = api.get(f"/api/jobs/{job_id}/events").json()
+    assert [e["id"] for e in streamed] == [e["id"] for e in log], "SSE ids are the log's ids"
+    assert json.loads(streamed[3]["data"]) == log[3]
+
+    state = api.get(f"/api/jobs/{job_id}").json()
+    video_url = state["artifacts"]["video.mp4"]
+    whole = api.get(video_url)
+    assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
+    part = api.get(video_url, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == whole.content[100:200]
+    assert api.get(state["artifacts"]["subtitles.vtt"]).text.startswith("WEBVTT")
+    assert api.get(state["slides"]["1"]["image_url"]).headers["content-type"] == "image/png"
+    assert api.get(f"/api/jobs/{job_id}/artifacts/..%2F..%2Fdeck.pdf").status_code == 404
+    assert api.get(f"/api/jobs/{job_id}/artifacts/deck.pdf").status_code == 404
+
+
+def test_reconnecting_with_last_event_id_loses_and_repeats_nothing(api: httpx.Client) -> None:
+    job_id = submit(api, a_pdf(1))
+    wait_for_status(api, job_id)
+    log = api.get(f"/api/jobs/{job_id}/events").json()
+    middle = log[len(log) // 2]["id"]
+    resumed = sse_events(api, job_id, last_event_id=middle)
+    assert [e["id"] for e in resumed] == [e["id"] for e in log[len(log) // 2 + 1 :]]
+    finished = api.get(
+        f"/api/jobs/{job_id}/events/stream", headers={"Last-Event-ID": log[-1]["id"]}
+    )
+    assert finished.status_code == 204, "nothing more will come: the browser stops reconnecting"
+
+
+def test_listing_jobs_newest_first_filtered_by_status(api: httpx.Client) -> None:
+    done = submit(api, a_pdf(1))
+    wait_for_status(api, done)
+    failed = submit(api, b"%PDF-1.4 not really a pdf")
+    assert wait_for_status(api, failed)["status"] == "failed"
+    listing = api.get("/api/jobs", params={"limit": 2}).json()
+    assert [j["job_id"] for j in listing["jobs"]] == [failed, done]
+    only_failed = api.get("/api/jobs", params={"status": "failed"}).json()
+    assert failed in [j["job_id"] for j in only_failed["jobs"]]
+    assert all(j["status"] == "failed" for j in only_failed["jobs"])
+    assert only_failed["jobs"][0]["error"]
+
+
+def test_retry_after_an_injected_failure_keeps_finished_work(
+    api: httpx.Client, stack: Stack
+) -> None:
+    # The deck is missing from storage when the scripter looks: a failure that retrying
+    # with backoff cannot mend, until the file is back.
+    job_id, deck = asyncio.run(submit_missing_deck(stack, a_pdf(1)))
+    state = wait_for_status(api, job_id)
+    assert state["status"] == "failed" and "after 3 attempts" in state["error"]
+    deck.parent.mkdir(parents=True, exist_ok=True)
+    deck.write_bytes(a_pdf(1))
+    assert api.post(f"/api/jobs/{job_id}/retry").status_code == 202
+    assert wait_for_status(api, job_id)["status"] == "completed"
+    assert api.post(f"/api/jobs/{job_id}/retry").status_code == 409, "a completed job stays so"
+    types = [e["type"] for e in api.get(f"/api/jobs/{job_id}/events").json()]
+    assert types.count("job.retry_requested") == 1 and types[-1] == "job.completed"
+
+
+async def submit_missing_deck(stack: Stack, data: bytes) -> tuple[str, Path]:
+    redis = Redis.from_url(stack.url)
+    try:
+        job_id = new_job_id()
+        key = deck_key(job_id, "gone.pdf")
+        await EventLog(redis, Keys(stack.prefix)).append(
+            ev.JobSubmitted(
+                job_id=job_id,
+                filename="gone.pdf",
+                deck_key=key,
+                options=ev.JobOptions(width=320, height=180),
+            )
+        )
+        return job_id, stack.home / "artifacts" / key
+    finally:
+        await redis.aclose()
+
+
+def test_rerun_with_another_option_reuses_the_voiced_audio(api: httpx.Client) -> None:
+    first = submit(api, a_pdf(2))
+    before = wait_for_status(api, first)
+    response = api.post(f"/api/jobs/{first}/rerun", json={"width": 480, "height": 270})
+    assert response.status_code == 201
+    second = response.json()["job_id"]
+    after = wait_for_status(api, second)
+    assert after["status"] == "completed" and after["options"]["width"] == 480
+    for n in ("1", "2"):
+        assert after["slides"][n]["audio_key"] == before["slides"][n]["audio_key"]
+    assert api.post(f"/api/jobs/{first}/rerun", json={"colour": "red"}).status_code == 422
+
+
+def test_delete_cancels_removes_files_and_keeps_the_log(api: httpx.Client, stack: Stack) -> None:
+    job_id = submit(api, a_pdf(1))
+    wait_for_status(api, job_id)
+    assert api.delete(f"/api/jobs/{job_id}").status_code == 200
+    assert not (stack.home / "artifacts" / "jobs" / job_id).exists()
+    state = api.get(f"/api/jobs/{job_id}").json()
+    assert state["deleted"] and state["artifacts"] == {}
+    assert job_id not in [j["job_id"] for j in api.get("/api/jobs").json()["jobs"]]
+    assert api.get(f"/api/jobs/{job_id}/events").json()[-1]["type"] == "job.deleted"
+
+
+def zip_with(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in entries.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_hostile_and_wrong_uploads_are_refused_clearly(api: httpx.Client) -> None:
+    def upload(data: bytes, name: str = "deck.pptx") -> httpx.Response:
+        return api.post("/api/jobs", files={"file": (name, data)})
+
+    too_big = upload(b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), "big.pdf")
+    assert too_big.status_code == 413
+    not_a_deck = upload(b"<html>hello</html>", "deck.pdf")
+    assert (
+        not_a_deck.status_code == 415 and "not a PDF or PowerPoint" in not_a_deck.json()["detail"]
+    )
+    assert upload(b"").status_code == 400
+    bomb = zip_with({"[Content_Types].xml": b"<Types/>", "ppt/zeros.bin": b"\0" * (2**31 + 1)})
+    refused = upload(bomb)
+    assert refused.status_code == 400 and "unpack" in refused.json()["detail"]
+    escaping = upload(zip_with({"[Content_Types].xml": b"<Types/>", "../../evil.sh": b"x"}))
+    assert escaping.status_code == 400 and "outside the package" in escaping.json()["detail"]
+    pdf_named_pptx = upload(a_pdf(1), "really-a-pdf.pptx")
+    assert pdf_named_pptx.status_code == 201, "the bytes decide the type, not the name"
+    assert upload(a_pdf(1)).status_code == 201
+    bad_option = api.post("/api/jobs", files={"file": ("d.pdf", a_pdf(1))}, data={"subtitles": "x"})
+    assert bad_option.status_code == 422
+
+
+def test_a_token_guards_everything_but_health(stack: Stack) -> None:
+    port = free_port()
+    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_API_TOKEN": "s3cret"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        client = api_client(port, proc)
+        assert client.get("/api/jobs").status_code == 401
+        assert client.get("/api/jobs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert (
+            client.get("/api/jobs", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        )
+        assert client.get("/api/jobs", params={"token": "s3cret"}).status_code == 200
+        assert client.get("/api/health").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_health_and_metrics_describe_the_running_stack(api: httpx.Client) -> None:
+    health = api.get("/api/health").json()
+    assert health["redis"] == "ok"
+    assert health["services"]["voice"]["processes"] >= 1
+    assert health["services"]["dispatcher"]["processes"] >= 1
+    wait_for_status(api, submit(api, a_pdf(1)))
+    metrics = api.get("/api/metrics").text
+    assert 'slidespeaker_jobs{status="completed"}' in metrics
+    assert 'slidespeaker_stage_seconds_count{stage="voice"}' in metrics
+    assert "slidespeaker_queue_pending" in metrics

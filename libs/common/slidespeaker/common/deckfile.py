@@ -33,6 +33,7 @@ MAIN_PART_FORMATS: dict[str, DeckFormat] = {
     "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml": "ppsx",
 }
 
+EMPTY = "the file is empty"
 NOT_A_DECK = "the file is not a PDF or PowerPoint deck"
 DAMAGED_PACKAGE = "the file is damaged: it is not a readable PowerPoint package"
 PASSWORD_PROTECTED = "the file is password-protected: remove the password and upload it again"
@@ -47,7 +48,7 @@ def detect_format(path: Path) -> DeckFormat:
     with path.open("rb") as file:
         head = file.read(PDF_MAGIC_WINDOW)
     if not head:
-        raise BadInput("the file is empty")
+        raise BadInput(EMPTY)
     if head.startswith(ZIP_MAGIC):
         return _package_format(path)
     if head.startswith(OLE_MAGIC):
@@ -94,13 +95,17 @@ ZIP_BOMB = "the file is not a usable deck: it would unpack to more than {limit}"
 ESCAPING_NAME = "the file is not a usable deck: it holds a part named {name!r} outside the package"
 
 
+class UnsafePackage(BadInput):
+    """A package built to harm whoever opens it (a zip bomb, names escaping the folder)."""
+
+
 def check_package(entries: list[zipfile.ZipInfo]) -> None:
     """Refuse zip bombs and entries whose names escape the package (`../`, absolute)."""
     if len(entries) > MAX_ENTRIES:
-        raise BadInput(ZIP_BOMB.format(limit=f"{MAX_ENTRIES} parts"))
+        raise UnsafePackage(ZIP_BOMB.format(limit=f"{MAX_ENTRIES} parts"))
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise BadInput(ZIP_BOMB.format(limit=f"{MAX_UNPACKED_BYTES // 1024**3} GB"))
+        raise UnsafePackage(ZIP_BOMB.format(limit=f"{MAX_UNPACKED_BYTES // 1024**3} GB"))
     for entry in entries:
         parts = entry.filename.replace("\\", "/").split("/")
         if entry.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-            raise BadInput(ESCAPING_NAME.format(name=entry.filename))
+            raise UnsafePackage(ESCAPING_NAME.format(name=entry.filename))

@@ -91,15 +91,19 @@ class EventLog:
         self, job_id: str, after: str = "0-0", block_ms: int = 1000
     ) -> AsyncIterator[LogEntry]:
         """Yield the job's events from `after` on, waiting for new ones forever."""
-        key = self.keys.job_log(job_id)
         last = after
         while True:
-            reply: Any = await self.redis.xread({key: last}, block=block_ms, count=500)
-            for _stream, entries in reply or []:
-                for entry_id, fields in entries:
-                    entry = _decode(entry_id, fields)
-                    last = entry[0]
-                    yield entry
+            for entry in await self.wait_for_new(job_id, last, block_ms):
+                last = entry[0]
+                yield entry
+
+    async def wait_for_new(self, job_id: str, after: str, block_ms: int) -> list[LogEntry]:
+        """The job's events after `after`, waiting up to `block_ms` for one to arrive."""
+        key = self.keys.job_log(job_id)
+        reply: Any = await self.redis.xread({key: after}, block=block_ms, count=500)
+        return [
+            _decode(entry_id, fields) for _, entries in reply or [] for entry_id, fields in entries
+        ]
 
     async def exists(self, job_id: str) -> bool:
         return bool(await self.redis.exists(self.keys.job_log(job_id)))

@@ -43,9 +43,11 @@ class Settings(BaseSettings):
     pause_after_s: float = 0.8
     hold_s: float = Field(3.0, gt=0)
 
-    # The API.
+    # The API. With a token set, every endpoint but /api/health requires it.
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_token: str | None = None
+    web_dist: Path = Path("web/dist")  # the built web client, served at / when present
 
     log_level: str = "INFO"
 

@@ -1,12 +1,15 @@
-"""Dependencies of the routes: settings, the event log, storage."""
+"""Dependencies of the routes: settings, the event log, the projection, storage, the token."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Path, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from slidespeaker.common.log import EventLog
+from slidespeaker.common.projection import Projection
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 
@@ -21,6 +24,11 @@ def get_event_log(request: Request) -> EventLog:
     return log
 
 
+def get_projection(request: Request) -> Projection:
+    projection: Projection = request.app.state.projection
+    return projection
+
+
 def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
@@ -28,4 +36,28 @@ def get_storage(request: Request) -> Storage:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EventLogDep = Annotated[EventLog, Depends(get_event_log)]
+ProjectionDep = Annotated[Projection, Depends(get_projection)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
+
+JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a job's id")]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def require_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    token: Annotated[str | None, Query(description="For EventSource and <video>")] = None,
+) -> None:
+    """With SLIDESPEAKER_API_TOKEN set, the request must carry it (header, or `?token=` where
+    the browser cannot set headers)."""
+    expected = settings.api_token
+    if not expected:
+        return
+    given = credentials.credentials if credentials else token
+    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "this SlideSpeaker requires a token: send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

@@ -6,16 +6,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from slidespeaker.api.routes import health, jobs
+from slidespeaker.api.deps import require_token
+from slidespeaker.api.routes import artifacts, events, health, jobs
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging
+from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
+
+MULTIPART_OVERHEAD = 1024 * 1024  # the form's other fields and boundaries
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,13 +31,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redis: Redis = connect(settings)
         app.state.settings = settings
         app.state.event_log = EventLog(redis, Keys(settings.key_prefix))
+        app.state.projection = Projection(app.state.event_log)
         app.state.storage = Storage(settings.storage_dir)
         yield
         await redis.aclose()
 
-    app = FastAPI(title="SlideSpeaker", lifespan=lifespan)
+    app = FastAPI(
+        title="SlideSpeaker",
+        summary="Slide decks into narrated videos",
+        lifespan=lifespan,
+        # Enforced while the body streams in: a larger upload is refused with 413 before
+        # it is read, not after.
+        max_body_size=settings.max_deck_mb * 1024 * 1024 + MULTIPART_OVERHEAD,
+    )
     app.include_router(health.router)
-    app.include_router(jobs.router)
+    protected = [Depends(require_token)]
+    for router in (jobs.router, events.router, artifacts.router):
+        app.include_router(router, dependencies=protected)
+    if settings.web_dist.is_dir():
+        app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
     return app
 
 

@@ -1,17 +1,24 @@
-"""Jobs: submit a deck, read the state folded from its log, read its events, cancel it."""
+"""Jobs: submit a deck, list jobs, read one (folded from its log), cancel, retry, re-run,
+delete."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import shutil
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, UploadFile, status
+from fastapi import APIRouter, Body, Form, HTTPException, Query, UploadFile, status
 
-from slidespeaker.api.deps import EventLogDep, SettingsDep, StorageDep
+from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep
+from slidespeaker.api.uploads import checked_upload
+from slidespeaker.api.views import JobList, job_view, summary
 from slidespeaker.common import events as ev
-from slidespeaker.common.fold import JobState
+from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
+from slidespeaker.common.projection import Projection
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -19,43 +26,128 @@ async def create_job(
     file: UploadFile,
     events: EventLogDep,
     storage: StorageDep,
-    settings: SettingsDep,
+    narration: Annotated[Literal["auto", "notes", "outline", "llm"], Form()] = "auto",
+    language: Annotated[str | None, Form(max_length=35)] = None,
+    voice_provider: Annotated[str, Form(max_length=40)] = "piper",
+    voice: Annotated[str | None, Form(max_length=200)] = None,
+    avatar: Annotated[bool, Form()] = False,
+    subtitles: Annotated[Literal["sidecar", "burn", "none"], Form()] = "sidecar",
+    review: Annotated[bool, Form()] = False,
+    resolution: Annotated[Literal["720p", "1080p", "4k"] | None, Form()] = None,
     width: Annotated[int, Form(ge=160, le=3840)] = 1920,
     height: Annotated[int, Form(ge=90, le=2160)] = 1080,
 ) -> dict[str, str]:
-    limit = settings.max_deck_mb * 1024 * 1024
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(413, f"the deck is larger than {settings.max_deck_mb} MB")
-    options = ev.JobOptions(width=width, height=height)
-    job_id = await submit_job(
-        events, storage, deck=data, filename=file.filename or "deck", options=options
-    )
+    if resolution:
+        width, height = RESOLUTIONS[resolution]
+    options = ev.JobOptions(
+        narration=narration, language=language, voice_provider=voice_provider, voice=voice,
+        avatar=avatar, subtitles=subtitles, review=review, width=width, height=height,
+    )  # fmt: skip
+    with checked_upload(file, storage.root / "uploads") as deck:
+        job_id = await submit_job(
+            events, storage, deck=deck, filename=file.filename or "deck", options=options
+        )
     return {"job_id": job_id}
 
 
+@router.get("")
+async def list_jobs(
+    events: EventLogDep,
+    projection: ProjectionDep,
+    status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JobList:
+    """Jobs, newest first; deleted jobs are left out."""
+    matching = []
+    for job_id in await events.job_ids(limit=10_000):
+        state = await projection.state(job_id)
+        if state and not state.deleted and status_filter in (None, state.status):
+            matching.append(state)
+    page = matching[offset : offset + limit]
+    return JobList(jobs=[summary(s) for s in page], total=len(matching))
+
+
 @router.get("/{job_id}")
-async def read_job(job_id: str, events: EventLogDep, at: str | None = None) -> JobState:
-    state = await job_state(events, job_id, at)
+async def read_job(
+    job_id: JobId,
+    events: EventLogDep,
+    projection: ProjectionDep,
+    at: Annotated[str | None, Query(description="state right after this event id")] = None,
+) -> dict[str, Any]:
+    state = await job_state(events, job_id, at) if at else await projection.state(job_id)
     if state is None:
         raise HTTPException(404, "no such job" if at is None else "no such job or event")
+    return job_view(state)
+
+
+async def existing(projection: Projection, job_id: str) -> JobState:
+    state = await projection.state(job_id)
+    if state is None:
+        raise HTTPException(404, "no such job")
     return state
 
 
-@router.get("/{job_id}/events")
-async def read_events(job_id: str, events: EventLogDep) -> list[dict[str, Any]]:
-    entries = await events.read(job_id)
-    if not entries:
-        raise HTTPException(404, "no such job")
-    return [{"id": entry_id, **event.model_dump(mode="json")} for entry_id, event in entries]
-
-
 @router.post("/{job_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
-async def cancel_job(job_id: str, events: EventLogDep) -> dict[str, str]:
-    state = await job_state(events, job_id)
-    if state is None:
-        raise HTTPException(404, "no such job")
+async def cancel_job(
+    job_id: JobId, events: EventLogDep, projection: ProjectionDep
+) -> dict[str, str]:
+    state = await existing(projection, job_id)
     if state.status.terminal:
         raise HTTPException(409, f"the job is already {state.status.value}")
     await events.append(ev.JobCancelRequested(job_id=job_id))
     return {"job_id": job_id, "status": "cancel_requested"}
+
+
+@router.post("/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+async def retry_job(
+    job_id: JobId, events: EventLogDep, projection: ProjectionDep
+) -> dict[str, str]:
+    """Run a failed or cancelled job again from where it stopped, keeping finished work."""
+    state = await existing(projection, job_id)
+    if state.status not in (JobStatus.failed, JobStatus.cancelled) or state.deleted:
+        raise HTTPException(
+            409, f"only a failed or cancelled job can be retried; it is {state.status.value}"
+        )
+    await events.append(ev.JobRetryRequested(job_id=job_id))
+    return {"job_id": job_id, "status": "retry_requested"}
+
+
+@router.post("/{job_id}/rerun", status_code=status.HTTP_201_CREATED)
+async def rerun_job(
+    job_id: JobId,
+    events: EventLogDep,
+    projection: ProjectionDep,
+    storage: StorageDep,
+    changes: Annotated[dict[str, Any], Body(description="options to change, e.g. {'voice': ...}")],
+) -> dict[str, str]:
+    """A new job on the same deck with some options changed; audio already made for the same
+    text and voice is reused from the cache."""
+    state = await existing(projection, job_id)
+    if state.deleted:
+        raise HTTPException(409, "the job was deleted: its deck is gone")
+    unknown = set(changes) - set(ev.JobOptions.model_fields)
+    if unknown:
+        raise HTTPException(422, f"unknown options: {', '.join(sorted(unknown))}")
+    try:
+        options = ev.JobOptions.model_validate({**state.options.model_dump(), **changes})
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    new_id = await submit_job(
+        events, storage, deck=storage.path(state.deck_key), filename=state.filename,
+        options=options,
+    )  # fmt: skip
+    return {"job_id": new_id}
+
+
+@router.delete("/{job_id}")
+async def delete_job(
+    job_id: JobId, events: EventLogDep, projection: ProjectionDep, storage: StorageDep
+) -> dict[str, str]:
+    """Cancel the job if it runs, then remove its files; its log stays and records this."""
+    state = await existing(projection, job_id)
+    if not state.status.terminal:
+        await events.append(ev.JobCancelRequested(job_id=job_id, reason="deleted"))
+    await events.append(ev.JobDeleted(job_id=job_id))
+    shutil.rmtree(storage.path(f"jobs/{job_id}"), ignore_errors=True)
+    return {"job_id": job_id, "status": "deleted"}

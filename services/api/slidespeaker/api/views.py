@@ -1,0 +1,59 @@
+"""What the API returns about jobs: the folded state plus links, and a short summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from slidespeaker.common.fold import JobState, JobStatus
+
+# Artifact names a client may ask for, each with the state field holding its key and its type.
+ARTIFACTS: dict[str, tuple[str, str]] = {
+    "video.mp4": ("video_key", "video/mp4"),
+    "subtitles.vtt": ("vtt_key", "text/vtt; charset=utf-8"),
+    "subtitles.srt": ("srt_key", "application/x-subrip; charset=utf-8"),
+    "transcript.md": ("transcript_key", "text/markdown; charset=utf-8"),
+}
+
+
+class JobSummary(BaseModel):
+    job_id: str
+    filename: str
+    status: JobStatus
+    slide_count: int | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    duration: float | None
+    error: str | None
+
+
+class JobList(BaseModel):
+    jobs: list[JobSummary]
+    total: int
+
+
+def summary(state: JobState) -> JobSummary:
+    return JobSummary(
+        job_id=state.job_id,
+        filename=state.filename,
+        status=state.status,
+        slide_count=state.slide_count,
+        created_at=state.created_at,
+        updated_at=state.updated_at,
+        duration=state.outputs.duration if state.outputs else None,
+        error=state.error,
+    )
+
+
+def job_view(state: JobState) -> dict[str, Any]:
+    """The state as JSON, with links to its artifacts and slide images."""
+    base = f"/api/jobs/{state.job_id}"
+    view = state.model_dump(mode="json")
+    view["artifacts"] = (
+        {name: f"{base}/artifacts/{name}" for name in ARTIFACTS} if state.outputs else {}
+    )
+    for number, slide in view["slides"].items():
+        slide["image_url"] = f"{base}/slides/{number}/image" if slide["image_key"] else None
+    return view
