@@ -1,0 +1,135 @@
+// The typed client of the SlideSpeaker HTTP API (services/api). Every call goes to /api on
+// the same origin: the API serves the built client, and Vite proxies /api in development.
+import type { JobList, JobState, JobStatus, LogEvent, Voice } from "./types";
+
+const BASE = "/api";
+
+/** An HTTP error with the API's message for a person (`{"detail": ...}`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** FastAPI sends `detail` as a string, or as a list of validation errors for 422. */
+export function detailMessage(body: unknown, status: number): string {
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((item: { loc?: unknown[]; msg?: string }) => {
+        const field = item.loc?.[item.loc.length - 1];
+        return field ? `${String(field)}: ${item.msg ?? "invalid"}` : (item.msg ?? "invalid");
+      })
+      .join("; ");
+  }
+  return `the server answered ${status}`;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(BASE + path, init);
+  const body: unknown = response.headers.get("content-type")?.includes("json")
+    ? await response.json()
+    : null;
+  if (!response.ok) throw new ApiError(response.status, detailMessage(body, response.status));
+  return body as T;
+}
+
+export interface ListQuery {
+  status?: JobStatus;
+  limit?: number;
+  offset?: number;
+}
+
+export function listJobs(query: ListQuery = {}): Promise<JobList> {
+  const params = new URLSearchParams();
+  if (query.status) params.set("status", query.status);
+  if (query.limit !== undefined) params.set("limit", String(query.limit));
+  if (query.offset !== undefined) params.set("offset", String(query.offset));
+  const search = params.toString();
+  return request(`/jobs${search ? `?${search}` : ""}`);
+}
+
+/** The folded state; with `at` (a log id or event_id), the state right after that event. */
+export function getJob(jobId: string, at?: string): Promise<JobState> {
+  const search = at ? `?at=${encodeURIComponent(at)}` : "";
+  return request(`/jobs/${encodeURIComponent(jobId)}${search}`);
+}
+
+export function getEvents(jobId: string, after?: string): Promise<LogEvent[]> {
+  const search = after ? `?after=${encodeURIComponent(after)}` : "";
+  return request(`/jobs/${encodeURIComponent(jobId)}/events${search}`);
+}
+
+export function cancelJob(jobId: string): Promise<unknown> {
+  return request(`/jobs/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
+}
+
+export function retryJob(jobId: string): Promise<unknown> {
+  return request(`/jobs/${encodeURIComponent(jobId)}/retry`, { method: "POST" });
+}
+
+export function deleteJob(jobId: string): Promise<unknown> {
+  return request(`/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE" });
+}
+
+export async function listVoices(): Promise<Voice[]> {
+  const body = await request<{ voices: Voice[] }>("/voices");
+  return body.voices;
+}
+
+export function eventStreamUrl(jobId: string): string {
+  return `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream`;
+}
+
+export function artifactUrl(jobId: string, name: string): string {
+  return `${BASE}/jobs/${encodeURIComponent(jobId)}/artifacts/${encodeURIComponent(name)}`;
+}
+
+export function slideImageUrl(jobId: string, slide: number): string {
+  return `${BASE}/jobs/${encodeURIComponent(jobId)}/slides/${slide}/image`;
+}
+
+/** Form fields sent with the deck; every value is a string on the wire. */
+export type UploadFields = Record<string, string>;
+
+export interface UploadHandle {
+  done: Promise<string>;
+  abort: () => void;
+}
+
+/** Upload a deck with XMLHttpRequest, the one browser API that reports upload progress. */
+export function uploadDeck(
+  file: File,
+  fields: UploadFields,
+  onProgress: (sent: number, total: number) => void,
+): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append("file", file, file.name);
+  const done = new Promise<string>((resolve, reject) => {
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status === 201) resolve((body as { job_id: string }).job_id);
+      else reject(new ApiError(xhr.status, detailMessage(body, xhr.status)));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "the upload failed: is the server running?"));
+    xhr.onabort = () => reject(new ApiError(0, "the upload was cancelled"));
+  });
+  xhr.open("POST", `${BASE}/jobs`);
+  xhr.send(form);
+  return { done, abort: () => xhr.abort() };
+}

@@ -1,0 +1,98 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { deckProblem, languageProblem, signatureProblem } from "../upload";
+import { NewVideo } from "./NewVideo";
+
+afterEach(cleanup);
+
+const PDF = "%PDF-1.7\n";
+const ZIP = "PK\u0003\u0004";
+
+function deck(name: string, head: string, size = head.length): File {
+  return new File([head.padEnd(size, " ")], name);
+}
+
+function pick(file: File) {
+  fireEvent.change(screen.getByLabelText(/Drop a deck here|\.p/), { target: { files: [file] } });
+}
+
+const submitButton = () => screen.getByRole("button", { name: "Make the video" }) as HTMLButtonElement;
+
+describe("the file checks", () => {
+  it("accepts decks by extension, whatever the case", () => {
+    expect(deckProblem({ name: "Talk.PPTX", size: 10 })).toBeNull();
+    expect(deckProblem({ name: "show.ppsx", size: 10 })).toBeNull();
+    expect(deckProblem({ name: "paper.pdf", size: 10 })).toBeNull();
+  });
+
+  it("refuses other types, empty files and files over the limit, saying why", () => {
+    expect(deckProblem({ name: "notes.docx", size: 10 })).toMatch(/not a deck/);
+    expect(deckProblem({ name: "old.ppt", size: 10 })).toMatch(/not a deck/);
+    expect(deckProblem({ name: "a.pdf", size: 0 })).toMatch(/empty/);
+    expect(deckProblem({ name: "big.pdf", size: 3 * 1024 * 1024 }, 2 * 1024 * 1024)).toBe(
+      '"big.pdf" is 3.0 MB; the limit is 2.0 MB.',
+    );
+  });
+
+  it("reads the first bytes: a PDF must start %PDF, a PowerPoint file must be a zip", () => {
+    const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    expect(signatureProblem("a.pdf", bytes(PDF))).toBeNull();
+    expect(signatureProblem("a.pptx", bytes(ZIP))).toBeNull();
+    expect(signatureProblem("a.pdf", bytes(ZIP))).toMatch(/not a PDF/);
+    expect(signatureProblem("a.pptx", bytes("\xd0\xcf\x11\xe0"))).toMatch(/password-protected/);
+  });
+
+  it("takes a BCP 47 language tag or nothing", () => {
+    expect(languageProblem("")).toBeNull();
+    expect(languageProblem("pt-BR")).toBeNull();
+    expect(languageProblem("english please")).toMatch(/not a language tag/);
+  });
+});
+
+describe("the upload form", () => {
+  it("cannot be sent before a deck is chosen", () => {
+    render(<NewVideo />);
+    expect(submitButton().disabled).toBe(true);
+  });
+
+  it("refuses a file that is not a deck before uploading it", async () => {
+    render(<NewVideo />);
+    pick(deck("photo.jpg", "\xff\xd8\xff"));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/"photo.jpg" is not a deck/);
+    expect(submitButton().disabled).toBe(true);
+  });
+
+  it("refuses a deck over the size limit", async () => {
+    render(<NewVideo maxBytes={1024} />);
+    pick(deck("big.pdf", PDF, 2048));
+    expect((await screen.findByRole("alert")).textContent).toBe('"big.pdf" is 2 KB; the limit is 1 KB.');
+    expect(submitButton().disabled).toBe(true);
+  });
+
+  it("refuses a file whose bytes do not match its name", async () => {
+    render(<NewVideo />);
+    pick(deck("slides.pdf", ZIP));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/not a PDF file/);
+  });
+
+  it("takes a real deck dropped on it, and clears the earlier problem", async () => {
+    render(<NewVideo />);
+    pick(deck("photo.jpg", "\xff\xd8\xff"));
+    await screen.findByRole("alert");
+    const zone = screen.getByText(/Drop a deck here/).closest(".drop-zone")!;
+    fireEvent.drop(zone, { dataTransfer: { files: [deck("talk.pptx", ZIP, 100)] } });
+    await waitFor(() => expect(screen.getByText("talk.pptx")).toBeTruthy());
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(submitButton().disabled).toBe(false);
+  });
+
+  it("holds the upload while the language is not a language tag", async () => {
+    render(<NewVideo />);
+    pick(deck("talk.pdf", PDF, 100));
+    await waitFor(() => expect(submitButton().disabled).toBe(false));
+    fireEvent.change(screen.getByLabelText("Language"), { target: { value: "english please" } });
+    expect(screen.getByRole("alert").textContent).toMatch(/not a language tag/);
+    expect(submitButton().disabled).toBe(true);
+    expect(screen.getByLabelText("Language").getAttribute("aria-invalid")).toBe("true");
+  });
+});

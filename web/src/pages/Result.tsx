@@ -1,0 +1,139 @@
+// The finished video with its subtitles, chapters (one per slide, click to seek), the
+// transcript and every file to download.
+import { useEffect, useRef, useState } from "react";
+import { artifactUrl } from "../api";
+import { clock } from "../format";
+import { useJobFeed } from "../live";
+import { href } from "../router";
+import { chapters } from "../stages";
+import type { JobState } from "../types";
+
+const FILE_WORDS: Record<string, string> = {
+  "video.mp4": "Video (MP4)",
+  "subtitles.vtt": "Subtitles (WebVTT)",
+  "subtitles.srt": "Subtitles (SRT)",
+  "transcript.md": "Transcript (Markdown)",
+};
+
+/** The API's artifact links; older servers send none, so fall back to the known names. */
+export function artifactLinks(state: JobState): [string, string][] {
+  if (state.artifacts) {
+    return Object.entries(state.artifacts).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("slide"),
+    );
+  }
+  if (!state.outputs) return [];
+  return Object.keys(FILE_WORDS).map((name) => [name, artifactUrl(state.job_id, name)]);
+}
+
+function Transcript({ url }: { url: string }) {
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    fetch(url)
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
+      .then((body) => !stopped && setText(body))
+      .catch(() => !stopped && setText(null));
+    return () => {
+      stopped = true;
+    };
+  }, [url]);
+  if (text === null) return <p className="muted">The transcript is not available.</p>;
+  return <pre className="transcript">{text}</pre>;
+}
+
+export function Result({ jobId }: { jobId: string }) {
+  const { state, error } = useJobFeed(jobId, false);
+  const video = useRef<HTMLVideoElement>(null);
+  const [time, setTime] = useState(0);
+
+  if (!state) {
+    return error ? (
+      <p role="alert" className="error">
+        Could not load this job: {error}
+      </p>
+    ) : (
+      <p className="muted">Loading…</p>
+    );
+  }
+  if (state.status !== "completed") {
+    return (
+      <p>
+        This job has no video yet (it is {state.status}). <a href={href.job(jobId)}>See its progress</a>.
+      </p>
+    );
+  }
+
+  const links = artifactLinks(state);
+  const url = (name: string) => links.find(([key]) => key === name)?.[1] ?? artifactUrl(jobId, name);
+  const list = chapters(state);
+  const current = list.findLast((chapter) => chapter.start <= time + 0.05);
+  const seek = (start: number) => {
+    if (!video.current) return;
+    video.current.currentTime = start;
+    void video.current.play().catch(() => undefined); // autoplay may be refused: the seek stays
+  };
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{state.filename}</h1>
+      </div>
+      <nav className="tabs" aria-label="This job">
+        <a href={href.job(jobId)}>Progress</a>
+        <a href={href.result(jobId)} aria-current="page">
+          Watch the video
+        </a>
+        <a href={href.events(jobId)}>Event log</a>
+      </nav>
+      <div className="result">
+        <video
+          ref={video}
+          className="player"
+          controls
+          preload="metadata"
+          src={url("video.mp4")}
+          onTimeUpdate={(event) => setTime(event.currentTarget.currentTime)}
+        >
+          {state.options.subtitles !== "none" && (
+            <track
+              kind="subtitles"
+              src={url("subtitles.vtt")}
+              srcLang={state.options.language ?? "en"}
+              label="Subtitles"
+              default
+            />
+          )}
+        </video>
+        <nav className="chapters" aria-label="Chapters">
+          <h2>Slides</h2>
+          <ol>
+            {list.map((chapter) => (
+              <li key={chapter.slide}>
+                <button
+                  type="button"
+                  aria-current={chapter === current ? "true" : undefined}
+                  onClick={() => seek(chapter.start)}
+                >
+                  <span className="chapter-time">{clock(chapter.start)}</span> {chapter.title}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      </div>
+      <h2>Downloads</h2>
+      <ul className="downloads">
+        {links.map(([name, link]) => (
+          <li key={name}>
+            <a href={link} download={`${state.filename.replace(/\.[^.]+$/, "")}-${name}`}>
+              {FILE_WORDS[name] ?? name}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <h2>Transcript</h2>
+      <Transcript url={url("transcript.md")} />
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+// Builders of JobStates and log events as the API sends them, for the tests: the defaults
+// are the Python models' defaults (fold.py, events.py), each test states only what matters.
+import type { JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
+
+export const OPTIONS: JobOptions = {
+  narration: "auto",
+  language: null,
+  voice_provider: "piper",
+  voice: null,
+  rate: 1,
+  avatar: false,
+  subtitles: "sidecar",
+  review: false,
+  width: 1920,
+  height: 1080,
+};
+
+export function slide(number: number, fields: Partial<SlideState> = {}): SlideState {
+  return {
+    number,
+    source_slide: number,
+    image_key: null,
+    title: "",
+    narration: null,
+    narration_source: null,
+    audio_key: null,
+    audio_duration: null,
+    voice: null,
+    cues: [],
+    avatar_done: false,
+    avatar_key: null,
+    composed_audio_key: null,
+    composed_image_key: null,
+    duration: null,
+    composed_cues: [],
+    ...fields,
+  };
+}
+
+/** A slide that went through every stage. */
+export function finishedSlide(number: number, duration: number, title = ""): SlideState {
+  return slide(number, {
+    title,
+    image_key: `jobs/j/slides/${number}.png`,
+    narration: `Narration of slide ${number}.`,
+    narration_source: "notes",
+    audio_key: `cache/${number}.wav`,
+    audio_duration: duration - 1,
+    voice: "joe",
+    avatar_done: true,
+    duration,
+  });
+}
+
+export function task(key: string, fields: Partial<TaskState> = {}): [string, TaskState] {
+  const [action, slideNumber] = key.split("/");
+  const ref: TaskRef = {
+    action: action as TaskRef["action"],
+    slide: slideNumber ? Number(slideNumber) : null,
+  };
+  return [
+    key,
+    {
+      task: ref,
+      status: "dispatched",
+      attempt: 1,
+      worker: null,
+      started_at: null,
+      finished_at: null,
+      error: null,
+      retryable: false,
+      not_before: null,
+      ...fields,
+    },
+  ];
+}
+
+export function jobState(
+  fields: Partial<JobState> & { slideList?: SlideState[]; taskList?: [string, TaskState][] } = {},
+): JobState {
+  const { slideList = [], taskList = [], ...rest } = fields;
+  return {
+    job_id: "job-1",
+    status: "running",
+    filename: "talk.pptx",
+    deck_key: "jobs/job-1/deck.pptx",
+    options: OPTIONS,
+    created_at: "2026-01-01T10:00:00Z",
+    updated_at: "2026-01-01T10:00:30Z",
+    deck_format: slideList.length ? "pptx" : null,
+    slide_count: slideList.length ? slideList.length : null,
+    slides: Object.fromEntries(slideList.map((item) => [String(item.number), item])),
+    tasks: Object.fromEntries(taskList),
+    warnings: [],
+    progress: {},
+    cancel_requested: false,
+    deleted: false,
+    retries: 0,
+    error: null,
+    failed_stage: null,
+    failed_slide: null,
+    outputs: null,
+    event_count: 10,
+    last_event_id: "1-0",
+    ...rest,
+  };
+}
+
+let sequence = 0;
+
+export function logEvent(type: string, fields: Partial<LogEvent> = {}): LogEvent {
+  sequence += 1;
+  return {
+    id: `1700000000000-${sequence}`,
+    type,
+    version: 1,
+    event_id: `00000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`,
+    job_id: "job-1",
+    ts: new Date(Date.UTC(2026, 0, 1, 10, 0, sequence)).toISOString(),
+    ...fields,
+  };
+}
