@@ -7,7 +7,7 @@ PACKAGES  := libs/common libs/cli services/api services/dispatcher services/scri
              services/voice services/avatar services/composer
 DEMO_DECK ?= examples/slidespeaker-intro.pptx
 
-.PHONY: install system-deps demo test test-corpus lint bench clean
+.PHONY: install system-deps demo test test-corpus lint web bench clean
 
 $(VENV)/.installed: $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -25,7 +25,7 @@ system-deps:
 demo: install
 	$(VENV)/bin/slidespeaker render $(DEMO_DECK) --out out/demo
 
-test: lint
+test: lint web
 	$(VENV)/bin/python -m pytest -m "not corpus" -n 2 --dist loadgroup
 
 test-corpus: install
@@ -35,6 +35,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy libs services tests bench examples
+
+# The web client: install its packages (again only when the lock changes), type-check, build
+# web/dist (which the API serves at /) and run its component tests.
+web/node_modules/.installed: web/package.json $(wildcard web/package-lock.json)
+	cd web && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+web: web/node_modules/.installed
+	cd web && npm run build && npm test
 
 bench: install
 	$(PY) -m pip install -q -c constraints.txt -r bench/requirements.txt
