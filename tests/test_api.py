@@ -314,3 +314,34 @@ def test_health_and_metrics_describe_the_running_stack(api: httpx.Client) -> Non
     assert 'slidespeaker_jobs{status="completed"}' in metrics
     assert 'slidespeaker_stage_seconds_count{stage="voice"}' in metrics
     assert "slidespeaker_queue_pending" in metrics
+
+
+def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) -> None:
+    response = api.post(
+        "/api/jobs", files={"file": ("d.pdf", a_pdf(2))},
+        data={"review": "true", "width": 320, "height": 180},
+    )  # fmt: skip
+    job_id = response.json()["job_id"]
+    deadline = time.monotonic() + 60
+    while api.get(f"/api/jobs/{job_id}").json()["status"] != "awaiting_review":
+        assert time.monotonic() < deadline, "the job never waited for review"
+        time.sleep(0.1)
+    script = api.get(f"/api/jobs/{job_id}/script").json()
+    assert [line["slide"] for line in script["slides"]] == [1, 2]
+    assert api.put(f"/api/jobs/{job_id}/script", json={"slides": [{"slide": 9, "narration": "x"}]}
+                   ).status_code == 422  # fmt: skip
+    edited = "A sentence the reviewer wrote instead."
+    approved = api.put(
+        f"/api/jobs/{job_id}/script", json={"slides": [{"slide": 2, "narration": edited}]}
+    )
+    assert approved.status_code == 200
+    assert approved.json()["slides"][1] == {"slide": 2, "title": script["slides"][1]["title"],
+                                            "narration": edited, "source": "edited"}  # fmt: skip
+    state = wait_for_status(api, job_id)
+    assert state["status"] == "completed"
+    assert edited in api.get(state["artifacts"]["transcript.md"]).text
+    log = api.get(f"/api/jobs/{job_id}/events").json()
+    approval = next(i for i, e in enumerate(log) if e["type"] == "script.approved")
+    voiced = [i for i, e in enumerate(log) if e["type"] == "slide.voiced"]
+    assert voiced and approval < min(voiced), "nothing was voiced before approval"
+    assert api.put(f"/api/jobs/{job_id}/script", json={"slides": []}).status_code == 409

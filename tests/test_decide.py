@@ -97,3 +97,14 @@ def test_bad_input_fails_the_job_at_once_with_its_own_words() -> None:
 def test_cancellation_ends_the_job() -> None:
     events = [*scripted_deck(2), ev.JobCancelRequested(job_id=JOB)]
     assert [e.type for e in next_events(fold(events))] == ["job.cancelled"]
+
+
+def test_nothing_is_voiced_until_a_reviewed_script_is_approved() -> None:
+    events = scripted_deck(2)
+    submitted = events[0]
+    assert isinstance(submitted, ev.JobSubmitted)
+    events[0] = submitted.model_copy(update={"options": ev.JobOptions(review=True)})
+    events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.script_deck)))
+    assert dispatched(next_events(fold(events))) == []
+    events.append(ev.ScriptApproved(job_id=JOB))
+    assert dispatched(next_events(fold(events))) == ["voice_slide/1", "voice_slide/2"]

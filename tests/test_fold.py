@@ -54,7 +54,7 @@ def test_every_event_type_has_a_fold_function() -> None:
     assert handled_types() == ev.KNOWN_TYPES
     kinds = {e.type for e in a_whole_job()}
     others = {"job.cancel_requested", "job.cancelled", "job.failed", "job.retry_requested"}
-    assert kinds | others | {"job.deleted"} == ev.KNOWN_TYPES
+    assert kinds | others | {"job.deleted", "script.approved"} == ev.KNOWN_TYPES
 
 
 def test_a_whole_job_folds_to_what_happened() -> None:
@@ -98,6 +98,21 @@ def test_a_retry_keeps_finished_work_and_forgets_the_rest() -> None:
     assert "script_deck" in retried.tasks, "finished work is kept"
     assert VOICE_2.key not in retried.tasks, "the failed task will be dispatched again"
     assert fold([ev.JobRetryRequested(job_id=JOB)], fold(a_whole_job())).status == "completed"
+
+
+def test_a_job_under_review_waits_for_approval_of_its_edited_script() -> None:
+    events = a_whole_job()[:10]  # scripted, script task done
+    submitted = events[0]
+    assert isinstance(submitted, ev.JobSubmitted)
+    events[0] = submitted.model_copy(update={"options": ev.JobOptions(review=True)})
+    waiting = fold(events)
+    assert waiting.status == JobStatus.awaiting_review and waiting.needs_review
+    edit: ev.Event = ev.SlideScripted(
+        job_id=JOB, slide=1, narration="Better.", source=NarrationSource.edited
+    )
+    approved = fold([edit, ev.ScriptApproved(job_id=JOB)], waiting)
+    assert approved.status == JobStatus.running and not approved.needs_review
+    assert approved.slides[1].narration == "Better."
 
 
 def test_a_deleted_job_keeps_its_history_but_not_its_outputs() -> None:

@@ -96,6 +96,7 @@ class NarrationSource(StrEnum):
     notes = "notes"
     slide_text = "slide_text"
     none = "none"
+    edited = "edited"  # a person changed it while reviewing the script
 
 
 class BaseEvent(Frozen):
@@ -236,6 +237,12 @@ class SlideScripted(BaseEvent):
     source: NarrationSource
 
 
+class ScriptApproved(BaseEvent):
+    """The script was reviewed (and perhaps edited): voicing may start."""
+
+    type: Literal["script.approved"] = "script.approved"
+
+
 class SlideVoiced(BaseEvent):
     type: Literal["slide.voiced"] = "slide.voiced"
     slide: int
@@ -302,6 +309,7 @@ KnownEvent = Annotated[
     | DeckParsed
     | SlideRendered
     | SlideScripted
+    | ScriptApproved
     | SlideVoiced
     | AvatarRendered
     | SlideComposed

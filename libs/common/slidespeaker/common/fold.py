@@ -19,6 +19,7 @@ from slidespeaker.common.events import Cue, Frozen, JobOptions, NarrationSource,
 class JobStatus(StrEnum):
     queued = "queued"
     running = "running"
+    awaiting_review = "awaiting_review"  # scripted; waits for the script to be approved
     completed = "completed"
     failed = "failed"
     cancelled = "cancelled"
@@ -97,6 +98,7 @@ class JobState(Frozen):
     warnings: list[Warning] = []
     progress: dict[str, str] = {}
     cancel_requested: bool = False
+    script_approved: bool = False
     deleted: bool = False
     retries: int = 0
     error: str | None = None
@@ -105,6 +107,11 @@ class JobState(Frozen):
     outputs: Outputs | None = None
     event_count: int = 0
     last_event_id: str | None = None  # the stream entry id of the last event folded
+
+    @property
+    def needs_review(self) -> bool:
+        """The user asked to review the script and has not approved it yet."""
+        return self.options.review and not self.script_approved and not self.status.terminal
 
     def slide(self, number: int) -> SlideState:
         return self.slides.get(number) or SlideState(number=number)
@@ -256,7 +263,16 @@ def _started(state: JobState, e: ev.TaskStarted) -> JobState:
 
 @_on(ev.TaskCompleted)
 def _task_completed(state: JobState, e: ev.TaskCompleted) -> JobState:
-    return _with_task(state, e.task, status=TaskStatus.done, error=None, finished_at=e.ts)
+    state = _with_task(state, e.task, status=TaskStatus.done, error=None, finished_at=e.ts)
+    if e.task.action == ev.Action.script_deck and state.needs_review:
+        state = state.model_copy(update={"status": JobStatus.awaiting_review})
+    return state
+
+
+@_on(ev.ScriptApproved)
+def _script_approved(state: JobState, e: ev.ScriptApproved) -> JobState:
+    status = JobStatus.running if state.status == JobStatus.awaiting_review else state.status
+    return state.model_copy(update={"script_approved": True, "status": status})
 
 
 @_on(ev.StageFailed)

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from slidespeaker.api.deps import require_token
-from slidespeaker.api.routes import artifacts, events, health, jobs
+from slidespeaker.api.routes import artifacts, events, health, jobs, script
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     protected = [Depends(require_token)]
-    for router in (jobs.router, events.router, artifacts.router):
+    for router in (jobs.router, events.router, artifacts.router, script.router):
         app.include_router(router, dependencies=protected)
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")

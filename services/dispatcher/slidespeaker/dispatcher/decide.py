@@ -38,6 +38,8 @@ def _next_tasks(state: JobState) -> Iterator[TaskRef]:
     yield TaskRef(action=Action.script_deck)
     if state.slide_count is None:
         return
+    if state.needs_review:
+        return  # nothing is voiced before the script is approved
     for number in range(1, state.slide_count + 1):
         yield from _next_slide_tasks(state.slide(number))
     if state.slide_count and all(

@@ -1,0 +1,81 @@
+"""The script: read it, and (when the job waits for review) edit and approve it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus
+
+router = APIRouter(prefix="/api/jobs", tags=["script"])
+
+MAX_NARRATION_CHARS = 20_000
+
+
+class ScriptLine(BaseModel):
+    slide: int = Field(ge=1)
+    title: str = ""
+    narration: str = Field(max_length=MAX_NARRATION_CHARS)
+    source: ev.NarrationSource | None = None
+
+
+class Script(BaseModel):
+    status: JobStatus
+    slides: list[ScriptLine]
+
+
+class ScriptEdit(BaseModel):
+    slide: int = Field(ge=1)
+    narration: str = Field(max_length=MAX_NARRATION_CHARS)
+
+
+class ScriptReview(BaseModel):
+    slides: list[ScriptEdit] = []  # only the slides whose narration changes
+
+
+@router.get("/{job_id}/script")
+async def read_script(job_id: JobId, projection: ProjectionDep) -> Script:
+    state = await projection.state(job_id)
+    if state is None:
+        raise HTTPException(404, "no such job")
+    return script_of(state)
+
+
+@router.put("/{job_id}/script")
+async def approve_script(
+    job_id: JobId, review: ScriptReview, events: EventLogDep, projection: ProjectionDep
+) -> Script:
+    """Apply the edits and approve the script; voicing starts with the edited narration."""
+    state = await projection.state(job_id)
+    if state is None:
+        raise HTTPException(404, "no such job")
+    if state.status != JobStatus.awaiting_review:
+        raise HTTPException(409, f"the script can be edited only while the job awaits review; "
+                                 f"it is {state.status.value}")  # fmt: skip
+    count = state.slide_count or 0
+    wrong = [e.slide for e in review.slides if e.slide > count]
+    if wrong:
+        raise HTTPException(422, f"the deck has {count} slides; no slide {wrong[0]}")
+    edits = [
+        ev.SlideScripted(
+            job_id=job_id, slide=e.slide, title=state.slide(e.slide).title,
+            narration=e.narration.strip(), source=ev.NarrationSource.edited,
+        )
+        for e in review.slides
+        if e.narration.strip() != (state.slide(e.slide).narration or "")
+    ]  # fmt: skip
+    await events.append(*edits, ev.ScriptApproved(job_id=job_id))
+    updated = await projection.state(job_id)
+    assert updated is not None
+    return script_of(updated)
+
+
+def script_of(state: JobState) -> Script:
+    lines = [
+        ScriptLine(slide=n, title=s.title, narration=s.narration or "", source=s.narration_source)
+        for n, s in sorted(state.slides.items())
+        if s.narration is not None
+    ]
+    return Script(status=state.status, slides=lines)
