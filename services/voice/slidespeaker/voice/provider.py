@@ -1,0 +1,44 @@
+"""What every voice provider is: it speaks one sentence at a time, with a voice and a rate.
+
+Sentence by sentence, so every sentence is a cancellation checkpoint, and a provider that
+gives no word timings still gives each sentence its exact span (the "sentence" fallback).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.voice.sentences import split_sentences
+from slidespeaker.voice.speech import Speech, SpokenSentence, join_sentences
+
+
+class VoiceProvider(Protocol):
+    name: str
+    default_voice: str
+
+    def engine_version(self, voice: str) -> str:
+        """What, besides text, voice and rate, decides the audio (for the cache key)."""
+        ...
+
+    def sample_rate(self, voice: str) -> int: ...
+
+    def speak(self, sentence: str, voice: str, rate: float) -> SpokenSentence:
+        """Raises BadInput for what retrying cannot fix, ProviderUnavailable otherwise."""
+        ...
+
+
+class ProviderUnavailable(RuntimeError):
+    """The provider could not be reached or failed on its side; worth retrying later."""
+
+
+def synthesize(
+    provider: VoiceProvider, text: str, voice: str, rate: float, token: CancelToken
+) -> Speech:
+    """Speak `text` sentence by sentence; each sentence's timings are moved onto one clock."""
+    spoken: list[SpokenSentence] = []
+    for sentence in split_sentences(text):
+        token.check()  # a checkpoint between sentences
+        spoken.append(provider.speak(sentence, voice, rate))
+    token.check()
+    return join_sentences(spoken, provider.sample_rate(voice))

@@ -1,0 +1,20 @@
+"""The providers by name (`--voice-provider`), each built once per process."""
+
+from __future__ import annotations
+
+import functools
+
+from slidespeaker.common.errors import BadInput
+from slidespeaker.voice.config import VoiceSettings
+from slidespeaker.voice.piper_engine import PiperProvider
+from slidespeaker.voice.provider import VoiceProvider
+
+NAMES = ("piper",)
+
+
+@functools.cache
+def get_provider(name: str) -> VoiceProvider:
+    settings = VoiceSettings()
+    if name == "piper":
+        return PiperProvider(settings.piper_voices_dir)
+    raise BadInput(f"unknown voice provider {name!r}; choose one of: {', '.join(NAMES)}")

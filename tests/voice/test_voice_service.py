@@ -1,0 +1,91 @@
+"""The voice service in the real pipeline: word-timed subtitles, cached audio, clear failures."""
+
+from __future__ import annotations
+
+import pymupdf
+from redis.asyncio import Redis
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.settings import Settings
+
+from ..conftest import Stack
+from ..jobs import run_job
+from ..media import srt_times
+
+SMALL = ev.JobOptions(width=320, height=180)
+SLIDES = [
+    "Quarterly results. Revenue grew 12% in 2024, and the team doubled in size.",
+    "Next steps. We hire two engineers, ship the new editor, and visit www.example.com.",
+]
+
+
+def a_deck(texts: list[str]) -> bytes:
+    doc = pymupdf.open()
+    for text in texts:
+        doc.new_page().insert_textbox(pymupdf.Rect(72, 72, 540, 400), text)
+    data: bytes = doc.tobytes()
+    return data
+
+
+async def voiced_events(stack: Stack, job_id: str) -> list[ev.SlideVoiced]:
+    redis = Redis.from_url(stack.url)
+    try:
+        entries = await EventLog(redis, Keys(stack.prefix)).read(job_id)
+    finally:
+        await redis.aclose()
+    return sorted((e for _, e in entries if isinstance(e, ev.SlideVoiced)), key=lambda e: e.slide)
+
+
+async def render(stack: Stack, texts: list[str], options: ev.JobOptions = SMALL) -> JobState:
+    return await run_job(stack.url, stack.home, stack.prefix, a_deck(texts), "talk.pdf", options)
+
+
+async def test_subtitles_start_when_their_first_word_is_spoken(stack: Stack) -> None:
+    state = await render(stack, SLIDES)
+    assert state.status == JobStatus.completed, state.error
+    voiced = await voiced_events(stack, state.job_id)
+    assert [v.timing for v in voiced] == ["word", "word"], [v.fallbacks for v in voiced]
+    assert all(v.provider == "piper" and v.words for v in voiced)
+
+    expected: list[float] = []  # where each caption's first word is spoken, on the video's clock
+    slide_start = 0.0
+    for v in voiced:
+        lead = Settings().pause_before_s
+        word_starts = {round(w.start, 3) for w in v.words}
+        for cue in v.cues:
+            assert round(cue.start, 3) in word_starts, "a caption starts at a word"
+            expected.append(slide_start + lead + cue.start)
+        slide_start += state.slide(v.slide).duration or 0.0
+    assert state.outputs is not None
+    shown = srt_times(stack.home / "artifacts" / state.outputs.srt_key)
+    assert len(shown) == len(expected)
+    for (start, end), spoken in zip(shown, expected, strict=True):
+        assert abs(start - spoken) <= 0.05
+        assert end - start <= 7.05
+
+
+async def test_the_same_narration_is_voiced_once(stack: Stack) -> None:
+    texts = ["A sentence only this test speaks, about cached audio."]
+    first = await render(stack, texts)
+    audio = stack.home / "artifacts" / (first.slide(1).audio_key or "")
+    written = audio.stat().st_mtime_ns
+    again = await render(stack, texts)
+    faster = await render(stack, texts, SMALL.model_copy(update={"rate": 1.3}))
+    assert first.status == again.status == faster.status == JobStatus.completed
+    assert again.slide(1).audio_key == first.slide(1).audio_key
+    assert audio.stat().st_mtime_ns == written, "the cached audio was reused, not rewritten"
+    assert faster.slide(1).audio_key != first.slide(1).audio_key, "the rate is part of the key"
+    assert (faster.slide(1).audio_duration or 0) < (first.slide(1).audio_duration or 0)
+
+
+async def test_an_unknown_voice_or_provider_fails_the_job_clearly(stack: Stack) -> None:
+    no_voice = await render(stack, ["Hello."], SMALL.model_copy(update={"voice": "en_US-nobody"}))
+    assert no_voice.status == JobStatus.failed and no_voice.failed_stage == ev.Stage.voice
+    assert "no Piper voice 'en_US-nobody'" in (no_voice.error or "")
+    assert no_voice.retries == 0, "bad input is not retried"
+    no_provider = await render(stack, ["Hello."], SMALL.model_copy(update={"voice_provider": "x"}))
+    assert no_provider.status == JobStatus.failed
+    assert "unknown voice provider 'x'" in (no_provider.error or "")
