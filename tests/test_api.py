@@ -10,6 +10,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ import pymupdf
 import pytest
 from redis.asyncio import Redis
 
+from slidespeaker.api.retention import purge_expired
 from slidespeaker.cli.redis_server import free_port
 from slidespeaker.common import events as ev
 from slidespeaker.common.jobs import deck_key, new_job_id
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
+from slidespeaker.common.projection import Projection
+from slidespeaker.common.storage import Storage
 
 from .conftest import Stack, api_client
 
@@ -345,3 +349,27 @@ def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) ->
     voiced = [i for i, e in enumerate(log) if e["type"] == "slide.voiced"]
     assert voiced and approval < min(voiced), "nothing was voiced before approval"
     assert api.put(f"/api/jobs/{job_id}/script", json={"slides": []}).status_code == 409
+
+
+async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
+    api: httpx.Client, stack: Stack
+) -> None:
+    old = await asyncio.to_thread(lambda: submit(api, a_pdf(1, "Only the old job says this.")))
+    old_state = await asyncio.to_thread(wait_for_status, api, old)
+    audio = stack.home / "artifacts" / old_state["slides"]["1"]["audio_key"]
+    assert audio.exists()
+    redis = Redis.from_url(stack.url)
+    try:
+        log = EventLog(redis, Keys(stack.prefix))
+        projection, storage = Projection(log), Storage(stack.home / "artifacts")
+        soon = datetime.now(UTC) + timedelta(days=2)
+        purged = await purge_expired(log, projection, storage, now=soon, days=30)
+        assert old not in purged.jobs, "a recent job is kept"
+        purged = await purge_expired(log, projection, storage, now=soon, days=1)
+    finally:
+        await redis.aclose()
+    assert old in purged.jobs
+    assert not (stack.home / "artifacts" / "jobs" / old).exists()
+    assert not audio.exists() and purged.cache_files >= 1
+    state = await asyncio.to_thread(lambda: api.get(f"/api/jobs/{old}").json())
+    assert state["deleted"], "the log records the purge"

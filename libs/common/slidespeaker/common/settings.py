@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     api_token: str | None = None
     web_dist: Path = Path("web/dist")  # the built web client, served at / when present
+    # Finished jobs older than this are deleted with their files (checked hourly); unset: kept.
+    retention_days: float | None = None
+    retention_check_s: float = 3600.0
 
     log_level: str = "INFO"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import uvicorn
 from fastapi import Depends, FastAPI
@@ -11,10 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from slidespeaker.api.deps import require_token
+from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import artifacts, events, health, jobs, script
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
-from slidespeaker.common.logs import configure_logging
+from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect
 from slidespeaker.common.settings import Settings, get_settings
@@ -33,7 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.event_log = EventLog(redis, Keys(settings.key_prefix))
         app.state.projection = Projection(app.state.event_log)
         app.state.storage = Storage(settings.storage_dir)
-        yield
+        if settings.retention_days is None:
+            yield
+        else:
+            async with running_every(settings.retention_check_s, _purge(app, settings)):
+                yield
         await redis.aclose()
 
     app = FastAPI(
@@ -51,6 +58,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
     return app
+
+
+def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
+    async def purge() -> bool:
+        purged = await purge_expired(
+            app.state.event_log, app.state.projection, app.state.storage,
+            now=datetime.now(UTC), days=settings.retention_days or 0.0,
+        )  # fmt: skip
+        if purged.jobs or purged.cache_files:
+            get_logger().info("retention.purged", jobs=len(purged.jobs), files=purged.cache_files)
+        return False
+
+    return purge
 
 
 def run(settings: Settings) -> None:
