@@ -1,6 +1,6 @@
 // The typed client of the SlideSpeaker HTTP API (services/api). Every call goes to /api on
 // the same origin: the API serves the built client, and Vite proxies /api in development.
-import type { JobList, JobState, JobStatus, LogEvent, Voice } from "./types";
+import type { JobList, JobState, JobStatus, LogEvent, Script, Voice } from "./types";
 
 const BASE = "/api";
 
@@ -75,6 +75,19 @@ export function retryJob(jobId: string): Promise<unknown> {
 
 export function deleteJob(jobId: string): Promise<unknown> {
   return request(`/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE" });
+}
+
+export function getScript(jobId: string): Promise<Script> {
+  return request(`/jobs/${encodeURIComponent(jobId)}/script`);
+}
+
+/** Approve the script, sending only the slides whose narration was changed. */
+export function approveScript(jobId: string, edits: { slide: number; narration: string }[]): Promise<Script> {
+  return request(`/jobs/${encodeURIComponent(jobId)}/script`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ slides: edits }),
+  });
 }
 
 export async function listVoices(): Promise<Voice[]> {

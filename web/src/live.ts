@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   "deck.parsed",
   "slide.rendered",
   "slide.scripted",
+  "script.approved",
   "slide.voiced",
   "slide.avatar_rendered",
   "slide.composed",

@@ -101,6 +101,19 @@ describe("per-stage status of each slide", () => {
     expect(cells.compose.status).toBe("stopped");
   });
 
+  it("says a job waiting for review waits for the approval, not for a stage", () => {
+    const state = jobState({
+      status: "awaiting_review",
+      options: { ...OPTIONS, review: true },
+      slideList: [slide(1, { image_key: "s.png", narration: "Hi.", narration_source: "notes" })],
+      taskList: [task("script_deck", { status: "done" })],
+    });
+    expect(gridRows(state)[0].cells.voice).toEqual({
+      status: "waiting",
+      detail: "waiting for the script to be approved",
+    });
+  });
+
   it("counts a completed job as wholly done", () => {
     const state = jobState({ status: "completed", slideList: [finishedSlide(1, 3)] });
     expect(overallProgress(state).fraction).toBe(1);

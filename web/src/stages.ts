@@ -64,6 +64,7 @@ function deckCell(state: JobState, reached: boolean, jobRunning: boolean, doneDe
 function scriptDetail(slide: SlideState): string {
   if (slide.narration_source === "none") return "nothing to say: the slide is held briefly";
   if (slide.narration_source === "notes") return "scripted from the speaker notes";
+  if (slide.narration_source === "edited") return "script edited by you";
   return "scripted from the slide's text";
 }
 
@@ -99,6 +100,9 @@ function slideCells(state: JobState, slide: SlideState): Record<Column, Cell> {
 
 /** A finished job's unfinished cells say why they will not move any more. */
 function settle(cell: Cell, state: JobState): Cell {
+  if (state.status === "awaiting_review" && cell.status === "waiting") {
+    return { status: "waiting", detail: "waiting for the script to be approved" };
+  }
   if (!isTerminal(state.status) || !["waiting", "queued", "running"].includes(cell.status)) {
     return cell;
   }

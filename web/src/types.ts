@@ -3,11 +3,11 @@
 // and libs/common/slidespeaker/common/events.py (JobOptions, Cue, TaskRef, the events).
 // Keep it in step with those files; the server folds, this only describes what it sends.
 
-export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+export type JobStatus = "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled";
 export type TaskStatus = "dispatched" | "running" | "done" | "failed" | "stopped";
 export type Stage = "scripter" | "voice" | "avatar" | "composer";
 export type Action = "script_deck" | "voice_slide" | "avatar_slide" | "compose_slide" | "compose_video";
-export type NarrationSource = "notes" | "slide_text" | "none";
+export type NarrationSource = "notes" | "slide_text" | "none" | "edited";
 export type NarrationMode = "auto" | "notes" | "outline" | "llm";
 export type SubtitlesMode = "sidecar" | "burn" | "none";
 
@@ -111,6 +111,7 @@ export interface JobState {
   /** The latest progress message per stage. */
   progress: Partial<Record<Stage, string>>;
   cancel_requested: boolean;
+  script_approved: boolean;
   deleted: boolean;
   retries: number;
   error: string | null;
@@ -158,4 +159,17 @@ export interface Voice {
   provider: string;
   name: string;
   language: string;
+}
+
+/** GET/PUT /api/jobs/{id}/script: the narration of each scripted slide. */
+export interface ScriptLine {
+  slide: number;
+  title: string;
+  narration: string;
+  source: NarrationSource | null;
+}
+
+export interface Script {
+  status: JobStatus;
+  slides: ScriptLine[];
 }

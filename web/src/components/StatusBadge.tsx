@@ -3,6 +3,7 @@ import type { JobStatus } from "../types";
 const WORDS: Record<JobStatus, string> = {
   queued: "Queued",
   running: "Working",
+  awaiting_review: "Waiting for your review",
   completed: "Done",
   failed: "Failed",
   cancelled: "Cancelled",

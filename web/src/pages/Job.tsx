@@ -2,6 +2,7 @@
 // warnings and the failure reason, cancel and retry.
 import { useEffect, useState } from "react";
 import { ApiError, cancelJob, retryJob } from "../api";
+import { ScriptReview } from "../components/ScriptReview";
 import { SlideGrid } from "../components/SlideGrid";
 import { StatusBadge } from "../components/StatusBadge";
 import { roughDuration } from "../format";
@@ -141,6 +142,8 @@ export function Job({ jobId }: { jobId: string }) {
           </p>
         )}
       </div>
+
+      {state.status === "awaiting_review" && <ScriptReview jobId={jobId} onApproved={refresh} />}
 
       <SlideGrid state={state} />
     </section>

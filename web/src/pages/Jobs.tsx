@@ -8,7 +8,7 @@ import type { JobList, JobStatus } from "../types";
 
 const REFRESH_MS = 3000;
 const PAGE = 25;
-const STATUSES: JobStatus[] = ["queued", "running", "completed", "failed", "cancelled"];
+const STATUSES: JobStatus[] = ["queued", "running", "awaiting_review", "completed", "failed", "cancelled"];
 
 export function Jobs() {
   const [status, setStatus] = useState<JobStatus | "">("");
@@ -54,7 +54,7 @@ export function Jobs() {
             <option value="">all jobs</option>
             {STATUSES.map((value) => (
               <option key={value} value={value}>
-                {value}
+                {value.replace("_", " ")}
               </option>
             ))}
           </select>

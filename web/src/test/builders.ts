@@ -94,6 +94,7 @@ export function jobState(
     warnings: [],
     progress: {},
     cancel_requested: false,
+    script_approved: false,
     deleted: false,
     retries: 0,
     error: null,
