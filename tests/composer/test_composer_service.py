@@ -7,8 +7,12 @@ import asyncio
 import av
 import pymupdf
 import pytest
+from redis.asyncio import Redis
 
+from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 
 from ..conftest import Stack
@@ -54,6 +58,31 @@ def test_the_video_has_a_chapter_per_slide_at_its_time_named_by_its_title(
         assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=0.002)
     assert metadata["title"] == "board-meeting"
     assert "synthetic speech" in metadata["comment"]
+
+
+def test_encoding_is_reported_on_the_log_up_to_the_whole_length(
+    stack: Stack, finished: JobState
+) -> None:
+    assert finished.outputs is not None
+    events = asyncio.run(read_events(stack, finished.job_id))
+    encoding = [
+        e for e in events
+        if isinstance(e, ev.JobProgress) and e.stage == ev.Stage.composer and e.total > 0
+    ]  # fmt: skip
+    composed = next(i for i, e in enumerate(events) if isinstance(e, ev.VideoComposed))
+
+    assert encoding, "the composer tells how far the encode has got"
+    assert encoding[-1].done == encoding[-1].total == round(finished.outputs.duration)
+    assert [e.done for e in encoding] == sorted({e.done for e in encoding})
+    assert events.index(encoding[-1]) < composed, "no report comes after the video"
+
+
+async def read_events(stack: Stack, job_id: str) -> list[ev.Event]:
+    redis = Redis.from_url(stack.url)
+    try:
+        return [event for _, event in await EventLog(redis, Keys(stack.prefix)).read(job_id)]
+    finally:
+        await redis.aclose()
 
 
 def test_the_poster_beside_the_video_shows_the_first_slide(

@@ -13,8 +13,9 @@ import psutil
 import pytest
 
 from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
-from slidespeaker.composer.ffmpeg import FFMPEG, MediaError
+from slidespeaker.composer.ffmpeg import FFMPEG, MediaError, media_timeout
 from slidespeaker.composer.video import SlideMedia, compose_video, write_poster
 
 Colour = tuple[int, int, int]
@@ -170,6 +171,54 @@ def test_audio_that_does_not_match_its_slide_is_refused(
             timeout=60, workdir=workdir,
         )  # fmt: skip
     assert not out.exists()
+
+
+def test_encoding_reports_how_far_it_has_got_up_to_the_whole_length(
+    tmp_path: Path, noise_png: Callable[..., Path], token: CancelToken, workdir: Path
+) -> None:
+    second = tmp_path / "second.wav"
+    write_silence(second, SAMPLE_RATE)
+    # Noise is slow to encode: a second or two of work, long enough to hear reports.
+    slides = [(noise_png(index, 960, 540), second, 1.0) for index in range(12)]
+    heard: list[tuple[float, float]] = []  # (when, seconds written)
+
+    compose_video(
+        slides, tmp_path / "video.mp4", title="", slide_titles=[""] * 12, token=token,
+        timeout=60, workdir=workdir,
+        on_progress=lambda seconds: heard.append((time.monotonic(), seconds)),
+    )  # fmt: skip
+
+    written = [seconds for _, seconds in heard]
+    assert len(written) >= 2, "reports come while encoding, not only at the end"
+    assert written == sorted(written)
+    assert written[-1] == pytest.approx(12.0, abs=0.1)
+    assert heard[0][0] < heard[-1][0] - 0.2, "the first report came well before the end"
+
+
+def test_ffmpeg_is_stopped_at_its_timeout_and_leaves_nothing(
+    tmp_path: Path, noise_png: Callable[..., Path], token: CancelToken, workdir: Path
+) -> None:
+    second = tmp_path / "second.wav"
+    write_silence(second, SAMPLE_RATE)
+    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
+    out = tmp_path / "video.mp4"
+    started = time.monotonic()
+
+    with pytest.raises(ChildTimeout, match="within 0 s"):
+        compose_video(
+            slides, out, title="", slide_titles=[""] * 4, token=token, timeout=0.3,
+            workdir=workdir,
+        )  # fmt: skip
+
+    assert time.monotonic() - started < 2.0
+    assert not out.exists()
+    assert list(workdir.iterdir()) == []
+    assert not [child for child in psutil.Process().children() if _is_ffmpeg(child)]
+
+
+def test_the_timeout_grows_with_the_length_of_the_media() -> None:
+    assert media_timeout(0) == 60
+    assert media_timeout(3600) == 60 + 2 * 3600
 
 
 def test_cancelling_mid_encode_stops_ffmpeg_within_a_second_and_leaves_nothing(

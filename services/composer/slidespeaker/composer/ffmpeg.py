@@ -1,31 +1,103 @@
-"""Running the ffmpeg that imageio-ffmpeg ships (it comes without ffprobe)."""
+"""Running the ffmpeg that imageio-ffmpeg ships (it comes without ffprobe).
+
+ffmpeg reports how far it has got on its stdout (`-progress pipe:1`) while it runs; a
+thread reads that as it comes, and another keeps the last lines of its complaints.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import imageio_ffmpeg
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.process import run_child
+from slidespeaker.common.process import ChildTimeout
 
 FFMPEG: str = imageio_ffmpeg.get_ffmpeg_exe()
 COMPLAINT_LINES = 10  # ffmpeg states the cause in its last lines
+POLL_SECONDS = 0.1  # how often a run looks at its cancel token and deadline
+PROGRESS_EVERY = "0.5"  # s between ffmpeg's progress reports
+# A child may run this long plus this many times the length of the media it makes.
+TIMEOUT_BASE_S = 60.0
+TIMEOUT_PER_MEDIA_S = 2.0
+
+Progress = Callable[[float], None]  # told the seconds of media written so far
 
 
 class MediaError(Exception):
     """ffmpeg could not make the file, or a media file is not what the composer expects."""
 
 
-def run_ffmpeg(args: Sequence[str | Path], *, token: CancelToken, timeout: float) -> None:
-    """Run ffmpeg quietly, overwriting its outputs; raise MediaError with its complaint."""
-    cmd = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
-    result = run_child(cmd, token=token, timeout=timeout)
-    if result.returncode != 0:
-        complaint = "\n".join(result.stderr.strip().splitlines()[-COMPLAINT_LINES:])
-        raise MediaError(f"ffmpeg failed with exit code {result.returncode}: {complaint}")
+def media_timeout(media_seconds: float) -> float:
+    """How long ffmpeg may take to make `media_seconds` of media before it is stopped."""
+    return TIMEOUT_BASE_S + TIMEOUT_PER_MEDIA_S * media_seconds
+
+
+def run_ffmpeg(
+    args: Sequence[str | Path],
+    *,
+    token: CancelToken,
+    timeout: float,
+    on_progress: Progress | None = None,
+) -> None:
+    """Run ffmpeg quietly, overwriting its outputs; raise MediaError with its complaint.
+
+    Cancelling `token` or passing `timeout` seconds kills it (JobCancelled, ChildTimeout).
+    """
+    cmd = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    cmd += ["-progress", "pipe:1", "-stats_period", PROGRESS_EVERY, *map(str, args)]
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, errors="replace", start_new_session=True,  # its own group, to kill at once
+    )  # fmt: skip
+    complaint: deque[str] = deque(maxlen=COMPLAINT_LINES)
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = [
+        threading.Thread(target=_read_progress, args=(proc.stdout, on_progress), daemon=True),
+        threading.Thread(target=complaint.extend, args=(proc.stderr,), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        _wait(proc, token=token, timeout=timeout)
+    finally:
+        for reader in readers:
+            reader.join()
+    if proc.returncode != 0:
+        said = "\n".join(line.rstrip() for line in complaint)
+        raise MediaError(f"ffmpeg failed with exit code {proc.returncode}: {said}")
+
+
+def _wait(proc: subprocess.Popen[str], *, token: CancelToken, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            proc.wait(timeout=POLL_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            if token.cancelled or time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                token.check()
+                raise ChildTimeout("ffmpeg", timeout) from None
+
+
+def _read_progress(lines: Iterable[str], on_progress: Progress | None) -> None:
+    # Blocks of `key=value` lines; out_time_us is how much media is written ("N/A" at first).
+    for line in lines:
+        key, _, value = line.strip().partition("=")
+        if on_progress is not None and key == "out_time_us" and value.isdigit():
+            on_progress(int(value) / 1_000_000)
 
 
 @contextmanager

@@ -14,6 +14,8 @@ from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
+from slidespeaker.composer.encode_progress import EncodeProgress
+from slidespeaker.composer.ffmpeg import media_timeout
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import compose_video, write_poster
@@ -37,7 +39,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
         duration = await asyncio.to_thread(
             pad_narration, audio_in, tmp,
             before=settings.pause_before_s, after=settings.pause_after_s, hold=settings.hold_s,
-            token=ctx.token, timeout=settings.ffmpeg_timeout_s,
+            token=ctx.token, timeout=media_timeout(slide.audio_duration or 0),
         )  # fmt: skip
     lead = settings.pause_before_s if audio_in else 0.0
     cues = [shifted(cue, lead) for cue in slide.cues]
@@ -62,17 +64,21 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
                                                  "transcript.md", "poster.jpg")}  # fmt: skip
     title = deck_title(state)
+    length = sum(duration for _, _, duration in media)
+    progress = EncodeProgress(ctx, length)
     with (
         tempfile.TemporaryDirectory(prefix="compose-") as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[s.title for s in slides],
-            token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s, workdir=Path(work),
+            token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
+            on_progress=progress,
         )  # fmt: skip
+    await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
         await asyncio.to_thread(
-            write_poster, media[0][0], tmp, token=ctx.token, timeout=ctx.settings.ffmpeg_timeout_s
+            write_poster, media[0][0], tmp, token=ctx.token, timeout=media_timeout(0)
         )
     cues = timeline_cues(slides)
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
