@@ -12,8 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from slidespeaker.api.deps import require_token
+from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import artifacts, events, health, jobs, script
+from slidespeaker.api.views import errors
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
@@ -52,9 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_deck_mb * 1024 * 1024 + MULTIPART_OVERHEAD,
     )
     app.include_router(health.router)
-    protected = [Depends(require_token)]
+    protected = [Depends(require_token)] if settings.api_token else []
+    unauthorized = errors(401) if settings.api_token else None
     for router in (jobs.router, events.router, artifacts.router, script.router):
-        app.include_router(router, dependencies=protected)
+        app.include_router(router, dependencies=protected, responses=unauthorized)
+    app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
     return app

@@ -18,6 +18,25 @@ ARTIFACTS: dict[str, tuple[str, str]] = {
 }
 
 
+class ErrorBody(BaseModel):
+    detail: str  # what went wrong, for a person
+
+
+_REASONS = {
+    400: "the request or the uploaded file cannot be used",
+    401: "a token is required",
+    404: "no such job, or nothing of that name in it",
+    409: "the job is not in a state that allows this",
+    413: "the upload is too large",
+    415: "the upload is not a PDF or PowerPoint deck",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers a route can give."""
+    return {code: {"model": ErrorBody, "description": _REASONS[code]} for code in codes}
+
+
 class JobSummary(BaseModel):
     job_id: str
     filename: str

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
 from slidespeaker.api.deps import JobId, ProjectionDep, StorageDep
-from slidespeaker.api.views import ARTIFACTS
+from slidespeaker.api.views import ARTIFACTS, errors
 
-router = APIRouter(prefix="/api/jobs", tags=["artifacts"])
+router = APIRouter(prefix="/api/jobs", tags=["artifacts"], responses=errors(404))
 
 
 @router.get("/{job_id}/artifacts/{name}", response_class=FileResponse)

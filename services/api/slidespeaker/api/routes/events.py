@@ -11,9 +11,10 @@ from fastapi.sse import EventSourceResponse
 from redis.asyncio import Redis
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, SettingsDep
+from slidespeaker.api.views import errors
 from slidespeaker.common.log import EventLog, LogEntry
 
-router = APIRouter(prefix="/api/jobs", tags=["events"])
+router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))
 
 TERMINAL = {"job.completed", "job.failed", "job.cancelled"}
 ENTRY_ID = r"^\d+-\d+$"

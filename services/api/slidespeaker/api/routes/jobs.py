@@ -10,13 +10,13 @@ from fastapi import APIRouter, Body, Form, HTTPException, Query, UploadFile, sta
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep
 from slidespeaker.api.uploads import checked_upload
-from slidespeaker.api.views import JobList, job_view, summary
+from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.projection import Projection
 
-router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
 
 RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 

@@ -6,10 +6,11 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep
+from slidespeaker.api.views import errors
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 
-router = APIRouter(prefix="/api/jobs", tags=["script"])
+router = APIRouter(prefix="/api/jobs", tags=["script"], responses=errors(400, 404, 409))
 
 MAX_NARRATION_CHARS = 20_000
 
