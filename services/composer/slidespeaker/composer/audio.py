@@ -92,7 +92,10 @@ def _decode_padded(
     args: list[str | Path] = ["-i", audio_in, "-map", "0:a:0", "-af", pad, "-c:a", "pcm_s16le"]
     # A plain RIFF header (no LIST chunk of encoder tags) that any WAV reader takes.
     args += ["-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", out_wav]
-    run_ffmpeg(args, token=token, timeout=timeout)
+    try:
+        run_ffmpeg(args, token=token, timeout=timeout)
+    except MediaError as e:
+        raise MediaError(f"the narration audio {audio_in.name} cannot be decoded ({e})") from e
 
 
 def _check_has_sound(audio_in: Path, out_wav: Path, *, before: float, after: float) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +23,8 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.process import ChildTimeout
 
 FFMPEG: str = imageio_ffmpeg.get_ffmpeg_exe()
-COMPLAINT_LINES = 10  # ffmpeg states the cause in its last lines
+COMPLAINT_LINES = 3  # ffmpeg states the cause first, then what failed because of it
+_CONTEXT = re.compile(r"^(\[[^\]]*\]\s*)+")  # "[png @ 0x55d…] [dec:png @ 0x…] " before a message
 POLL_SECONDS = 0.1  # how often a run looks at its cancel token and deadline
 PROGRESS_EVERY = "0.5"  # s between ffmpeg's progress reports
 # A child may run this long plus this many times the length of the media it makes.
@@ -59,11 +60,11 @@ def run_ffmpeg(
         cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, errors="replace", start_new_session=True,  # its own group, to kill at once
     )  # fmt: skip
-    complaint: deque[str] = deque(maxlen=COMPLAINT_LINES)
+    complaint: list[str] = []
     assert proc.stdout is not None and proc.stderr is not None
     readers = [
         threading.Thread(target=_read_progress, args=(proc.stdout, on_progress), daemon=True),
-        threading.Thread(target=complaint.extend, args=(proc.stderr,), daemon=True),
+        threading.Thread(target=_read_complaint, args=(proc.stderr, complaint), daemon=True),
     ]
     for reader in readers:
         reader.start()
@@ -73,7 +74,7 @@ def run_ffmpeg(
         for reader in readers:
             reader.join()
     if proc.returncode != 0:
-        said = "\n".join(line.rstrip() for line in complaint)
+        said = "; ".join(complaint) or "no reason given"
         raise MediaError(f"ffmpeg failed with exit code {proc.returncode}: {said}")
 
 
@@ -90,6 +91,14 @@ def _wait(proc: subprocess.Popen[str], *, token: CancelToken, timeout: float) ->
                 proc.wait()
                 token.check()
                 raise ChildTimeout("ffmpeg", timeout) from None
+
+
+def _read_complaint(lines: Iterable[str], complaint: list[str]) -> None:
+    """Keep ffmpeg's first few distinct messages, without their "[decoder @ address]" parts."""
+    for line in lines:
+        message = _CONTEXT.sub("", line).strip()
+        if message and message not in complaint and len(complaint) < COMPLAINT_LINES:
+            complaint.append(message)
 
 
 def _read_progress(lines: Iterable[str], on_progress: Progress | None) -> None:

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
-from slidespeaker.composer.ffmpeg import media_timeout
+from slidespeaker.composer.ffmpeg import MediaError, media_timeout
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
-from slidespeaker.composer.video import compose_video, write_poster
+from slidespeaker.composer.video import check_picture, compose_video, write_poster
 
 
 async def compose(ctx: TaskContext) -> list[ev.Event]:
@@ -35,7 +38,13 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     settings = ctx.settings
     audio_in = ctx.storage.path(slide.audio_key) if slide.audio_key else None
     key = f"jobs/{ctx.job_id}/compose/slide-{slide.number:03d}.wav"
-    with ctx.storage.writing(key) as tmp:
+    with about_slide(slide.number), ctx.storage.writing(key) as tmp:
+        if audio_in is not None and not audio_in.is_file():
+            raise MediaError(f"its narration audio {audio_in.name} is missing")
+        await asyncio.to_thread(
+            check_picture, ctx.storage.path(slide.image_key), token=ctx.token,
+            timeout=media_timeout(0),
+        )  # fmt: skip
         duration = await asyncio.to_thread(
             pad_narration, audio_in, tmp,
             before=settings.pause_before_s, after=settings.pause_after_s, hold=settings.hold_s,
@@ -95,6 +104,16 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             poster_key=keys["poster.jpg"],
         )
     ]  # fmt: skip
+
+
+@contextmanager
+def about_slide(number: int) -> Iterator[None]:
+    """A slide whose media cannot be used fails the job at once, saying which slide:
+    composing it again would fail the same way."""
+    try:
+        yield
+    except MediaError as e:
+        raise BadInput(f"slide {number} cannot be composed: {e}") from e
 
 
 def deck_title(state: JobState) -> str:

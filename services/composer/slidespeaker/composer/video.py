@@ -79,6 +79,15 @@ def compose_video(
     return sum(duration for _, _, duration in slides)
 
 
+def check_picture(picture: Path, *, token: CancelToken, timeout: float) -> None:
+    """Raise MediaError unless `picture` decodes (better now, naming it, than mid-encode)."""
+    try:
+        decode: list[str | Path] = ["-xerror", "-i", picture, "-frames:v", "1", "-f", "null", "-"]
+        run_ffmpeg(decode, token=token, timeout=timeout)
+    except MediaError as e:
+        raise MediaError(f"the slide picture {picture.name} cannot be decoded ({e})") from e
+
+
 def write_poster(picture: Path, out_jpg: Path, *, token: CancelToken, timeout: float) -> None:
     """The video's poster (what players show before it starts): `picture` as a JPEG."""
     with removed_on_failure(out_jpg):
