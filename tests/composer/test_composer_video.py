@@ -159,6 +159,34 @@ def test_a_single_slide_keeps_its_whole_duration(
     assert list(workdir.iterdir()) == []  # its playlist and joined narration are gone
 
 
+def test_a_thousand_tiny_slides_make_one_video_with_a_chapter_each(
+    tmp_path: Path, solid_png: Callable[..., Path], token: CancelToken, workdir: Path
+) -> None:
+    half_second = tmp_path / "half.wav"
+    write_silence(half_second, SAMPLE_RATE // 2)
+    palette = [RED, GREEN, BLUE, (230, 200, 40), (240, 240, 240)]
+    pictures = [solid_png(colour, 160, 90) for colour in palette]
+    count = 1000
+    slides = [(pictures[index % len(palette)], half_second, 0.5) for index in range(count)]
+    out = tmp_path / "video.mp4"
+
+    duration = compose_video(
+        slides, out, title="Long deck", slide_titles=[f"Part {n}" for n in range(1, count + 1)],
+        token=token, timeout=120, workdir=workdir,
+    )  # fmt: skip
+
+    assert duration == 500.0
+    with av.open(str(out)) as container:
+        assert stream_seconds(container.streams.video[0]) == pytest.approx(500.0, abs=0.04)
+        assert stream_seconds(container.streams.audio[0]) == pytest.approx(500.0, abs=0.04)
+        chapters = container.chapters()
+        assert len(chapters) == count
+        assert chapters[-1]["metadata"]["title"] == "Part 1000"
+        for index in (0, 501, 997, 999):
+            shown = colour_shown_at(container, index * 0.5 + 0.25)
+            assert shown == pytest.approx(palette[index % len(palette)], abs=COLOUR_TOLERANCE)
+
+
 def test_audio_that_does_not_match_its_slide_is_refused(
     tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
 ) -> None:
