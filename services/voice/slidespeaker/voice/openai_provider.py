@@ -28,7 +28,7 @@ class OpenAIProvider:
         self._client: openai.OpenAI | None = None
 
     def engine_version(self, voice: str) -> str:
-        return f"{self.model} pcm{SAMPLE_RATE}"
+        return f"{self.model} pcm{SAMPLE_RATE} {self.client().base_url}"  # which server, too
 
     def sample_rate(self, voice: str) -> int:
         return SAMPLE_RATE

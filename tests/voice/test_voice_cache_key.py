@@ -1,0 +1,30 @@
+"""A slide's audio is keyed by everything that produced it, and by nothing else."""
+
+from __future__ import annotations
+
+from slidespeaker.voice.config import VoiceSettings
+from slidespeaker.voice.piper_engine import PiperProvider
+from slidespeaker.voice.service import audio_key
+
+
+def key(
+    text: str = "Hello.", provider: str = "piper", voice: str = "joe", rate: float = 1.0,
+    engine: str = "v1",
+) -> str:  # fmt: skip
+    return audio_key(text, provider, voice, rate, engine)
+
+
+def test_every_ingredient_of_the_audio_changes_its_key() -> None:
+    assert key() == key(), "the same input, the same key"
+    changed = {
+        key(text="Hello!"), key(provider="openai"), key(voice="amy"), key(rate=1.25),
+        key(engine="v2"),
+    }  # fmt: skip
+    assert key() not in changed and len(changed) == 5
+
+
+def test_pipers_engine_version_names_the_library_and_the_voice(piper: PiperProvider) -> None:
+    version = piper.engine_version(piper.default_voice)
+    assert version.startswith("piper-tts 1.") and len(version.split()) == 3
+    again = PiperProvider(VoiceSettings().piper_voices_dir)
+    assert again.engine_version("en_US-joe-medium") == version
