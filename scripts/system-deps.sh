@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages SlideSpeaker needs: LibreOffice Impress (PPTX -> PDF), fonts, redis-server.
+# Debian packages SlideSpeaker needs: LibreOffice Impress (PPTX -> PDF), fonts, redis-server,
+# and chromium for the web client's browser test.
 # Installs what is missing when run as root; otherwise says exactly what to install.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null || need+=(libreoffice-impress-nogui)
 command -v redis-server >/dev/null || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 for font in fonts-dejavu-core fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea; do
   dpkg -s "$font" >/dev/null 2>&1 || need+=("$font")
 done
