@@ -95,8 +95,10 @@ export async function listVoices(): Promise<Voice[]> {
   return body.voices;
 }
 
-export function eventStreamUrl(jobId: string): string {
-  return `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream`;
+/** The live stream of the job's events after `after` (a log id), or from the start. */
+export function eventStreamUrl(jobId: string, after?: string | null): string {
+  const search = after ? `?after=${encodeURIComponent(after)}` : "";
+  return `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`;
 }
 
 export function artifactUrl(jobId: string, name: string): string {

@@ -5,7 +5,7 @@ import type { Action, LogEvent, Stage } from "./types";
 /** "job" gathers the events of the job as a whole (submitted, cancelled, completed, ...). */
 export type EventStage = Stage | "job";
 
-const ACTION_STAGE: Record<Action, Stage> = {
+export const ACTION_STAGE: Record<Action, Stage> = {
   script_deck: "scripter",
   voice_slide: "voice",
   avatar_slide: "avatar",

@@ -53,6 +53,9 @@ export function mergeEvents(known: LogEvent[], incoming: LogEvent[]): LogEvent[]
   return fresh.length ? [...known, ...fresh] : known;
 }
 
+/** The events after which the server ends the stream. */
+const LAST_EVENTS = new Set(["job.completed", "job.failed", "job.cancelled"]);
+
 export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
   const [state, setState] = useState<JobState | null>(null);
   const [events, setEvents] = useState<LogEvent[]>([]);
@@ -63,33 +66,40 @@ export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
   useEffect(() => {
     let stopped = false; // unmounted
     let ended = false; // the job has ended: nothing more will come
+    let streamEnding = false; // the stream brought the job's last event: the server ends it
     let inFlight = false;
     let again = false;
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setInterval> | undefined;
 
-    const stop = () => {
+    const report = (caught: unknown) => {
+      if (!stopped) setError(caught instanceof ApiError ? caught.message : String(caught));
+    };
+
+    const finish = () => {
       ended = true;
-      source?.close();
-      if (timer) clearInterval(timer);
+      if (!streamEnding) source?.close();
+      clearInterval(timer);
       setMode("ended");
     };
 
     // One state request at a time; events arriving meanwhile ask for one more afterwards.
-    const fetchState = async () => {
+    const fetchState = async (): Promise<JobState | null> => {
       if (inFlight) {
         again = true;
-        return;
+        return null;
       }
       inFlight = true;
       try {
         const next = await getJob(jobId);
-        if (stopped) return;
+        if (stopped) return null;
         setState(next);
         setError(null);
-        if (isTerminal(next.status)) stop();
+        if (isTerminal(next.status)) finish();
+        return next;
       } catch (caught) {
-        if (!stopped) setError(caught instanceof ApiError ? caught.message : String(caught));
+        report(caught);
+        return null;
       } finally {
         inFlight = false;
         if (again && !stopped) {
@@ -100,18 +110,20 @@ export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
     };
     refreshRef.current = () => void fetchState();
 
-    const fetchEvents = async () => {
-      if (!withEvents) return;
+    const fetchEvents = async (): Promise<LogEvent[]> => {
+      if (!withEvents) return [];
       try {
         const fresh = await getEvents(jobId);
         if (!stopped) setEvents((known) => mergeEvents(known, fresh));
+        return fresh;
       } catch (caught) {
-        if (!stopped) setError(caught instanceof ApiError ? caught.message : String(caught));
+        report(caught);
+        return [];
       }
     };
 
     const poll = () => {
-      if (ended || timer) return;
+      if (ended || stopped || timer) return;
       setMode("polling");
       timer = setInterval(() => {
         void fetchState();
@@ -120,6 +132,7 @@ export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
     };
 
     const onEvent = (message: MessageEvent<string>) => {
+      if (LAST_EVENTS.has(message.type)) streamEnding = true;
       if (withEvents) {
         const event = { ...(JSON.parse(message.data) as LogEvent), id: message.lastEventId };
         setEvents((known) => mergeEvents(known, [event]));
@@ -127,27 +140,35 @@ export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
       void fetchState();
     };
 
-    void fetchState();
-    void fetchEvents();
-    if (typeof EventSource === "undefined") {
-      poll();
-    } else {
-      source = new EventSource(eventStreamUrl(jobId));
+    // Follow the stream from the last event already read; the browser's EventSource resumes
+    // from the last event it saw (Last-Event-ID) when the connection drops.
+    const follow = (after: string | null) => {
+      if (typeof EventSource === "undefined") return poll();
+      source = new EventSource(eventStreamUrl(jobId, after));
       source.onopen = () => setMode("live");
       for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
       source.onerror = () => {
-        // CLOSED: the server refused the stream (204 once a job has ended, or no stream at
-        // all); the browser will not retry, so poll until the state says the job ended.
-        if (source?.readyState === EventSource.CLOSED && !stopped) {
+        // CLOSED: the server refused the stream (or has none), and the browser will not try
+        // again: poll until the state says the job ended.
+        if (source?.readyState === EventSource.CLOSED && !ended) {
           void fetchState();
           poll();
         }
       };
-    }
+    };
+
+    const start = async () => {
+      const [first, known] = await Promise.all([fetchState(), fetchEvents()]);
+      if (stopped || ended) return; // a finished job needs no stream
+      if (!first) return poll();
+      follow(known.at(-1)?.id ?? first.last_event_id);
+    };
+    void start();
+
     return () => {
       stopped = true;
       source?.close();
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
     };
   }, [jobId, withEvents]);
 

@@ -1,7 +1,7 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlideGrid } from "./components/SlideGrid";
-import { chapters, estimateSecondsLeft, gridRows, overallProgress } from "./stages";
+import { chapters, currentActivity, estimateSecondsLeft, gridRows, overallProgress } from "./stages";
 import { finishedSlide, jobState, OPTIONS, slide, task } from "./test/builders";
 
 afterEach(cleanup);
@@ -118,6 +118,18 @@ describe("per-stage status of each slide", () => {
     const state = jobState({ status: "completed", slideList: [finishedSlide(1, 3)] });
     expect(overallProgress(state).fraction).toBe(1);
     expect(estimateSecondsLeft(state, new Date("2026-01-01T10:01:00Z"))).toBeNull();
+  });
+});
+
+describe("what is happening now", () => {
+  it("is the progress of the stages with running work only", () => {
+    const state = jobState({
+      progress: { scripter: "reading the deck", composer: "encoding 40%" },
+      slideList: [finishedSlide(1, 3)],
+      taskList: [task("script_deck", { status: "done" }), task("compose_video", { status: "running" })],
+    });
+    expect(currentActivity(state)).toEqual(["encoding 40%"]);
+    expect(currentActivity({ ...state, status: "completed" })).toEqual([]);
   });
 });
 

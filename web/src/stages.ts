@@ -1,6 +1,7 @@
 // Where each slide stands in each stage, derived from the server's folded JobState.
 // The server folds the log; this only reads the state it sends.
-import type { JobState, SlideState, TaskState } from "./types";
+import { ACTION_STAGE } from "./eventFilter";
+import type { JobState, SlideState, Stage, TaskState } from "./types";
 import { isTerminal } from "./types";
 
 export const COLUMNS = ["render", "script", "voice", "avatar", "compose"] as const;
@@ -198,4 +199,14 @@ export function chapters(state: JobState): Chapter[] {
     start += slide.duration;
   }
   return list;
+}
+
+/** The latest progress message of each stage that has work running now. */
+export function currentActivity(state: JobState): string[] {
+  if (isTerminal(state.status)) return [];
+  const busy = new Set<Stage>();
+  for (const task of Object.values(state.tasks)) {
+    if (task.status === "running") busy.add(ACTION_STAGE[task.task.action]);
+  }
+  return [...busy].flatMap((stage) => (state.progress[stage] ? [state.progress[stage]] : []));
 }

@@ -5,6 +5,16 @@ import type { CellStatus } from "../stages";
 import { COLUMN_LABELS, COLUMNS, gridRows, slideOf } from "../stages";
 import type { JobState } from "../types";
 
+const WORDS: Record<CellStatus, string> = {
+  waiting: "waiting",
+  queued: "queued",
+  running: "working",
+  done: "done",
+  failed: "failed",
+  stopped: "stopped",
+  skipped: "not asked for",
+};
+
 const SYMBOLS: Record<CellStatus, string> = {
   waiting: "·",
   queued: "…",
@@ -37,7 +47,8 @@ export function SlideGrid({ state }: { state: JobState }) {
         <tbody>
           {rows.map((row) => (
             <tr key={row.number} data-testid={`slide-row-${row.number}`}>
-              <th scope="row" className="slide-head">
+              <th scope="row">
+                <div className="slide-head">
                 {row.cells.render.status === "done" ? (
                   <img
                     className="thumb"
@@ -51,6 +62,7 @@ export function SlideGrid({ state }: { state: JobState }) {
                 <span className="slide-title">
                   <span className="slide-number">{row.number}</span> {row.title}
                 </span>
+                </div>
               </th>
               {COLUMNS.map((column) => {
                 const cell = row.cells[column];
@@ -60,6 +72,7 @@ export function SlideGrid({ state }: { state: JobState }) {
                     className={`cell cell-${cell.status}`}
                     data-status={cell.status}
                     title={cell.detail}
+                    tabIndex={0}
                   >
                     <span aria-hidden="true">{SYMBOLS[cell.status]}</span>
                     <span className="visually-hidden">
@@ -72,6 +85,14 @@ export function SlideGrid({ state }: { state: JobState }) {
           ))}
         </tbody>
       </table>
+      <p className="legend small muted" aria-hidden="true">
+        {(Object.keys(SYMBOLS) as CellStatus[]).map((status) => (
+          <span key={status} className={`cell-${status}`}>
+            {SYMBOLS[status]} <span className="muted">{WORDS[status]}</span>
+          </span>
+        ))}
+        <span>Hover or focus a cell for details.</span>
+      </p>
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { roughDuration } from "../format";
 import { useJobFeed } from "../live";
 import { href } from "../router";
-import { estimateSecondsLeft, overallProgress } from "../stages";
+import { currentActivity, estimateSecondsLeft, overallProgress } from "../stages";
 import type { JobState } from "../types";
 import { isTerminal } from "../types";
 
@@ -90,7 +90,7 @@ export function Job({ jobId }: { jobId: string }) {
         </label>
         <p className="muted small" aria-live="polite">
           {state.cancel_requested && !ended ? "Cancelling… " : ""}
-          {!ended && Object.values(state.progress).at(-1)}
+          {currentActivity(state).join(" · ")}
           {mode === "polling" && " (updating every 2 s: the live stream is unavailable)"}
         </p>
       </div>

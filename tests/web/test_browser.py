@@ -1,0 +1,123 @@
+"""The web client in a real browser: Debian's chromium, driven by playwright-core from
+web/e2e/browser.mjs, against the API serving the built client in front of the real services.
+
+Needs `make web` first (web/dist and web/node_modules); `make test` does that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pymupdf
+import pytest
+
+from slidespeaker.cli.redis_server import free_port
+
+from ..conftest import REPO, Stack, api_client
+
+WEB = REPO / "web"
+CHROMIUM = "/usr/bin/chromium"
+INTRO_DECK = REPO / "examples/slidespeaker-intro.pptx"
+
+
+@pytest.fixture(scope="module")
+def web_api(stack: Stack) -> Iterator[httpx.Client]:
+    """The API serving web/dist, as `slidespeaker up` runs it."""
+    assert (WEB / "dist/index.html").is_file(), "build the web client first: make web"
+    port = free_port()
+    dist = str(WEB / "dist")
+    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_WEB_DIST": dist}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = api_client(port, proc)
+    yield client
+    client.close()
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def long_pdf(path: Path, pages: int) -> Path:
+    """Enough slides that the job is still running when the browser cancels it."""
+    doc = pymupdf.open()
+    for n in range(1, pages + 1):
+        page = doc.new_page()
+        page.insert_text((72, 72), f"Slide {n}. " + "Words to say about this slide. " * 4)
+    doc.save(path)
+    return path
+
+
+def run_browser(base: str, deck: Path, long_deck: Path, out: Path) -> dict[str, Any]:
+    assert shutil.which("node"), "Node.js is needed for the browser test"
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: scripts/system-deps.sh"
+    done = subprocess.run(
+        ["node", "e2e/browser.mjs", "--base", base, "--deck", str(deck),
+         "--long-deck", str(long_deck), "--out", str(out), "--chromium", CHROMIUM],
+        cwd=WEB, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
+    web_api: httpx.Client, tmp_path: Path
+) -> None:
+    # Screenshots go to the test's own folder, or where SLIDESPEAKER_SCREENSHOTS says
+    # (docs/web/ holds the committed ones).
+    out = Path(os.environ.get("SLIDESPEAKER_SCREENSHOTS", tmp_path / "screenshots"))
+    found = run_browser(str(web_api.base_url), INTRO_DECK, long_pdf(tmp_path / "long.pdf", 40), out)
+
+    assert "not a deck" in found["wrongFileMessage"], "a wrong file is refused before upload"
+
+    state = web_api.get(f"/api/jobs/{found['jobId']}").json()
+    assert state["status"] == "completed"
+    slides = state["slide_count"]
+    assert found["jobStatusText"] == "Done"
+    assert len(found["cellStatuses"]) == slides * 5
+    assert set(found["cellStatuses"]) == {"done", "skipped"}, "every stage of every slide done"
+    assert found["thumbnailsLoaded"] == [True] * slides
+
+    assert found["videoCurrentTime"] > 0.5, "the video plays"
+    assert found["videoDuration"] == pytest.approx(state["outputs"]["duration"], abs=0.5)
+    assert found["textTrack"]["cues"] > 0 and found["textTrack"]["mode"] == "showing"
+    assert found["chapterCount"] == slides
+    last_start = sum(state["slides"][str(n)]["duration"] for n in range(1, slides))
+    assert found["chapterSeek"] == pytest.approx(last_start, abs=0.3), "a chapter click seeks"
+    assert len(found["downloads"]) == 4
+    assert found["transcriptText"].strip()
+
+    events = web_api.get(f"/api/jobs/{found['jobId']}/events").json()
+    assert found["eventCount"] == len(events), "the log view shows every event"
+    voice_events = [e for e in events if (e.get("task") or {}).get("action") == "voice_slide"
+                    or e["type"] == "slide.voiced" or e.get("stage") == "voice"]  # fmt: skip
+    assert found["voiceEventCount"] == len(voice_events)
+    assert "State after event" in found["stateAtHeading"]
+    assert found["copyCommand"] == f"slidespeaker events {found['jobId']} --json"
+
+    assert found["jobsListed"] >= 1 and found["firstJobStatus"] == "Done"
+
+    cancelled = web_api.get(f"/api/jobs/{found['cancelledJobId']}").json()
+    assert cancelled["status"] == "cancelled"
+    settled = {"done", "skipped", "stopped"}
+    assert set(found["cancelledCellStatuses"]) <= settled, "no cell of it is left moving"
+
+    assert found["phoneOverflow"] == [], "the job page fits a phone's width"
+    # /api/voices is not served yet (the form then offers the default voice): its 404 is the
+    # one failed request allowed, and the console errors are those 404s.
+    unexpected = [r for r in found["failedRequests"] if not r.endswith("/api/voices")]
+    assert unexpected == [], found["failedRequests"]
+    assert len(found["consoleErrors"]) == len(found["failedRequests"]), found["consoleErrors"]
+    assert {p.name for p in out.glob("*.png")} >= {
+        "new-video.png", "job-done.png", "result.png", "event-log.png", "jobs.png",
+        "job-cancelled.png", "job-phone.png",
+    }  # fmt: skip

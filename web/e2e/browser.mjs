@@ -1,0 +1,183 @@
+// End to end in a real browser: Debian's chromium driven by playwright-core, against a
+// running API that serves the built client. tests/web/test_browser.py starts the real stack
+// and runs this; it can also run by hand against `slidespeaker up`:
+//   node e2e/browser.mjs --base http://127.0.0.1:8000 --deck DECK --long-deck DECK --out DIR
+// It walks a person's path (upload, watch the grid, play, read the log, cancel a second
+// job), saves a screenshot of each page in --out, and prints what it measured as JSON.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: "string" },
+    deck: { type: "string" },
+    "long-deck": { type: "string" },
+    out: { type: "string" },
+    chromium: { type: "string", default: "/usr/bin/chromium" },
+  },
+});
+for (const name of ["base", "deck", "long-deck", "out"]) {
+  if (!args[name]) throw new Error(`--${name} is required`);
+}
+mkdirSync(args.out, { recursive: true });
+
+const JOB_TIMEOUT = 120_000;
+const found = {};
+
+// Flags as the machine needs them: no sandbox as root, no background calls to the network.
+const browser = await chromium.launch({
+  executablePath: args.chromium,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+  ],
+});
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(args.out, `${name}.png`), fullPage: true });
+}
+
+/** Upload a deck from the New video page; resolves to the new job's id. */
+async function upload(page, deck, screenshot) {
+  await page.goto(`${args.base}/#/`);
+  await page.locator("input[type=file]").setInputFiles(deck);
+  await page.getByLabel("Resolution").selectOption({ label: "1280 × 720 (HD, smaller file)" });
+  if (screenshot) await shot(page, screenshot);
+  await page.getByRole("button", { name: "Make the video" }).click();
+  await page.waitForURL(/#\/jobs\/[0-9a-f]+$/, { timeout: 30_000 });
+  return decodeURIComponent(page.url().split("/").pop());
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
+  const failedRequests = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => failedRequests.push(`${request.failure()?.errorText} ${request.url()}`));
+
+  // New video: a wrong file is refused before anything is sent.
+  await page.goto(`${args.base}/#/`);
+  await page.getByLabel(/Drop a deck here/).setInputFiles({
+    name: "notes.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("not a deck"),
+  });
+  found.wrongFileMessage = await page.getByRole("alert").first().textContent();
+  await shot(page, "new-video-refused");
+
+  // A real deck, followed live until every cell of the grid is done.
+  const jobId = await upload(page, args.deck, "new-video");
+  found.jobId = jobId;
+  await page.locator(".slide-grid").waitFor({ timeout: JOB_TIMEOUT });
+  await shot(page, "job-running");
+  await page.getByText("The video is ready.").waitFor({ timeout: JOB_TIMEOUT });
+  found.cellStatuses = await page.locator(".slide-grid td[data-status]").evaluateAll((cells) =>
+    cells.map((cell) => cell.dataset.status),
+  );
+  found.thumbnailsLoaded = await page
+    .locator(".slide-grid img.thumb")
+    .evaluateAll((images) => images.map((image) => image.complete && image.naturalWidth > 0));
+  found.jobStatusText = await page.locator(".page-head .badge").textContent();
+  await shot(page, "job-done");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await shot(page, "job-done-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Result: the video plays, its subtitles load, a chapter click seeks.
+  await page.getByRole("link", { name: "Watch the video" }).first().click();
+  const video = page.locator("video");
+  await video.waitFor();
+  await video.evaluate((element) => {
+    element.muted = true;
+    return element.play();
+  });
+  await page.waitForFunction(() => document.querySelector("video").currentTime > 0.5, null, {
+    timeout: 30_000,
+  });
+  found.videoCurrentTime = await video.evaluate((element) => element.currentTime);
+  found.videoDuration = await video.evaluate((element) => element.duration);
+  await page.waitForFunction(() => document.querySelector("track")?.readyState === 2, null, {
+    timeout: 10_000,
+  });
+  found.textTrack = await video.evaluate((element) => {
+    const track = element.textTracks[0];
+    return { kind: track.kind, mode: track.mode, cues: track.cues ? track.cues.length : 0 };
+  });
+  const chapterButtons = page.getByRole("navigation", { name: "Chapters" }).getByRole("button");
+  found.chapterCount = await chapterButtons.count();
+  await video.evaluate((element) => element.pause());
+  await chapterButtons.last().click();
+  found.chapterSeek = await video.evaluate((element) => element.currentTime);
+  await video.evaluate((element) => element.pause());
+  found.transcriptText = (await page.locator(".transcript").textContent())?.slice(0, 200);
+  found.downloads = await page.locator(".downloads a").evaluateAll((links) =>
+    links.map((link) => link.getAttribute("href")),
+  );
+  await shot(page, "result");
+
+  // Event log: filter to one stage, open an event, ask for the state at it.
+  await page.getByRole("link", { name: "Event log" }).click();
+  await page.locator(".timeline > li").first().waitFor();
+  found.eventCount = await page.locator(".timeline > li").count();
+  await page.getByLabel("Stage").selectOption("voice");
+  found.voiceEventCount = await page.locator(".timeline > li").count();
+  const firstVoice = page.locator(".timeline > li").first();
+  await firstVoice.locator("summary").click();
+  await firstVoice.getByRole("button", { name: "State at this event" }).click();
+  const stateAt = page.getByRole("complementary", { name: "State at the selected event" });
+  await stateAt.waitFor();
+  found.stateAtHeading = await stateAt.locator("h2").textContent();
+  found.copyCommand = await page.locator(".copy-text code").textContent();
+  await shot(page, "event-log");
+
+  // Jobs: the list shows the finished job.
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  await page.locator("table.jobs tbody tr").first().waitFor();
+  found.jobsListed = await page.locator("table.jobs tbody tr").count();
+  found.firstJobStatus = await page.locator("table.jobs tbody tr").first().locator(".badge").textContent();
+  await shot(page, "jobs");
+
+  // A second, longer job, cancelled from its page.
+  const cancelId = await upload(page, args["long-deck"]);
+  found.cancelledJobId = cancelId;
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.locator(".page-head .badge", { hasText: "Cancelled" }).waitFor({ timeout: 60_000 });
+  found.cancelledCellStatuses = await page.locator(".slide-grid td[data-status]").evaluateAll((cells) =>
+    [...new Set(cells.map((cell) => cell.dataset.status))],
+  );
+  await shot(page, "job-cancelled");
+
+  // The same pages on a phone.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  await small.goto(`${args.base}/#/jobs/${jobId}`);
+  await small.getByText("The video is ready.").waitFor();
+  await small.waitForFunction(() => [...document.images].every((image) => image.complete));
+  // The elements sticking out past the screen's right edge (scroll containers excepted).
+  found.phoneOverflow = await small.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const inScroller = (element) => element.closest(".grid-scroll, .table-scroll, pre");
+    return [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > width + 1 && !inScroller(element))
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
+      .slice(0, 10);
+  });
+  await shot(small, "job-phone");
+  found.consoleErrors = consoleErrors;
+  found.failedRequests = failedRequests;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(found));
