@@ -76,6 +76,7 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     # (docs/web/ holds the committed ones).
     out = Path(os.environ.get("SLIDESPEAKER_SCREENSHOTS", tmp_path / "screenshots"))
     found = run_browser(str(web_api.base_url), INTRO_DECK, long_pdf(tmp_path / "long.pdf", 40), out)
+    print("browser steps (s since start):", found["seconds"])
 
     assert "not a deck" in found["wrongFileMessage"], "a wrong file is refused before upload"
 

@@ -24,7 +24,10 @@ for (const name of ["base", "deck", "long-deck", "out"]) {
 mkdirSync(args.out, { recursive: true });
 
 const JOB_TIMEOUT = 120_000;
-const found = {};
+const found = { seconds: {} };
+const started = Date.now();
+/** Seconds since the start at each step, to see where the time goes. */
+const mark = (step) => (found.seconds[step] = (Date.now() - started) / 1000);
 
 // Flags as the machine needs them: no sandbox as root, no background calls to the network.
 const browser = await chromium.launch({
@@ -74,15 +77,18 @@ try {
     mimeType: "text/plain",
     buffer: Buffer.from("not a deck"),
   });
+  mark("browser-ready");
   found.wrongFileMessage = await page.getByRole("alert").first().textContent();
   await shot(page, "new-video-refused");
 
   // A real deck, followed live until every cell of the grid is done.
   const jobId = await upload(page, args.deck, "new-video");
+  mark("uploaded");
   found.jobId = jobId;
   await page.locator(".slide-grid").waitFor({ timeout: JOB_TIMEOUT });
   await shot(page, "job-running");
   await page.getByText("The video is ready.").waitFor({ timeout: JOB_TIMEOUT });
+  mark("grid-done");
   found.cellStatuses = await page.locator(".slide-grid td[data-status]").evaluateAll((cells) =>
     cells.map((cell) => cell.dataset.status),
   );
@@ -106,6 +112,7 @@ try {
   await page.waitForFunction(() => document.querySelector("video").currentTime > 0.5, null, {
     timeout: 30_000,
   });
+  mark("video-playing");
   found.videoCurrentTime = await video.evaluate((element) => element.currentTime);
   found.videoDuration = await video.evaluate((element) => element.duration);
   await page.waitForFunction(() => document.querySelector("track")?.readyState === 2, null, {
@@ -127,6 +134,7 @@ try {
   );
   await shot(page, "result");
 
+  mark("result-checked");
   // Event log: filter to one stage, open an event, ask for the state at it.
   await page.getByRole("link", { name: "Event log" }).click();
   await page.locator(".timeline > li").first().waitFor();
@@ -142,6 +150,7 @@ try {
   found.copyCommand = await page.locator(".copy-text code").textContent();
   await shot(page, "event-log");
 
+  mark("event-log-checked");
   // Jobs: the list shows the finished job.
   await page.getByRole("link", { name: "Jobs", exact: true }).click();
   await page.locator("table.jobs tbody tr").first().waitFor();
@@ -149,11 +158,13 @@ try {
   found.firstJobStatus = await page.locator("table.jobs tbody tr").first().locator(".badge").textContent();
   await shot(page, "jobs");
 
+  mark("jobs-listed");
   // A second, longer job, cancelled from its page.
   const cancelId = await upload(page, args["long-deck"]);
   found.cancelledJobId = cancelId;
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.locator(".page-head .badge", { hasText: "Cancelled" }).waitFor({ timeout: 60_000 });
+  mark("cancelled");
   found.cancelledCellStatuses = await page.locator(".slide-grid td[data-status]").evaluateAll((cells) =>
     [...new Set(cells.map((cell) => cell.dataset.status))],
   );
@@ -175,6 +186,7 @@ try {
       .slice(0, 10);
   });
   await shot(small, "job-phone");
+  mark("phone-checked");
   found.consoleErrors = consoleErrors;
   found.failedRequests = failedRequests;
 } finally {
