@@ -13,7 +13,7 @@ from rich.progress import (
 )
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.fold import JobState, advance
 from slidespeaker.common.log import EventLog
 
 # Which event moves which bar forward by one slide.
@@ -38,7 +38,7 @@ async def follow_job(events: EventLog, job_id: str, console: Console) -> JobStat
     with Progress(*columns, console=console, transient=False) as progress:
         bars = {name: progress.add_task(name, total=None) for name in (*_BARS.values(), "video")}
         async for entry_id, event in events.follow(job_id):
-            state = fold([(entry_id, event)], state)
+            advance(state, [(entry_id, event)])
             _show(progress, bars, event, state)
             if isinstance(event, _TERMINAL):
                 break

@@ -1,8 +1,10 @@
 """The job's state, rebuilt from its events: `state = fold(events)`.
 
-This is the only source of job state. Each event type has one small pure function that
-returns the next state; applying an event twice gives the same state (handlers set, they
-never add), so a redelivered event cannot corrupt anything.
+This is the only source of job state. Each event type has one small function that applies
+it; applying an event twice gives the same state (handlers set, they never add), so a
+redelivered event cannot corrupt anything. `fold` is pure: it builds a new state (or a copy
+of the one given) and changes only that, in place, which keeps folding a 10,000-event log
+fast. Owners of a cached state (the projection) advance it in place with `advance`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
 from slidespeaker.common import events as ev
-from slidespeaker.common.events import Cue, Frozen, JobOptions, NarrationSource, Stage, TaskRef
+from slidespeaker.common.events import Cue, JobOptions, NarrationSource, Stage, TaskRef
 
 
 class JobStatus(StrEnum):
@@ -37,7 +41,14 @@ class TaskStatus(StrEnum):
     stopped = "stopped"
 
 
-class TaskState(Frozen):
+class StateModel(BaseModel):
+    """A part of the job state. The fold changes it in place while it folds (a state it made
+    or was given to own); everyone else only reads it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TaskState(StateModel):
     task: TaskRef
     status: TaskStatus
     attempt: int = 1
@@ -49,7 +60,7 @@ class TaskState(Frozen):
     not_before: datetime | None = None
 
 
-class SlideState(Frozen):
+class SlideState(StateModel):
     number: int
     source_slide: int | None = None
     image_key: str | None = None
@@ -68,13 +79,13 @@ class SlideState(Frozen):
     composed_cues: list[Cue] = []
 
 
-class Warning(Frozen):
+class Warning(StateModel):
     code: str
     message: str
     slide: int | None = None
 
 
-class Outputs(Frozen):
+class Outputs(StateModel):
     video_key: str
     srt_key: str
     vtt_key: str
@@ -83,7 +94,7 @@ class Outputs(Frozen):
     poster_key: str | None = None
 
 
-class JobState(Frozen):
+class JobState(StateModel):
     job_id: str = ""
     status: JobStatus = JobStatus.queued
     filename: str = ""
@@ -107,6 +118,8 @@ class JobState(Frozen):
     outputs: Outputs | None = None
     event_count: int = 0
     last_event_id: str | None = None  # the stream entry id of the last event folded
+    # Warnings already recorded, to keep a redelivered one from being listed twice.
+    _warning_keys: set[tuple[str, str, int | None]] = PrivateAttr(default_factory=set)
 
     @property
     def needs_review(self) -> bool:
@@ -114,6 +127,7 @@ class JobState(Frozen):
         return self.options.review and not self.script_approved and not self.status.terminal
 
     def slide(self, number: int) -> SlideState:
+        """The slide's state (an empty one, not stored, if nothing is known of it yet)."""
         return self.slides.get(number) or SlideState(number=number)
 
     def task(self, ref: TaskRef) -> TaskState | None:
@@ -121,275 +135,248 @@ class JobState(Frozen):
 
 
 E = TypeVar("E", bound=ev.BaseEvent)
-Handler = Callable[[JobState, Any], JobState]
+Handler = Callable[[JobState, Any], None]
 _HANDLERS: dict[str, Handler] = {}
 
 
-def _on(event_type: type[E]) -> Callable[[Callable[[JobState, E], JobState]], Handler]:
+def _on(event_type: type[E]) -> Callable[[Callable[[JobState, E], None]], Handler]:
     type_name = event_type.model_fields["type"].default
 
-    def register(fn: Callable[[JobState, E], JobState]) -> Handler:
+    def register(fn: Callable[[JobState, E], None]) -> Handler:
         _HANDLERS[type_name] = fn
         return fn
 
     return register
 
 
-def _with_slide(state: JobState, number: int, **changes: Any) -> JobState:
-    slide = state.slide(number).model_copy(update=changes)
-    return state.model_copy(update={"slides": {**state.slides, number: slide}})
+def _set(model: BaseModel, **changes: Any) -> None:
+    for name, value in changes.items():
+        setattr(model, name, value)
 
 
-def _with_task(state: JobState, ref: TaskRef, **changes: Any) -> JobState:
-    current = state.task(ref) or TaskState(task=ref, status=TaskStatus.dispatched)
-    task = current.model_copy(update=changes)
-    return state.model_copy(update={"tasks": {**state.tasks, ref.key: task}})
+def _slide(state: JobState, number: int) -> SlideState:
+    slide = state.slides.get(number)
+    if slide is None:
+        slide = state.slides[number] = SlideState(number=number)
+    return slide
 
 
-def _running(state: JobState) -> JobStatus:
-    return state.status if state.status.terminal else JobStatus.running
+def _task(state: JobState, ref: TaskRef) -> TaskState:
+    task = state.tasks.get(ref.key)
+    if task is None:
+        task = state.tasks[ref.key] = TaskState(task=ref, status=TaskStatus.dispatched)
+    return task
+
+
+def _is_stale(state: JobState, ref: TaskRef, attempt: int) -> bool:
+    """A report of an older attempt, or of a task already done, changes nothing."""
+    current = state.tasks.get(ref.key)
+    return current is not None and (current.attempt > attempt or current.status == TaskStatus.done)
+
+
+def _start_running(state: JobState) -> None:
+    if not state.status.terminal:
+        state.status = JobStatus.running
 
 
 # --- one function per event type ----------------------------------------------------------
 
 
 @_on(ev.JobSubmitted)
-def _submitted(state: JobState, e: ev.JobSubmitted) -> JobState:
-    return state.model_copy(
-        update={
-            "job_id": e.job_id,
-            "filename": e.filename,
-            "deck_key": e.deck_key,
-            "options": e.options,
-            "created_at": e.ts,
-        }
-    )
+def _submitted(state: JobState, e: ev.JobSubmitted) -> None:
+    _set(
+        state, job_id=e.job_id, filename=e.filename, deck_key=e.deck_key, options=e.options,
+        created_at=e.ts,
+    )  # fmt: skip
 
 
 @_on(ev.JobCancelRequested)
-def _cancel_requested(state: JobState, e: ev.JobCancelRequested) -> JobState:
-    return state.model_copy(update={"cancel_requested": True})
+def _cancel_requested(state: JobState, e: ev.JobCancelRequested) -> None:
+    state.cancel_requested = True
 
 
 @_on(ev.JobCancelled)
-def _cancelled(state: JobState, e: ev.JobCancelled) -> JobState:
-    if state.status.terminal:
-        return state
-    return state.model_copy(update={"status": JobStatus.cancelled})
+def _cancelled(state: JobState, e: ev.JobCancelled) -> None:
+    if not state.status.terminal:
+        state.status = JobStatus.cancelled
 
 
 @_on(ev.JobFailed)
-def _failed(state: JobState, e: ev.JobFailed) -> JobState:
-    if state.status.terminal:
-        return state
-    return state.model_copy(
-        update={
-            "status": JobStatus.failed,
-            "error": e.reason,
-            "failed_stage": e.stage,
-            "failed_slide": e.slide,
-        }
-    )
+def _failed(state: JobState, e: ev.JobFailed) -> None:
+    if not state.status.terminal:
+        _set(
+            state, status=JobStatus.failed, error=e.reason, failed_stage=e.stage,
+            failed_slide=e.slide,
+        )  # fmt: skip
 
 
 @_on(ev.JobCompleted)
-def _completed(state: JobState, e: ev.JobCompleted) -> JobState:
-    if state.status.terminal:
-        return state
-    return state.model_copy(update={"status": JobStatus.completed})
+def _completed(state: JobState, e: ev.JobCompleted) -> None:
+    if not state.status.terminal:
+        state.status = JobStatus.completed
 
 
 @_on(ev.JobRetryRequested)
-def _retry_requested(state: JobState, e: ev.JobRetryRequested) -> JobState:
+def _retry_requested(state: JobState, e: ev.JobRetryRequested) -> None:
     if state.status not in (JobStatus.failed, JobStatus.cancelled):
-        return state
+        return
     # Unfinished tasks are forgotten, so the dispatcher hands them out again; done ones stay.
-    kept = {key: t for key, t in state.tasks.items() if t.status == TaskStatus.done}
-    return state.model_copy(
-        update={
-            "status": JobStatus.running,
-            "tasks": kept,
-            "error": None,
-            "failed_stage": None,
-            "failed_slide": None,
-            "cancel_requested": False,
-            "retries": state.retries + 1,
-        }
-    )
+    state.tasks = {key: t for key, t in state.tasks.items() if t.status == TaskStatus.done}
+    _set(
+        state, status=JobStatus.running, error=None, failed_stage=None, failed_slide=None,
+        cancel_requested=False, retries=state.retries + 1,
+    )  # fmt: skip
 
 
 @_on(ev.JobDeleted)
-def _deleted(state: JobState, e: ev.JobDeleted) -> JobState:
-    return state.model_copy(update={"deleted": True, "outputs": None})
+def _deleted(state: JobState, e: ev.JobDeleted) -> None:
+    _set(state, deleted=True, outputs=None)
 
 
 @_on(ev.JobWarning)
-def _warning(state: JobState, e: ev.JobWarning) -> JobState:
-    warning = Warning(code=e.code, message=e.message, slide=e.slide)
-    if warning in state.warnings:
-        return state
-    return state.model_copy(update={"warnings": [*state.warnings, warning]})
+def _warning(state: JobState, e: ev.JobWarning) -> None:
+    key = (e.code, e.message, e.slide)
+    if key not in state._warning_keys:
+        state._warning_keys.add(key)
+        state.warnings.append(Warning(code=e.code, message=e.message, slide=e.slide))
 
 
 @_on(ev.JobProgress)
-def _progress(state: JobState, e: ev.JobProgress) -> JobState:
-    return state.model_copy(update={"progress": {**state.progress, e.stage.value: e.message}})
+def _progress(state: JobState, e: ev.JobProgress) -> None:
+    state.progress[e.stage.value] = e.message
 
 
 @_on(ev.TaskDispatched)
-def _dispatched(state: JobState, e: ev.TaskDispatched) -> JobState:
-    return _with_task(
-        state,
-        e.task,
-        status=TaskStatus.dispatched,
-        attempt=e.attempt,
-        not_before=e.not_before,
-        error=None,
-        retryable=False,
-    )
+def _dispatched(state: JobState, e: ev.TaskDispatched) -> None:
+    _set(
+        _task(state, e.task), status=TaskStatus.dispatched, attempt=e.attempt,
+        not_before=e.not_before, error=None, retryable=False,
+    )  # fmt: skip
 
 
 @_on(ev.TaskStarted)
-def _started(state: JobState, e: ev.TaskStarted) -> JobState:
-    current = state.task(e.task)
-    if current and (current.attempt > e.attempt or current.status == TaskStatus.done):
-        return state  # a stale report of an older attempt
-    state = state.model_copy(update={"status": _running(state)})
-    return _with_task(
-        state, e.task, status=TaskStatus.running, attempt=e.attempt, worker=e.worker,
+def _started(state: JobState, e: ev.TaskStarted) -> None:
+    if _is_stale(state, e.task, e.attempt):
+        return
+    _start_running(state)
+    _set(
+        _task(state, e.task), status=TaskStatus.running, attempt=e.attempt, worker=e.worker,
         started_at=e.ts,
     )  # fmt: skip
 
 
 @_on(ev.TaskCompleted)
-def _task_completed(state: JobState, e: ev.TaskCompleted) -> JobState:
-    state = _with_task(state, e.task, status=TaskStatus.done, error=None, finished_at=e.ts)
+def _task_completed(state: JobState, e: ev.TaskCompleted) -> None:
+    _set(_task(state, e.task), status=TaskStatus.done, error=None, finished_at=e.ts)
     if e.task.action == ev.Action.script_deck and state.needs_review:
-        state = state.model_copy(update={"status": JobStatus.awaiting_review})
-    return state
+        state.status = JobStatus.awaiting_review
 
 
 @_on(ev.ScriptApproved)
-def _script_approved(state: JobState, e: ev.ScriptApproved) -> JobState:
-    status = JobStatus.running if state.status == JobStatus.awaiting_review else state.status
-    return state.model_copy(update={"script_approved": True, "status": status})
+def _script_approved(state: JobState, e: ev.ScriptApproved) -> None:
+    state.script_approved = True
+    if state.status == JobStatus.awaiting_review:
+        state.status = JobStatus.running
 
 
 @_on(ev.StageFailed)
-def _stage_failed(state: JobState, e: ev.StageFailed) -> JobState:
-    current = state.task(e.task)
-    if current and (current.attempt > e.attempt or current.status == TaskStatus.done):
-        return state
-    return _with_task(
-        state, e.task, status=TaskStatus.failed, error=e.error, retryable=e.retryable,
+def _stage_failed(state: JobState, e: ev.StageFailed) -> None:
+    if _is_stale(state, e.task, e.attempt):
+        return
+    _set(
+        _task(state, e.task), status=TaskStatus.failed, error=e.error, retryable=e.retryable,
         finished_at=e.ts,
     )  # fmt: skip
 
 
 @_on(ev.StageRetried)
-def _retried(state: JobState, e: ev.StageRetried) -> JobState:
-    return state  # the task.dispatched that follows it carries the new attempt
+def _retried(state: JobState, e: ev.StageRetried) -> None:
+    pass  # the task.dispatched that follows it carries the new attempt
 
 
 @_on(ev.StageStopped)
-def _stopped(state: JobState, e: ev.StageStopped) -> JobState:
-    current = state.task(e.task)
-    if current and current.status == TaskStatus.done:
-        return state
-    return _with_task(state, e.task, status=TaskStatus.stopped, worker=e.worker)
+def _stopped(state: JobState, e: ev.StageStopped) -> None:
+    task = _task(state, e.task)
+    if task.status != TaskStatus.done:
+        _set(task, status=TaskStatus.stopped, worker=e.worker)
 
 
 @_on(ev.DeckParsed)
-def _deck_parsed(state: JobState, e: ev.DeckParsed) -> JobState:
-    state = state.model_copy(
-        update={"deck_format": e.format, "slide_count": e.slide_count, "status": _running(state)}
-    )
+def _deck_parsed(state: JobState, e: ev.DeckParsed) -> None:
+    _set(state, deck_format=e.format, slide_count=e.slide_count)
+    _start_running(state)
     for number, source in enumerate(e.source_slides, start=1):
-        state = _with_slide(state, number, source_slide=source)
-    return state
+        _slide(state, number).source_slide = source
 
 
 @_on(ev.SlideRendered)
-def _rendered(state: JobState, e: ev.SlideRendered) -> JobState:
-    return _with_slide(state, e.slide, image_key=e.image_key)
+def _rendered(state: JobState, e: ev.SlideRendered) -> None:
+    _slide(state, e.slide).image_key = e.image_key
 
 
 @_on(ev.SlideScripted)
-def _scripted(state: JobState, e: ev.SlideScripted) -> JobState:
-    return _with_slide(
-        state, e.slide, title=e.title, narration=e.narration, narration_source=e.source
-    )
+def _scripted(state: JobState, e: ev.SlideScripted) -> None:
+    _set(_slide(state, e.slide), title=e.title, narration=e.narration, narration_source=e.source)
 
 
 @_on(ev.SlideVoiced)
-def _voiced(state: JobState, e: ev.SlideVoiced) -> JobState:
-    return _with_slide(
-        state,
-        e.slide,
-        audio_key=e.audio_key,
-        audio_duration=e.duration,
-        voice=e.voice,
+def _voiced(state: JobState, e: ev.SlideVoiced) -> None:
+    _set(
+        _slide(state, e.slide), audio_key=e.audio_key, audio_duration=e.duration, voice=e.voice,
         cues=e.cues,
-    )
+    )  # fmt: skip
 
 
 @_on(ev.AvatarRendered)
-def _avatar(state: JobState, e: ev.AvatarRendered) -> JobState:
-    return _with_slide(state, e.slide, avatar_done=True, avatar_key=e.video_key)
+def _avatar(state: JobState, e: ev.AvatarRendered) -> None:
+    _set(_slide(state, e.slide), avatar_done=True, avatar_key=e.video_key)
 
 
 @_on(ev.SlideComposed)
-def _slide_composed(state: JobState, e: ev.SlideComposed) -> JobState:
-    return _with_slide(
-        state,
-        e.slide,
-        composed_audio_key=e.audio_key,
-        composed_image_key=e.image_key,
-        duration=e.duration,
-        composed_cues=e.cues,
-    )
+def _slide_composed(state: JobState, e: ev.SlideComposed) -> None:
+    _set(
+        _slide(state, e.slide), composed_audio_key=e.audio_key, composed_image_key=e.image_key,
+        duration=e.duration, composed_cues=e.cues,
+    )  # fmt: skip
 
 
 @_on(ev.VideoComposed)
-def _video_composed(state: JobState, e: ev.VideoComposed) -> JobState:
-    outputs = Outputs(
-        video_key=e.video_key,
-        srt_key=e.srt_key,
-        vtt_key=e.vtt_key,
-        transcript_key=e.transcript_key,
-        duration=e.duration,
-        poster_key=e.poster_key,
-    )
-    return state.model_copy(update={"outputs": outputs})
+def _video_composed(state: JobState, e: ev.VideoComposed) -> None:
+    state.outputs = Outputs(
+        video_key=e.video_key, srt_key=e.srt_key, vtt_key=e.vtt_key,
+        transcript_key=e.transcript_key, duration=e.duration, poster_key=e.poster_key,
+    )  # fmt: skip
 
 
 # --- the fold -----------------------------------------------------------------------------
 
-
-def apply(state: JobState, event: ev.Event, entry_id: str | None = None) -> JobState:
-    """The state after one more event. Unknown event types only advance the position."""
-    handler = _HANDLERS.get(event.type)
-    if handler is not None:
-        state = handler(state, event)
-    return state.model_copy(
-        update={
-            "job_id": state.job_id or event.job_id,
-            "updated_at": event.ts,
-            "event_count": state.event_count + 1,
-            "last_event_id": entry_id or state.last_event_id,
-        }
-    )
+Entries = Iterable[ev.Event] | Iterable[tuple[str, ev.Event]]
 
 
-def fold(
-    events: Iterable[ev.Event] | Iterable[tuple[str, ev.Event]], state: JobState | None = None
-) -> JobState:
-    """Fold events (or `(entry_id, event)` pairs, as read from the log) into a state."""
-    state = state or JobState()
+def advance(state: JobState, events: Entries) -> JobState:
+    """Apply events (or `(entry_id, event)` pairs, as read from the log) to `state` in place.
+
+    Only for a state the caller owns (a cache it keeps); everyone else uses `fold`. Unknown
+    event types only advance the position."""
+    count, last_event, last_entry = 0, None, None
     for item in events:
         entry_id, event = item if isinstance(item, tuple) else (None, item)
-        state = apply(state, event, entry_id)
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(state, event)
+        count, last_event, last_entry = count + 1, event, entry_id or last_entry
+    if last_event is not None:  # the position, set once rather than per event
+        _set(
+            state, job_id=state.job_id or last_event.job_id, updated_at=last_event.ts,
+            event_count=state.event_count + count,
+            last_event_id=last_entry or state.last_event_id,
+        )  # fmt: skip
     return state
+
+
+def fold(events: Entries, state: JobState | None = None) -> JobState:
+    """The state after `events`, starting from nothing or from (a copy of) `state`."""
+    return advance(state.model_copy(deep=True) if state else JobState(), events)
 
 
 def handled_types() -> frozenset[str]:

@@ -1,0 +1,166 @@
+"""Benchmark: serving a job's state from the API, and folding long logs.
+
+- fold: time to fold a 10,000-event log (target < 50 ms), against refolding per request;
+- GET /api/jobs/{id} for a job of 2,000 events: p50/p99 at a fixed 200 requests/s over 50
+  connections (target p99 < 50 ms), then the highest rate `wrk` (Debian's) sustains, with
+  GET /api/health measured the same way as the baseline for the HTTP stack itself.
+
+    .venv/bin/python bench/api_bench.py        (needs redis-server and wrk: apt-get install wrk)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from redis.asyncio import Redis
+
+from slidespeaker.cli.redis_server import free_port, start_redis, stop_redis
+from slidespeaker.common import events as ev
+from slidespeaker.common.events import Action, Cue, NarrationSource, TaskRef
+from slidespeaker.common.fold import fold
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+
+RATE, CONNECTIONS, SECONDS = 200, 50, 10
+
+
+def job_events(job_id: str, count: int) -> list[ev.Event]:
+    """A realistic job log of about `count` events: ten per slide."""
+    slides = count // 10
+    events: list[ev.Event] = [
+        ev.JobSubmitted(job_id=job_id, filename="long.pptx", deck_key="k"),
+        ev.DeckParsed(job_id=job_id, format="pptx", slide_count=slides),
+    ]
+    for n in range(1, slides + 1):
+        voice = TaskRef(action=Action.voice_slide, slide=n)
+        cues = [Cue(text="A sentence of narration.", start=0.0, end=2.0)] * 8
+        image, notes = f"s{n}.png", NarrationSource.notes
+        events += [
+            ev.SlideRendered(job_id=job_id, slide=n, image_key=image, width=1920, height=1080),
+            ev.SlideScripted(job_id=job_id, slide=n, narration="Words. " * 20, source=notes),
+            ev.TaskDispatched(job_id=job_id, task=voice),
+            ev.TaskStarted(job_id=job_id, task=voice, worker="voice-1"),
+            ev.SlideVoiced(
+                job_id=job_id, slide=n, audio_key=f"a{n}.wav", duration=2.0, voice="joe", cues=cues
+            ),
+            ev.TaskCompleted(job_id=job_id, task=voice),
+            ev.AvatarRendered(job_id=job_id, slide=n),
+            ev.SlideComposed(
+                job_id=job_id, slide=n, audio_key=f"c{n}.wav", image_key=image, duration=3.2
+            ),
+            ev.JobProgress(job_id=job_id, stage=ev.Stage.composer, message="working", slide=n),
+            ev.JobWarning(job_id=job_id, slide=n, code="note", message=f"slide {n}"),
+        ]
+    return events
+
+
+def time_fold(events: list[ev.Event], rounds: int = 5) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fold(events)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+async def fixed_rate(url: str) -> list[float]:
+    """Latencies (s) of requests sent at RATE per second, whatever the answers' speed."""
+    limits = httpx.Limits(max_connections=CONNECTIONS)
+    latencies: list[float] = []
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+        async def one() -> None:
+            start = time.perf_counter()
+            response = await client.get(url)
+            response.raise_for_status()
+            latencies.append(time.perf_counter() - start)
+
+        tasks = []
+        begin = time.perf_counter()
+        for i in range(RATE * SECONDS):
+            await asyncio.sleep(max(0.0, begin + i / RATE - time.perf_counter()))
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+    return latencies
+
+
+def wrk_rate(url: str) -> tuple[float, str]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+(\S+)", out)
+    return rate, p99.group(1) if p99 else "?"
+
+
+def start_api(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+async def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    big = job_events("fold", 10_000)
+    refold = time_fold(big)
+    incremental = time_fold(big[-10:])
+    print(f"fold of {len(big)} events: {refold * 1000:.1f} ms (target < 50 ms); "
+          f"advancing a projection by 10 events: {incremental * 1000:.2f} ms "
+          f"({refold / incremental:.0f}x less work per request)")  # fmt: skip
+
+    with tempfile.TemporaryDirectory(prefix="api-bench-") as tmp:
+        home = Path(tmp)
+        redis_handle = start_redis(home / "redis")
+        port = free_port()
+        env = {**os.environ, "SLIDESPEAKER_REDIS_URL": redis_handle.url,
+               "SLIDESPEAKER_HOME": str(home), "SLIDESPEAKER_API_PORT": str(port),
+               "SLIDESPEAKER_LOG_LEVEL": "WARNING"}  # fmt: skip
+        api = start_api(env)
+        try:
+            redis = Redis.from_url(redis_handle.url)
+            job_id = "b" * 32
+            events = job_events(job_id, 2_000)
+            log = EventLog(redis, Keys())
+            for start in range(0, len(events), 200):
+                await log.append(*events[start : start + 200])
+            await redis.aclose()
+            base = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    httpx.get(f"{base}/api/health").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.2)
+            state_url = f"{base}/api/jobs/{job_id}"
+            latencies = await fixed_rate(state_url)
+            print(f"GET /api/jobs/{{id}} ({len(events)} events) at {RATE}/s over {CONNECTIONS} "
+                  f"connections: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+                  f"p99 {percentile(latencies, 99) * 1000:.1f} ms (target p99 < 50 ms)")  # fmt: skip
+            state_rate, state_p99 = wrk_rate(state_url)
+            health_rate, health_p99 = wrk_rate(f"{base}/api/health")
+            print(f"wrk, {CONNECTIONS} connections: state {state_rate:.0f} req/s (p99 {state_p99}), "
+                  f"health {health_rate:.0f} req/s (p99 {health_p99}); "
+                  f"state/health = {state_rate / health_rate:.2f}")  # fmt: skip
+        finally:
+            api.terminate()
+            api.wait()
+            stop_redis(redis_handle, home)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
