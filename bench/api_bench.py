@@ -109,6 +109,16 @@ def start_api(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+async def wait_until_up(url: str) -> None:
+    async with httpx.AsyncClient() as client:
+        while True:
+            try:
+                (await client.get(url)).raise_for_status()
+                return
+            except httpx.HTTPError:
+                await asyncio.sleep(0.2)
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1]
 
@@ -140,21 +150,16 @@ async def main() -> None:
                 await log.append(*events[start : start + 200])
             await redis.aclose()
             base = f"http://127.0.0.1:{port}"
-            while True:
-                try:
-                    httpx.get(f"{base}/api/health").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.2)
+            await wait_until_up(f"{base}/api/health")
             state_url = f"{base}/api/jobs/{job_id}"
             latencies = await fixed_rate(state_url)
-            print(f"GET /api/jobs/{{id}} ({len(events)} events) at {RATE}/s over {CONNECTIONS} "
-                  f"connections: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+            print(f"GET /api/jobs/{{id}} ({len(events)} events) at {RATE}/s over "
+                  f"{CONNECTIONS} connections: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
                   f"p99 {percentile(latencies, 99) * 1000:.1f} ms (target p99 < 50 ms)")  # fmt: skip
             state_rate, state_p99 = wrk_rate(state_url)
             health_rate, health_p99 = wrk_rate(f"{base}/api/health")
-            print(f"wrk, {CONNECTIONS} connections: state {state_rate:.0f} req/s (p99 {state_p99}), "
-                  f"health {health_rate:.0f} req/s (p99 {health_p99}); "
+            print(f"wrk, {CONNECTIONS} connections: state {state_rate:.0f} req/s "
+                  f"(p99 {state_p99}), health {health_rate:.0f} req/s (p99 {health_p99}); "
                   f"state/health = {state_rate / health_rate:.2f}")  # fmt: skip
         finally:
             api.terminate()
