@@ -1,6 +1,6 @@
 // The typed client of the SlideSpeaker HTTP API (services/api). Every call goes to /api on
 // the same origin: the API serves the built client, and Vite proxies /api in development.
-import type { JobList, JobState, JobStatus, LogEvent, Script, Voice } from "./types";
+import type { JobList, JobOptions, JobState, JobStatus, LogEvent, Script, Voice } from "./types";
 
 const BASE = "/api";
 
@@ -147,4 +147,14 @@ export function uploadDeck(
   xhr.open("POST", `${BASE}/jobs`);
   xhr.send(form);
   return { done, abort: () => xhr.abort() };
+}
+
+/** A new job on the same deck with some options changed; resolves to the new job's id. */
+export async function rerunJob(jobId: string, changes: Partial<JobOptions>): Promise<string> {
+  const body = await request<{ job_id: string }>(`/jobs/${encodeURIComponent(jobId)}/rerun`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(changes),
+  });
+  return body.job_id;
 }

@@ -2,6 +2,7 @@
 // warnings and the failure reason, cancel and retry.
 import { useEffect, useState } from "react";
 import { ApiError, cancelJob, retryJob } from "../api";
+import { Rerun } from "../components/Rerun";
 import { ScriptReview } from "../components/ScriptReview";
 import { SlideGrid } from "../components/SlideGrid";
 import { StatusBadge } from "../components/StatusBadge";
@@ -143,6 +144,7 @@ export function Job({ jobId }: { jobId: string }) {
         )}
       </div>
 
+      {ended && !state.deleted && <Rerun jobId={jobId} options={state.options} />}
       {state.status === "awaiting_review" && <ScriptReview jobId={jobId} onApproved={refresh} />}
 
       <SlideGrid state={state} />

@@ -4,28 +4,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { UploadHandle } from "../api";
 import { listVoices, uploadDeck } from "../api";
 import { href } from "../router";
+import { NARRATIONS, RESOLUTIONS, SUBTITLES } from "../choices";
 import type { NarrationMode, SubtitlesMode, Voice } from "../types";
 import { deckProblem, languageProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
-
-const RESOLUTIONS = [
-  { label: "1920 × 1080 (Full HD)", width: 1920, height: 1080 },
-  { label: "1280 × 720 (HD, smaller file)", width: 1280, height: 720 },
-  { label: "3840 × 2160 (4K)", width: 3840, height: 2160 },
-  { label: "1080 × 1920 (portrait, phones)", width: 1080, height: 1920 },
-];
-
-const NARRATIONS: { value: NarrationMode; label: string }[] = [
-  { value: "auto", label: "Speaker notes, else the slide's text" },
-  { value: "notes", label: "Speaker notes only" },
-  { value: "outline", label: "The slide's text only" },
-  { value: "llm", label: "Written by a language model" },
-];
-
-const SUBTITLES: { value: SubtitlesMode; label: string }[] = [
-  { value: "sidecar", label: "Separate file (can be turned off)" },
-  { value: "burn", label: "Burned into the picture" },
-  { value: "none", label: "None" },
-];
 
 export interface NewVideoProps {
   maxBytes?: number;
