@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from slidespeaker.api.views import ViewCache
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.settings import Settings
@@ -34,7 +35,13 @@ def get_storage(request: Request) -> Storage:
     return storage
 
 
+def get_view_cache(request: Request) -> ViewCache:
+    views: ViewCache = request.app.state.view_cache
+    return views
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ViewCacheDep = Annotated[ViewCache, Depends(get_view_cache)]
 EventLogDep = Annotated[EventLog, Depends(get_event_log)]
 ProjectionDep = Annotated[Projection, Depends(get_projection)]
 StorageDep = Annotated[Storage, Depends(get_storage)]

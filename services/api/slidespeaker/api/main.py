@@ -15,7 +15,7 @@ from slidespeaker.api.deps import require_token
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import artifacts, events, health, jobs, script
-from slidespeaker.api.views import errors
+from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.event_log = EventLog(redis, Keys(settings.key_prefix))
         app.state.projection = Projection(app.state.event_log)
         app.state.storage = Storage(settings.storage_dir)
+        app.state.view_cache = ViewCache()
         if settings.retention_days is None:
             yield
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -76,3 +78,23 @@ def job_view(state: JobState) -> dict[str, Any]:
     for number, slide in view["slides"].items():
         slide["image_url"] = f"{base}/slides/{number}/image" if slide["image_key"] else None
     return view
+
+
+class ViewCache:
+    """Each job's view as JSON, made once per position in its log: a job polled by many
+    clients is serialised once per event, not once per request."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._views: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+
+    def json(self, state: JobState) -> bytes:
+        cached = self._views.get(state.job_id)
+        if cached and cached[0] == state.event_count:
+            self._views.move_to_end(state.job_id)
+            return cached[1]
+        body = json.dumps(job_view(state), separators=(",", ":")).encode()
+        self._views[state.job_id] = (state.event_count, body)
+        if len(self._views) > self.size:
+            self._views.popitem(last=False)
+        return body

@@ -6,9 +6,10 @@ from __future__ import annotations
 import shutil
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, Body, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 
-from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep
+from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
@@ -68,17 +69,25 @@ async def list_jobs(
     return JobList(jobs=[summary(s) for s in page], total=len(matching))
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", response_class=Response, responses={200: {"model": JobState}})
 async def read_job(
     job_id: JobId,
     events: EventLogDep,
     projection: ProjectionDep,
+    views: ViewCacheDep,
     at: Annotated[str | None, Query(description="state right after this event id")] = None,
-) -> dict[str, Any]:
-    state = await job_state(events, job_id, at) if at else await projection.state(job_id)
-    if state is None:
-        raise HTTPException(404, "no such job" if at is None else "no such job or event")
-    return job_view(state)
+) -> Response:
+    """The job's state folded from its log (with links to its artifacts and slide images);
+    with `at`, as it was right after that event."""
+    if at:
+        state = await job_state(events, job_id, at)
+        if state is None:
+            raise HTTPException(404, "no such job or event")
+        return JSONResponse(job_view(state))
+    current = await projection.state(job_id)
+    if current is None:
+        raise HTTPException(404, "no such job")
+    return Response(views.json(current), media_type="application/json")
 
 
 async def existing(projection: Projection, job_id: str) -> JobState:
