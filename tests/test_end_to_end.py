@@ -72,7 +72,7 @@ def test_a_pptx_with_notes_hidden_slides_and_charts(
     assert job["status"] == "completed"
     assert job["slide_count"] == 9, "the tenth slide is hidden"
     sources = [job["slides"][str(n)]["narration_source"] for n in range(1, 10)]
-    assert "notes" in sources and "slide_text" in sources
+    assert "notes" in sources and "outline" in sources
     check_video(tmp_path, job, slides=9)
 
     status = cli(stack, "status", job["job_id"], "--json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slidespeaker.common.events import NarrationSource
+from slidespeaker.common.events import NarrationSource, SlideScripted, parse_event
 from slidespeaker.scripter.deck import SlideContent, narration_for
 
 
@@ -39,7 +39,7 @@ def test_composed_from_title_and_body() -> None:
     assert narration_for(slide) == (
         "Next Steps",
         "Next Steps. Finalize pricing. Launch now! Hire SEs? Plan:",
-        NarrationSource.slide_text,
+        NarrationSource.outline,
     )
 
 
@@ -51,7 +51,7 @@ def test_numbers_and_symbols_are_not_said() -> None:
 def test_notes_without_words_fall_back_to_the_slide() -> None:
     assert narration_for(_slide("Results", notes="12"))[1:] == (
         "Results.",
-        NarrationSource.slide_text,
+        NarrationSource.outline,
     )
 
 
@@ -63,3 +63,9 @@ def test_nothing_to_say() -> None:
     assert narration_for(_slide()) == ("", "", NarrationSource.none)
     assert narration_for(_slide(pictures=["a cat on a sofa"])) == ("", "", NarrationSource.none)
     assert narration_for(_slide(body=["4"])) == ("", "", NarrationSource.none)
+
+
+def test_old_logs_name_the_outline_slide_text() -> None:
+    old = {"type": "slide.scripted", "job_id": "j", "slide": 1, "narration": "Hi."}
+    event = parse_event({**old, "source": "slide_text"})
+    assert isinstance(event, SlideScripted) and event.source == NarrationSource.outline

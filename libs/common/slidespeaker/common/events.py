@@ -74,6 +74,8 @@ class JobOptions(Frozen):
 
     narration: Literal["auto", "notes", "outline", "llm"] = "auto"
     language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
+    # The narration's target length; longer text is shortened (see the scripter's outline).
+    words_per_slide: int = Field(100, ge=10)
     voice_provider: str = "piper"
     voice: str | None = None
     rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
@@ -94,9 +96,15 @@ class Cue(Frozen):
 
 class NarrationSource(StrEnum):
     notes = "notes"
-    slide_text = "slide_text"
+    outline = "outline"  # composed offline from the slide's own title, bullets, tables, charts
+    llm = "llm"  # written by a language model
     none = "none"
     edited = "edited"  # a person changed it while reviewing the script
+
+    @classmethod
+    def _missing_(cls, value: object) -> NarrationSource | None:
+        # "slide_text" is the outline's old name: logs written before the rename still replay.
+        return cls.outline if value == "slide_text" else None
 
 
 class BaseEvent(Frozen):

@@ -15,7 +15,7 @@ def narration_for(slide: SlideContent) -> tuple[str, str, NarrationSource]:
         return slide.title, slide.notes.strip(), NarrationSource.notes
     sentences = [_as_sentence(line) for line in [slide.title, *slide.body] if has_words(line)]
     if sentences:
-        return slide.title, " ".join(sentences), NarrationSource.slide_text
+        return slide.title, " ".join(sentences), NarrationSource.outline
     return "", "", NarrationSource.none
 
 
