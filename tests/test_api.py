@@ -373,3 +373,14 @@ async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
     assert not audio.exists() and purged.cache_files >= 1
     state = await asyncio.to_thread(lambda: api.get(f"/api/jobs/{old}").json())
     assert state["deleted"], "the log records the purge"
+
+
+def test_the_event_streams_are_described_as_asyncapi(api: httpx.Client) -> None:
+    doc = api.get("/asyncapi").json()
+    assert doc["asyncapi"] == "3.0.0"
+    messages, schemas = doc["components"]["messages"], doc["components"]["schemas"]
+    assert set(ev.KNOWN_TYPES) <= set(messages)
+    for name in ev.KNOWN_TYPES:
+        model = messages[name]["payload"]["$ref"].rsplit("/", 1)[1]
+        assert schemas[model]["properties"]["type"]["const"] == name
+    assert "work.voice" in doc["channels"] and "jobLog" in doc["channels"]

@@ -16,6 +16,7 @@ from redis.exceptions import WatchError
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.messages import FeedMessage, WorkMessage
 
 FEED_MAXLEN = 100_000
 
@@ -63,15 +64,12 @@ class EventLog:
 
     def _route(self, pipe: Pipeline, event: ev.Event) -> None:
         keys = self.keys
-        pipe.xadd(keys.feed, {"job_id": event.job_id}, maxlen=FEED_MAXLEN, approximate=True)
+        feed = FeedMessage(job_id=event.job_id).to_fields()
+        pipe.xadd(keys.feed, feed, maxlen=FEED_MAXLEN, approximate=True)  # type: ignore[arg-type]
         match event:
             case ev.TaskDispatched():
-                message = {
-                    "job_id": event.job_id,
-                    "task": event.task.model_dump_json(),
-                    "attempt": str(event.attempt),
-                }
-                pipe.xadd(keys.work(event.task.stage), message)  # type: ignore[arg-type]
+                work = WorkMessage(job_id=event.job_id, task=event.task, attempt=event.attempt)
+                pipe.xadd(keys.work(event.task.stage), work.to_fields())  # type: ignore[arg-type]
             case ev.JobSubmitted():
                 pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
             case ev.JobCancelRequested() | ev.JobFailed() | ev.JobCancelled():

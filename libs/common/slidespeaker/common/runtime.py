@@ -37,6 +37,7 @@ from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.messages import WorkMessage
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
@@ -128,9 +129,8 @@ class StageWorker:
         )  # fmt: skip
 
     async def handle(self, message: Message) -> None:
-        job_id = message.fields["job_id"]
-        task = ev.TaskRef.model_validate_json(message.fields["task"])
-        attempt = int(message.fields.get("attempt", "1"))
+        work = WorkMessage.from_fields(message.fields)
+        job_id, task, attempt = work.job_id, work.task, work.attempt
         state = fold(await self.events.read(job_id))
         if not _should_run(state, task, attempt):
             self.logger.info("task.skipped", job_id=job_id, task=task.key, attempt=attempt)
@@ -201,12 +201,9 @@ class StageWorker:
         return watch
 
     async def dead_letter(self, message: Message, why: str) -> None:
-        task = ev.TaskRef.model_validate_json(message.fields["task"])
+        work = WorkMessage.from_fields(message.fields)
         error = f"the {self.stage.value} service kept failing on this task ({why})"
-        await self._fail(
-            message.fields["job_id"], task, int(message.fields.get("attempt", "1")), error,
-            retryable=False,
-        )  # fmt: skip
+        await self._fail(work.job_id, work.task, work.attempt, error, retryable=False)
 
 
 def _should_run(state: JobState, task: ev.TaskRef, attempt: int) -> bool:

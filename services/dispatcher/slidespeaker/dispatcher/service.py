@@ -16,6 +16,7 @@ from slidespeaker.common.bus import Message, StreamConsumer
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.log import Conflict, EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.messages import FeedMessage
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
 from slidespeaker.common.settings import Settings
@@ -41,7 +42,7 @@ class Dispatcher:
         )  # fmt: skip
 
     async def handle(self, message: Message) -> None:
-        job_id = message.fields["job_id"]
+        job_id = FeedMessage.model_validate(message.fields).job_id
         for _ in range(MAX_CONFLICTS):
             state = await self.projection.state(job_id)
             if state is None:
@@ -65,7 +66,7 @@ class Dispatcher:
 
     async def dead_letter(self, message: Message, why: str) -> None:
         """Deciding keeps failing for this job: fail it visibly rather than leave it hanging."""
-        job_id = message.fields["job_id"]
+        job_id = FeedMessage.model_validate(message.fields).job_id
         reason = f"the dispatcher kept failing on this job ({why}); see its log"
         await self.events.append(ev.JobFailed(job_id=job_id, reason=reason))
 
