@@ -56,11 +56,26 @@ async def _run(
 def render(
     deck: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")],
     out: Annotated[Path, typer.Option(help="Directory for the video and its companions")],
+    narration: Annotated[str, typer.Option(help="auto, notes, outline or llm")] = "auto",
+    lang: Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")] = None,
+    voice_provider: Annotated[
+        str, typer.Option(help="piper, espeak, openai, elevenlabs")
+    ] = "piper",
+    voice: Annotated[str | None, typer.Option(help="A voice of that provider")] = None,
+    rate: Annotated[float, typer.Option(help="Speaking rate; 1.25 is a quarter faster")] = 1.0,
+    subtitles: Annotated[str, typer.Option(help="sidecar, burn or none")] = "sidecar",
     width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
     height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
 ) -> None:
     """Render DECK into a narrated video, subtitles and transcript in OUT."""
-    options = ev.JobOptions(width=width, height=height)
+    try:
+        options = ev.JobOptions.model_validate(
+            {"narration": narration, "language": lang, "voice_provider": voice_provider,
+             "voice": voice, "rate": rate, "subtitles": subtitles, "width": width,
+             "height": height}
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     settings = get_settings()
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
