@@ -39,6 +39,11 @@ class Keys:
         """Index of job ids by submission time (derived from job.submitted)."""
         return f"{self.prefix}:jobs"
 
+    @property
+    def voices(self) -> str:
+        """Hash of the voices the running voice services offer: `provider/name` -> JSON."""
+        return f"{self.prefix}:voices"
+
     def presence(self, service: str, consumer: str) -> str:
         """Expires unless the service refreshes it: tells the CLI which services run."""
         return f"{self.prefix}:alive:{service}:{consumer}"

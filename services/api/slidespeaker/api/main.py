@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from slidespeaker.api.deps import require_token
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
-from slidespeaker.api.routes import artifacts, asyncapi, events, health, jobs, script
+from slidespeaker.api.routes import artifacts, asyncapi, events, health, jobs, script, voices
 from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(asyncapi.router)
     protected = [Depends(require_token)] if settings.api_token else []
     unauthorized = errors(401) if settings.api_token else None
-    for router in (jobs.router, events.router, artifacts.router, script.router):
+    for router in (jobs.router, events.router, artifacts.router, script.router, voices.router):
         app.include_router(router, dependencies=protected, responses=unauthorized)
     app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():
