@@ -76,9 +76,9 @@ def ensure_redis(home: Path, url: str | None) -> RedisHandle:
         return handle
 
 
-def start_redis(data_dir: Path) -> RedisHandle:
+def start_redis(data_dir: Path, port: int | None = None) -> RedisHandle:
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     cmd = [
         redis_server_binary(),
         "--port", str(port),

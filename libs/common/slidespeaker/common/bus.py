@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from slidespeaker.common.logs import get_logger
 from slidespeaker.common.periodic import running_every
@@ -44,6 +46,8 @@ class BusTimings:
     block_ms: int = 1000
     max_deliveries: int = 5
 
+
+RECONNECT_MIN_S, RECONNECT_MAX_S = 0.2, 5.0
 
 Handler = Callable[[Message], Awaitable[None]]
 DeadLetterHandler = Callable[[Message, str], Awaitable[None]]
@@ -83,11 +87,21 @@ class StreamConsumer:
         self.log = get_logger(stream=stream, group=group, consumer=consumer)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await ensure_group(self.redis, self.stream, self.group)
+        backoff = RECONNECT_MIN_S
         while not stop.is_set():
-            message = await self._reclaim_one() or await self._read_new()
-            if message is not None:
-                await self._process(message)
+            try:
+                await ensure_group(self.redis, self.stream, self.group)
+                while not stop.is_set():
+                    message = await self._reclaim_one() or await self._read_new()
+                    if message is not None:
+                        await self._process(message)
+                    backoff = RECONNECT_MIN_S
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                # Redis restarting: keep trying; the pool reconnects on the next command, and
+                # work taken but not acknowledged is still pending when Redis is back.
+                self.log.warning("bus.redis_unreachable", error=str(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, RECONNECT_MAX_S)
 
     async def _read_new(self) -> Message | None:
         reply: Any = await self.redis.xreadgroup(

@@ -22,6 +22,7 @@ from typing import Any
 
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import (
@@ -201,7 +202,11 @@ class StageWorker:
         return watch
 
     async def dead_letter(self, message: Message, why: str) -> None:
-        work = WorkMessage.from_fields(message.fields)
+        try:
+            work = WorkMessage.from_fields(message.fields)
+        except (KeyError, ValueError):
+            self.logger.error("task.malformed", fields=message.fields)
+            return  # no job to tell: the dead-letter stream keeps it for an operator
         error = f"the {self.stage.value} service kept failing on this task ({why})"
         await self._fail(work.job_id, work.task, work.attempt, error, retryable=False)
 
@@ -220,7 +225,8 @@ def _describe(exc: BaseException) -> str:
 
 async def keep_presence(redis: Redis, key: str) -> None:
     while True:
-        await redis.set(key, str(os.getpid()), ex=PRESENCE_TTL_S)
+        with contextlib.suppress(RedisError):  # Redis restarting: the next round sets it again
+            await redis.set(key, str(os.getpid()), ex=PRESENCE_TTL_S)
         await asyncio.sleep(PRESENCE_TTL_S / 3)
 
 

@@ -1,0 +1,186 @@
+"""Damage done for real: a voice process SIGKILLed mid-slide, Redis restarted mid-job,
+messages and events delivered twice, a message no one can read. Each test runs against a
+stack of its own (its own redis-server), so the damage never reaches other tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+import redis
+from redis.asyncio import Redis
+
+from slidespeaker.cli.redis_server import RedisHandle, start_redis
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobStatus, fold
+from slidespeaker.common.jobs import submit_job
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.messages import WorkMessage
+from slidespeaker.common.storage import Storage
+
+from .conftest import Stack
+from .media import probe
+
+SERVICES = ["dispatcher", "scripter", "voice", "voice", "avatar", "composer"]
+SMALL = ev.JobOptions(width=320, height=180)
+
+
+class OwnStack(Stack):
+    def __init__(self, handle: RedisHandle, home: Path, data: Path) -> None:
+        super().__init__(handle.url, home, prefix="rel")
+        self.handle, self.data = handle, data
+        self.env["SLIDESPEAKER_MAX_DELIVERIES"] = "2"
+
+    def restart_redis(self, down_s: float) -> None:
+        redis.Redis.from_url(self.url).shutdown(nosave=False)
+        time.sleep(down_s)
+        port = int(self.url.rsplit(":", 1)[1].split("/")[0])
+        self.handle = start_redis(self.data, port=port)
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
+    data = tmp_path_factory.mktemp("own-redis")
+    stack = OwnStack(start_redis(data), tmp_path_factory.mktemp("own-home"), data)
+    for name in SERVICES:
+        stack.start(name)
+    stack.wait_alive(sorted(set(SERVICES)))
+    stack.wait_until_count("voice", 2)
+    yield stack
+    stack.stop()
+    redis.Redis.from_url(stack.url).shutdown(nosave=True)
+
+
+def long_deck(pages: int) -> bytes:
+    doc = pymupdf.open()
+    text = "This slide has a few sentences, so that voicing it takes a while. " * 4
+    for n in range(1, pages + 1):
+        doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), f"Slide {n}. {text}")
+    data: bytes = doc.tobytes()
+    return data
+
+
+async def submit(stack: Stack, deck: bytes) -> tuple[str, EventLog, Redis]:
+    client = Redis.from_url(stack.url)
+    log = EventLog(client, Keys(stack.prefix))
+    job_id = await submit_job(
+        log, Storage(stack.home / "artifacts"), deck=deck, filename="d.pdf", options=SMALL
+    )
+    return job_id, log, client
+
+
+async def until(log: EventLog, job_id: str, done: object, timeout: float = 120) -> list[ev.Event]:
+    """Poll the job's log until `done(events)` holds; returns the events."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            events = [e for _, e in await log.read(job_id)]
+            if done(events):  # type: ignore[operator]
+                return events
+        except (redis.ConnectionError, ConnectionError, OSError):
+            pass  # Redis is being restarted
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def ended(events: list[ev.Event]) -> bool:
+    return fold(events).status.terminal
+
+
+def worker_pid(worker: str) -> int:
+    return int(worker.split("-")[-2])  # consumer names end in -<pid>-<random>
+
+
+async def test_a_voice_process_killed_mid_slide_has_its_slide_voiced_by_another(
+    own: OwnStack,
+) -> None:
+    job_id, log, client = await submit(own, long_deck(4))
+    try:
+        events = await until(
+            log, job_id,
+            lambda es: any(isinstance(e, ev.TaskStarted) and e.task.stage == "voice" for e in es),
+        )  # fmt: skip
+        victim = next(
+            e for e in events if isinstance(e, ev.TaskStarted) and e.task.stage == "voice"
+        )
+        os.kill(worker_pid(victim.worker), signal.SIGKILL)
+        events = await until(log, job_id, ended, timeout=180)
+    finally:
+        await client.aclose()
+    own.start("voice")  # the stack is back to two voices for the next test
+    state = fold(events)
+    assert state.status == JobStatus.completed, state.error
+    retaken = [e for e in events if isinstance(e, ev.TaskStarted) and e.task == victim.task]
+    assert len(retaken) >= 2 and retaken[-1].worker != victim.worker, "reclaimed by another"
+    voiced = [e.slide for e in events if isinstance(e, ev.SlideComposed)]
+    assert sorted(set(voiced)) == [1, 2, 3, 4]
+    assert state.outputs is not None
+    video = probe(own.home / "artifacts" / state.outputs.video_key)
+    assert abs(video.video.duration - sum(s.duration or 0 for s in state.slides.values())) < 0.1
+
+
+async def test_redis_restarted_mid_job_every_service_reconnects_and_the_job_completes(
+    own: OwnStack,
+) -> None:
+    job_id, log, client = await submit(own, long_deck(3))
+    try:
+        await until(log, job_id, lambda es: any(isinstance(e, ev.SlideVoiced) for e in es))
+        await asyncio.to_thread(own.restart_redis, 1.0)
+        events = await until(log, job_id, ended, timeout=180)
+    finally:
+        await client.aclose()
+    assert fold(events).status == JobStatus.completed, fold(events).error
+    assert all(own.alive(name) for name in set(SERVICES)), "no service died of it"
+
+
+async def test_a_message_delivered_twice_and_an_event_appended_twice_change_nothing(
+    own: OwnStack,
+) -> None:
+    job_id, log, client = await submit(own, long_deck(1))
+    try:
+        events = await until(log, job_id, ended)
+        before = fold(events)
+        voiced = next(e for e in events if isinstance(e, ev.SlideVoiced))
+        again = WorkMessage(job_id=job_id, task=ev.TaskRef(action=ev.Action.voice_slide, slide=1))
+        await client.xadd(Keys(own.prefix).work(ev.Stage.voice), again.to_fields())  # type: ignore[arg-type]
+        await log.append(voiced)  # the very same event, a second time
+        await asyncio.sleep(2)  # time for a voice service to take the duplicate (and skip it)
+        after_events = [e for _, e in await log.read(job_id)]
+    finally:
+        await client.aclose()
+    assert len(after_events) == len(events) + 1, "the duplicate task produced no new event"
+    after = fold(after_events)
+    ignore = {"event_count", "last_event_id", "updated_at"}
+    assert after.model_dump(exclude=ignore) == before.model_dump(exclude=ignore)
+
+
+async def test_a_message_no_one_can_read_is_dead_lettered_and_the_services_keep_going(
+    own: OwnStack,
+) -> None:
+    client = Redis.from_url(own.url)
+    keys = Keys(own.prefix)
+    try:
+        poison = {"job_id": "0" * 32, "task": "{not json", "attempt": "1"}
+        await client.xadd(keys.work(ev.Stage.voice), poison)  # type: ignore[arg-type]
+        deadline = time.monotonic() + 60
+        while not await client.xlen(keys.dead_letters):
+            assert time.monotonic() < deadline, "never dead-lettered"
+            await asyncio.sleep(0.2)
+        letters: Any = await client.xrange(keys.dead_letters)
+        assert letters[-1][1][b"task"] == b"{not json"
+    finally:
+        await client.aclose()
+    assert all(own.alive(name) for name in set(SERVICES))
+    job_id, log, client = await submit(own, long_deck(1))
+    try:
+        assert fold(await until(log, job_id, ended)).status == JobStatus.completed
+    finally:
+        await client.aclose()
