@@ -5,8 +5,11 @@ stack of its own (its own redis-server), so the damage never reaches other tests
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +98,13 @@ def ended(events: list[ev.Event]) -> bool:
     return fold(events).status.terminal
 
 
+def cli(stack: Stack, *args: str) -> str:
+    command = [sys.executable, "-m", "slidespeaker.cli.main", *args]
+    run = subprocess.run(command, env=stack.env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def worker_pid(worker: str) -> int:
     return int(worker.split("-")[-2])  # consumer names end in -<pid>-<random>
 
@@ -176,6 +186,12 @@ async def test_a_message_no_one_can_read_is_dead_lettered_and_the_services_keep_
             await asyncio.sleep(0.2)
         letters: Any = await client.xrange(keys.dead_letters)
         assert letters[-1][1][b"task"] == b"{not json"
+        letter_id = letters[-1][0].decode()
+        listed = await asyncio.to_thread(cli, own, "dead-letters", "--json")
+        assert json.loads(listed.splitlines()[-1])["id"] == letter_id
+        await asyncio.to_thread(cli, own, "dead-letters", "--requeue", letter_id)
+        remaining: Any = await client.xrange(keys.dead_letters)
+        assert letter_id not in [entry[0].decode() for entry in remaining]
     finally:
         await client.aclose()
     assert all(own.alive(name) for name in set(SERVICES))

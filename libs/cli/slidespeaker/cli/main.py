@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from redis.asyncio import Redis
@@ -198,6 +198,40 @@ def _line(entry_id: str, event: ev.Event) -> str:
     detail = {k: v for k, v in event.model_dump(mode="json").items() if k not in skip}
     text = json.dumps(detail, ensure_ascii=False)
     return f"{entry_id:>16}  {event.ts:%H:%M:%S}  {event.type:<22} {text[:120]}"
+
+
+@app.command("dead-letters")
+def dead_letters(
+    requeue: Annotated[
+        list[str], typer.Option(help="Put this dead letter back on its stream (repeatable)")
+    ] = [],  # noqa: B006
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+) -> None:
+    """Messages that kept failing and were set aside; requeue them once the cause is fixed."""
+    _with_redis(lambda log, _s: _dead_letters(log, requeue, as_json))
+
+
+async def _dead_letters(log: EventLog, requeue: list[str], as_json: bool) -> None:
+    stream = log.keys.dead_letters
+    for letter_id in requeue:
+        entries: Any = await log.redis.xrange(stream, min=letter_id, max=letter_id)
+        if not entries:
+            console.print(f"[red]no dead letter[/] {letter_id}")
+            raise typer.Exit(1)
+        fields = {k.decode(): v.decode() for k, v in entries[0][1].items()}
+        original = {k: v for k, v in fields.items() if k not in ("stream", "message_id", "why")}
+        await log.redis.xadd(fields["stream"], original)
+        await log.redis.xdel(stream, letter_id)
+        console.print(f"requeued {letter_id} on {fields['stream']}")
+    letters: Any = await log.redis.xrange(stream)
+    for letter_id, raw in letters:
+        fields = {k.decode(): v.decode() for k, v in raw.items()}
+        if as_json:
+            print(json.dumps({"id": letter_id.decode(), **fields}))
+        else:
+            where, job = fields.get("stream", "?"), fields.get("job_id", "?")
+            print(f"{letter_id.decode()}  {where}  job {job}  {fields.get('task', '')}  "
+                  f"({fields.get('why', '')})")  # fmt: skip
 
 
 @app.command()
