@@ -17,7 +17,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.mark.timeout(300)
-def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack) -> None:
+def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack, tmp_path: Path) -> None:
     port = free_port()
     env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_MAX_DECK_MB": "2"}
     api = subprocess.Popen(
@@ -36,7 +36,7 @@ def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack) -> None:
                 # upload of random bytes is rightly refused (400/415).
                 "--exclude-checks", "positive_data_acceptance",
             ],
-            capture_output=True, text=True, timeout=240,
+            capture_output=True, text=True, timeout=240, cwd=tmp_path,  # its reports go there
         )  # fmt: skip
         assert run.returncode == 0, run.stdout[-4000:]
     finally:
