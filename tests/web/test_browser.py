@@ -96,6 +96,8 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert found["chapterSeek"] == pytest.approx(last_start, abs=0.3), "a chapter click seeks"
     assert len(found["downloads"]) == 4
     assert found["transcriptText"].strip()
+    first_of_last = state["slides"][str(slides)]["composed_cues"][0]["text"]
+    assert found["clickedCue"] == found["currentCue"] == first_of_last, "the transcript follows"
 
     events = web_api.get(f"/api/jobs/{found['jobId']}/events").json()
     assert found["eventCount"] == len(events), "the log view shows every event"

@@ -127,6 +127,13 @@ try {
   await video.evaluate((element) => element.pause());
   await chapterButtons.last().click();
   found.chapterSeek = await video.evaluate((element) => element.currentTime);
+  // The transcript follows the video: a sentence clicked is sought to and marked as spoken.
+  const lastCue = page.locator(".transcript section").last().locator(".cue").first();
+  found.clickedCue = await lastCue.textContent();
+  await lastCue.click();
+  await video.evaluate((element) => element.pause());
+  await page.locator(".cue[aria-current=true]").waitFor({ timeout: 5_000 });
+  found.currentCue = await page.locator(".cue[aria-current=true]").textContent();
   await video.evaluate((element) => element.pause());
   found.transcriptText = (await page.locator(".transcript").textContent())?.slice(0, 200);
   found.downloads = await page.locator(".downloads a").evaluateAll((links) =>

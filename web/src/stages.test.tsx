@@ -1,7 +1,7 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlideGrid } from "./components/SlideGrid";
-import { chapters, currentActivity, estimateSecondsLeft, gridRows, overallProgress } from "./stages";
+import { chapters, currentActivity, estimateSecondsLeft, gridRows, overallProgress, videoCues } from "./stages";
 import { finishedSlide, jobState, OPTIONS, slide, task } from "./test/builders";
 
 afterEach(cleanup);
@@ -161,6 +161,24 @@ describe("chapters", () => {
     expect(chapters(state)).toEqual([
       { slide: 1, title: "Welcome", start: 0, duration: 2.5 },
       { slide: 2, title: "Slide 2", start: 2.5, duration: 4 },
+    ]);
+  });
+});
+
+describe("the transcript's timeline", () => {
+  it("shifts each slide's captions by the slide's start in the video", () => {
+    const first = { ...finishedSlide(1, 2.5), composed_cues: [{ text: "Hello.", start: 0.5, end: 1.5 }] };
+    const second = {
+      ...finishedSlide(2, 4),
+      composed_cues: [
+        { text: "One.", start: 0.5, end: 1.0 },
+        { text: "Two.", start: 1.2, end: 3.0 },
+      ],
+    };
+    expect(videoCues(jobState({ slideList: [first, second] }))).toEqual([
+      { slide: 1, text: "Hello.", start: 0.5, end: 1.5 },
+      { slide: 2, text: "One.", start: 3.0, end: 3.5 },
+      { slide: 2, text: "Two.", start: 3.7, end: 5.5 },
     ]);
   });
 });

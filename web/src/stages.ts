@@ -210,3 +210,22 @@ export function currentActivity(state: JobState): string[] {
   }
   return [...busy].flatMap((stage) => (state.progress[stage] ? [state.progress[stage]] : []));
 }
+
+export interface TimedCue {
+  slide: number;
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Every caption of the final video on its timeline: slide cues shifted by the slide's start. */
+export function videoCues(state: JobState): TimedCue[] {
+  return chapters(state).flatMap((chapter) =>
+    slideOf(state, chapter.slide).composed_cues.map((cue) => ({
+      slide: chapter.slide,
+      text: cue.text,
+      start: chapter.start + cue.start,
+      end: chapter.start + cue.end,
+    })),
+  );
+}

@@ -1,11 +1,11 @@
 // The finished video with its subtitles, chapters (one per slide, click to seek), the
-// transcript and every file to download.
-import { useEffect, useRef, useState } from "react";
+// transcript following playback, and every file to download.
+import { useRef, useState } from "react";
 import { artifactUrl } from "../api";
 import { clock } from "../format";
 import { useJobFeed } from "../live";
 import { href } from "../router";
-import { chapters } from "../stages";
+import { chapters, videoCues } from "../stages";
 import type { JobState } from "../types";
 
 const FILE_WORDS: Record<string, string> = {
@@ -26,20 +26,45 @@ export function artifactLinks(state: JobState): [string, string][] {
   return Object.keys(FILE_WORDS).map((name) => [name, artifactUrl(state.job_id, name)]);
 }
 
-function Transcript({ url }: { url: string }) {
-  const [text, setText] = useState<string | null>(null);
-  useEffect(() => {
-    let stopped = false;
-    fetch(url)
-      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
-      .then((body) => !stopped && setText(body))
-      .catch(() => !stopped && setText(null));
-    return () => {
-      stopped = true;
-    };
-  }, [url]);
-  if (text === null) return <p className="muted">The transcript is not available.</p>;
-  return <pre className="transcript">{text}</pre>;
+/** The narration slide by slide; the sentence being spoken is marked and a click seeks to it. */
+function FollowingTranscript({
+  state,
+  time,
+  onSeek,
+}: {
+  state: JobState;
+  time: number;
+  onSeek: (seconds: number) => void;
+}) {
+  const cues = videoCues(state);
+  return (
+    <div className="transcript">
+      {chapters(state).map((chapter) => {
+        const own = cues.filter((cue) => cue.slide === chapter.slide);
+        return (
+          <section key={chapter.slide}>
+            <h3>
+              Slide {chapter.slide}: {chapter.title}
+            </h3>
+            {own.length === 0 && <p className="muted">(no narration)</p>}
+            <p>
+              {own.map((cue) => (
+                <button
+                  type="button"
+                  key={cue.start}
+                  className="cue"
+                  aria-current={cue.start <= time && time < cue.end ? "true" : undefined}
+                  onClick={() => onSeek(cue.start)}
+                >
+                  {cue.text}
+                </button>
+              ))}
+            </p>
+          </section>
+        );
+      })}
+    </div>
+  );
 }
 
 export function Result({ jobId }: { jobId: string }) {
@@ -133,7 +158,7 @@ export function Result({ jobId }: { jobId: string }) {
         ))}
       </ul>
       <h2>Transcript</h2>
-      <Transcript url={url("transcript.md")} />
+      <FollowingTranscript state={state} time={time} onSeek={seek} />
     </section>
   );
 }
