@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import av
 import pymupdf
@@ -99,3 +101,50 @@ def test_the_poster_beside_the_video_shows_the_first_slide(
         shown = next(jpeg.decode(video=0)).to_ndarray(format="gray").astype(int)
     assert shown.shape == expected.shape
     assert abs(shown - expected).mean() < 3  # JPEG's losses only
+
+
+def test_burned_captions_are_drawn_while_the_first_subtitle_is_shown(
+    stack: Stack, finished: JobState
+) -> None:
+    burned = asyncio.run(
+        run_job(
+            stack.url, stack.home, stack.prefix, a_deck(), "burned.pdf",
+            options=ev.JobOptions(subtitles="burn"),
+        )
+    )  # fmt: skip
+    assert burned.status == JobStatus.completed, burned.error
+    assert burned.outputs is not None and finished.outputs is not None
+    storage = Storage(stack.home / "artifacts")
+    first = first_subtitle(storage.path(burned.outputs.srt_key).read_text(encoding="utf-8"))
+    middle = (first[0] + first[1]) / 2
+
+    plain = frame_at(storage.path(finished.outputs.video_key), middle)
+    drawn = frame_at(storage.path(burned.outputs.video_key), middle)
+
+    band = slice(plain.shape[0] * 3 // 4, None)
+    assert abs(drawn[band] - plain[band]).max() > 100, "the caption band shows text"
+    top = slice(0, plain.shape[0] // 2)
+    assert abs(drawn[top] - plain[top]).mean() < 2, "the slide above it is untouched"
+
+
+def first_subtitle(srt: str) -> tuple[float, float]:
+    """The first cue's start and end, in seconds."""
+    start, end = srt.splitlines()[1].split(" --> ")
+    return seconds(start), seconds(end)
+
+
+def seconds(timestamp: str) -> float:
+    hours, minutes, rest = timestamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest.replace(",", "."))
+
+
+def frame_at(video: Path, time: float) -> Any:
+    """The picture on screen at `time` s, as grey levels."""
+    with av.open(str(video)) as container:
+        shown = None
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time > time:
+                break
+            shown = frame
+        assert shown is not None
+        return shown.to_ndarray(format="gray").astype(int)

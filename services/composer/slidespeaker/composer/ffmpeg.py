@@ -49,15 +49,17 @@ def run_ffmpeg(
     token: CancelToken,
     timeout: float,
     on_progress: Progress | None = None,
+    cwd: Path | None = None,
 ) -> None:
     """Run ffmpeg quietly, overwriting its outputs; raise MediaError with its complaint.
 
     Cancelling `token` or passing `timeout` seconds kills it (JobCancelled, ChildTimeout).
+    `cwd` is where relative names (as in a filter graph) are found.
     """
     cmd = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     cmd += ["-progress", "pipe:1", "-stats_period", PROGRESS_EVERY, *map(str, args)]
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, errors="replace", start_new_session=True,  # its own group, to kill at once
     )  # fmt: skip
     complaint: list[str] = []

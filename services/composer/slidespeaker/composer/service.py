@@ -73,6 +73,7 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
                                                  "transcript.md", "poster.jpg")}  # fmt: skip
     title = deck_title(state)
+    cues = timeline_cues(slides)
     length = sum(duration for _, _, duration in media)
     progress = EncodeProgress(ctx, length)
     with (
@@ -82,14 +83,13 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[s.title for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
-            on_progress=progress,
+            on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
         )  # fmt: skip
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
         await asyncio.to_thread(
             write_poster, media[0][0], tmp, token=ctx.token, timeout=media_timeout(0)
         )
-    cues = timeline_cues(slides)
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
         write_srt(cues, tmp)
     with ctx.storage.writing(keys["subtitles.vtt"]) as tmp:

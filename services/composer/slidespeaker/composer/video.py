@@ -1,16 +1,25 @@
 """The final MP4: each slide's picture held for its duration, over the joined narration.
 
 One ffmpeg run encodes one frame per slide (variable frame rate) instead of 25 identical
-frames a second, which is what makes a long deck take seconds rather than minutes.
+frames a second, which is what makes a long deck take seconds rather than minutes. Burned-in
+captions keep that: the picture gets one more frame wherever the caption changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import SAMPLE_RATE, concatenate_wavs, wav_samples
+from slidespeaker.composer.burn import (
+    CAPTIONS_FILE,
+    SUBTITLES_FILTER,
+    caption_changes,
+    write_captions,
+)
 from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failure, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
 
@@ -49,32 +58,38 @@ def compose_video(
     timeout: float,
     workdir: Path,
     on_progress: Progress | None = None,
+    burn_cues: Sequence[Cue] = (),
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
     The MP4 carries `title`, a note that its voice is synthetic, and a chapter per slide
     named by `slide_titles` (in the slides' order). `on_progress` hears, about twice a
-    second, how many seconds of the video are written.
+    second, how many seconds of the video are written. `burn_cues` (on the video's
+    timeline) are drawn into the picture.
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
     for picture, audio, duration in slides:
         _check_duration(picture, audio, duration)
+    workdir = workdir.resolve()  # ffmpeg runs in it: every other path must not depend on that
     playlist = workdir / "slides.ffconcat"
     narration = workdir / "narration.wav"
     metadata = workdir / "metadata.txt"
+    captions = workdir / CAPTIONS_FILE
     try:
-        playlist.write_text(_playlist(slides), encoding="utf-8")
+        playlist.write_text(_playlist(slides, caption_changes(burn_cues)), encoding="utf-8")
         durations = [duration for _, _, duration in slides]
         metadata.write_text(ffmetadata(title, slide_titles, durations), encoding="utf-8")
+        if burn_cues:
+            write_captions(burn_cues, workdir)
         concatenate_wavs([audio for _, audio, _ in slides], narration)
         with removed_on_failure(out_mp4):
             run_ffmpeg(
-                _encoding(playlist, narration, metadata, out_mp4), token=token, timeout=timeout,
-                on_progress=on_progress,
+                _encoding(playlist, narration, metadata, out_mp4.resolve(), burn=bool(burn_cues)),
+                token=token, timeout=timeout, on_progress=on_progress, cwd=workdir,
             )  # fmt: skip
     finally:
-        for work_file in (playlist, narration, metadata):
+        for work_file in (playlist, narration, metadata, captions):
             work_file.unlink(missing_ok=True)
     return sum(duration for _, _, duration in slides)
 
@@ -110,18 +125,25 @@ def _check_duration(picture: Path, audio: Path, duration: float) -> None:
         )
 
 
-def _playlist(slides: Sequence[SlideMedia]) -> str:
-    """An ffconcat list showing each picture for its duration.
+def _playlist(slides: Sequence[SlideMedia], changes: Sequence[float]) -> str:
+    """An ffconcat list showing each picture for its duration, cut where captions change.
 
     The concat demuxer ignores the last entry's duration, so the last picture is listed
     once more as a one-tick frame that ends the video exactly when the narration does.
     """
+    shown: list[tuple[Path, float]] = []
+    start = 0.0
+    for picture, _, duration in slides:
+        end = start + duration
+        cuts = [start, *(time for time in changes if start < time < end), end]
+        shown += [(picture, to - since) for since, to in pairwise(cuts)]
+        start = end
+    last_picture, last_duration = shown[-1]
+    shown[-1] = (last_picture, last_duration - 1 / TICKS_PER_SECOND)
     entries = ["ffconcat version 1.0"]
-    last = len(slides) - 1
-    for index, (picture, _, duration) in enumerate(slides):
-        shown = duration - 1 / TICKS_PER_SECOND if index == last else duration
-        entries += [*_picture_entry(picture), f"duration {shown:.6f}"]
-    entries += _picture_entry(slides[last][0])
+    for picture, duration in shown:
+        entries += [*_picture_entry(picture), f"duration {duration:.6f}"]
+    entries += _picture_entry(last_picture)
     return "\n".join(entries) + "\n"
 
 
@@ -135,11 +157,13 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "'\\''") + "'"
 
 
-def _encoding(playlist: Path, narration: Path, metadata: Path, out_mp4: Path) -> list[str | Path]:
+def _encoding(
+    playlist: Path, narration: Path, metadata: Path, out_mp4: Path, *, burn: bool
+) -> list[str | Path]:
     """ffmpeg's arguments: the pictures, the narration and the metadata into one MP4."""
     inputs: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist, "-i", narration]
     inputs += ["-f", "ffmetadata", "-i", metadata]
     streams = ["-map", "0:v:0", "-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
-    streams += ["-vf", VIDEO_FILTER]
+    streams += ["-vf", f"{SUBTITLES_FILTER},{VIDEO_FILTER}" if burn else VIDEO_FILTER]
     output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
     return [*inputs, *streams, *VIDEO_CODEC, *AUDIO_CODEC, *output]
