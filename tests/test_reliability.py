@@ -200,3 +200,30 @@ async def test_a_message_no_one_can_read_is_dead_lettered_and_the_services_keep_
         assert fold(await until(log, job_id, ended)).status == JobStatus.completed
     finally:
         await client.aclose()
+
+
+async def test_fifty_jobs_at_once_all_complete_none_lost_none_stuck(own: OwnStack) -> None:
+    doc = pymupdf.open()
+    doc.new_page(width=320, height=180).insert_text((20, 40), "One short slide.")
+    deck: bytes = doc.tobytes()
+    client = Redis.from_url(own.url)
+    log = EventLog(client, Keys(own.prefix))
+    storage = Storage(own.home / "artifacts")
+    tiny = ev.JobOptions(width=160, height=90)
+    try:
+        jobs = [
+            await submit_job(log, storage, deck=deck, filename=f"{n}.pdf", options=tiny)
+            for n in range(50)
+        ]
+        deadline = time.monotonic() + 240
+        pending = set(jobs)
+        while pending:
+            assert time.monotonic() < deadline, f"{len(pending)} jobs never ended"
+            for job_id in list(pending):
+                state = fold(await log.read(job_id))
+                if state.status.terminal:
+                    assert state.status == JobStatus.completed, state.error
+                    pending.discard(job_id)
+            await asyncio.sleep(0.5)
+    finally:
+        await client.aclose()
