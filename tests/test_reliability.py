@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pymupdf
 import pytest
 import redis
@@ -227,3 +228,32 @@ async def test_fifty_jobs_at_once_all_complete_none_lost_none_stuck(own: OwnStac
             await asyncio.sleep(0.5)
     finally:
         await client.aclose()
+
+
+async def test_a_cancelled_job_leaves_no_work_and_no_child_process_behind(own: OwnStack) -> None:
+    job_id, log, client = await submit(own, long_deck(6))
+    try:
+        await until(log, job_id, lambda es: any(isinstance(e, ev.SlideVoiced) for e in es))
+        await log.append(ev.JobCancelRequested(job_id=job_id))
+        events = await until(log, job_id, ended, timeout=30)
+        assert fold(events).status == JobStatus.cancelled
+        await asyncio.sleep(1.5)  # any service mid-task sees the stop flag within a second
+        events = [e for _, e in await log.read(job_id)]
+    finally:
+        await client.aclose()
+    started = {e.task.key for e in events if isinstance(e, ev.TaskStarted)}
+    finished = {
+        e.task.key
+        for e in events
+        if isinstance(e, ev.TaskCompleted | ev.StageStopped | ev.StageFailed)
+    }
+    assert started <= finished, "every task that started finished or recorded that it stopped"
+    assert not any(isinstance(e, ev.VideoComposed) for e in events)
+    children = [
+        child.name()
+        for procs in own.processes.values()
+        for proc in procs
+        if proc.poll() is None
+        for child in psutil.Process(proc.pid).children(recursive=True)
+    ]
+    assert children == [], f"child processes left running: {children}"
