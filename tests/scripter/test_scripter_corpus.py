@@ -9,7 +9,9 @@ import pytest
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
-from slidespeaker.scripter.deck import narration_for, open_deck, render_slide
+from slidespeaker.common.events import JobOptions
+from slidespeaker.scripter.deck import open_deck, render_slide
+from slidespeaker.scripter.narration import Narrator
 
 
 @pytest.mark.corpus
@@ -22,8 +24,9 @@ def test_deck_reads_or_fails_clearly(corpus_deck: Path, tmp_path: Path) -> None:
     assert deck.slides
     with pymupdf.open(deck.pdf_path) as pdf:
         assert pdf.page_count == len(deck.slides)
-    for slide in deck.slides:
-        narration_for(slide)
+    narrator = Narrator(deck.slides, JobOptions(), None)
+    for number in range(1, len(deck.slides) + 1):
+        narrator.narrate(number)
     out = tmp_path / "first.png"
     render_slide(deck.pdf_path, 0, 1280, 720, out)
     assert pymupdf.Pixmap(str(out)).width == 1280

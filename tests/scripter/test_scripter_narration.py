@@ -1,9 +1,19 @@
-"""Narration: the speaker notes, else the slide's own text as sentences, else nothing."""
+"""Narration offline: cleaned notes, else an outline spoken from the slide's own content."""
 
 from __future__ import annotations
 
-from slidespeaker.common.events import NarrationSource, SlideScripted, parse_event
-from slidespeaker.scripter.deck import SlideContent, narration_for
+import itertools
+
+import pytest
+
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import JobOptions, NarrationSource, SlideScripted, parse_event
+from slidespeaker.scripter.content import Chart, SlideContent, Table
+from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.notes_text import clean_notes
+from slidespeaker.scripter.text import word_count
+
+ENGLISH_BODY = ["The team will ship the app for the launch and we can test it in the field."]
 
 
 def _slide(
@@ -11,6 +21,8 @@ def _slide(
     body: list[str] | None = None,
     notes: str = "",
     pictures: list[str] | None = None,
+    tables: list[Table] | None = None,
+    charts: list[Chart] | None = None,
 ) -> SlideContent:
     return SlideContent(
         source_slide=1,
@@ -20,49 +32,163 @@ def _slide(
         pictures=pictures or [],
         has_media=False,
         image_only=False,
+        tables=tables or [],
+        charts=charts or [],
     )
 
 
-def test_notes_win() -> None:
-    slide = _slide(
-        "Agenda", ["One", "Two"], notes="  Welcome, everyone.\nToday we cover two things. "
+def _narrate(*slides: SlideContent, number: int = 1, **options: object) -> tuple[str, str]:
+    narration = Narrator(list(slides), JobOptions.model_validate(options), None).narrate(number)
+    return narration.text, narration.source.value
+
+
+def test_notes_are_cleaned_for_speech() -> None:
+    notes = (
+        "• Welcome, everyone\n"
+        "[click] Today we cover two things (click)\n"
+        '[!div class="mx-imgBorder"] App published view\n'
+        "1. Sign in at https://make.powerapps.com/\n"
+        "2) The **source** is on https://github.com/slidespeaker/deck.\n"
+        "Docs: https://docs.microsoft.com/en-us/learn/modules/build-app/wwl/\n"
+        "Questions to jo.doe@example.org [Table was here]"
     )
-    assert narration_for(slide) == (
-        "Agenda",
-        "Welcome, everyone.\nToday we cover two things.",
-        NarrationSource.notes,
+    assert clean_notes(notes) == (
+        "Welcome, everyone. Today we cover two things. Sign in at make dot powerapps dot com. "
+        "The source is on github dot com slash slidespeaker slash deck. "
+        "Docs: docs dot microsoft dot com. Questions to jo dot doe at example dot org."
     )
 
 
-def test_composed_from_title_and_body() -> None:
-    slide = _slide("Next Steps", ["Finalize pricing", "Launch now!", "Hire SEs?", "Plan:"])
-    assert narration_for(slide) == (
-        "Next Steps",
-        "Next Steps. Finalize pricing. Launch now! Hire SEs? Plan:",
-        NarrationSource.outline,
+def test_notes_win_in_auto_and_notes_modes() -> None:
+    slide = _slide("Agenda", ["One", "Two"], notes="  Welcome, everyone.\nToday: two things ")
+    expected = ("Welcome, everyone. Today: two things.", "notes")
+    assert _narrate(slide) == expected
+    assert _narrate(slide, narration="notes") == expected
+
+
+def test_outline_mode_never_reads_the_notes() -> None:
+    slide = _slide("Agenda", ENGLISH_BODY, notes="Secret presenter reminder.")
+    text, source = _narrate(slide, narration="outline")
+    assert source == "outline" and "Secret" not in text and "ship the app" in text
+
+
+def test_notes_mode_holds_a_slide_without_notes_silent() -> None:
+    narration = Narrator([_slide("Agenda", ENGLISH_BODY)], JobOptions(narration="notes"), None)
+    said = narration.narrate(1)
+    assert (said.text, said.source) == ("", NarrationSource.none)
+    assert "no speaker notes" in said.silent_because
+
+
+def test_notes_that_are_only_cues_fall_back_to_the_outline() -> None:
+    assert _narrate(_slide("Results", ENGLISH_BODY, notes="[Table was here]\n12"))[1] == "outline"
+
+
+def test_llm_mode_without_a_model_is_refused() -> None:
+    with pytest.raises(BadInput, match="SLIDESPEAKER_LLM_MODEL"):
+        Narrator([_slide("Hi")], JobOptions(narration="llm"), None)
+
+
+def test_short_bullets_become_one_spoken_list() -> None:
+    agenda = _slide("Agenda", ["Introduction", "Build a canvas app", "Share an app"])
+    text, source = _narrate(_slide("Welcome", ENGLISH_BODY), agenda, number=2)
+    assert source == "outline"
+    assert text.endswith("Introduction, Build a canvas app and Share an app.")
+    assert "Agenda" in text.split(".")[0]
+
+
+def test_transitions_vary_and_never_name_the_page() -> None:
+    slides = [_slide(f"Topic {n}", ENGLISH_BODY) for n in range(1, 41)]
+    narrator = Narrator(slides, JobOptions(), None)
+    openers = [narrator.narrate(n).text.split(" Topic")[0] for n in range(1, 41)]
+    assert openers[0].startswith("Welcome")
+    assert openers[-1] == "Finally,"
+    assert all(a != b for a, b in itertools.pairwise(openers)), openers
+    assert len(set(openers)) >= 6
+    assert not any("page" in o.lower() or "slide" in o.lower() for o in openers)
+    again = Narrator(slides, JobOptions(), None)
+    assert [again.narrate(n).text for n in range(1, 41)] == [
+        narrator.narrate(n).text for n in range(1, 41)
+    ], "the same deck always gets the same script"
+
+
+def test_a_repeated_title_continues_instead_of_announcing() -> None:
+    divider, content = _slide("Introduction"), _slide("Introduction", ENGLISH_BODY)
+    text, _ = _narrate(_slide("Start", ENGLISH_BODY), divider, content, number=3)
+    assert text.split(" Introduction")[0] in ("More on", "Staying with", "Continuing with")
+
+
+def test_table_rows_are_said_as_sentences() -> None:
+    table = Table(
+        rows=[
+            ["Region", "Q1", "Q2"],
+            ["North", "10", "12"],
+            ["South", "7", ""],
+            ["…", "…", "…"],
+            ["East", "1", "2"],
+            ["West", "3", "4"],
+        ]
+    )
+    text, _ = _narrate(_slide("Sales by region", ENGLISH_BODY, tables=[table]))
+    assert "A table sets out Q1 and Q2. For North, Q1 is 10 and Q2 is 12. For South, Q1 is 7." in (
+        text
+    )
+    assert "For East, Q1 is 1 and Q2 is 2. There is one more row." in text
+    assert "North, 10" not in text
+
+
+def test_chart_title_and_series_are_said() -> None:
+    chart = Chart(
+        kind="column",
+        title="Revenue by year",
+        series=["Europe", "Asia", ""],
+        categories=["2019", "2020", "2021", "2022", "2023"],
+    )
+    text, _ = _narrate(_slide("Growth", ENGLISH_BODY, charts=[chart]))
+    assert text.endswith(
+        "A column chart, Revenue by year, compares Europe and Asia from 2019 to 2023."
     )
 
 
-def test_numbers_and_symbols_are_not_said() -> None:
-    slide = _slide("Results", ["12", "3 / 22", "•", "0, 1670, 225", "Revenue grew 18%"])
-    assert narration_for(slide)[1] == "Results. Revenue grew 18%."
+def test_long_text_is_trimmed_at_sentences_and_the_rest_named_by_its_headings() -> None:
+    body = [
+        "Filter - This function narrows down the rows. " * 6,
+        "Match - This function checks a value against a pattern for you. " * 3,
+        "Distinct - This function returns the unique values of a column in a table. " * 3,
+        "Math functions - Sum, Average and more work on numbers in the data.",
+    ]
+    text, _ = _narrate(_slide("Get started with functions", body), words_per_slide=60)
+    assert text.endswith("The slide also mentions Match, Distinct and Math functions.")
+    said = text.removesuffix("The slide also mentions Match, Distinct and Math functions.")
+    assert word_count(said) <= 60 and said.rstrip().endswith(".")
+    assert "Filter: This function narrows down the rows." in text
 
 
-def test_notes_without_words_fall_back_to_the_slide() -> None:
-    assert narration_for(_slide("Results", notes="12"))[1:] == (
-        "Results.",
-        NarrationSource.outline,
-    )
+def test_default_length_stays_near_the_target() -> None:
+    body = [f"Point {n} is explained in a sentence of about ten words here." for n in range(30)]
+    text, _ = _narrate(_slide("Many points", body))
+    assert 60 <= word_count(text) <= 130
+
+
+def test_other_languages_get_no_english_glue() -> None:
+    hebrew = _slide("מבנה הבחינה", ["הבחינה נערכת בסוף כיתה י״ב", "שלב ראשון"])
+    text, source = _narrate(hebrew, hebrew, number=2)
+    assert source == "outline"
+    assert text == "מבנה הבחינה. הבחינה נערכת בסוף כיתה י״ב. שלב ראשון."
 
 
 def test_chinese_lines_end_with_a_wide_full_stop() -> None:
-    assert narration_for(_slide("倾听不同观点", ["Hello"]))[1] == "倾听不同观点。 Hello."
+    assert _narrate(_slide("倾听不同观点", ["尊重他人意见"]))[0] == "倾听不同观点。 尊重他人意见。"
+
+
+def test_a_described_picture_is_said_a_generic_one_is_not() -> None:
+    text, _ = _narrate(_slide(pictures=["A cat asleep on a sofa in the sun", "Picture 3"]))
+    assert text == "The picture shows A cat asleep on a sofa in the sun."
+    assert _narrate(_slide(pictures=["Picture 3", "logo.png"])) == ("", "none")
 
 
 def test_nothing_to_say() -> None:
-    assert narration_for(_slide()) == ("", "", NarrationSource.none)
-    assert narration_for(_slide(pictures=["a cat on a sofa"])) == ("", "", NarrationSource.none)
-    assert narration_for(_slide(body=["4"])) == ("", "", NarrationSource.none)
+    assert _narrate(_slide()) == ("", "none")
+    assert _narrate(_slide(body=["4", "3 / 22"])) == ("", "none")
 
 
 def test_old_logs_name_the_outline_slide_text() -> None:

@@ -10,6 +10,7 @@ import pytest
 from pptx import Presentation
 
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.scripter.content import Chart, Table
 from slidespeaker.scripter.deck import Deck, open_deck
 from slidespeaker.scripter.pptx_reader import read_pptx, slideshow_as_presentation
 
@@ -70,8 +71,18 @@ def test_text_from_title_body_tables_and_charts_but_not_footers(various: Deck) -
     second, third = various.slides[1], various.slides[2]
     assert second.title == "Slide2Header"
     assert second.body[:2] == ["FirstBullet", "SecondBullet"]
-    assert "R1c1, R1c2, r1c3" in second.body  # a table row
-    assert third.body == ["This is some WordART", "SLIDE3ChartTitle"]
+    assert second.tables == [
+        Table(rows=[["R1c1", "R1c2", "r1c3", "", ""], ["r2c1", "", "lucene_hyperlink", "", ""]])
+    ]
+    assert third.body == ["This is some WordART"]
+    assert third.charts == [
+        Chart(
+            kind="column",
+            title="SLIDE3ChartTitle",
+            series=["Series 1", "Series 2", "Series 3"],
+            categories=["Category 1", "Category 2", "Category 3", "Category 4"],
+        )
+    ]
     every_line = [line for s in various.slides for line in (s.title, *s.body)]
     assert not {"12/16/2016", "MASTERFOOTERMSG", "4", "10"} & set(every_line)
 
@@ -112,3 +123,23 @@ def test_embedded_video_is_flagged(realworld: Path, tmp_path: Path) -> None:
     assert deck.slides[0].has_media
     assert [(number, code) for number, code, _ in deck.warnings] == [(1, "media")]
     assert [p.name for p in tmp_path.iterdir()] == ["slides.pdf"], "no scratch files left"
+
+
+def test_smartart_text_is_read_from_the_diagram_data(various: Deck, realworld: Path) -> None:
+    assert various.slides[3].body == ["SmartList1", "SmartList2"]  # python-pptx sees none
+    slides = read_pptx(realworld / "poi_bug60810_talent_review_28s_notes_smartart.pptx", "pptx")
+    by_number = {s.source_slide: s for s in slides}
+    assert {
+        "Communication and planning",
+        "Line Manager Training and Prework",
+        "Check data and gather insights",
+    } <= set(by_number[8].body)
+
+
+def test_charts_python_pptx_cannot_plot_are_still_read(realworld: Path) -> None:
+    # Slide 5's chart is a 3-D bar chart: python-pptx's chart.plots raises on it.
+    slides = read_pptx(realworld / "poi_aascu_birth_to_career_34s_charts.pptx", "pptx")
+    (age,) = slides[4].charts
+    assert age.kind == "column" and age.categories[0] == "100 years and over"
+    (enrolment,) = slides[8].charts
+    assert (enrolment.kind, enrolment.series) == ("line", ["Total Enrollment (Millions)"])

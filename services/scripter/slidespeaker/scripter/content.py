@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from slidespeaker.common.deckfile import DeckFormat
@@ -12,14 +12,29 @@ DeckWarning = tuple[int | None, str, str]
 
 
 @dataclass(frozen=True)
+class Table:
+    rows: list[list[str]]  # the first row is taken as the header; cells "" where empty
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # what a listener would call it: "column", "line", "pie", ...; "" if unknown
+    title: str
+    series: list[str]  # the series' names, "" where unnamed
+    categories: list[str]
+
+
+@dataclass(frozen=True)
 class SlideContent:
     source_slide: int  # the deck's own slide number (1-based, hidden slides counted) or PDF page
     title: str
-    body: list[str]  # paragraphs, bullets and table rows in reading order, title excluded
+    body: list[str]  # paragraphs, bullets and SmartArt nodes in reading order, title excluded
     notes: str  # speaker notes, "" if none
     pictures: list[str]  # alt text of each picture, "" where it has none
     has_media: bool  # embedded video or audio
     image_only: bool  # a PDF page that is only an image (a scan), no text layer
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Reading a deck: its visible slides' text, and a PDF with one page per visible slide.
 
-The scripter service needs only this module: it re-exports the slide rendering and the
-narration so that one import serves.
+The scripter service needs only this module and the narration: it re-exports the slide
+rendering so that one import serves.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deckfile import DeckFormat, detect_format
 from slidespeaker.scripter.content import Deck, DeckWarning, SlideContent
 from slidespeaker.scripter.libreoffice import ConversionFailed, convert_to_pdf
-from slidespeaker.scripter.narration import narration_for
 from slidespeaker.scripter.pdf_reader import open_pdf, read_pdf
 from slidespeaker.scripter.pptx_reader import read_pptx
 from slidespeaker.scripter.render import render_slide
@@ -23,8 +22,8 @@ __all__ = [
     "DeckFormat",
     "DeckWarning",
     "SlideContent",
-    "narration_for",
     "open_deck",
+    "read_slides",
     "render_slide",
 ]
 
@@ -36,16 +35,20 @@ def open_deck(path: Path, workdir: Path, *, token: CancelToken, soffice_timeout:
     ConversionFailed when LibreOffice gives no usable PDF, and JobCancelled or
     ChildTimeout from the conversion.
     """
-    fmt = detect_format(path)
+    fmt, slides = read_slides(path)
     if fmt == "pdf":
-        slides = read_pdf(path)
         pdf_path = path
     else:
-        slides = read_pptx(path, fmt)
         token.check()
         pdf_path = convert_to_pdf(path, fmt, workdir, token=token, timeout=soffice_timeout)
         _check_one_page_per_slide(pdf_path, len(slides))
-    return Deck(format=fmt, slides=slides, pdf_path=pdf_path, warnings=_warnings(slides))
+    return Deck(format=fmt, slides=slides, pdf_path=pdf_path, warnings=deck_warnings(slides))
+
+
+def read_slides(path: Path) -> tuple[DeckFormat, list[SlideContent]]:
+    """The deck's format and its visible slides' content, without converting it."""
+    fmt = detect_format(path)
+    return fmt, read_pdf(path) if fmt == "pdf" else read_pptx(path, fmt)
 
 
 def _check_one_page_per_slide(pdf_path: Path, visible_slides: int) -> None:
@@ -61,7 +64,7 @@ def _check_one_page_per_slide(pdf_path: Path, visible_slides: int) -> None:
         )
 
 
-def _warnings(slides: list[SlideContent]) -> list[DeckWarning]:
+def deck_warnings(slides: list[SlideContent]) -> list[DeckWarning]:
     warnings: list[DeckWarning] = []
     for number, slide in enumerate(slides, start=1):
         if slide.has_media:

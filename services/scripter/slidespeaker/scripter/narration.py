@@ -1,35 +1,92 @@
-"""What is said over a slide: its speaker notes, else its own title and text as sentences."""
+"""What is said over each slide, by the job's `narration` option:
+
+- notes: the speaker notes (cleaned for speech) only; a slide without notes is held silent;
+- outline: composed from the slide's own text, never the notes;
+- llm: written by the language model from the slide, its notes and the deck's outline;
+- auto: the notes where a slide has them, else the model when one is configured, else
+  the outline.
+"""
 
 from __future__ import annotations
 
-from slidespeaker.common.events import NarrationSource
+from dataclasses import dataclass
+
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import JobOptions, NarrationSource
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.text import SENTENCE_ENDS, has_words
+from slidespeaker.scripter.language import narrates_in_english
+from slidespeaker.scripter.llm import LlmNarrator
+from slidespeaker.scripter.notes_text import clean_notes
+from slidespeaker.scripter.outline import OutlineContext, outline_narration
+from slidespeaker.scripter.text import has_words
 
-WIDE_FULL_STOP = "。"  # after Chinese and Japanese text a "." reads as a stray symbol
-
-
-def narration_for(slide: SlideContent) -> tuple[str, str, NarrationSource]:
-    """(title, narration text, source); ("", "", none) when the slide has nothing to say."""
-    if has_words(slide.notes):
-        return slide.title, slide.notes.strip(), NarrationSource.notes
-    sentences = [_as_sentence(line) for line in [slide.title, *slide.body] if has_words(line)]
-    if sentences:
-        return slide.title, " ".join(sentences), NarrationSource.outline
-    return "", "", NarrationSource.none
-
-
-def _as_sentence(line: str) -> str:
-    line = line.strip()
-    if line.endswith(SENTENCE_ENDS):
-        return line
-    return line + (WIDE_FULL_STOP if _is_cjk(line[-1]) else ".")
+NO_MODEL = (
+    "narration=llm needs a language model: set SLIDESPEAKER_LLM_MODEL, and OPENAI_API_KEY "
+    "or SLIDESPEAKER_LLM_BASE_URL (e.g. a local Ollama at http://localhost:11434/v1)"
+)
+NOTHING_TO_SAY = "has nothing to say"
+NO_NOTES = "has no speaker notes (narration from notes only)"
 
 
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3040 <= code <= 0x30FF  # kana
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-    )
+@dataclass(frozen=True)
+class Narration:
+    title: str
+    text: str
+    source: NarrationSource
+    silent_because: str = ""  # why a slide with source none is silent, for its warning
+
+
+class Narrator:
+    """Narrates the visible slides of one deck; slide numbers count from 1."""
+
+    def __init__(
+        self, slides: list[SlideContent], options: JobOptions, llm: LlmNarrator | None
+    ) -> None:
+        if options.narration == "llm" and llm is None:
+            raise BadInput(NO_MODEL)
+        self.slides = slides
+        self.options = options
+        self.llm = llm if options.narration in ("llm", "auto") else None
+        self.english = narrates_in_english(
+            options.language, (line for s in slides for line in (s.title, *s.body, *s.pictures))
+        )
+
+    def narrate(self, number: int) -> Narration:
+        slide = self.slides[number - 1]
+        mode = self.options.narration
+        notes = "" if mode in ("outline", "llm") else clean_notes(slide.notes)
+        if notes:
+            return Narration(slide.title, notes, NarrationSource.notes)
+        if mode == "notes":
+            return Narration(slide.title, "", NarrationSource.none, NO_NOTES)
+        if self.llm is not None and _has_content(slide):
+            return Narration(slide.title, self._by_llm(number), NarrationSource.llm)
+        outline = outline_narration(slide, self._context(number))
+        if outline:
+            return Narration(slide.title, outline, NarrationSource.outline)
+        return Narration(slide.title, "", NarrationSource.none, NOTHING_TO_SAY)
+
+    def _by_llm(self, number: int) -> str:
+        assert self.llm is not None
+        return self.llm.narrate(
+            self.slides[number - 1],
+            number,
+            [s.title for s in self.slides],
+            self.options.words_per_slide,
+            self.options.language or "the language the slide is written in",
+        )
+
+    def _context(self, number: int) -> OutlineContext:
+        return OutlineContext(
+            number=number,
+            total=len(self.slides),
+            previous_title=self.slides[number - 2].title if number > 1 else "",
+            english=self.english,
+            words_per_slide=self.options.words_per_slide,
+        )
+
+
+def _has_content(slide: SlideContent) -> bool:
+    """Something a model could narrate without inventing it."""
+    texts = [slide.title, *slide.body, slide.notes, *slide.pictures]
+    return any(has_words(t) for t in texts) or bool(slide.tables or slide.charts)

@@ -92,6 +92,8 @@ def _slide_content(number: int, slide: Any) -> SlideContent:
         pictures=text.pictures,
         has_media=_has_media(slide),
         image_only=False,
+        tables=text.tables,
+        charts=text.charts,
     )
 
 

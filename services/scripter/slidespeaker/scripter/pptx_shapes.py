@@ -12,6 +12,9 @@ from pptx.exc import InvalidXmlError
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
 
+from slidespeaker.scripter.content import Chart, Table
+from slidespeaker.scripter.pptx_charts import read_chart
+from slidespeaker.scripter.pptx_smartart import is_smartart, smartart_text
 from slidespeaker.scripter.text import one_line
 
 TITLE_PLACEHOLDERS = {
@@ -28,8 +31,7 @@ FURNITURE_PLACEHOLDERS = {
 }
 # What python-pptx raises on shapes it does not understand (real decks have them):
 # one such shape is skipped, the rest of the slide is still read.
-UNREADABLE_SHAPE = (NotImplementedError, InvalidXmlError, KeyError, ValueError)
-TABLE_CELL_SEPARATOR = ", "
+UNREADABLE_SHAPE = (NotImplementedError, InvalidXmlError, KeyError, ValueError, SyntaxError)
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +41,8 @@ class SlideText:
     title: str = ""
     body: list[str] = field(default_factory=list)
     pictures: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
 
 def read_slide_text(shapes: Iterable[Any]) -> SlideText:
@@ -78,9 +82,13 @@ def _read_shape(shape: Any, text: SlideText) -> None:
     elif shape.has_text_frame:
         text.body.extend(_paragraphs(shape.text_frame))
     elif shape.has_table:
-        text.body.extend(_table_rows(shape.table))
+        table = _table(shape.table)
+        if table.rows:
+            text.tables.append(table)
     elif shape.has_chart:
-        text.body.extend(_chart_title(shape.chart))
+        text.charts.append(read_chart(shape.chart))
+    elif is_smartart(shape):
+        text.body.extend(smartart_text(shape))
 
 
 def _paragraphs(text_frame: Any) -> list[str]:
@@ -88,21 +96,9 @@ def _paragraphs(text_frame: Any) -> list[str]:
     return [line for line in lines if line]
 
 
-def _table_rows(table: Any) -> list[str]:
-    rows = []
-    for row in table.rows:
-        cells = [one_line(cell.text) for cell in row.cells]
-        line = TABLE_CELL_SEPARATOR.join(cell for cell in cells if cell)
-        if line:
-            rows.append(line)
-    return rows
-
-
-def _chart_title(chart: Any) -> list[str]:
-    if not chart.has_title or not chart.chart_title.has_text_frame:
-        return []
-    title = one_line(chart.chart_title.text_frame.text)
-    return [title] if title else []
+def _table(table: Any) -> Table:
+    rows = ([one_line(cell.text) for cell in row.cells] for row in table.rows)
+    return Table(rows=[row for row in rows if any(row)])
 
 
 def _alt_text(picture: Any) -> str:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
-from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.scripter.content import Deck, SlideContent
-from slidespeaker.scripter.deck import narration_for, open_deck, render_slide
+from slidespeaker.scripter.config import ScripterSettings
+from slidespeaker.scripter.content import Deck
+from slidespeaker.scripter.deck import open_deck, render_slide
+from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.script import make_llm, silence_warning
 
 
 async def script_deck(ctx: TaskContext) -> list[ev.Event]:
@@ -34,9 +36,10 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
             # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
             raise BadInput(f"the deck could not be converted: {exc}") from exc
         await ctx.emit(*parsed_events(ctx.job_id, deck))
-        for number, content in enumerate(deck.slides, start=1):
+        narrator = Narrator(deck.slides, ctx.state.options, make_llm(ScripterSettings()))
+        for number in range(1, len(deck.slides) + 1):
             ctx.token.check()  # a checkpoint between slides
-            await ctx.emit(*await slide_events(ctx, deck, number, content))
+            await ctx.emit(*await slide_events(ctx, deck, narrator, number))
     return []
 
 
@@ -61,7 +64,7 @@ def parsed_events(job_id: str, deck: Deck) -> list[ev.Event]:
 
 
 async def slide_events(
-    ctx: TaskContext, deck: Deck, number: int, content: SlideContent
+    ctx: TaskContext, deck: Deck, narrator: Narrator, number: int
 ) -> list[ev.Event]:
     options = ctx.state.options
     key = f"jobs/{ctx.job_id}/slides/slide-{number:03d}.png"
@@ -69,19 +72,19 @@ async def slide_events(
         await asyncio.to_thread(
             render_slide, deck.pdf_path, number - 1, options.width, options.height, tmp
         )
-    title, narration, source = narration_for(content)
+    narration = await asyncio.to_thread(narrator.narrate, number)  # a model may take a while
     events: list[ev.Event] = [
         ev.SlideRendered(
             job_id=ctx.job_id, slide=number, image_key=key,
             width=options.width, height=options.height,
         ),
         ev.SlideScripted(
-            job_id=ctx.job_id, slide=number, title=title, narration=narration, source=source
+            job_id=ctx.job_id, slide=number, title=narration.title,
+            narration=narration.text, source=narration.source,
         ),
     ]  # fmt: skip
-    if source == NarrationSource.none:
-        hold = ctx.settings.hold_s
-        message = f"slide {number} has nothing to say: it is shown for {hold:g} s in silence"
+    if narration.silent_because:
+        message = silence_warning(number, narration, ctx.settings.hold_s)
         events.append(
             ev.JobWarning(job_id=ctx.job_id, slide=number, code="no_narration", message=message)
         )

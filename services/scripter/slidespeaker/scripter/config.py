@@ -1,0 +1,36 @@
+"""The scripter's own settings: the language model that may write the narration.
+
+OPENAI_API_KEY and OPENAI_BASE_URL are the openai SDK's own; SLIDESPEAKER_LLM_BASE_URL
+overrides the URL for the script alone (a local Ollama writes, a hosted service speaks).
+The model is used only when SLIDESPEAKER_LLM_MODEL is set and there is a key or a URL.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Local OpenAI-compatible servers (Ollama, llama.cpp) take no key, but the SDK needs one.
+NO_KEY = "not-needed"
+
+
+class ScripterSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SLIDESPEAKER_", extra="ignore")
+
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    # Each request has a timeout; the SDK retries connection errors, 429 and 5xx with
+    # backoff, and a malformed answer is asked for again, before the slide fails.
+    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0)
+    llm_retry_backoff_s: float = Field(1.0, ge=0)
+    openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+
+    @property
+    def llm_url(self) -> str | None:
+        return self.llm_base_url or self.openai_base_url
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_model and (self.openai_api_key or self.llm_url))

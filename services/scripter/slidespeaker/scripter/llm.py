@@ -1,0 +1,158 @@
+"""Narration written by a language model through the openai SDK (OpenAI or any server
+speaking its Chat Completions protocol: Ollama, vLLM, llama.cpp).
+
+One request per slide, whose answer must be JSON naming the slide it is for: an answer
+for another slide, or one that is not the JSON asked for, is refused and asked for again,
+so a narration can never land on the wrong slide.
+
+Failures, by whether waiting can help:
+- the key, the model or the request refused (401, 403, 404, 400, 422): BadInput, the job
+  fails at once with the server's reason, since a retry would be refused the same way;
+- the server unreachable, too slow, overloaded (429) or failing (5xx), after the SDK's own
+  retries with backoff, or still malformed answers after ours: LlmUnavailable, which the
+  stage retries later (with the job's backoff) before the job fails naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from slidespeaker.common.errors import BadInput
+from slidespeaker.scripter.config import NO_KEY, ScripterSettings
+from slidespeaker.scripter.content import SlideContent
+from slidespeaker.scripter.spoken import chart_sentence
+from slidespeaker.scripter.text import has_words
+
+SYSTEM_PROMPT = """\
+You write what a presenter says over one slide of a deck. Speak to the audience in \
+plain spoken sentences, about {words} words, in {language}. Follow the speaker notes \
+when there are any; otherwise explain the slide's text, tables and charts. Continue \
+naturally from the previous slide, never say "this slide" or a slide number, never read \
+a URL in full, use no lists or markdown. Answer only with JSON: {{"slide": the slide \
+number you were given, "narration": what the presenter says}}."""
+RESPONSE_FORMAT: Any = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "slide_narration",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"slide": {"type": "integer"}, "narration": {"type": "string"}},
+            "required": ["slide", "narration"],
+            "additionalProperties": False,
+        },
+    },
+}
+REFUSED = (
+    openai.AuthenticationError,
+    openai.PermissionDeniedError,
+    openai.NotFoundError,
+    openai.BadRequestError,
+    openai.UnprocessableEntityError,
+)
+
+
+class LlmUnavailable(Exception):
+    """The model could not be reached or gave no usable answer; a later retry may work."""
+
+
+class SlideNarration(BaseModel):
+    slide: int
+    narration: str
+
+
+class LlmNarrator:
+    def __init__(self, settings: ScripterSettings) -> None:
+        assert settings.llm_model, "only made when a model is configured"
+        self.model = settings.llm_model
+        self._settings = settings
+        self._client = openai.OpenAI(
+            api_key=settings.openai_api_key or NO_KEY,
+            base_url=settings.llm_url,
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+        )
+
+    def narrate(
+        self, slide: SlideContent, number: int, titles: list[str], words: int, language: str
+    ) -> str:
+        """The narration of visible slide `number` (1-based); `titles` are every slide's."""
+        messages: Any = [
+            {"role": "system", "content": SYSTEM_PROMPT.format(words=words, language=language)},
+            {"role": "user", "content": _slide_prompt(slide, number, titles)},
+        ]
+        problem = ""
+        for attempt in range(self._settings.llm_max_retries + 1):
+            if attempt:
+                time.sleep(self._settings.llm_retry_backoff_s * 2 ** (attempt - 1))
+            answer = self._ask(messages)
+            try:
+                return _checked(answer, number)
+            except ValueError as exc:
+                problem = str(exc)
+        raise LlmUnavailable(
+            f"the language model {self.model!r} gave no usable narration for slide {number}: "
+            f"{problem}"
+        )
+
+    def _ask(self, messages: Any) -> str:
+        where = self._client.base_url
+        try:
+            completion = self._client.chat.completions.create(
+                model=self.model, messages=messages, response_format=RESPONSE_FORMAT
+            )
+        except REFUSED as exc:
+            raise BadInput(
+                f"the language model at {where} refused the request (model {self.model!r}): "
+                f"{exc.status_code} {_message(exc)}"
+            ) from exc
+        except openai.APIStatusError as exc:
+            raise LlmUnavailable(
+                f"the language model at {where} failed: {exc.status_code} {_message(exc)}"
+            ) from exc
+        except openai.APIConnectionError as exc:  # also timeouts
+            raise LlmUnavailable(f"the language model at {where} did not answer: {exc}") from exc
+        if not completion.choices:
+            return ""
+        return completion.choices[0].message.content or ""
+
+
+def _slide_prompt(slide: SlideContent, number: int, titles: list[str]) -> str:
+    outline = [f"{n}. {title or '(untitled)'}" for n, title in enumerate(titles, start=1)]
+    facts = {
+        "slide": number,
+        "deck_outline": outline,
+        "title": slide.title,
+        "text": slide.body,
+        "tables": [table.rows for table in slide.tables],
+        "charts": [chart_sentence(chart, english=True) for chart in slide.charts],
+        "picture_descriptions": [alt for alt in slide.pictures if alt],
+        "speaker_notes": slide.notes,
+    }
+    return json.dumps(facts, ensure_ascii=False)
+
+
+def _checked(answer: str, number: int) -> str:
+    try:
+        parsed = SlideNarration.model_validate_json(answer)
+    except ValidationError as exc:
+        raise ValueError(f"the answer is not the JSON asked for ({answer[:80]!r})") from exc
+    if parsed.slide != number:
+        raise ValueError(f"the answer is for slide {parsed.slide}, not {number}")
+    if not has_words(parsed.narration):
+        raise ValueError("the narration is empty")
+    return " ".join(parsed.narration.split())
+
+
+def _message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return exc.message

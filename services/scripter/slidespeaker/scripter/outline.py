@@ -1,0 +1,157 @@
+"""The offline narration of a slide without notes, from its own title, text, tables,
+charts and picture descriptions: spoken sentences, opened by a transition.
+
+Length: the narration aims at `words_per_slide` words. Sentences are kept in reading
+order while they fit (the first sentence after the title always, so no slide is only its
+title); from the first that does not fit, the rest of the slide is not read but named:
+the headings of what was left out ("Filter" of "Filter - This function ...", or a short
+bullet itself) are said in one closing sentence, so the listener still hears what the
+slide covers. That sentence may take the narration a few words past the target.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from slidespeaker.scripter.content import SlideContent
+from slidespeaker.scripter.notes_text import speakable
+from slidespeaker.scripter.spoken import MAX_LISTED, chart_sentence, join_english, table_sentences
+from slidespeaker.scripter.text import SENTENCE_ENDS, as_sentence, has_words, sentences, word_count
+from slidespeaker.scripter.transitions import opener
+
+MAX_FRAGMENT_WORDS = 8  # a bullet this short without a full stop is a list item, not a sentence
+MAX_HEADING_WORDS = 5
+# "Filter - This function ...", "Context: a national programme": a heading, then its text.
+HEADED = re.compile(r"^(?P<heading>[^:–—-]{2,60}?)\s*(?:\s[-–—]\s|:\s)(?P<text>.+)$")
+LIST_LEADS = ("It covers {items}.", "The points here are {items}.", "We look at {items}.")
+SUMMARY = "The slide also mentions {headings}."
+# Alt text PowerPoint writes by itself says nothing about the picture.
+GENERIC_ALT_TEXT = re.compile(
+    r"^(?:picture|image|graphic|photo|content placeholder|grafik|bild)\s*\d*$|\.\w{3,4}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class OutlineContext:
+    number: int  # the slide's place among the visible slides, from 1
+    total: int
+    previous_title: str
+    english: bool  # English glue words and transitions; otherwise the slide's words alone
+    words_per_slide: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    sentences: list[str]
+    headings: list[str]  # what names this passage when it is left out
+
+
+def outline_narration(slide: SlideContent, context: OutlineContext) -> str:
+    """Spoken sentences for the slide; "" when it has nothing to say."""
+    passages = _passages(slide, context)
+    if not has_words(slide.title) and not passages:
+        return ""
+    said = [_opening(slide.title, context)] if has_words(slide.title) else []
+    return " ".join(_fit(said, passages, context))
+
+
+def _opening(title: str, context: OutlineContext) -> str:
+    if context.english:
+        return opener(title, context.number, context.total, context.previous_title)
+    return as_sentence(title)
+
+
+def _passages(slide: SlideContent, context: OutlineContext) -> list[Passage]:
+    passages = _body_passages(_distinct_lines(slide), context)
+    for table in slide.tables:
+        passages += [Passage([s], []) for s in table_sentences(table, context.english)]
+    for chart in slide.charts:
+        heading = [chart.title] if chart.title else []
+        passages.append(Passage([chart_sentence(chart, context.english)], heading))
+    if not passages:
+        passages = _picture_passages(slide.pictures, context.english)
+    return passages
+
+
+def _distinct_lines(slide: SlideContent) -> list[str]:
+    """Body lines with words, without repeats of the title or of each other."""
+    seen = {_key(slide.title)}
+    lines = []
+    for line in map(speakable, slide.body):
+        if has_words(line) and _key(line) not in seen:
+            seen.add(_key(line))
+            lines.append(line)
+    return lines
+
+
+def _key(text: str) -> str:
+    return "".join(text.split()).casefold().rstrip("".join(SENTENCE_ENDS))
+
+
+def _body_passages(lines: list[str], context: OutlineContext) -> list[Passage]:
+    passages: list[Passage] = []
+    fragments: list[str] = []
+    for line in lines:
+        if _is_fragment(line):
+            fragments.append(line)
+            continue
+        passages += _list_passages(fragments, context)
+        fragments = []
+        passages.append(_paragraph_passage(line))
+    return passages + _list_passages(fragments, context)
+
+
+def _is_fragment(line: str) -> bool:
+    return len(line.split()) <= MAX_FRAGMENT_WORDS and not line.endswith(SENTENCE_ENDS)
+
+
+def _list_passages(fragments: list[str], context: OutlineContext) -> list[Passage]:
+    """Short bullets said as one list ("It covers A, B and C.") in English, else one by one."""
+    if len(fragments) < 2 or not context.english:
+        return [Passage([as_sentence(f)], [f]) for f in fragments]
+    lead = LIST_LEADS[random.Random(context.number).randrange(len(LIST_LEADS))]
+    return [Passage([lead.format(items=join_english(fragments))], fragments)]
+
+
+def _paragraph_passage(line: str) -> Passage:
+    headed = HEADED.match(line)
+    if headed and len(headed["heading"].split()) <= MAX_HEADING_WORDS:
+        heading = headed["heading"].strip()
+        return Passage(sentences(as_sentence(f"{heading}: {headed['text']}")), [heading])
+    return Passage(sentences(as_sentence(line)), [])
+
+
+def _picture_passages(pictures: list[str], english: bool) -> list[Passage]:
+    described = [alt for alt in pictures if has_words(alt) and not GENERIC_ALT_TEXT.search(alt)]
+    if not described:
+        return []
+    if english:
+        return [Passage([f"The picture shows {alt.rstrip('.')}."], []) for alt in described]
+    return [Passage([as_sentence(alt)], []) for alt in described]
+
+
+def _fit(said: list[str], passages: list[Passage], context: OutlineContext) -> list[str]:
+    words = sum(word_count(s) for s in said)
+    body_said = False
+    for index, passage in enumerate(passages):
+        for position, sentence in enumerate(passage.sentences):
+            if body_said and words + word_count(sentence) > context.words_per_slide:
+                left_out = passages[index + 1 :] if position else passages[index:]
+                return [*said, *_summary(left_out, context.english)]
+            said.append(sentence)
+            words += word_count(sentence)
+            body_said = True
+    return said
+
+
+def _summary(left_out: list[Passage], english: bool) -> list[str]:
+    headings = list(dict.fromkeys(h for passage in left_out for h in passage.headings))
+    if not headings:
+        return []
+    shown = headings[:MAX_LISTED]
+    if english:
+        return [SUMMARY.format(headings=join_english(shown))]
+    return [as_sentence(", ".join(shown))]
