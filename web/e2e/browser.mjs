@@ -64,11 +64,14 @@ try {
   const page = await context.newPage();
   const consoleErrors = [];
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  const failedRequests = [];
+  const errorResponses = [];
   page.on("response", (response) => {
-    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
+    if (response.status() >= 400) errorResponses.push(`${response.status()} ${response.url()}`);
   });
-  page.on("requestfailed", (request) => failedRequests.push(`${request.failure()?.errorText} ${request.url()}`));
+  // Requests cut off on the way: the page's own aborts (leaving a page while the video still
+  // loads) and streams the server closed early. Reported, not judged.
+  const brokenRequests = [];
+  page.on("requestfailed", (request) => brokenRequests.push(`${request.failure()?.errorText} ${request.url()}`));
 
   // New video: a wrong file is refused before anything is sent.
   await page.goto(`${args.base}/#/`);
@@ -130,8 +133,11 @@ try {
   // The transcript follows the video: a sentence clicked is sought to and marked as spoken.
   const lastCue = page.locator(".transcript section").last().locator(".cue").first();
   found.clickedCue = await lastCue.textContent();
-  await lastCue.click();
   await video.evaluate((element) => element.pause());
+  await lastCue.click();
+  await page.waitForFunction(() => !document.querySelector("video").seeking);
+  await video.evaluate((element) => element.pause());
+  found.cueSeek = await video.evaluate((element) => element.currentTime);
   await page.locator(".cue[aria-current=true]").waitFor({ timeout: 5_000 });
   found.currentCue = await page.locator(".cue[aria-current=true]").textContent();
   await video.evaluate((element) => element.pause());
@@ -166,6 +172,23 @@ try {
   await shot(page, "jobs");
 
   mark("jobs-listed");
+  // A deck that cannot be read: the job says why in plain words, and so does its log.
+  found.failedJobId = await upload(page, {
+    name: "broken.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4 a file that only starts like a PDF"),
+  });
+  const why = page.getByRole("alert").filter({ hasText: "Why it failed" });
+  await why.waitFor({ timeout: 60_000 });
+  found.failureText = await why.locator("p").first().textContent();
+  await shot(page, "job-failed");
+  await why.getByRole("link", { name: "event log" }).click();
+  await page.locator(".timeline > li").first().waitFor();
+  await page.getByLabel("Type").selectOption("job.failed");
+  found.failedEventSummary = await page.locator(".timeline .event-summary").first().textContent();
+  await shot(page, "event-log-failed");
+  mark("failure-explained");
+
   // A second, longer job, cancelled from its page.
   const cancelId = await upload(page, args["long-deck"]);
   found.cancelledJobId = cancelId;
@@ -195,7 +218,8 @@ try {
   await shot(small, "job-phone");
   mark("phone-checked");
   found.consoleErrors = consoleErrors;
-  found.failedRequests = failedRequests;
+  found.errorResponses = errorResponses;
+  found.brokenRequests = brokenRequests;
 } finally {
   await browser.close();
 }

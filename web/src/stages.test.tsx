@@ -1,4 +1,4 @@
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlideGrid } from "./components/SlideGrid";
 import { chapters, currentActivity, estimateSecondsLeft, gridRows, overallProgress, videoCues } from "./stages";
@@ -199,6 +199,20 @@ describe("the grid", () => {
     const cells = within(second).getAllByRole("cell");
     expect(cells.map((cell) => cell.dataset.status)).toEqual(["done", "done", "running", "skipped", "waiting"]);
     expect(within(second).getByText("Voice: working")).toBeTruthy();
+  });
+
+  it("opens a slide's details in words and its narration, and closes them again", () => {
+    const state = jobState({ slideList: [finishedSlide(1, 3, "Welcome")] });
+    render(<SlideGrid state={state} />);
+    const head = screen.getByRole("button", { name: /Welcome/ });
+    expect(head.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(head);
+    expect(head.getAttribute("aria-expanded")).toBe("true");
+    const details = document.getElementById(head.getAttribute("aria-controls")!)!;
+    expect(within(details).getByText("scripted from the speaker notes")).toBeTruthy();
+    expect(within(details).getByText("Narration of slide 1.")).toBeTruthy();
+    fireEvent.click(head);
+    expect(document.getElementById("slide-details-1")).toBeNull();
   });
 
   it("says what it is doing before the deck is read", () => {

@@ -119,6 +119,7 @@ export function Result({ jobId }: { jobId: string }) {
           preload="metadata"
           src={url("video.mp4")}
           onTimeUpdate={(event) => setTime(event.currentTarget.currentTime)}
+          onSeeked={(event) => setTime(event.currentTarget.currentTime)}
         >
           {state.options.subtitles !== "none" && (
             <track
