@@ -121,6 +121,7 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert set(found["cancelledCellStatuses"]) <= settled, "no cell of it is left moving"
 
     assert found["phoneOverflow"] == [], "the job page fits a phone's width"
+    assert found.get("unnamedControls") is None, "every control on every page has a name"
     # /api/voices is not served yet (the form then offers the default voice): its 404 is the
     # one error answer allowed. Console errors about resources are those answers (or requests
     # cut off); any other console error is the page's own.

@@ -44,8 +44,18 @@ const browser = await chromium.launch({
   ],
 });
 
+/** Each screenshot also checks the page: every control must have a name a person hears. */
 async function shot(page, name) {
   await page.screenshot({ path: join(args.out, `${name}.png`), fullPage: true });
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("button, input, select, textarea, a[href]")]
+      .filter((control) => {
+        const labelled = control.labels?.length || control.getAttribute("aria-label");
+        return !labelled && !control.textContent?.trim() && control.type !== "hidden";
+      })
+      .map((control) => control.outerHTML.slice(0, 120)),
+  );
+  if (unnamed.length) (found.unnamedControls ??= {})[name] = unnamed;
 }
 
 /** Upload a deck from the New video page; resolves to the new job's id. */
