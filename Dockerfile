@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libreoffice-impress-nogui fonts-dejavu-core \
-      fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea \
+      fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea fonts-noto-core fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY libs libs

@@ -7,7 +7,9 @@ need=()
 command -v soffice >/dev/null || need+=(libreoffice-impress-nogui)
 command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
-for font in fonts-dejavu-core fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea; do
+# Noto: CJK, Arabic, Hebrew, Thai and more, for slides and burned-in captions in those scripts.
+for font in fonts-dejavu-core fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea \
+    fonts-noto-core fonts-noto-cjk; do
   dpkg -s "$font" >/dev/null 2>&1 || need+=("$font")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

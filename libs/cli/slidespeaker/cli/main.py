@@ -126,13 +126,7 @@ def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if state.outputs is not None:
         storage = Storage(settings.storage_dir)
-        o = state.outputs
-        for key, name in (
-            (o.video_key, "video.mp4"),
-            (o.srt_key, "subtitles.srt"),
-            (o.vtt_key, "subtitles.vtt"),
-            (o.transcript_key, "transcript.md"),
-        ):
+        for name, key in state.outputs.files().items():
             shutil.copyfile(storage.path(key), out / name)
     (out / "job.json").write_text(state.model_dump_json(indent=2))
 

@@ -58,6 +58,15 @@ def _show(progress: Progress, bars: dict[str, TaskID], event: ev.Event, state: J
     if isinstance(event, ev.JobWarning):
         progress.console.print(f"[yellow]warning[/]: {event.message}")
     if isinstance(event, ev.JobProgress):
-        progress.console.print(f"[dim]{event.stage.value}: {event.message}[/]")
+        _show_progress(progress, bars["video"], event)
     if isinstance(event, ev.StageRetried):
         progress.console.print(f"[yellow]retrying[/] {event.task.key} (attempt {event.attempt})")
+
+
+def _show_progress(progress: Progress, video: TaskID, event: ev.JobProgress) -> None:
+    """The encode moves the video bar (seconds done of the video's length); other long steps
+    are said in a line."""
+    if event.stage == ev.Stage.composer and event.total:
+        progress.update(video, completed=event.done / event.total)
+    else:
+        progress.console.print(f"[dim]{event.stage.value}: {event.message}[/]")

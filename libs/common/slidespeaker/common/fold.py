@@ -93,6 +93,18 @@ class Outputs(StateModel):
     duration: float
     poster_key: str | None = None
 
+    def files(self) -> dict[str, str]:
+        """Each output's storage key by its file name (as `render` writes it, as the API
+        serves it)."""
+        named = {
+            "video.mp4": self.video_key,
+            "subtitles.srt": self.srt_key,
+            "subtitles.vtt": self.vtt_key,
+            "transcript.md": self.transcript_key,
+            "poster.jpg": self.poster_key,
+        }
+        return {name: key for name, key in named.items() if key}
+
 
 class JobState(StateModel):
     job_id: str = ""

@@ -11,12 +11,13 @@ from pydantic import BaseModel
 
 from slidespeaker.common.fold import JobState, JobStatus
 
-# Artifact names a client may ask for, each with the state field holding its key and its type.
-ARTIFACTS: dict[str, tuple[str, str]] = {
-    "video.mp4": ("video_key", "video/mp4"),
-    "subtitles.vtt": ("vtt_key", "text/vtt; charset=utf-8"),
-    "subtitles.srt": ("srt_key", "application/x-subrip; charset=utf-8"),
-    "transcript.md": ("transcript_key", "text/markdown; charset=utf-8"),
+# The type of each artifact a client may ask for (by the names of Outputs.files()).
+MEDIA_TYPES: dict[str, str] = {
+    "video.mp4": "video/mp4",
+    "subtitles.vtt": "text/vtt; charset=utf-8",
+    "subtitles.srt": "application/x-subrip; charset=utf-8",
+    "transcript.md": "text/markdown; charset=utf-8",
+    "poster.jpg": "image/jpeg",
 }
 
 
@@ -72,9 +73,8 @@ def job_view(state: JobState) -> dict[str, Any]:
     """The state as JSON, with links to its artifacts and slide images."""
     base = f"/api/jobs/{state.job_id}"
     view = state.model_dump(mode="json")
-    view["artifacts"] = (
-        {name: f"{base}/artifacts/{name}" for name in ARTIFACTS} if state.outputs else {}
-    )
+    files = state.outputs.files() if state.outputs else {}
+    view["artifacts"] = {name: f"{base}/artifacts/{name}" for name in files}
     for number, slide in view["slides"].items():
         slide["image_url"] = f"{base}/slides/{number}/image" if slide["image_key"] else None
     return view

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
 from slidespeaker.api.deps import JobId, ProjectionDep, StorageDep
-from slidespeaker.api.views import ARTIFACTS, errors
+from slidespeaker.api.views import MEDIA_TYPES, errors
 
 router = APIRouter(prefix="/api/jobs", tags=["artifacts"], responses=errors(404))
 
@@ -21,12 +21,12 @@ async def read_artifact(
     state = await projection.state(job_id)
     if state is None:
         raise HTTPException(404, "no such job")
-    if name not in ARTIFACTS:
-        raise HTTPException(404, f"no artifact {name!r}; there are: {', '.join(ARTIFACTS)}")
-    if state.outputs is None:
+    if name not in MEDIA_TYPES:
+        raise HTTPException(404, f"no artifact {name!r}; there are: {', '.join(MEDIA_TYPES)}")
+    key = state.outputs.files().get(name) if state.outputs else None
+    if key is None:
         raise HTTPException(404, f"the job has no {name} (it is {state.status.value})")
-    field, media_type = ARTIFACTS[name]
-    return _file(storage.path(getattr(state.outputs, field)), media_type, name)
+    return _file(storage.path(key), MEDIA_TYPES[name], name)
 
 
 @router.get("/{job_id}/slides/{number}/image", response_class=FileResponse)
