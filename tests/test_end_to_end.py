@@ -59,6 +59,7 @@ def check_video(out: Path, job: dict[str, Any], slides: int) -> None:
     vtt = (out / "subtitles.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(spans)
 
+    assert (out / "poster.jpg").stat().st_size > 0
     transcript = (out / "transcript.md").read_text(encoding="utf-8")
     assert transcript.count("\n## ") == slides
 
