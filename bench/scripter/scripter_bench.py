@@ -1,0 +1,100 @@
+"""Benchmark: how fast the scripter turns a real deck into frames and a script.
+
+1. One ~50-slide real deck through each step the service takes: reading the package
+   (python-pptx, shape by shape), narrating every slide offline (notes or outline), the
+   one LibreOffice conversion to PDF, and rendering every page as a 1920x1080 frame;
+   slides per second for each step and for the whole.
+2. LibreOffice conversions of that deck, one alone and two at once (each with its own
+   profile, as two scripter processes would run them): wall time and conversions per
+   minute, so the gain from a second scripter process on this machine is known.
+
+    .venv/bin/python bench/scripter/scripter_bench.py [DECK]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.events import JobOptions
+from slidespeaker.scripter.deck import read_slides, render_slide
+from slidespeaker.scripter.libreoffice import convert_to_pdf
+from slidespeaker.scripter.narration import Narrator
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DECK = REPO.parent / "shared/decks/realworld/msworkshop_canvas_app_52s_notes.pptx"
+WIDTH, HEIGHT = 1920, 1080
+SOFFICE_TIMEOUT_S = 600
+T = TypeVar("T")
+
+
+def timed(step: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - start
+
+
+def convert(deck: Path, workdir: Path) -> Path:
+    fmt, _ = read_slides(deck)
+    assert fmt != "pdf", "the benchmark converts a PowerPoint deck"
+    return convert_to_pdf(deck, fmt, workdir, token=CancelToken(), timeout=SOFFICE_TIMEOUT_S)
+
+
+def pipeline(deck: Path, workdir: Path) -> None:
+    (fmt, slides), read_s = timed(lambda: read_slides(deck))
+    narrator = Narrator(slides, JobOptions(narration="auto"), None)
+    _, narrate_s = timed(lambda: [narrator.narrate(n) for n in range(1, len(slides) + 1)])
+    pdf, convert_s = timed(lambda: convert(deck, workdir / "single"))
+
+    def render_all() -> None:
+        for index in range(len(slides)):
+            render_slide(pdf, index, WIDTH, HEIGHT, workdir / f"slide-{index + 1:03d}.png")
+
+    _, render_s = timed(render_all)
+    count = len(slides)
+    total = read_s + narrate_s + convert_s + render_s
+    print(f"{deck.name}: {count} visible slides ({fmt})")
+    for step, seconds in [
+        ("read the package", read_s),
+        ("narrate (offline)", narrate_s),
+        ("convert with LibreOffice", convert_s),
+        (f"render {WIDTH}x{HEIGHT} frames", render_s),
+        ("parse + render, in all", total),
+    ]:
+        print(f"  {step:<28} {seconds:7.2f} s  {count / seconds:8.1f} slides/s")
+
+
+def parallel_conversions(deck: Path, workdir: Path) -> None:
+    _, alone_s = timed(lambda: convert(deck, workdir / "alone"))
+
+    def two_at_once() -> None:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = [pool.submit(convert, deck, workdir / f"pair-{n}") for n in (1, 2)]
+            for run in runs:
+                assert run.result().stat().st_size > 0
+
+    _, pair_s = timed(two_at_once)
+
+    print("LibreOffice conversions of the deck:")
+    print(f"  1 alone      {alone_s:6.2f} s wall  {60 / alone_s:5.1f} conversions/min")
+    print(f"  2 at once    {pair_s:6.2f} s wall  {120 / pair_s:5.1f} conversions/min")
+    print(f"  throughput with 2: {alone_s * 2 / pair_s:.2f}x one at a time")
+
+
+def main() -> None:
+    deck = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DECK
+    with tempfile.TemporaryDirectory(prefix="scripter-bench-") as scratch:
+        workdir = Path(scratch)
+        convert(deck, workdir / "warm-up")  # the first soffice start fills disk caches
+        pipeline(deck, workdir)
+        parallel_conversions(deck, workdir)
+
+
+if __name__ == "__main__":
+    main()
