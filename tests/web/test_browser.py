@@ -56,12 +56,12 @@ def long_pdf(path: Path, pages: int) -> Path:
     return path
 
 
-def run_browser(base: str, deck: Path, long_deck: Path, out: Path) -> dict[str, Any]:
+def run_browser(base: str, out: Path, decks: dict[str, Path]) -> dict[str, Any]:
     assert shutil.which("node"), "Node.js is needed for the browser test"
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: scripts/system-deps.sh"
     done = subprocess.run(
-        ["node", "e2e/browser.mjs", "--base", base, "--deck", str(deck),
-         "--long-deck", str(long_deck), "--out", str(out), "--chromium", CHROMIUM],
+        ["node", "e2e/browser.mjs", "--base", base, "--out", str(out), "--chromium", CHROMIUM,
+         *[arg for name, path in decks.items() for arg in (f"--{name}", str(path))]],
         cwd=WEB, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]
@@ -75,7 +75,11 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     # Screenshots go to the test's own folder, or where SLIDESPEAKER_SCREENSHOTS says
     # (docs/web/ holds the committed ones).
     out = Path(os.environ.get("SLIDESPEAKER_SCREENSHOTS", tmp_path / "screenshots"))
-    found = run_browser(str(web_api.base_url), INTRO_DECK, long_pdf(tmp_path / "long.pdf", 40), out)
+    decks = {
+        "deck": INTRO_DECK,
+        "long-deck": long_pdf(tmp_path / "long.pdf", 40),
+    }
+    found = run_browser(str(web_api.base_url), out, decks)
     print("browser steps (s since start):", found["seconds"])
     print("requests cut off:", found["brokenRequests"])
 
@@ -83,6 +87,10 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
 
     state = web_api.get(f"/api/jobs/{found['jobId']}").json()
     assert state["status"] == "completed"
+    assert found["reviewStatusText"] == "Waiting for your review"
+    assert state["slides"]["1"]["narration"] == found["editedNarration"]
+    assert state["slides"]["1"]["narration_source"] == "edited"
+    assert state["slides"]["2"]["narration_source"] != "edited", "only the edit is sent"
     slides = state["slide_count"]
     assert found["jobStatusText"] == "Done"
     assert len(found["cellStatuses"]) == slides * 5
@@ -95,7 +103,7 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert found["chapterCount"] == slides
     last_start = sum(state["slides"][str(n)]["duration"] for n in range(1, slides))
     assert found["chapterSeek"] == pytest.approx(last_start, abs=0.3), "a chapter click seeks"
-    assert len(found["downloads"]) == 4
+    assert found["downloads"] == list(state["artifacts"].values()), "every artifact offered"
     assert found["transcriptText"].strip()
     first_of_last = state["slides"][str(slides)]["composed_cues"][0]["text"]
     assert found["clickedCue"] == found["currentCue"] == first_of_last, "the transcript follows"
@@ -130,5 +138,5 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert page_errors == []
     assert {p.name for p in out.glob("*.png")} >= {
         "new-video.png", "job-done.png", "result.png", "event-log.png", "jobs.png",
-        "job-cancelled.png", "job-phone.png",
+        "job-cancelled.png", "job-phone.png", "job-review.png", "job-failed.png",
     }  # fmt: skip

@@ -59,10 +59,11 @@ async function shot(page, name) {
 }
 
 /** Upload a deck from the New video page; resolves to the new job's id. */
-async function upload(page, deck, screenshot) {
+async function upload(page, deck, screenshot, { review = false } = {}) {
   await page.goto(`${args.base}/#/`);
   await page.locator("input[type=file]").setInputFiles(deck);
   await page.getByLabel("Resolution").selectOption({ label: "1280 × 720 (HD, smaller file)" });
+  await page.getByLabel("Let me review the script before it is voiced").setChecked(review);
   if (screenshot) await shot(page, screenshot);
   await page.getByRole("button", { name: "Make the video" }).click();
   await page.waitForURL(/#\/jobs\/[0-9a-f]+$/, { timeout: 30_000 });
@@ -94,12 +95,21 @@ try {
   found.wrongFileMessage = await page.getByRole("alert").first().textContent();
   await shot(page, "new-video-refused");
 
-  // A real deck, followed live until every cell of the grid is done.
-  const jobId = await upload(page, args.deck, "new-video");
+  // A real deck with its script reviewed first: slide 1 edited in the browser, then
+  // approved, then followed live until every cell of the grid is done.
+  const jobId = await upload(page, args.deck, "new-video", { review: true });
   mark("uploaded");
   found.jobId = jobId;
-  await page.locator(".slide-grid").waitFor({ timeout: JOB_TIMEOUT });
+  const review = page.getByRole("region", { name: "Review the script" });
+  await review.waitFor({ timeout: JOB_TIMEOUT });
+  found.reviewStatusText = await page.locator(".page-head .badge").textContent();
+  found.editedNarration = "This narration was written in the browser.";
+  await review.getByLabel(/Slide 1/).fill(found.editedNarration);
+  await shot(page, "job-review");
+  await review.getByRole("button", { name: "Approve and voice it" }).click();
+  await review.waitFor({ state: "detached" });
   await shot(page, "job-running");
+  mark("reviewed");
   await page.getByText("The video is ready.").waitFor({ timeout: JOB_TIMEOUT });
   mark("grid-done");
   found.cellStatuses = await page.locator(".slide-grid td[data-status]").evaluateAll((cells) =>

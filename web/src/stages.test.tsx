@@ -146,6 +146,11 @@ describe("time left", () => {
     expect(left).toBeCloseTo((60 * (1 - fraction)) / fraction, 6);
   });
 
+  it("says nothing while the job waits for a person", () => {
+    const waiting = { ...half, status: "awaiting_review" as const };
+    expect(estimateSecondsLeft(waiting, new Date("2026-01-01T10:01:00Z"))).toBeNull();
+  });
+
   it("says nothing while under a fifth is done", () => {
     const early = jobState({ slideList: [slide(1), slide(2), slide(3)] });
     expect(overallProgress(early).fraction).toBeLessThan(0.2);

@@ -171,10 +171,13 @@ export function overallProgress(state: JobState): Progress {
 
 /**
  * Seconds left, extrapolated from the time spent so far and the share of work done;
- * null while too little is done to say (under a fifth) or once the job has ended.
+ * null while too little is done to say (under a fifth), while the job waits for a person to
+ * review its script, or once the job has ended.
  */
 export function estimateSecondsLeft(state: JobState, now: Date): number | null {
-  if (isTerminal(state.status) || !state.created_at) return null;
+  if (isTerminal(state.status) || state.status === "awaiting_review" || !state.created_at) {
+    return null;
+  }
   const { fraction } = overallProgress(state);
   if (fraction < 0.2) return null;
   const elapsed = (now.getTime() - new Date(state.created_at).getTime()) / 1000;

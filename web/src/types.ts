@@ -91,7 +91,7 @@ export interface Outputs {
 }
 
 /** Artifact names the API serves under /api/jobs/{id}/artifacts/{name}. */
-export type ArtifactName = "video.mp4" | "subtitles.vtt" | "subtitles.srt" | "transcript.md";
+export type ArtifactName = "video.mp4" | "subtitles.vtt" | "subtitles.srt" | "transcript.md" | "poster.jpg";
 
 export interface JobState {
   job_id: string;

@@ -13,6 +13,7 @@ const FILE_WORDS: Record<string, string> = {
   "subtitles.vtt": "Subtitles (WebVTT)",
   "subtitles.srt": "Subtitles (SRT)",
   "transcript.md": "Transcript (Markdown)",
+  "poster.jpg": "Poster (JPEG)",
 };
 
 /** The API's artifact links; older servers send none, so fall back to the known names. */
@@ -118,6 +119,7 @@ export function Result({ jobId }: { jobId: string }) {
           controls
           preload="metadata"
           src={url("video.mp4")}
+          poster={links.find(([name]) => name === "poster.jpg")?.[1]}
           onTimeUpdate={(event) => setTime(event.currentTarget.currentTime)}
           onSeeked={(event) => setTime(event.currentTarget.currentTime)}
         >
