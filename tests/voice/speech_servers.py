@@ -29,6 +29,7 @@ import imageio_ffmpeg
 API_KEY = "test-key"
 SAMPLE_RATE = 24000
 SECONDS_PER_CHAR = 0.05
+MAX_SECONDS = 60  # of speech in one answer
 
 
 @dataclass
@@ -54,6 +55,7 @@ def speech_server(server: SpeechServer | None = None) -> Iterator[SpeechServer]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(config))
     httpd.daemon_threads = True
     config.port = httpd.server_address[1]
+    _tone()  # before the first request
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -64,15 +66,20 @@ def speech_server(server: SpeechServer | None = None) -> Iterator[SpeechServer]:
 
 
 def speech_seconds(text: str, speed: float = 1.0) -> float:
-    return round(max(0.2, len(text) * SECONDS_PER_CHAR / speed), 2)
+    return round(min(MAX_SECONDS, max(0.2, len(text) * SECONDS_PER_CHAR / speed)), 2)
+
+
+def tone_pcm(seconds: float) -> bytes:
+    """`seconds` of a 220 Hz tone, 16-bit mono PCM at 24 kHz, cut from one ffmpeg made."""
+    return _tone()[: int(seconds * SAMPLE_RATE) * 2]
 
 
 @functools.cache
-def tone_pcm(seconds: float) -> bytes:
-    """`seconds` of a 220 Hz tone, 16-bit mono PCM at 24 kHz, made by ffmpeg."""
+def _tone() -> bytes:
+    # Made once: an ffmpeg per request would make the server, not the client, the bottleneck.
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi",
-        "-i", f"sine=frequency=220:duration={seconds}:sample_rate={SAMPLE_RATE}",
+        "-i", f"sine=frequency=220:duration={MAX_SECONDS}:sample_rate={SAMPLE_RATE}",
         "-ac", "1", "-f", "s16le", "-",
     ]  # fmt: skip
     return subprocess.run(command, capture_output=True, check=True).stdout
