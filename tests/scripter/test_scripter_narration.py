@@ -182,7 +182,9 @@ def test_chinese_lines_end_with_a_wide_full_stop() -> None:
 
 def test_a_described_picture_is_said_a_generic_one_is_not() -> None:
     text, _ = _narrate(_slide(pictures=["A cat asleep on a sofa in the sun", "Picture 3"]))
-    assert text == "The picture shows A cat asleep on a sofa in the sun."
+    assert text == "The picture shows a cat asleep on a sofa in the sun."
+    machine = "A picture containing bottle, indoor Description generated with high confidence"
+    assert _narrate(_slide(pictures=[machine]))[0] == "The picture shows bottle, indoor."
     assert _narrate(_slide(pictures=["Picture 3", "logo.png"])) == ("", "none")
 
 

@@ -32,6 +32,13 @@ GENERIC_ALT_TEXT = re.compile(
     r"^(?:picture|image|graphic|photo|content placeholder|grafik|bild)\s*\d*$|\.\w{3,4}$",
     re.IGNORECASE,
 )
+# What PowerPoint's automatic descriptions add: "A close up of a logo Description
+# generated with very high confidence", "A picture containing bottle, indoor".
+MACHINE_DESCRIPTION = re.compile(
+    r"\s*Description (?:automatically )?generated(?: with \w+(?: \w+)? confidence)?\.?$"
+)
+MACHINE_LEAD = re.compile(r"^(?:a picture containing|an image containing)\s+", re.IGNORECASE)
+ARTICLE = re.compile(r"^(A|An|The)\b")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ def outline_narration(slide: SlideContent, context: OutlineContext) -> str:
 
 
 def _opening(title: str, context: OutlineContext) -> str:
+    title = speakable(title)
     if context.english:
         return opener(title, context.number, context.total, context.previous_title)
     return as_sentence(title)
@@ -129,8 +137,14 @@ def _picture_passages(pictures: list[str], english: bool) -> list[Passage]:
     if not described:
         return []
     if english:
-        return [Passage([f"The picture shows {alt.rstrip('.')}."], []) for alt in described]
+        return [Passage([f"The picture shows {_described(alt)}."], []) for alt in described]
     return [Passage([as_sentence(alt)], []) for alt in described]
+
+
+def _described(alt: str) -> str:
+    """Alt text as the object of "The picture shows ...", without PowerPoint's boilerplate."""
+    alt = MACHINE_LEAD.sub("", MACHINE_DESCRIPTION.sub("", alt)).rstrip(".")
+    return ARTICLE.sub(lambda m: m[1].lower(), alt)
 
 
 def _fit(said: list[str], passages: list[Passage], context: OutlineContext) -> list[str]:
