@@ -7,11 +7,12 @@ import functools
 from slidespeaker.common.errors import BadInput
 from slidespeaker.voice.config import VoiceSettings
 from slidespeaker.voice.elevenlabs_provider import ElevenLabsProvider
+from slidespeaker.voice.espeak_provider import EspeakProvider
 from slidespeaker.voice.openai_provider import OpenAIProvider
 from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.provider import VoiceProvider
 
-NAMES = ("piper", "openai", "elevenlabs")
+NAMES = ("piper", "espeak", "openai", "elevenlabs")
 
 
 @functools.cache
@@ -19,6 +20,8 @@ def get_provider(name: str) -> VoiceProvider:
     settings = VoiceSettings()
     if name == "piper":
         return PiperProvider(settings.piper_voices_dir)
+    if name == "espeak":
+        return EspeakProvider(settings.tts_timeout_s)
     if name == "openai":
         return OpenAIProvider(settings)
     if name == "elevenlabs":
