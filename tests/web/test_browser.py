@@ -127,6 +127,9 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert cancelled["status"] == "cancelled"
     settled = {"done", "skipped", "stopped"}
     assert set(found["cancelledCellStatuses"]) <= settled, "no cell of it is left moving"
+    assert cancelled["deleted"], "then deleted from its page"
+    assert f"#/jobs/{found['cancelledJobId']}" not in found["listedAfterDelete"]
+    assert f"#/jobs/{found['jobId']}" in found["listedAfterDelete"]
 
     assert found["phoneOverflow"] == [], "the job page fits a phone's width"
     assert found.get("unnamedControls") is None, "every control on every page has a name"

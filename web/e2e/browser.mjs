@@ -220,6 +220,15 @@ try {
   );
   await shot(page, "job-cancelled");
 
+  // Delete the cancelled job: asked to confirm, then back to the list, without it.
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL(/#\/jobs$/);
+  await page.locator("table.jobs tbody tr").first().waitFor();
+  found.listedAfterDelete = await page.locator("table.jobs tbody a").evaluateAll((links) =>
+    links.map((link) => link.getAttribute("href")),
+  );
+
   // The same pages on a phone.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();

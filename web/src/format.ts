@@ -22,7 +22,7 @@ export function roughDuration(seconds: number): string {
   return `${Math.round(seconds / 60)} min`;
 }
 
-/** Milliseconds after the first event, for the timeline. */
+/** Seconds after the first event, for the timeline. */
 export function offset(iso: string, start: string): string {
   const ms = new Date(iso).getTime() - new Date(start).getTime();
   return `+${(ms / 1000).toFixed(2)} s`;

@@ -90,9 +90,6 @@ export interface Outputs {
   poster_key: string | null;
 }
 
-/** Artifact names the API serves under /api/jobs/{id}/artifacts/{name}. */
-export type ArtifactName = "video.mp4" | "subtitles.vtt" | "subtitles.srt" | "transcript.md" | "poster.jpg";
-
 export interface JobState {
   job_id: string;
   status: JobStatus;

@@ -1,7 +1,7 @@
 // One job as it happens: the slides × stages grid, overall progress with an estimate,
 // warnings and the failure reason, cancel and retry.
 import { useEffect, useState } from "react";
-import { ApiError, cancelJob, retryJob } from "../api";
+import { ApiError, cancelJob, deleteJob, retryJob } from "../api";
 import { Rerun } from "../components/Rerun";
 import { ScriptReview } from "../components/ScriptReview";
 import { SlideGrid } from "../components/SlideGrid";
@@ -41,14 +41,17 @@ export function Job({ jobId }: { jobId: string }) {
     return () => clearInterval(timer);
   }, []);
 
-  const act = async (action: (id: string) => Promise<unknown>) => {
+  /** Run an action on the job; false (with the reason shown) if the server refused it. */
+  const act = async (action: (id: string) => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setActionError(null);
     try {
       await action(jobId);
       refresh();
+      return true;
     } catch (caught) {
       setActionError(caught instanceof ApiError ? caught.message : String(caught));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -135,6 +138,20 @@ export function Job({ jobId }: { jobId: string }) {
         {(state.status === "failed" || state.status === "cancelled") && (
           <button type="button" className="primary" onClick={() => void act(retryJob)} disabled={busy}>
             Retry
+          </button>
+        )}
+        {ended && !state.deleted && (
+          <button
+            type="button"
+            onClick={() => {
+              if (!window.confirm(`Delete the video and every file of ${state.filename}? Its log stays.`)) return;
+              void act(deleteJob).then((deleted) => {
+                if (deleted) window.location.hash = href.jobs();
+              });
+            }}
+            disabled={busy}
+          >
+            Delete
           </button>
         )}
         {actionError && (

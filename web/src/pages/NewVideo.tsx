@@ -8,13 +8,7 @@ import { NARRATIONS, RESOLUTIONS, SUBTITLES } from "../choices";
 import type { NarrationMode, SubtitlesMode, Voice } from "../types";
 import { deckProblem, languageProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
 
-export interface NewVideoProps {
-  maxBytes?: number;
-  /** Where to go once the job exists; the app opens its page. */
-  onCreated?: (jobId: string) => void;
-}
-
-export function NewVideo({ maxBytes = MAX_DECK_BYTES, onCreated }: NewVideoProps) {
+export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -70,9 +64,7 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES, onCreated }: NewVideoProps
     setSent({ loaded: 0, total: file.size });
     upload.current = uploadDeck(file, fields, (loaded, total) => setSent({ loaded, total }));
     try {
-      const jobId = await upload.current.done;
-      if (onCreated) onCreated(jobId);
-      else window.location.hash = href.job(jobId);
+      window.location.hash = href.job(await upload.current.done);
     } catch (caught) {
       setServerError(caught instanceof Error ? caught.message : String(caught));
     } finally {
