@@ -5,7 +5,8 @@ json_schema) answers a chat.completion whose message content is the JSON the sch
 for: the slide number from the request and a narration naming the slide's title, so a
 test can tell which slide an answer was written for. `mode` makes it misbehave the ways
 real endpoints do: slow, failing (500), refusing the key (401), answering malformed JSON
-or the wrong slide; `failures` limits the misbehaviour to the first requests.
+or the wrong slide; `failures` limits the misbehaviour to the first requests, `only` to
+the requests with those numbers (from 1).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ Mode = Literal["ok", "slow", "error", "unauthorized", "malformed", "wrong_slide"
 class ChatServer:
     mode: Mode = "ok"
     failures: int = 1_000_000  # how many requests misbehave before it answers well
+    only: set[int] | None = None  # or: the numbers of the requests that misbehave
     slow_s: float = 3.0
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -68,7 +70,8 @@ def _handler(config: ChatServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             config.requests.append(body)
-            misbehaving = len(config.requests) <= config.failures
+            number = len(config.requests)
+            misbehaving = number in config.only if config.only else number <= config.failures
             if self.path != "/v1/chat/completions":
                 return self._error(404, "not found")
             if self.headers.get("Authorization") != f"Bearer {API_KEY}" or (

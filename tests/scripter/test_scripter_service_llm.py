@@ -38,7 +38,8 @@ def llm_stack(
                 "SLIDESPEAKER_LLM_BASE_URL": server.url,
                 "OPENAI_API_KEY": API_KEY,
                 "SLIDESPEAKER_LLM_MAX_RETRIES": "0",
-                "SLIDESPEAKER_MAX_ATTEMPTS": "1",
+                "SLIDESPEAKER_MAX_ATTEMPTS": "2",
+                "SLIDESPEAKER_RETRY_BACKOFF_S": "0.2",
             }
         )
         for name in SERVICES:
@@ -72,7 +73,7 @@ def test_the_service_narrates_with_the_configured_model(
     llm_stack: tuple[Stack, ChatServer], realworld: Path
 ) -> None:
     stack, server = llm_stack
-    server.mode, before = "ok", len(server.requests)
+    server.mode, server.only, before = "ok", None, len(server.requests)
     state = asyncio.run(_script(stack, realworld / DECK))
     assert state.status == JobStatus.awaiting_review, state.error
     (slide,) = state.slides.values()
@@ -81,11 +82,26 @@ def test_the_service_narrates_with_the_configured_model(
     assert len(server.requests) == before + 1
 
 
+def test_a_retry_keeps_what_the_model_already_wrote(
+    llm_stack: tuple[Stack, ChatServer], realworld: Path
+) -> None:
+    stack, server = llm_stack
+    before = len(server.requests)
+    # Slide 1 is written, slide 2's request fails (500): the task is retried.
+    server.mode, server.only = "error", {before + 2}
+    state = asyncio.run(_script(stack, realworld / "docling_unrecognized_shape_3s.pptx"))
+    assert state.status == JobStatus.awaiting_review, state.error
+    assert [s.narration_source for s in state.slides.values()] == [ev.NarrationSource.llm] * 3
+    asked = [server.user_facts(i)["slide"] for i in range(before, len(server.requests))]
+    assert asked == [1, 2, 2, 3], "slide 1 is not asked for again"
+    assert state.tasks["script_deck"].attempt == 2
+
+
 def test_a_refusing_model_fails_the_job_naming_it(
     llm_stack: tuple[Stack, ChatServer], realworld: Path
 ) -> None:
     stack, server = llm_stack
-    server.mode = "unauthorized"
+    server.mode, server.only = "unauthorized", None
     state = asyncio.run(_script(stack, realworld / DECK))
     assert state.status == JobStatus.failed
     assert state.error is not None and "401 Incorrect API key" in state.error

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
 from slidespeaker.scripter.deck import open_deck, render_slide
-from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.narration import Narration, Narrator
 from slidespeaker.scripter.script import make_llm, silence_warning
 
 
@@ -72,7 +73,9 @@ async def slide_events(
         await asyncio.to_thread(
             render_slide, deck.pdf_path, number - 1, options.width, options.height, tmp
         )
-    narration = await asyncio.to_thread(narrator.narrate, number)  # a model may take a while
+    narration = written_by_model(ctx, number)
+    if narration is None:
+        narration = await asyncio.to_thread(narrator.narrate, number)  # a model may take a while
     events: list[ev.Event] = [
         ev.SlideRendered(
             job_id=ctx.job_id, slide=number, image_key=key,
@@ -89,6 +92,15 @@ async def slide_events(
             ev.JobWarning(job_id=ctx.job_id, slide=number, code="no_narration", message=message)
         )
     return events
+
+
+def written_by_model(ctx: TaskContext, number: int) -> Narration | None:
+    """What the model wrote for this slide in an earlier attempt of this task: a retry after
+    slide 7 failed does not pay for slides 1 to 6 again (nor get different words for them)."""
+    slide = ctx.state.slides.get(number)
+    if slide is None or slide.narration_source != NarrationSource.llm or not slide.narration:
+        return None
+    return Narration(slide.title, slide.narration, NarrationSource.llm)
 
 
 def run(settings: Settings) -> None:
