@@ -81,6 +81,16 @@ def test_auto_uses_the_notes_where_there_are_some_and_the_model_elsewhere(
     assert sources[1] == sources[4] == NarrationSource.llm
 
 
+def test_another_language_is_written_by_the_model_notes_included(realworld: Path) -> None:
+    with chat_server() as server:
+        options = JobOptions(language="fr")
+        script = script_deck(realworld / VARIOUS, options, _settings(server.url))
+    sources = {line.source_slide: line.source for line in script}
+    assert sources[2] == sources[3] == sources[1] == NarrationSource.llm, "notes translated"
+    system = server.requests[0]["messages"][0]["content"]
+    assert "in fr." in system
+
+
 def test_an_answer_for_another_slide_is_asked_again() -> None:
     with chat_server(ChatServer(mode="wrong_slide", failures=1)) as server:
         assert _narrate(server) == narration_for("Quarterly results", 1)

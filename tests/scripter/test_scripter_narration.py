@@ -197,3 +197,14 @@ def test_old_logs_name_the_outline_slide_text() -> None:
     old = {"type": "slide.scripted", "job_id": "j", "slide": 1, "narration": "Hi."}
     event = parse_event({**old, "source": "slide_text"})
     assert isinstance(event, SlideScripted) and event.source == NarrationSource.outline
+
+
+def test_another_language_offline_needs_a_model_unless_the_deck_is_in_it() -> None:
+    english = _slide("Agenda", ENGLISH_BODY, notes="Welcome to the talk.")
+    with pytest.raises(BadInput, match="narrating in de needs a language model"):
+        Narrator([english], JobOptions(language="de"), None)
+    assert _narrate(english, language="en-GB") == ("Welcome to the talk.", "notes")
+    hebrew = _slide("מבנה הבחינה", ["הבחינה נערכת בסוף כיתה י״ב"])
+    assert _narrate(hebrew, language="he")[1] == "outline"
+    with pytest.raises(BadInput, match="narrating in ja"):
+        Narrator([hebrew], JobOptions(language="ja"), None)

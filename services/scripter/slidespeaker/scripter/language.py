@@ -1,5 +1,7 @@
-"""Whether a deck is written in English, which decides if the outline may add English
-transitions and glue words ("Next, ...", "For North, Q1 is 10")."""
+"""Which language a deck is written in, as far as the narration needs to know: whether it
+is English (the outline may then add English transitions and glue words, "Next, ...",
+"For North, Q1 is 10"), and whether it is already in the language the user asked for
+(otherwise only a language model can narrate it in that language)."""
 
 from __future__ import annotations
 
@@ -55,5 +57,46 @@ def looks_english(texts: Iterable[str]) -> bool:
 def narrates_in_english(language: str | None, texts: Iterable[str]) -> bool:
     """The language asked for, else the deck's own."""
     if language:
-        return language.casefold().split("-")[0] == "en"
+        return base_language(language) == "en"
     return looks_english(texts)
+
+
+def base_language(language: str) -> str:
+    """ "pt-BR" -> "pt"."""
+    return language.casefold().replace("_", "-").split("-")[0]
+
+
+# Languages told apart by their script: the share of letters in it must reach SCRIPT_SHARE.
+SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "he": ((0x0590, 0x05FF),),
+    "ar": ((0x0600, 0x06FF), (0x0750, 0x077F)),
+    "fa": ((0x0600, 0x06FF),),
+    "ru": ((0x0400, 0x04FF),),
+    "uk": ((0x0400, 0x04FF),),
+    "bg": ((0x0400, 0x04FF),),
+    "el": ((0x0370, 0x03FF),),
+    "th": ((0x0E00, 0x0E7F),),
+    "ko": ((0xAC00, 0xD7AF), (0x1100, 0x11FF)),
+    "ja": ((0x3040, 0x30FF),),  # kana: Chinese has none
+    "zh": ((0x4E00, 0x9FFF), (0x3400, 0x4DBF)),
+}
+SCRIPT_SHARE = 0.3
+
+
+def written_in(language: str, texts: Iterable[str]) -> bool | None:
+    """Whether the texts are in `language`; None where neither its script nor English tells
+    (asking for Portuguese of a Spanish deck)."""
+    text = " ".join(texts)
+    wanted = base_language(language)
+    if wanted == "en":
+        return looks_english([text])
+    ranges = SCRIPT_RANGES.get(wanted)
+    if ranges is None:
+        return False if looks_english([text]) else None
+    letters = [ord(ch) for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    in_script = sum(1 for code in letters if any(lo <= code <= hi for lo, hi in ranges))
+    share = in_script / len(letters)
+    # Japanese mixes kana with Chinese characters: a little kana is enough to tell it.
+    return share >= (SCRIPT_SHARE / 3 if wanted == "ja" else SCRIPT_SHARE)

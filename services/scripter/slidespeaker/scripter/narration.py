@@ -5,6 +5,10 @@
 - llm: written by the language model from the slide, its notes and the deck's outline;
 - auto: the notes where a slide has them, else the model when one is configured, else
   the outline.
+
+With a `language` the deck is not (or may not be) written in, the model narrates every
+slide, notes included, in that language; without a model that is refused, unless the
+deck's words are already in it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions, NarrationSource
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.language import narrates_in_english
+from slidespeaker.scripter.language import narrates_in_english, written_in
 from slidespeaker.scripter.llm import LlmNarrator
 from slidespeaker.scripter.notes_text import clean_notes
 from slidespeaker.scripter.outline import OutlineContext, outline_narration
@@ -23,6 +27,11 @@ from slidespeaker.scripter.text import has_words
 NO_MODEL = (
     "narration=llm needs a language model: set SLIDESPEAKER_LLM_MODEL, and OPENAI_API_KEY "
     "or SLIDESPEAKER_LLM_BASE_URL (e.g. a local Ollama at http://localhost:11434/v1)"
+)
+NEEDS_TRANSLATION = (
+    "narrating in {language} needs a language model to translate the deck, which is not "
+    "written in it: set SLIDESPEAKER_LLM_MODEL (and OPENAI_API_KEY or "
+    "SLIDESPEAKER_LLM_BASE_URL), or leave the language unset to narrate in the deck's own"
 )
 NOTHING_TO_SAY = "has nothing to say"
 NO_NOTES = "has no speaker notes (narration from notes only)"
@@ -47,14 +56,23 @@ class Narrator:
         self.slides = slides
         self.options = options
         self.llm = llm if options.narration in ("llm", "auto") else None
-        self.english = narrates_in_english(
-            options.language, (line for s in slides for line in (s.title, *s.body, *s.pictures))
-        )
+        texts = [line for s in slides for line in (s.title, *s.body, *s.pictures)]
+        self.english = narrates_in_english(options.language, texts)
+        self.translate = self._must_translate([*texts, *(s.notes for s in slides)])
+
+    def _must_translate(self, texts: list[str]) -> bool:
+        language = self.options.language
+        if not language:
+            return False
+        already = written_in(language, texts)
+        if already is False and self.llm is None:
+            raise BadInput(NEEDS_TRANSLATION.format(language=language))
+        return already is not True and self.llm is not None
 
     def narrate(self, number: int) -> Narration:
         slide = self.slides[number - 1]
         mode = self.options.narration
-        notes = "" if mode in ("outline", "llm") else clean_notes(slide.notes)
+        notes = "" if mode in ("outline", "llm") or self.translate else clean_notes(slide.notes)
         if notes:
             return Narration(slide.title, notes, NarrationSource.notes)
         if mode == "notes":
