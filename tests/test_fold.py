@@ -20,6 +20,7 @@ def a_whole_job() -> list[ev.Event]:
         ev.TaskDispatched(job_id=JOB, task=script),
         ev.TaskStarted(job_id=JOB, task=script, worker="scripter-1"),
         ev.DeckParsed(job_id=JOB, format="pptx", slide_count=2, source_slides=[1, 3]),
+        ev.CostEstimated(job_id=JOB, llm_requests=1, llm_input_tokens=900, cost_usd=0.01),
         ev.SlideRendered(job_id=JOB, slide=1, image_key="s1.png", width=640, height=360),
         ev.SlideScripted(
             job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes
@@ -63,6 +64,7 @@ def test_a_whole_job_folds_to_what_happened() -> None:
     assert state.status == JobStatus.completed
     assert state.filename == "talk.pptx"
     assert state.slide_count == 2
+    assert state.estimate is not None and state.estimate.llm_requests == 1
     assert state.slides[1].source_slide == 1 and state.slides[2].source_slide == 3
     assert state.slides[1].narration == "Hello." and state.slides[1].narration_source == "notes"
     assert state.slides[1].cues[0].end == 1.5
@@ -90,7 +92,7 @@ def test_failure_and_cancellation_are_terminal() -> None:
 
 
 def test_a_retry_keeps_finished_work_and_forgets_the_rest() -> None:
-    events = a_whole_job()[:15]  # voice slide 2 failed
+    events = a_whole_job()[:16]  # voice slide 2 failed
     failed = fold([*events, ev.JobFailed(job_id=JOB, reason="voice failed")])
     retried = fold([ev.JobRetryRequested(job_id=JOB)], failed)
     assert retried.status == JobStatus.running and retried.error is None
@@ -101,7 +103,7 @@ def test_a_retry_keeps_finished_work_and_forgets_the_rest() -> None:
 
 
 def test_a_job_under_review_waits_for_approval_of_its_edited_script() -> None:
-    events = a_whole_job()[:10]  # scripted, script task done
+    events = a_whole_job()[:11]  # scripted, script task done
     submitted = events[0]
     assert isinstance(submitted, ev.JobSubmitted)
     events[0] = submitted.model_copy(update={"options": ev.JobOptions(review=True)})
@@ -143,7 +145,7 @@ def test_replaying_twice_gives_the_same_state() -> None:
 
 
 def test_a_stale_report_of_an_older_attempt_is_ignored() -> None:
-    events = a_whole_job()[:16]  # voice slide 2 was retried: attempt 2 dispatched
+    events = a_whole_job()[:17]  # voice slide 2 was retried: attempt 2 dispatched
     late = ev.StageFailed(job_id=JOB, task=VOICE_2, attempt=1, error="late", retryable=True)
     state = fold([*events, late])
     assert state.tasks[VOICE_2.key].status == TaskStatus.dispatched

@@ -76,6 +76,9 @@ class JobOptions(Frozen):
     language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
     # The narration's target length; longer text is shortened (see the scripter's outline).
     words_per_slide: int = Field(100, ge=10)
+    # US dollars: a job whose estimate (see CostEstimated) is above it stops before any
+    # hosted call. None: no limit.
+    max_cost: float | None = Field(None, gt=0)
     voice_provider: str = "piper"
     voice: str | None = None
     rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
@@ -229,6 +232,17 @@ class DeckParsed(BaseEvent):
     source_slides: list[int] = []  # the deck's own slide number (or page) for slide 1..N
 
 
+class CostEstimated(BaseEvent):
+    """What the hosted calls of a job are expected to take, reckoned before any is made."""
+
+    type: Literal["cost.estimated"] = "cost.estimated"
+    llm_requests: int = 0
+    llm_input_tokens: int = 0
+    llm_output_tokens: int = 0
+    tts_characters: int = 0  # of hosted speech; 0 when a local voice speaks
+    cost_usd: float | None = None  # None: a price it needs is not configured
+
+
 class SlideRendered(BaseEvent):
     type: Literal["slide.rendered"] = "slide.rendered"
     slide: int
@@ -315,6 +329,7 @@ KnownEvent = Annotated[
     | StageRetried
     | StageStopped
     | DeckParsed
+    | CostEstimated
     | SlideRendered
     | SlideScripted
     | ScriptApproved

@@ -106,6 +106,17 @@ class Outputs(StateModel):
         return {name: key for name, key in named.items() if key}
 
 
+class CostEstimate(StateModel):
+    llm_requests: int = 0
+    llm_input_tokens: int = 0
+    llm_output_tokens: int = 0
+    tts_characters: int = 0
+    cost_usd: float | None = None
+
+
+COST_FIELDS = set(CostEstimate.model_fields)
+
+
 class JobState(StateModel):
     job_id: str = ""
     status: JobStatus = JobStatus.queued
@@ -128,6 +139,7 @@ class JobState(StateModel):
     failed_stage: Stage | None = None
     failed_slide: int | None = None
     outputs: Outputs | None = None
+    estimate: CostEstimate | None = None  # of the hosted calls, when there are any
     event_count: int = 0
     last_event_id: str | None = None  # the stream entry id of the last event folded
     # Warnings already recorded, to keep a redelivered one from being listed twice.
@@ -319,6 +331,11 @@ def _deck_parsed(state: JobState, e: ev.DeckParsed) -> None:
     _start_running(state)
     for number, source in enumerate(e.source_slides, start=1):
         _slide(state, number).source_slide = source
+
+
+@_on(ev.CostEstimated)
+def _cost_estimated(state: JobState, e: ev.CostEstimated) -> None:
+    state.estimate = CostEstimate.model_validate(e.model_dump(include=COST_FIELDS))
 
 
 @_on(ev.SlideRendered)
