@@ -17,6 +17,8 @@ from ..jobs import run_job
 from .speech_servers import API_KEY, SpeechServer, speech_server
 from .test_voice_service import SMALL, a_deck, voiced_events
 
+# One worker runs them all (make test runs pytest -n 2), so the stack below starts once.
+pytestmark = pytest.mark.xdist_group("voice-hosted-stack")
 TEXTS = ["Hosted speech. Two sentences on this slide.", "And one on this one."]
 
 
