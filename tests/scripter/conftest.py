@@ -29,3 +29,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         folder = _decks_folder()
         decks = sorted(p for p in folder.glob("*") if p.suffix != ".md") if folder.is_dir() else []
         metafunc.parametrize("corpus_deck", decks, ids=[p.name for p in decks])
+
+
+@pytest.fixture(autouse=True)
+def no_hosted_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model configured in the developer's environment must not be called by the tests:
+    those that want one point the settings at their own local server."""
+    for name in list(os.environ):
+        if name.startswith(("SLIDESPEAKER_LLM_", "OPENAI_")):
+            monkeypatch.delenv(name)

@@ -80,6 +80,7 @@ def test_the_service_narrates_with_the_configured_model(
     assert slide.narration_source == ev.NarrationSource.llm
     assert slide.narration == narration_for(slide.title, 1)
     assert len(server.requests) == before + 1
+    assert state.estimate is not None and state.estimate.llm_requests == 1, "estimated first"
 
 
 def test_a_retry_keeps_what_the_model_already_wrote(

@@ -24,6 +24,10 @@ class ScripterSettings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0)
     llm_max_retries: int = Field(2, ge=0)
     llm_retry_backoff_s: float = Field(1.0, ge=0)
+    # Prices for the cost estimate (JobOptions.max_cost), in US dollars; unset: unknown.
+    llm_usd_per_mtok_input: float | None = Field(None, ge=0)  # per million prompt tokens
+    llm_usd_per_mtok_output: float | None = Field(None, ge=0)  # per million answer tokens
+    tts_usd_per_mchar: float | None = Field(None, ge=0)  # hosted speech, per million characters
     openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
 

@@ -82,10 +82,7 @@ class LlmNarrator:
         self, slide: SlideContent, number: int, titles: list[str], words: int, language: str
     ) -> str:
         """The narration of visible slide `number` (1-based); `titles` are every slide's."""
-        messages: Any = [
-            {"role": "system", "content": SYSTEM_PROMPT.format(words=words, language=language)},
-            {"role": "user", "content": _slide_prompt(slide, number, titles)},
-        ]
+        messages = prompt(slide, number, titles, words, language)
         problem = ""
         for attempt in range(self._settings.llm_max_retries + 1):
             if attempt:
@@ -120,6 +117,14 @@ class LlmNarrator:
         if not completion.choices:
             return ""
         return completion.choices[0].message.content or ""
+
+
+def prompt(slide: SlideContent, number: int, titles: list[str], words: int, language: str) -> Any:
+    """The chat messages that ask for slide `number`'s narration."""
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT.format(words=words, language=language)},
+        {"role": "user", "content": _slide_prompt(slide, number, titles)},
+    ]
 
 
 def _slide_prompt(slide: SlideContent, number: int, titles: list[str]) -> str:

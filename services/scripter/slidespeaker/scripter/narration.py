@@ -71,28 +71,37 @@ class Narrator:
 
     def narrate(self, number: int) -> Narration:
         slide = self.slides[number - 1]
-        mode = self.options.narration
-        notes = "" if mode in ("outline", "llm") or self.translate else clean_notes(slide.notes)
+        notes = self._notes(slide)
         if notes:
             return Narration(slide.title, notes, NarrationSource.notes)
-        if mode == "notes":
+        if self.options.narration == "notes":
             return Narration(slide.title, "", NarrationSource.none, NO_NOTES)
-        if self.llm is not None and _has_content(slide):
+        if self.uses_model(number):
             return Narration(slide.title, self._by_llm(number), NarrationSource.llm)
         outline = outline_narration(slide, self._context(number))
         if outline:
             return Narration(slide.title, outline, NarrationSource.outline)
         return Narration(slide.title, "", NarrationSource.none, NOTHING_TO_SAY)
 
+    def uses_model(self, number: int) -> bool:
+        """Whether slide `number` is narrated by the model (known before asking it)."""
+        slide = self.slides[number - 1]
+        return self.llm is not None and not self._notes(slide) and _has_content(slide)
+
+    def _notes(self, slide: SlideContent) -> str:
+        if self.options.narration in ("outline", "llm") or self.translate:
+            return ""
+        return clean_notes(slide.notes)
+
     def _by_llm(self, number: int) -> str:
         assert self.llm is not None
-        return self.llm.narrate(
-            self.slides[number - 1],
-            number,
-            [s.title for s in self.slides],
-            self.options.words_per_slide,
-            self.options.language or "the language the slide is written in",
-        )
+        return self.llm.narrate(self.slides[number - 1], number, *self.prompt_context())
+
+    def prompt_context(self) -> tuple[list[str], int, str]:
+        """What the model is told besides the slide: every title, the length, the language."""
+        titles = [s.title for s in self.slides]
+        language = self.options.language or "the language the slide is written in"
+        return titles, self.options.words_per_slide, language
 
     def _context(self, number: int) -> OutlineContext:
         return OutlineContext(

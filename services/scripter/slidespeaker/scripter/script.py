@@ -9,6 +9,7 @@ from pathlib import Path
 from slidespeaker.common.events import JobOptions, NarrationSource
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.deck import deck_warnings, read_slides
+from slidespeaker.scripter.estimate import Estimate, check_limit, estimate
 from slidespeaker.scripter.llm import LlmNarrator
 from slidespeaker.scripter.narration import Narration, Narrator
 
@@ -28,11 +29,13 @@ def script_deck(
 ) -> list[ScriptLine]:
     """The script of every visible slide of the deck at `path`.
 
-    Raises BadInput for a deck that cannot be used (or narration=llm with no model), and
-    LlmUnavailable when the configured model cannot be reached or answers nonsense.
+    Raises BadInput for a deck that cannot be used (or narration=llm with no model, or an
+    estimate above options.max_cost), and LlmUnavailable when the configured model cannot
+    be reached or answers nonsense.
     """
-    _, slides = read_slides(path)
-    narrator = Narrator(slides, options, make_llm(settings or ScripterSettings()))
+    narrator, settings = _narrator(path, options, settings)
+    check_limit(estimate(narrator, settings), options.max_cost)  # before any hosted call
+    slides = narrator.slides
     warnings: dict[int, list[str]] = {}
     for number, _, message in deck_warnings(slides):
         warnings.setdefault(number or 0, []).append(message)
@@ -54,6 +57,22 @@ def script_deck(
             )
         )
     return lines
+
+
+def estimate_deck(
+    path: Path, options: JobOptions, settings: ScripterSettings | None = None
+) -> Estimate:
+    """What scripting (and hosted speech) of the deck would take; nothing is sent."""
+    narrator, settings = _narrator(path, options, settings)
+    return estimate(narrator, settings)
+
+
+def _narrator(
+    path: Path, options: JobOptions, settings: ScripterSettings | None
+) -> tuple[Narrator, ScripterSettings]:
+    settings = settings or ScripterSettings()
+    _, slides = read_slides(path)
+    return Narrator(slides, options, make_llm(settings)), settings
 
 
 def make_llm(settings: ScripterSettings) -> LlmNarrator | None:

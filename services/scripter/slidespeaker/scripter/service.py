@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 from slidespeaker.common import events as ev
@@ -19,6 +20,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
 from slidespeaker.scripter.deck import open_deck, render_slide
+from slidespeaker.scripter.estimate import check_limit, estimate
 from slidespeaker.scripter.narration import Narration, Narrator
 from slidespeaker.scripter.script import make_llm, silence_warning
 
@@ -37,7 +39,12 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
             # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
             raise BadInput(f"the deck could not be converted: {exc}") from exc
         await ctx.emit(*parsed_events(ctx.job_id, deck))
-        narrator = Narrator(deck.slides, ctx.state.options, make_llm(ScripterSettings()))
+        settings = ScripterSettings()
+        narrator = Narrator(deck.slides, ctx.state.options, make_llm(settings))
+        counted = estimate(narrator, settings)
+        if counted.hosted:
+            await ctx.emit(ev.CostEstimated(job_id=ctx.job_id, **asdict(counted)))
+        check_limit(counted, ctx.state.options.max_cost)  # before any hosted call
         for number in range(1, len(deck.slides) + 1):
             ctx.token.check()  # a checkpoint between slides
             await ctx.emit(*await slide_events(ctx, deck, narrator, number))
