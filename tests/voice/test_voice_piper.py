@@ -21,7 +21,7 @@ from slidespeaker.voice.sentences import split_sentences
 TOLERANCE_S = 0.05
 HARD_TEXT = (
     "In 2024 the U.S. economy grew 3.5% (see www.example.com), so that the forecast "
-    "had to be redone. This is a rather long sentence that goes on and on, with a clause "
+    "had to be redone — twice. This is a rather long sentence that goes on and on, with a clause "
     "here, and another clause there, so that the caption must be split somewhere sensible."
 )
 

@@ -78,11 +78,13 @@ def time_words(
     share = sum(len(v) for v in matched.values()) / max(1, len(expected))
     if share < MIN_MATCHED:
         raise Mismatch(f"only {share:.0%} of the phonemes matched the written words")
-    spans = _spans(len(written), matched, spoken)
-    return [
-        Cue(text=word, start=spoken[first].start / sample_rate, end=spoken[last].end / sample_rate)
-        for word, (first, last) in zip(written, spans, strict=True)
-    ]
+    cues: list[Cue] = []
+    said_until = 0  # a word that took no time of its own sits where the one before ended
+    for word, (first, last) in zip(written, _spans(len(written), matched, spoken), strict=True):
+        start = max(spoken[first].start, said_until)
+        said_until = max(spoken[last].end, start)
+        cues.append(Cue(text=word, start=start / sample_rate, end=said_until / sample_rate))
+    return cues
 
 
 def _spans(
