@@ -67,16 +67,18 @@ async def test_subtitles_start_when_their_first_word_is_spoken(stack: Stack) -> 
         assert end - start <= 7.05
 
 
-async def test_the_same_narration_is_voiced_once(stack: Stack) -> None:
-    texts = ["A sentence only this test speaks, about cached audio."]
+async def test_editing_one_slide_revoices_only_that_slide(stack: Stack) -> None:
+    texts = ["A sentence only this test speaks, about cached audio.", "And a second slide."]
     first = await render(stack, texts)
-    audio = stack.home / "artifacts" / (first.slide(1).audio_key or "")
-    written = audio.stat().st_mtime_ns
-    again = await render(stack, texts)
+    audio = [stack.home / "artifacts" / (first.slide(n).audio_key or "") for n in (1, 2)]
+    written = [path.stat().st_mtime_ns for path in audio]
+    edited = await render(stack, [texts[0], "And a second slide, edited."])
     faster = await render(stack, texts, SMALL.model_copy(update={"rate": 1.3}))
-    assert first.status == again.status == faster.status == JobStatus.completed
-    assert again.slide(1).audio_key == first.slide(1).audio_key
-    assert audio.stat().st_mtime_ns == written, "the cached audio was reused, not rewritten"
+    assert first.status == edited.status == faster.status == JobStatus.completed
+    assert edited.slide(1).audio_key == first.slide(1).audio_key
+    assert audio[0].stat().st_mtime_ns == written[0], "the unchanged slide's audio was reused"
+    assert edited.slide(2).audio_key != first.slide(2).audio_key, "the edited one was voiced"
+    assert audio[1].stat().st_mtime_ns == written[1], "and the old audio left alone"
     assert faster.slide(1).audio_key != first.slide(1).audio_key, "the rate is part of the key"
     assert (faster.slide(1).audio_duration or 0) < (first.slide(1).audio_duration or 0)
 
