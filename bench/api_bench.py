@@ -113,7 +113,7 @@ async def wait_until_up(url: str) -> None:
     async with httpx.AsyncClient() as client:
         while True:
             try:
-                (await client.get(url)).raise_for_status()
+                (await client.get(url, timeout=60)).raise_for_status()
                 return
             except httpx.HTTPError:
                 await asyncio.sleep(0.2)
@@ -152,6 +152,7 @@ async def main() -> None:
             base = f"http://127.0.0.1:{port}"
             await wait_until_up(f"{base}/api/health")
             state_url = f"{base}/api/jobs/{job_id}"
+            await wait_until_up(state_url)  # also the warm-up: the first read folds the log
             latencies = await fixed_rate(state_url)
             p50, p99 = (percentile(latencies, q) * 1000 for q in (50, 99))
             print(f"GET /api/jobs/{{id}} ({len(events)} events) at {RATE}/s over "

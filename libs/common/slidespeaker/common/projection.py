@@ -4,6 +4,7 @@ The states it returns are its own and move on with the log: read them, never cha
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 
 from slidespeaker.common.fold import JobState, advance
@@ -17,27 +18,21 @@ class Projection:
         self.events = events
         self.size = size
         self._states: OrderedDict[str, JobState] = OrderedDict()
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def state(self, job_id: str) -> JobState | None:
         """The job's current state, or None if it has no log."""
-        state = self._states.get(job_id) or JobState()
-        entries = await self.events.read(job_id, after=state.last_event_id)
-        # Another reader may have advanced the cached state while this one awaited the read.
-        fresh = [
-            e for e in entries if state.last_event_id is None or _after(e[0], state.last_event_id)
-        ]
-        advance(state, fresh)
-        if state.event_count == 0:
-            return None
-        self._states[job_id] = state
+        # One reader at a time per job: readers arriving together wait for one read of the
+        # log instead of each folding it again.
+        async with self._locks.setdefault(job_id, asyncio.Lock()):
+            state = self._states.get(job_id) or JobState()
+            advance(state, await self.events.read(job_id, after=state.last_event_id))
+            if state.event_count == 0:
+                self._locks.pop(job_id, None)
+                return None
+            self._states[job_id] = state
         self._states.move_to_end(job_id)
         while len(self._states) > self.size:
-            self._states.popitem(last=False)
+            evicted, _ = self._states.popitem(last=False)
+            self._locks.pop(evicted, None)
         return state
-
-
-def _after(entry_id: str, last: str) -> bool:
-    """Stream entry ids order as (milliseconds, sequence)."""
-    ms, _, seq = entry_id.partition("-")
-    last_ms, _, last_seq = last.partition("-")
-    return (int(ms), int(seq)) > (int(last_ms), int(last_seq))
