@@ -49,7 +49,7 @@ def table_sentences(table: Table, english: bool) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    # "…" placeholders and lone numbers in a header-less corner say nothing useful alone.
+    # A cell of symbols only ("…", "-") stands for rows left out, or for nothing: not said.
     text = IDENTIFIER_SEPARATORS.sub(" ", text.strip())
     return text if any(ch.isalnum() for ch in text) else ""
 
