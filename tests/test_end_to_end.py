@@ -130,3 +130,25 @@ def test_a_failed_render_explains_itself_and_exits_1(
     assert result.returncode == 1
     assert "password-protected" in result.stderr
     assert json.loads((tmp_path / "job.json").read_text())["status"] == "failed"
+
+
+def test_script_then_edit_then_render_says_the_edited_script(stack: Stack, tmp_path: Path) -> None:
+    deck = Path(__file__).resolve().parents[1] / "examples/slidespeaker-intro.pptx"
+    written = cli(stack, "script", str(deck), "--out", str(tmp_path / "script"))
+    assert written.returncode == 0, written.stderr
+    script_file = tmp_path / "script" / "script.json"
+    script = json.loads(script_file.read_text())
+    assert [s["index"] for s in script["slides"]] == [1, 2, 3, 4, 5], "the hidden slide is left out"
+    assert "## Slide 2: How it works" in (tmp_path / "script" / "transcript.md").read_text()
+    edited = "This sentence was written by a person, not by the deck."
+    script["slides"][1]["narration"] = edited
+    script_file.write_text(json.dumps(script))
+
+    out = tmp_path / "out"
+    result = cli(stack, "render", str(deck), "--out", str(out), "--script", str(script_file), *SIZE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    job = json.loads((out / "job.json").read_text())
+    assert job["slides"]["2"]["narration"] == edited
+    assert job["slides"]["2"]["narration_source"] == "edited"
+    assert job["slides"]["1"]["narration_source"] == "notes", "untouched slides keep theirs"
+    assert edited in (out / "transcript.md").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import importlib
 import json
@@ -16,10 +17,11 @@ import typer
 from redis.asyncio import Redis
 from rich.console import Console
 
-from slidespeaker.cli import processes
+from slidespeaker.cli import processes, scripts
 from slidespeaker.cli.progress import follow_job
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
@@ -66,22 +68,24 @@ def render(
     subtitles: Annotated[str, typer.Option(help="sidecar, burn or none")] = "sidecar",
     width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
     height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
+    script: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
+    ] = None,
 ) -> None:
     """Render DECK into a narrated video, subtitles and transcript in OUT."""
-    try:
-        options = ev.JobOptions.model_validate(
-            {"narration": narration, "language": lang, "voice_provider": voice_provider,
-             "voice": voice, "rate": rate, "subtitles": subtitles, "width": width,
-             "height": height}
-        )  # fmt: skip
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+    options = _options(
+        narration=narration, language=lang, voice_provider=voice_provider, voice=voice,
+        rate=rate, subtitles=subtitles, width=width, height=height, review=script is not None,
+    )  # fmt: skip
+    edited = scripts.read_script(script) if script else None
     settings = get_settings()
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
     try:
         services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
-        render_job = functools.partial(_render, deck=deck, options=options, services=services)
+        render_job = functools.partial(
+            _render, deck=deck, options=options, services=services, script=edited
+        )
         state = asyncio.run(_run(render_job, handle, settings))
     finally:
         services.stop()
@@ -104,13 +108,22 @@ async def _render(
     deck: Path,
     options: ev.JobOptions,
     services: processes.LocalServices,
+    script: scripts.EditedScript | None,
 ) -> JobState:
     storage = Storage(settings.storage_dir)
     job_id = await submit_job(events, storage, deck=deck, filename=deck.name, options=options)
     console.print(f"job {job_id}: {deck.name}")
     supervisor = asyncio.create_task(services.supervise(_report_restart))
+
+    async def say_the_script(state: JobState) -> None:
+        assert script is not None
+        try:
+            await events.append(*scripts.script_events(state, script))
+        except BadInput as exc:
+            await events.append(ev.JobFailed(job_id=job_id, reason=exc.message))
+
     try:
-        return await follow_job(events, job_id, console)
+        return await follow_job(events, job_id, console, say_the_script if script else None)
     except (KeyboardInterrupt, asyncio.CancelledError):
         await events.append(ev.JobCancelRequested(job_id=job_id, reason="interrupted (Ctrl-C)"))
         raise
@@ -120,6 +133,42 @@ async def _render(
 
 def _report_restart(names: list[str]) -> None:
     console.print(f"[yellow]restarted[/] {', '.join(names)} (it stopped; see its log)")
+
+
+def _options(**values: Any) -> ev.JobOptions:
+    try:
+        return ev.JobOptions.model_validate(values)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@app.command()
+def script(
+    deck: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")],
+    out: Annotated[Path, typer.Option(help="Directory for script.json and transcript.md")],
+    narration: Annotated[str, typer.Option(help="auto, notes, outline or llm")] = "auto",
+    lang: Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")] = None,
+    words_per_slide: Annotated[int, typer.Option(help="Target length of a narration")] = 100,
+    estimate: Annotated[bool, typer.Option(help="Only say what hosted calls would cost")] = False,
+) -> None:
+    """Write DECK's narration to OUT/script.json to read and edit, then `render --script`."""
+    # Imported here: the scripter's libraries are heavy, and only this command needs them.
+    from slidespeaker.scripter.llm import LlmUnavailable
+    from slidespeaker.scripter.script import estimate_deck, script_deck
+
+    options = _options(narration=narration, language=lang, words_per_slide=words_per_slide)
+    try:
+        if estimate:
+            print(json.dumps(dataclasses.asdict(estimate_deck(deck, options)), indent=2))
+            return
+        lines = script_deck(deck, options)
+    except (BadInput, LlmUnavailable) as exc:
+        console.print(f"[red]failed[/]: {exc}")
+        raise typer.Exit(1) from exc
+    scripts.write_script(lines, deck, out)
+    written = out / "script.json"
+    console.print(f"[green]wrote[/] {written} ({len(lines)} slides); edit it, then: "
+                  f"slidespeaker render {deck} --script {written} --out DIR")  # fmt: skip
 
 
 def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -13,7 +15,7 @@ from rich.progress import (
 )
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.fold import JobState, advance
+from slidespeaker.common.fold import JobState, JobStatus, advance
 from slidespeaker.common.log import EventLog
 
 # Which event moves which bar forward by one slide.
@@ -26,9 +28,16 @@ _BARS: dict[type[ev.BaseEvent], str] = {
 _TERMINAL = (ev.JobCompleted, ev.JobFailed, ev.JobCancelled)
 
 
-async def follow_job(events: EventLog, job_id: str, console: Console) -> JobState:
-    """Show progress until the job ends; return its final state, folded from the log."""
+OnReview = Callable[[JobState], Awaitable[None]]
+
+
+async def follow_job(
+    events: EventLog, job_id: str, console: Console, on_review: OnReview | None = None
+) -> JobState:
+    """Show progress until the job ends; return its final state, folded from the log.
+    `on_review` is called once if the job stops to have its script reviewed."""
     state = JobState()
+    reviewed = False
     columns = (
         TextColumn("{task.description:>8}"),
         BarColumn(),
@@ -40,6 +49,9 @@ async def follow_job(events: EventLog, job_id: str, console: Console) -> JobStat
         async for entry_id, event in events.follow(job_id):
             advance(state, [(entry_id, event)])
             _show(progress, bars, event, state)
+            if on_review and not reviewed and state.status == JobStatus.awaiting_review:
+                reviewed = True
+                await on_review(state)
             if isinstance(event, _TERMINAL):
                 break
     return state

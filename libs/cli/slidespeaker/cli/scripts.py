@@ -1,0 +1,59 @@
+"""`slidespeaker script`: the narration written out for a person to read and edit, and the
+edited script fed back to `render --script`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.fold import JobState
+from slidespeaker.composer.transcript import write_transcript
+from slidespeaker.scripter.script import ScriptLine
+
+
+class EditedLine(BaseModel):
+    index: int
+    narration: str
+
+
+class EditedScript(BaseModel):
+    slides: list[EditedLine]
+
+
+def write_script(lines: list[ScriptLine], deck: Path, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    slides = [{**dataclasses.asdict(line), "source": line.source.value} for line in lines]
+    text = json.dumps({"deck": deck.name, "slides": slides}, ensure_ascii=False, indent=2)
+    (out / "script.json").write_text(text + "\n", encoding="utf-8")
+    sections = [(line.index, line.title, line.narration) for line in lines]
+    write_transcript(deck.stem, sections, out / "transcript.md")
+
+
+def read_script(path: Path) -> EditedScript:
+    try:
+        return EditedScript.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BadInput(f"{path} is not a script written by 'slidespeaker script': {exc}") from exc
+
+
+def script_events(state: JobState, script: EditedScript) -> list[ev.Event]:
+    """The edits that make the job say the script, then its approval."""
+    if len(script.slides) != state.slide_count:
+        raise BadInput(
+            f"the script has {len(script.slides)} slides but the deck has {state.slide_count} "
+            "visible slides: write it again with 'slidespeaker script'"
+        )
+    edits: list[ev.Event] = [
+        ev.SlideScripted(
+            job_id=state.job_id, slide=line.index, title=state.slide(line.index).title,
+            narration=line.narration.strip(), source=ev.NarrationSource.edited,
+        )
+        for line in script.slides
+        if line.narration.strip() != (state.slide(line.index).narration or "")
+    ]  # fmt: skip
+    return [*edits, ev.ScriptApproved(job_id=state.job_id)]
