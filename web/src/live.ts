@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   "slide.rendered",
   "slide.scripted",
   "script.approved",
+  "cost.estimated",
   "slide.voiced",
   "slide.avatar_rendered",
   "slide.composed",

@@ -7,7 +7,7 @@ export type JobStatus = "queued" | "running" | "awaiting_review" | "completed" |
 export type TaskStatus = "dispatched" | "running" | "done" | "failed" | "stopped";
 export type Stage = "scripter" | "voice" | "avatar" | "composer";
 export type Action = "script_deck" | "voice_slide" | "avatar_slide" | "compose_slide" | "compose_video";
-export type NarrationSource = "notes" | "slide_text" | "none" | "edited";
+export type NarrationSource = "notes" | "outline" | "llm" | "slide_text" | "none" | "edited";
 export type NarrationMode = "auto" | "notes" | "outline" | "llm";
 export type SubtitlesMode = "sidecar" | "burn" | "none";
 
