@@ -384,3 +384,9 @@ def test_the_event_streams_are_described_as_asyncapi(api: httpx.Client) -> None:
         model = messages[name]["payload"]["$ref"].rsplit("/", 1)[1]
         assert schemas[model]["properties"]["type"]["const"] == name
     assert "work.voice" in doc["channels"] and "jobLog" in doc["channels"]
+
+
+def test_voices_are_those_the_running_voice_services_publish(api: httpx.Client) -> None:
+    voices = api.get("/api/voices").json()["voices"]
+    assert {"provider": "piper", "name": "en_US-joe-medium", "language": "en-US",
+            "description": ""} in voices  # fmt: skip

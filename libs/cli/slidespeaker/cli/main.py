@@ -171,6 +171,22 @@ def script(
                   f"slidespeaker render {deck} --script {written} --out DIR")  # fmt: skip
 
 
+@app.command()
+def voices(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+) -> None:
+    """The voices this machine can speak with, by language."""
+    from slidespeaker.voice.catalog import local_voices  # loads the voice libraries: only here
+
+    for voice in sorted(local_voices(), key=lambda v: (v["language"], v["provider"], v["name"])):
+        line = (
+            json.dumps(voice)
+            if as_json
+            else f"{voice['language']:<8} {voice['provider']:<8} {voice['name']}"
+        )
+        print(line)
+
+
 def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if state.outputs is not None:

@@ -12,8 +12,10 @@ import hashlib
 import json
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.keys import Keys
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
+from slidespeaker.voice.catalog import local_voices, publish
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.speech import Speech
@@ -83,4 +85,6 @@ def _voiced(
 def run(settings: Settings) -> None:
     provider = get_provider("piper")
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
+    if settings.redis_url:
+        publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
     run_stage(ev.Stage.voice, voice_slide, settings)
