@@ -71,7 +71,7 @@ def test_render_with_its_own_redis_then_status_reads_the_log_back(tmp_path: Path
     assert missing.returncode == 1 and "no such job" in missing.stderr
 
 
-def test_up_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+def test_up_serves_the_api_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
     home, port = tmp_path / "state", free_port()
     env = {**user_env(home), "SLIDESPEAKER_API_PORT": str(port)}
     up = subprocess.Popen([*CLI, "up", "--scale", "voice=2"], env=env,
@@ -89,7 +89,7 @@ def test_up_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path: Path) -> Non
             assert time.monotonic() < deadline, "the job did not complete"
             time.sleep(0.2)
     finally:
-        up.send_signal(signal.SIGINT)
+        up.send_signal(signal.SIGTERM)  # what a process manager sends; Ctrl-C does the same
         up.wait(timeout=30)
     time.sleep(0.5)
-    assert not our_processes(home), "Ctrl-C stopped every service and the Redis"
+    assert not our_processes(home), "SIGTERM stopped every service and the Redis"

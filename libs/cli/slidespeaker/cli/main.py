@@ -8,6 +8,7 @@ import functools
 import importlib
 import json
 import shutil
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -79,6 +80,7 @@ def render(
     )  # fmt: skip
     edited = scripts.read_script(script) if script else None
     settings = get_settings()
+    _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
     try:
@@ -129,6 +131,12 @@ async def _render(
         raise
     finally:
         supervisor.cancel()
+
+
+def _stop_on_sigterm() -> None:
+    """A process manager's SIGTERM stops this command as Ctrl-C does: the job is cancelled,
+    and the services and the Redis it started are stopped, not left running."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _report_restart(names: list[str]) -> None:
@@ -305,6 +313,7 @@ def up(
         if name not in counts or not number.isdigit():
             raise typer.BadParameter(f"expected SERVICE=N with SERVICE one of {', '.join(counts)}")
         counts[name] = int(number)
+    _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
     try:
