@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest_asyncio
 import redis
 from redis.asyncio import Redis
 
-from slidespeaker.cli.redis_server import RedisHandle, start_redis
+from slidespeaker.cli.redis_server import RedisHandle, free_port, start_redis
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 
@@ -157,3 +158,23 @@ def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) 
         assert server.poll() is None, "the API process ended"
         assert time.monotonic() < deadline, "the API did not come up"
         time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running_api(stack: Stack, **settings: str) -> Iterator[httpx.Client]:
+    """An API process in front of the stack (with extra SLIDESPEAKER_* settings), and a
+    client of it once it answers."""
+    port = free_port()
+    extra = {f"SLIDESPEAKER_{name.upper()}": value for name, value in settings.items()}
+    env = {**stack.env, **extra, "SLIDESPEAKER_API_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        client = api_client(port, proc)
+        yield client
+        client.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -20,7 +18,6 @@ import pytest
 from redis.asyncio import Redis
 
 from slidespeaker.api.retention import purge_expired
-from slidespeaker.cli.redis_server import free_port
 from slidespeaker.common import events as ev
 from slidespeaker.common.jobs import deck_key, new_job_id
 from slidespeaker.common.keys import Keys
@@ -28,22 +25,13 @@ from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 
-from .conftest import Stack, api_client
+from .conftest import Stack, running_api
 
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    port = free_port()
-    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_MAX_DECK_MB": "2"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = api_client(port, proc)
-    yield client
-    client.close()
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_api(stack, max_deck_mb="2") as client:
+        yield client
 
 
 def a_pdf(pages: int, words: str = "A slide worth saying something about.") -> bytes:
@@ -288,14 +276,7 @@ def test_hostile_and_wrong_uploads_are_refused_clearly(api: httpx.Client) -> Non
 
 
 def test_a_token_guards_everything_but_health(stack: Stack) -> None:
-    port = free_port()
-    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_API_TOKEN": "s3cret"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        client = api_client(port, proc)
+    with running_api(stack, api_token="s3cret") as client:
         assert client.get("/api/jobs").status_code == 401
         assert client.get("/api/jobs", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert (
@@ -303,9 +284,6 @@ def test_a_token_guards_everything_but_health(stack: Stack) -> None:
         )
         assert client.get("/api/jobs", params={"token": "s3cret"}).status_code == 200
         assert client.get("/api/health").status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_health_and_metrics_describe_the_running_stack(api: httpx.Client) -> None:

@@ -9,26 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from slidespeaker.cli.redis_server import free_port
-
-from .conftest import Stack, api_client
+from .conftest import Stack, running_api
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.mark.timeout(300)
 def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack, tmp_path: Path) -> None:
-    port = free_port()
-    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_MAX_DECK_MB": "2"}
-    api = subprocess.Popen(
-        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        api_client(port, api).close()
+    with running_api(stack, max_deck_mb="2") as api:
         run = subprocess.run(
             [
-                str(SCHEMATHESIS), "run", f"http://127.0.0.1:{port}/openapi.json",
+                str(SCHEMATHESIS), "run", str(api.base_url.join("/openapi.json")),
                 "--max-examples", "15", "--seed", "20261126",
                 # The live stream never ends while a job runs: tested in test_api.py instead.
                 "--exclude-path-regex", "stream",
@@ -38,7 +29,4 @@ def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack, tmp_path: Path)
             ],
             capture_output=True, text=True, timeout=240, cwd=tmp_path,  # its reports go there
         )  # fmt: skip
-        assert run.returncode == 0, run.stdout[-4000:]
-    finally:
-        api.terminate()
-        api.wait(timeout=10)
+    assert run.returncode == 0, run.stdout[-4000:]

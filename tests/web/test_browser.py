@@ -21,7 +21,7 @@ import pytest
 
 from slidespeaker.cli.redis_server import free_port
 
-from ..conftest import REPO, Stack, api_client
+from ..conftest import REPO, Stack, running_api
 
 WEB = REPO / "web"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,18 +32,8 @@ INTRO_DECK = REPO / "examples/slidespeaker-intro.pptx"
 def web_api(stack: Stack) -> Iterator[httpx.Client]:
     """The API serving web/dist, as `slidespeaker up` runs it."""
     assert (WEB / "dist/index.html").is_file(), "build the web client first: make web"
-    port = free_port()
-    dist = str(WEB / "dist")
-    env = {**stack.env, "SLIDESPEAKER_API_PORT": str(port), "SLIDESPEAKER_WEB_DIST": dist}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = api_client(port, proc)
-    yield client
-    client.close()
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_api(stack, web_dist=str(WEB / "dist")) as client:
+        yield client
 
 
 def long_pdf(path: Path, pages: int) -> Path:
