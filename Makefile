@@ -49,6 +49,7 @@ bench: install
 	$(PY) -m pip install -q -c constraints.txt -r bench/requirements.txt
 	$(PY) bench/compose_bench.py
 	$(PY) bench/render_bench.py
+	$(PY) bench/reliability_bench.py
 	$(PY) bench/voice/voice_bench.py
 
 clean:
