@@ -23,7 +23,7 @@ from piper.voice import PhonemeAlignment
 from slidespeaker.common.events import Cue
 
 MIN_MATCHED = 0.6  # of the written words' phonemes, or the alignment is not trusted
-_STRESS = {"ˈ", "ˌ"}  # espeak moves stress with context; it says nothing about timing
+_STRESS = {"ˈ", "ˌ"}  # espeak moves stress with context, so it is never matched
 
 Phonemize = Callable[[str], list[list[str]]]
 
@@ -43,18 +43,26 @@ class Mismatch(Exception):
 
 
 def spoken_phones(alignments: Sequence[PhonemeAlignment], offset: int, word: int) -> list[Phone]:
-    """The phonemes of one chunk; spaces, punctuation and stress only separate or mark them.
+    """The phonemes of one chunk; spaces and punctuation only separate them. A stress mark is
+    not matched (espeak moves it with context) but its samples are spoken: they belong to the
+    phoneme it marks, so a word that opens with one starts where the engine says it does.
 
     `word` numbers the first spoken word of this chunk; every pause starts a new one.
     """
     phones: list[Phone] = []
     position = offset
+    stress_start: int | None = None
     for alignment in alignments:
         end = position + int(alignment.num_samples)
         if _is_pause(alignment.phoneme):
             word += bool(phones) and phones[-1].word == word
-        elif alignment.phoneme not in _STRESS:
-            phones.append(Phone(alignment.phoneme, position, end, word))
+            stress_start = None
+        elif alignment.phoneme in _STRESS:
+            stress_start = position if stress_start is None else stress_start
+        else:
+            start = position if stress_start is None else stress_start
+            phones.append(Phone(alignment.phoneme, start, end, word))
+            stress_start = None
         position = end
     return phones
 
