@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     # The deck and its slides.
     max_deck_mb: int = 200
     soffice_timeout_s: float = 180.0
-    ffmpeg_timeout_s: float = 1800.0
 
     # The video's rhythm: silence before and after each slide's narration, and how long a
     # slide with nothing to say stays on screen.
