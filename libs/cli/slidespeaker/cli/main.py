@@ -34,6 +34,13 @@ app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help
 console = Console(stderr=True)
 T = TypeVar("T")
 
+# Arguments and options `render` and `script` share.
+DeckArgument = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")
+]
+NarrationOption = Annotated[str, typer.Option(help="auto, notes, outline or llm")]
+LanguageOption = Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")]
+
 
 def _with_redis(work: Callable[[EventLog, Settings], Awaitable[T]]) -> T:
     """Run `work` against the configured Redis, starting the embedded one if needed."""
@@ -57,10 +64,10 @@ async def _run(
 
 @app.command()
 def render(
-    deck: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")],
+    deck: DeckArgument,
     out: Annotated[Path, typer.Option(help="Directory for the video and its companions")],
-    narration: Annotated[str, typer.Option(help="auto, notes, outline or llm")] = "auto",
-    lang: Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")] = None,
+    narration: NarrationOption = "auto",
+    lang: LanguageOption = None,
     voice_provider: Annotated[
         str, typer.Option(help="piper, espeak, openai, elevenlabs")
     ] = "piper",
@@ -152,10 +159,10 @@ def _options(**values: Any) -> ev.JobOptions:
 
 @app.command()
 def script(
-    deck: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")],
+    deck: DeckArgument,
     out: Annotated[Path, typer.Option(help="Directory for script.json and transcript.md")],
-    narration: Annotated[str, typer.Option(help="auto, notes, outline or llm")] = "auto",
-    lang: Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")] = None,
+    narration: NarrationOption = "auto",
+    lang: LanguageOption = None,
     words_per_slide: Annotated[int, typer.Option(help="Target length of a narration")] = 100,
     estimate: Annotated[bool, typer.Option(help="Only say what hosted calls would cost")] = False,
 ) -> None:
