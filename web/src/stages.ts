@@ -111,7 +111,8 @@ function settle(cell: Cell, state: JobState): Cell {
   return { status: "stopped", detail: `not done: ${why}` };
 }
 
-const EMPTY_SLIDE: Omit<SlideState, "number"> = {
+/** A slide nothing is known of yet, as the server's SlideState defaults have it. */
+export const EMPTY_SLIDE: Omit<SlideState, "number"> = {
   source_slide: null,
   image_key: null,
   title: "",

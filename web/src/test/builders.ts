@@ -1,5 +1,6 @@
 // Builders of JobStates and log events as the API sends them, for the tests: the defaults
 // are the Python models' defaults (fold.py, events.py), each test states only what matters.
+import { EMPTY_SLIDE } from "../stages";
 import type { JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
 
 export const OPTIONS: JobOptions = {
@@ -16,25 +17,7 @@ export const OPTIONS: JobOptions = {
 };
 
 export function slide(number: number, fields: Partial<SlideState> = {}): SlideState {
-  return {
-    number,
-    source_slide: number,
-    image_key: null,
-    title: "",
-    narration: null,
-    narration_source: null,
-    audio_key: null,
-    audio_duration: null,
-    voice: null,
-    cues: [],
-    avatar_done: false,
-    avatar_key: null,
-    composed_audio_key: null,
-    composed_image_key: null,
-    duration: null,
-    composed_cues: [],
-    ...fields,
-  };
+  return { ...EMPTY_SLIDE, number, source_slide: number, ...fields };
 }
 
 /** A slide that went through every stage. */
