@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.events import Cue, JobOptions, NarrationSource, Stage, TaskRef
@@ -71,6 +71,9 @@ class SlideState(StateModel):
     audio_duration: float | None = None
     voice: str | None = None
     cues: list[Cue] = []
+    words: list[Cue] = Field(default_factory=list)  # each spoken word as the engine timed it
+    timing: str | None = None  # how the cues were timed: word, sentence or mixed
+    fallbacks: list[str] = Field(default_factory=list)  # why sentences fell back to it
     avatar_done: bool = False
     avatar_key: str | None = None
     composed_audio_key: str | None = None
@@ -353,7 +356,7 @@ def _scripted(state: JobState, e: ev.SlideScripted) -> None:
 def _voiced(state: JobState, e: ev.SlideVoiced) -> None:
     _set(
         _slide(state, e.slide), audio_key=e.audio_key, audio_duration=e.duration, voice=e.voice,
-        cues=e.cues,
+        cues=e.cues, words=e.words, timing=e.timing, fallbacks=e.fallbacks,
     )  # fmt: skip
 
 
