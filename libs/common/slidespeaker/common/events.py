@@ -15,6 +15,8 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from slidespeaker.common.slide_selection import SlidesOption
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -76,6 +78,8 @@ class JobOptions(Frozen):
     language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
     # The narration's target length; longer text is shortened (see the scripter's outline).
     words_per_slide: int = Field(100, ge=10)
+    # Only these of the deck's own slide numbers (or PDF pages), e.g. "3-7,9"; None: all.
+    slides: SlidesOption | None = None
     # US dollars: a job whose estimate (see CostEstimated) is above it stops before any
     # hosted call. None: no limit.
     max_cost: float | None = Field(None, gt=0)
