@@ -74,6 +74,11 @@ def render(
     voice: Annotated[str | None, typer.Option(help="A voice of that provider")] = None,
     rate: Annotated[float, typer.Option(help="Speaking rate; 1.25 is a quarter faster")] = 1.0,
     subtitles: Annotated[str, typer.Option(help="sidecar, burn or none")] = "sidecar",
+    avatar: Annotated[str, typer.Option(help="A presenter: none, local or heygen")] = "none",
+    avatar_position: Annotated[
+        str, typer.Option(help="bottom-right, bottom-left, top-right or top-left")
+    ] = "bottom-right",
+    avatar_scale: Annotated[float, typer.Option(help="The presenter's share of the height")] = 0.25,
     width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
     height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
     script: Annotated[
@@ -84,6 +89,7 @@ def render(
     options = _options(
         narration=narration, language=lang, voice_provider=voice_provider, voice=voice,
         rate=rate, subtitles=subtitles, width=width, height=height, review=script is not None,
+        avatar=avatar, avatar_position=avatar_position, avatar_scale=avatar_scale,
     )  # fmt: skip
     edited = scripts.read_script(script) if script else None
     settings = get_settings()

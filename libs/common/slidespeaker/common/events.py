@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from slidespeaker.common.slide_selection import SlidesOption
 
@@ -41,6 +41,9 @@ class Action(StrEnum):
     avatar_slide = "avatar_slide"
     compose_slide = "compose_slide"
     compose_video = "compose_video"
+    script_podcast = "script_podcast"  # the deck as a dialogue between a host and a guest
+    voice_turn = "voice_turn"  # one turn of that dialogue
+    compose_podcast = "compose_podcast"
 
     @property
     def stage(self) -> Stage:
@@ -53,14 +56,18 @@ _ACTION_STAGE = {
     Action.avatar_slide: Stage.avatar,
     Action.compose_slide: Stage.composer,
     Action.compose_video: Stage.composer,
+    Action.script_podcast: Stage.scripter,
+    Action.voice_turn: Stage.voice,
+    Action.compose_podcast: Stage.composer,
 }
 
 
 class TaskRef(Frozen):
-    """One unit of work: a whole-deck action, or a per-slide one."""
+    """One unit of work: a whole-deck action, a per-slide one, or one per podcast turn."""
 
     action: Action
     slide: int | None = None
+    turn: int | None = None  # the podcast turn (from 1) a voice_turn speaks
 
     @property
     def stage(self) -> Stage:
@@ -68,6 +75,8 @@ class TaskRef(Frozen):
 
     @property
     def key(self) -> str:
+        if self.turn is not None:
+            return f"{self.action.value}/{self.turn}"
         return self.action.value if self.slide is None else f"{self.action.value}/{self.slide}"
 
 
@@ -83,14 +92,39 @@ class JobOptions(Frozen):
     # US dollars: a job whose estimate (see CostEstimated) is above it stops before any
     # hosted call. None: no limit.
     max_cost: float | None = Field(None, gt=0)
+    # What to make: the narrated video, a two-voice podcast of the deck, or both.
+    format: Literal["video", "podcast", "both"] = "video"
+    podcast_minutes: float | None = Field(None, gt=0, le=180)  # target length; None: as it comes
+    host_voice: str | None = None  # the podcast's host; None: `voice`, else the default
+    guest_voice: str | None = None  # None: a voice clearly unlike the host's
     voice_provider: str = "piper"
     voice: str | None = None
     rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
-    avatar: bool = False
+    # The presenter: "local" is drawn on this machine, "heygen" made by HeyGen's API.
+    avatar: Literal["none", "local", "heygen"] = "none"
+    avatar_position: Literal["bottom-right", "bottom-left", "top-right", "top-left"] = (
+        "bottom-right"  # bottom corners keep the slide's title clear
+    )
+    avatar_scale: float = Field(0.25, ge=0.1, le=0.5)  # the presenter's share of the height
     subtitles: Literal["sidecar", "burn", "none"] = "sidecar"
     review: bool = False  # pause after scripting until the script is approved
     width: int = 1920
     height: int = 1080
+
+    @field_validator("avatar", mode="before")
+    @classmethod
+    def _avatar_from_flag(cls, value: object) -> object:
+        # Logs (and clients) from when the avatar was a yes/no flag still work.
+        flags = {True: "local", False: "none", "true": "local", "false": "none"}
+        return flags.get(value, value) if isinstance(value, bool | str) else value
+
+    @property
+    def wants_video(self) -> bool:
+        return self.format in ("video", "both")
+
+    @property
+    def wants_podcast(self) -> bool:
+        return self.format in ("podcast", "both")
 
 
 class Cue(Frozen):
@@ -112,6 +146,17 @@ class NarrationSource(StrEnum):
     def _missing_(cls, value: object) -> NarrationSource | None:
         # "slide_text" is the outline's old name: logs written before the rename still replay.
         return cls.outline if value == "slide_text" else None
+
+
+Speaker = Literal["host", "guest"]
+
+
+class Turn(Frozen):
+    """One turn of the podcast's dialogue: who says what, about which slide (from 1)."""
+
+    speaker: Speaker
+    text: str
+    slide: int
 
 
 class BaseEvent(Frozen):
@@ -282,6 +327,9 @@ class SlideVoiced(BaseEvent):
     # cue per sentence, synthesised alone), "mixed" (some sentences fell back, see `fallbacks`).
     timing: Literal["word", "sentence", "mixed"] = "sentence"
     fallbacks: list[str] = []  # why each sentence that fell back to sentence timing did
+    # A JSON list of [phoneme, start, end] (s) beside the audio, for the presenter's mouth;
+    # None: the engine did not time its phonemes.
+    phonemes_key: str | None = None
 
 
 class AvatarRendered(BaseEvent):
@@ -297,6 +345,8 @@ class SlideComposed(BaseEvent):
     image_key: str
     duration: float
     cues: list[Cue] = []  # relative to the start of this slide
+    avatar_key: str | None = None  # the presenter's clip, checked; None: composed without
+    avatar_start: float = 0.0  # s from the slide's start to the clip's first frame
 
 
 class VideoComposed(BaseEvent):
@@ -307,6 +357,36 @@ class VideoComposed(BaseEvent):
     transcript_key: str
     duration: float
     poster_key: str | None = None  # the first slide as a picture; logs before it have none
+
+
+class PodcastScripted(BaseEvent):
+    """The deck as a dialogue between a host and a guest, in the order it is spoken."""
+
+    type: Literal["podcast.scripted"] = "podcast.scripted"
+    turns: list[Turn]
+    source: Literal["outline", "llm"] = "outline"  # composed offline, or written by a model
+
+
+class TurnVoiced(BaseEvent):
+    type: Literal["turn.voiced"] = "turn.voiced"
+    turn: int  # from 1, in PodcastScripted.turns
+    speaker: Speaker
+    audio_key: str
+    duration: float
+    voice: str
+    provider: str = "piper"
+    cues: list[Cue] = []  # relative to the turn's start
+    words: list[Cue] = []
+
+
+class PodcastComposed(BaseEvent):
+    type: Literal["podcast.composed"] = "podcast.composed"
+    mp3_key: str
+    m4a_key: str  # with a chapter per slide
+    srt_key: str  # captions with speaker labels
+    vtt_key: str
+    json_key: str  # the turns with speaker, text, slide, start and end
+    duration: float
 
 
 class UnknownEvent(BaseEvent):
@@ -340,7 +420,10 @@ KnownEvent = Annotated[
     | SlideVoiced
     | AvatarRendered
     | SlideComposed
-    | VideoComposed,
+    | VideoComposed
+    | PodcastScripted
+    | TurnVoiced
+    | PodcastComposed,
     Field(discriminator="type"),
 ]
 Event = KnownEvent | UnknownEvent

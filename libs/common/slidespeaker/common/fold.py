@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.events import Cue, JobOptions, NarrationSource, Stage, TaskRef
+from slidespeaker.common.events import Cue, JobOptions, NarrationSource, Speaker, Stage, TaskRef
 
 
 class JobStatus(StrEnum):
@@ -70,6 +70,7 @@ class SlideState(StateModel):
     audio_key: str | None = None
     audio_duration: float | None = None
     voice: str | None = None
+    phonemes_key: str | None = None
     cues: list[Cue] = []
     words: list[Cue] = Field(default_factory=list)  # each spoken word as the engine timed it
     timing: str | None = None  # how the cues were timed: word, sentence or mixed
@@ -78,6 +79,8 @@ class SlideState(StateModel):
     avatar_key: str | None = None
     composed_audio_key: str | None = None
     composed_image_key: str | None = None
+    composed_avatar_key: str | None = None  # the presenter's clip, checked while composing
+    avatar_start: float = 0.0
     duration: float | None = None
     composed_cues: list[Cue] = []
 
@@ -107,6 +110,37 @@ class Outputs(StateModel):
             "poster.jpg": self.poster_key,
         }
         return {name: key for name, key in named.items() if key}
+
+
+class TurnState(StateModel):
+    """One turn of the podcast's dialogue and, once voiced, its audio."""
+
+    speaker: Speaker
+    text: str
+    slide: int
+    audio_key: str | None = None
+    duration: float | None = None
+    voice: str | None = None
+    cues: list[Cue] = []  # relative to the turn's start
+
+
+class PodcastOutputs(StateModel):
+    mp3_key: str
+    m4a_key: str
+    srt_key: str
+    vtt_key: str
+    json_key: str
+    duration: float
+
+    def files(self) -> dict[str, str]:
+        """Each podcast file's storage key by its file name, as for Outputs.files()."""
+        return {
+            "podcast.mp3": self.mp3_key,
+            "podcast.m4a": self.m4a_key,
+            "podcast.srt": self.srt_key,
+            "podcast.vtt": self.vtt_key,
+            "podcast.json": self.json_key,
+        }
 
 
 class CostEstimate(StateModel):
@@ -142,6 +176,8 @@ class JobState(StateModel):
     failed_stage: Stage | None = None
     failed_slide: int | None = None
     outputs: Outputs | None = None
+    turns: list[TurnState] = []  # the podcast's dialogue, once scripted
+    podcast: PodcastOutputs | None = None
     estimate: CostEstimate | None = None  # of the hosted calls, when there are any
     event_count: int = 0
     last_event_id: str | None = None  # the stream entry id of the last event folded
@@ -152,6 +188,11 @@ class JobState(StateModel):
     def needs_review(self) -> bool:
         """The user asked to review the script and has not approved it yet."""
         return self.options.review and not self.script_approved and not self.status.terminal
+
+    def output_files(self) -> dict[str, str]:
+        """Every finished output's storage key by its file name: the video's, the podcast's."""
+        video = self.outputs.files() if self.outputs else {}
+        return {**video, **(self.podcast.files() if self.podcast else {})}
 
     def slide(self, number: int) -> SlideState:
         """The slide's state (an empty one, not stored, if nothing is known of it yet)."""
@@ -258,7 +299,7 @@ def _retry_requested(state: JobState, e: ev.JobRetryRequested) -> None:
 
 @_on(ev.JobDeleted)
 def _deleted(state: JobState, e: ev.JobDeleted) -> None:
-    _set(state, deleted=True, outputs=None)
+    _set(state, deleted=True, outputs=None, podcast=None)
 
 
 @_on(ev.JobWarning)
@@ -356,6 +397,7 @@ def _scripted(state: JobState, e: ev.SlideScripted) -> None:
 def _voiced(state: JobState, e: ev.SlideVoiced) -> None:
     _set(
         _slide(state, e.slide), audio_key=e.audio_key, audio_duration=e.duration, voice=e.voice,
+        phonemes_key=e.phonemes_key,
         cues=e.cues, words=e.words, timing=e.timing, fallbacks=e.fallbacks,
     )  # fmt: skip
 
@@ -369,7 +411,8 @@ def _avatar(state: JobState, e: ev.AvatarRendered) -> None:
 def _slide_composed(state: JobState, e: ev.SlideComposed) -> None:
     _set(
         _slide(state, e.slide), composed_audio_key=e.audio_key, composed_image_key=e.image_key,
-        duration=e.duration, composed_cues=e.cues,
+        duration=e.duration, composed_cues=e.cues, composed_avatar_key=e.avatar_key,
+        avatar_start=e.avatar_start,
     )  # fmt: skip
 
 
@@ -379,6 +422,28 @@ def _video_composed(state: JobState, e: ev.VideoComposed) -> None:
         video_key=e.video_key, srt_key=e.srt_key, vtt_key=e.vtt_key,
         transcript_key=e.transcript_key, duration=e.duration, poster_key=e.poster_key,
     )  # fmt: skip
+
+
+@_on(ev.PodcastScripted)
+def _podcast_scripted(state: JobState, e: ev.PodcastScripted) -> None:
+    state.turns = [TurnState(speaker=t.speaker, text=t.text, slide=t.slide) for t in e.turns]
+
+
+@_on(ev.TurnVoiced)
+def _turn_voiced(state: JobState, e: ev.TurnVoiced) -> None:
+    if 1 <= e.turn <= len(state.turns):
+        _set(
+            state.turns[e.turn - 1], audio_key=e.audio_key, duration=e.duration, voice=e.voice,
+            cues=e.cues,
+        )  # fmt: skip
+
+
+@_on(ev.PodcastComposed)
+def _podcast_composed(state: JobState, e: ev.PodcastComposed) -> None:
+    state.podcast = PodcastOutputs.model_validate(e.model_dump(include=PODCAST_FIELDS))
+
+
+PODCAST_FIELDS = set(PodcastOutputs.model_fields)
 
 
 # --- the fold -----------------------------------------------------------------------------

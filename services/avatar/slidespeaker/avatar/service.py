@@ -14,7 +14,7 @@ from slidespeaker.common.settings import Settings
 
 async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     assert ctx.task.slide is not None
-    if ctx.state.options.avatar:
+    if ctx.state.options.avatar != "none":
         raise BadInput("a talking presenter (avatar) is not available in this version")
     return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=None)]
 

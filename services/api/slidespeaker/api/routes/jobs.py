@@ -31,7 +31,12 @@ async def create_job(
     language: Annotated[str | None, Form(max_length=35)] = None,
     voice_provider: Annotated[str, Form(max_length=40)] = "piper",
     voice: Annotated[str | None, Form(max_length=200)] = None,
-    avatar: Annotated[bool, Form()] = False,
+    # "true"/"false": what clients sent when the presenter was a yes/no flag.
+    avatar: Annotated[Literal["none", "local", "heygen", "true", "false"], Form()] = "none",
+    avatar_position: Annotated[
+        Literal["bottom-right", "bottom-left", "top-right", "top-left"], Form()
+    ] = "bottom-right",
+    avatar_scale: Annotated[float, Form(ge=0.1, le=0.5)] = 0.25,
     subtitles: Annotated[Literal["sidecar", "burn", "none"], Form()] = "sidecar",
     review: Annotated[bool, Form()] = False,
     resolution: Annotated[Literal["720p", "1080p", "4k"] | None, Form()] = None,
@@ -40,9 +45,11 @@ async def create_job(
 ) -> dict[str, str]:
     if resolution:
         width, height = RESOLUTIONS[resolution]
-    options = ev.JobOptions(
-        narration=narration, language=language, voice_provider=voice_provider, voice=voice,
-        avatar=avatar, subtitles=subtitles, review=review, width=width, height=height,
+    options = ev.JobOptions.model_validate(
+        {"narration": narration, "language": language, "voice_provider": voice_provider,
+         "voice": voice, "avatar": avatar, "avatar_position": avatar_position,
+         "avatar_scale": avatar_scale, "subtitles": subtitles, "review": review, "width": width,
+         "height": height}
     )  # fmt: skip
     with checked_upload(file, storage.root / "uploads") as deck:
         job_id = await submit_job(
