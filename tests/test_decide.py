@@ -108,3 +108,69 @@ def test_nothing_is_voiced_until_a_reviewed_script_is_approved() -> None:
     assert dispatched(next_events(fold(events))) == []
     events.append(ev.ScriptApproved(job_id=JOB))
     assert dispatched(next_events(fold(events))) == ["voice_slide/1", "voice_slide/2"]
+
+
+def podcast_job(fmt: str, slides: int = 2) -> list[ev.Event]:
+    """A deck scripted to the end (the script task done), asking for `fmt`."""
+    events = scripted_deck(slides)
+    submitted = events[0]
+    assert isinstance(submitted, ev.JobSubmitted)
+    events[0] = submitted.model_copy(
+        update={"options": ev.JobOptions.model_validate({"format": fmt})}
+    )
+    events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.script_deck)))
+    return events
+
+
+def turns(count: int) -> ev.PodcastScripted:
+    said = [ev.Turn(speaker="host" if n % 2 else "guest", text="Hi.", slide=1)
+            for n in range(1, count + 1)]  # fmt: skip
+    return ev.PodcastScripted(job_id=JOB, turns=said)
+
+
+def done(*tasks: TaskRef) -> list[ev.Event]:
+    return [e for t in tasks for e in (ev.TaskDispatched(job_id=JOB, task=t),
+                                         ev.TaskCompleted(job_id=JOB, task=t))]  # fmt: skip
+
+
+def test_a_podcast_only_job_scripts_a_dialogue_and_voices_no_slide() -> None:
+    events = podcast_job("podcast")
+    assert dispatched(next_events(fold(events))) == ["script_podcast"]
+    events += [*done(TaskRef(action=Action.script_podcast)), turns(3)]
+    fan_out = next_events(fold(events))
+    assert dispatched(fan_out) == ["voice_turn/1", "voice_turn/2", "voice_turn/3"]
+    events += fan_out
+    for n in (1, 2):
+        events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.voice_turn, turn=n)))
+        events.append(ev.TurnVoiced(job_id=JOB, turn=n, speaker="host", audio_key="a",
+                                    duration=1.0, voice="v"))  # fmt: skip
+    assert dispatched(next_events(fold(events))) == [], "turn 3 is not voiced yet"
+    events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.voice_turn, turn=3)))
+    events.append(ev.TurnVoiced(job_id=JOB, turn=3, speaker="host", audio_key="a", duration=1.0,
+                                voice="v"))  # fmt: skip
+    assert dispatched(next_events(fold(events))) == ["compose_podcast"]
+    events += done(TaskRef(action=Action.compose_podcast))
+    assert [e.type for e in next_events(fold(events))] == ["job.completed"]
+
+
+def test_a_job_asking_for_both_completes_only_when_both_exist() -> None:
+    events = podcast_job("both", slides=1)
+    assert dispatched(next_events(fold(events))) == ["voice_slide/1", "script_podcast"]
+    events += done(TaskRef(action=Action.compose_video))
+    assert [e.type for e in next_events(fold(events))] != ["job.completed"]
+    events += done(TaskRef(action=Action.compose_podcast))
+    assert [e.type for e in next_events(fold(events))] == ["job.completed"]
+
+
+def test_the_dialogue_waits_until_every_slide_is_scripted() -> None:
+    events = podcast_job("podcast")[:-1]  # the script task still running
+    assert dispatched(next_events(fold(events))) == []
+
+
+def test_a_failed_turn_is_retried_then_named_in_the_failure() -> None:
+    task = TaskRef(action=Action.voice_turn, turn=4)
+    events = [*podcast_job("podcast"), ev.TaskDispatched(job_id=JOB, task=task, attempt=3)]
+    events.append(ev.StageFailed(job_id=JOB, task=task, attempt=3, error="x", retryable=True))
+    (failed,) = next_events(fold(events))
+    assert isinstance(failed, ev.JobFailed)
+    assert failed.reason == "voice failed on podcast turn 4 after 3 attempts: x"

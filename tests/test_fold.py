@@ -10,6 +10,7 @@ from slidespeaker.common.fold import JobStatus, TaskStatus, fold, handled_types
 
 JOB = "job-1"
 VOICE_2 = TaskRef(action=Action.voice_slide, slide=2)
+PODCAST = TaskRef(action=Action.script_podcast)
 
 
 def a_whole_job() -> list[ev.Event]:
@@ -47,6 +48,20 @@ def a_whole_job() -> list[ev.Event]:
             job_id=JOB, video_key="v.mp4", srt_key="s.srt", vtt_key="s.vtt",
             transcript_key="t.md", duration=5.7, poster_key="p.jpg",
         ),
+        ev.TaskDispatched(job_id=JOB, task=PODCAST),
+        ev.PodcastScripted(
+            job_id=JOB, source="outline",
+            turns=[ev.Turn(speaker="host", text="Welcome.", slide=1),
+                   ev.Turn(speaker="guest", text="Hello.", slide=1)],
+        ),
+        ev.TurnVoiced(
+            job_id=JOB, turn=2, speaker="guest", audio_key="t2.wav", duration=0.8, voice="joe",
+            cues=[Cue(text="Hello.", start=0.0, end=0.8)],
+        ),
+        ev.PodcastComposed(
+            job_id=JOB, mp3_key="p.mp3", m4a_key="p.m4a", srt_key="p.srt", vtt_key="p.vtt",
+            json_key="p.json", duration=3.1,
+        ),
         ev.JobCompleted(job_id=JOB),
     ]  # fmt: skip
 
@@ -77,6 +92,14 @@ def test_a_whole_job_folds_to_what_happened() -> None:
     assert state.tasks["script_deck"].status == TaskStatus.done
     assert state.outputs is not None and state.outputs.duration == 5.7
     assert state.outputs.poster_key == "p.jpg"
+    assert [(t.speaker, t.text, t.slide) for t in state.turns] == [
+        ("host", "Welcome.", 1), ("guest", "Hello.", 1)
+    ]  # fmt: skip
+    assert state.turns[0].duration is None and state.turns[1].duration == 0.8
+    assert state.turns[1].audio_key == "t2.wav" and state.turns[1].cues[0].end == 0.8
+    assert state.podcast is not None and state.podcast.duration == 3.1
+    assert state.output_files()["podcast.m4a"] == "p.m4a"
+    assert state.output_files()["video.mp4"] == "v.mp4"
     assert state.event_count == len(a_whole_job())
 
 
@@ -120,6 +143,7 @@ def test_a_job_under_review_waits_for_approval_of_its_edited_script() -> None:
 def test_a_deleted_job_keeps_its_history_but_not_its_outputs() -> None:
     state = fold([*a_whole_job(), ev.JobDeleted(job_id=JOB)])
     assert state.deleted and state.outputs is None and state.status == JobStatus.completed
+    assert state.podcast is None and state.output_files() == {}
 
 
 def test_tasks_record_when_they_started_and_finished() -> None:

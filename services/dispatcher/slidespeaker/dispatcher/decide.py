@@ -24,8 +24,7 @@ def decide(
     failed = [t for t in state.tasks.values() if t.status == TaskStatus.failed]
     if failed:
         return _handle_failure(state, failed[0], now, max_attempts, backoff_s)
-    done = state.task(TaskRef(action=Action.compose_video))
-    if done and done.status == TaskStatus.done:
+    if all(_done(state, TaskRef(action=final)) for final in _finals(state)):
         return [ev.JobCompleted(job_id=state.job_id)]
     return [
         ev.TaskDispatched(job_id=state.job_id, task=task)
@@ -40,12 +39,46 @@ def _next_tasks(state: JobState) -> Iterator[TaskRef]:
         return
     if state.needs_review:
         return  # nothing is voiced before the script is approved
-    for number in range(1, state.slide_count + 1):
+    if state.options.wants_video:
+        yield from _next_video_tasks(state)
+    if state.options.wants_podcast:
+        yield from _next_podcast_tasks(state)
+
+
+def _finals(state: JobState) -> list[Action]:
+    """The tasks whose completion ends the job: one per output the user asked for."""
+    asked = {
+        Action.compose_video: state.options.wants_video,
+        Action.compose_podcast: state.options.wants_podcast,
+    }
+    return [action for action, wanted in asked.items() if wanted]
+
+
+def _done(state: JobState, task: TaskRef) -> bool:
+    current = state.task(task)
+    return current is not None and current.status == TaskStatus.done
+
+
+def _next_video_tasks(state: JobState) -> Iterator[TaskRef]:
+    count = state.slide_count or 0
+    for number in range(1, count + 1):
         yield from _next_slide_tasks(state.slide(number))
-    if state.slide_count and all(
-        state.slide(n).duration is not None for n in range(1, state.slide_count + 1)
-    ):
+    if count and all(state.slide(n).duration is not None for n in range(1, count + 1)):
         yield TaskRef(action=Action.compose_video)
+
+
+def _next_podcast_tasks(state: JobState) -> Iterator[TaskRef]:
+    """The dialogue once every slide is scripted, then each turn voiced (in parallel), then
+    the podcast once every turn has its audio."""
+    if not _done(state, TaskRef(action=Action.script_deck)):
+        return
+    yield TaskRef(action=Action.script_podcast)
+    if not state.turns:
+        return
+    for number in range(1, len(state.turns) + 1):
+        yield TaskRef(action=Action.voice_turn, turn=number)
+    if all(turn.duration is not None for turn in state.turns):
+        yield TaskRef(action=Action.compose_podcast)
 
 
 def _next_slide_tasks(slide: SlideState) -> Iterator[TaskRef]:
@@ -90,5 +123,6 @@ def _failure_reason(task: TaskState) -> str:
     if not task.retryable and task.task.slide is None:
         return task.error or "failed"
     where = f" on slide {task.task.slide}" if task.task.slide else ""
+    where = f" on podcast turn {task.task.turn}" if task.task.turn else where
     tries = f" after {task.attempt} attempts" if task.retryable else ""
     return f"{task.task.stage.value} failed{where}{tries}: {task.error}"
