@@ -44,6 +44,11 @@ class Keys:
         """Hash of the voices the running voice services offer: `provider/name` -> JSON."""
         return f"{self.prefix}:voices"
 
+    @property
+    def voice_samples(self) -> str:
+        """List of voice sample requests the voice services pop (see voice_samples.py)."""
+        return f"{self.prefix}:voices:samples"
+
     def presence(self, service: str, consumer: str) -> str:
         """Expires unless the service refreshes it: tells the CLI which services run."""
         return f"{self.prefix}:alive:{service}:{consumer}"

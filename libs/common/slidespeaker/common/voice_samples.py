@@ -1,0 +1,57 @@
+"""Voice samples: a short sentence spoken by a voice so a person can hear it before choosing.
+
+The API does not speak (it must not load Piper); it asks the voice services. A request is
+pushed on a Redis list (`Keys.voice_samples`) that every voice process pops from, so one
+of them speaks it, writes the audio to storage under `sample_key` and pushes the answer on
+the request's own reply list. A sample already in storage is served without asking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from slidespeaker.common.events import Frozen
+
+REPLY_TTL_S = 60  # an answer nobody waits for any more expires
+
+# "How I will sound", in the languages people are most likely to pick; others hear English.
+SAMPLE_TEXTS = {
+    "en": "Hello! This is how I will narrate your slides.",
+    "de": "Hallo! So werde ich Ihre Folien vortragen.",
+    "fr": "Bonjour ! Voici comment je vais présenter vos diapositives.",
+    "es": "¡Hola! Así es como narraré tus diapositivas.",
+    "it": "Ciao! Ecco come racconterò le tue diapositive.",
+    "pt": "Olá! É assim que vou narrar os seus slides.",
+    "nl": "Hallo! Zo ga ik uw dia's vertellen.",
+}
+
+
+def sample_text(language: str) -> str:
+    """The sample sentence for a BCP 47 tag (`pt-BR` hears the Portuguese one)."""
+    return SAMPLE_TEXTS.get(language.split("-")[0].lower(), SAMPLE_TEXTS["en"])
+
+
+def sample_key(provider: str, voice: str | None, text: str) -> str:
+    """Where the sample lives in storage: keyed by all that produced it, so it is made once."""
+    digest = hashlib.sha256(json.dumps([provider, voice, text]).encode()).hexdigest()
+    return f"cache/samples/{digest[:2]}/{digest}.wav"
+
+
+class SampleRequest(Frozen):
+    """Speak `text` with `provider`'s `voice` (None: its default) into storage at `key`,
+    then push a SampleReply on the list `reply`."""
+
+    provider: str
+    voice: str | None
+    text: str
+    key: str
+    reply: str
+
+
+class SampleReply(Frozen):
+    """None: the sample is in storage. Otherwise why it is not; `bad_input` when asking
+    again cannot help (an unknown voice, text the voice cannot speak)."""
+
+    error: str | None = None
+    bad_input: bool = False
