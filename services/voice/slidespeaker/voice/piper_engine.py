@@ -13,6 +13,7 @@ import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
 from slidespeaker.common.errors import BadInput
+from slidespeaker.voice.phonemes import timed_phonemes
 from slidespeaker.voice.speech import SpokenSentence
 from slidespeaker.voice.word_timing import Mismatch, Phone, spoken_phones, time_words
 
@@ -58,6 +59,7 @@ class PiperProvider:
         chunks = list(piper.synthesize(sentence, speed, include_alignments=True))
         samples = [chunk.audio_int16_array for chunk in chunks]
         audio = np.concatenate(samples) if samples else np.zeros(0, np.int16)
+        phonemes = timed_phonemes(chunks, hz)
         try:
             phones: list[Phone] = []
             offset = 0
@@ -69,8 +71,9 @@ class PiperProvider:
                 offset += len(chunk_samples)
             words = time_words(sentence.split(), phones, hz, piper.phonemize)
         except Mismatch as why:
-            return SpokenSentence(sentence, audio, hz, None, f"{_excerpt(sentence)}: {why}")
-        return SpokenSentence(sentence, audio, hz, words)
+            why_not = f"{_excerpt(sentence)}: {why}"
+            return SpokenSentence(sentence, audio, hz, None, why_not, phonemes)
+        return SpokenSentence(sentence, audio, hz, words, phonemes=phonemes)
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.voice.catalog import local_voices, publish
+from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.speech import Speech
@@ -49,6 +50,8 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     with ctx.storage.writing(key) as tmp:
         speech.write_wav(tmp)
     timings = _timings(speech)
+    if speech.phonemes:  # stored with the timings, so cached audio keeps its phonemes
+        timings["phonemes_key"] = store_phonemes(ctx.storage, key, speech.phonemes)
     ctx.storage.write_text(timings_key, json.dumps(timings))
     ctx.logger.info(
         "voice.synthesized", audio_key=key, duration=round(speech.duration, 3),

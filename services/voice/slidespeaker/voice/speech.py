@@ -27,6 +27,7 @@ class SpokenSentence:
     sample_rate: int
     words: list[Cue] | None  # relative to the sentence's first sample; None: not timed
     fallback: str = ""  # why the words are not timed
+    phonemes: list[Cue] = field(default_factory=list)  # as the engine timed them, if it did
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Speech:
     words: list[Cue] = field(default_factory=list)
     timing: Timing = "sentence"
     fallbacks: list[str] = field(default_factory=list)
+    phonemes: list[Cue] = field(default_factory=list)
 
     @property
     def duration(self) -> float:
@@ -55,6 +57,7 @@ def join_sentences(sentences: list[SpokenSentence], sample_rate: int) -> Speech:
     cues: list[Cue] = []
     words: list[Cue] = []
     fallbacks: list[str] = []
+    phonemes: list[Cue] = []
     offset = 0.0
     for sentence in sentences:
         if sentence.sample_rate != sample_rate:
@@ -67,9 +70,10 @@ def join_sentences(sentences: list[SpokenSentence], sample_rate: int) -> Speech:
             timed = [_shifted(word, offset) for word in sentence.words]
             words += timed
             cues += captions_from_words(timed)
+        phonemes += [_shifted(phoneme, offset) for phoneme in sentence.phonemes]
         offset += duration
     samples = np.concatenate([s.samples for s in sentences]) if sentences else np.zeros(0, np.int16)
-    return Speech(samples, sample_rate, cues, words, _timing(sentences), fallbacks)
+    return Speech(samples, sample_rate, cues, words, _timing(sentences), fallbacks, phonemes)
 
 
 def _timing(sentences: list[SpokenSentence]) -> Timing:
