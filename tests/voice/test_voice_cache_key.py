@@ -9,18 +9,18 @@ from slidespeaker.voice.service import audio_key
 
 def key(
     text: str = "Hello.", provider: str = "piper", voice: str = "joe", rate: float = 1.0,
-    engine: str = "v1",
+    engine: str = "v1", loudness: float = -16.0,
 ) -> str:  # fmt: skip
-    return audio_key(text, provider, voice, rate, engine)
+    return audio_key(text, provider, voice, rate, engine, loudness)
 
 
 def test_every_ingredient_of_the_audio_changes_its_key() -> None:
     assert key() == key(), "the same input, the same key"
     changed = {
         key(text="Hello!"), key(provider="openai"), key(voice="amy"), key(rate=1.25),
-        key(engine="v2"),
+        key(engine="v2"), key(loudness=-18.0),
     }  # fmt: skip
-    assert key() not in changed and len(changed) == 5
+    assert key() not in changed and len(changed) == 6
 
 
 def test_pipers_engine_version_names_the_library_and_the_voice(piper: PiperProvider) -> None:

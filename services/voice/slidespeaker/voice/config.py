@@ -29,6 +29,8 @@ class VoiceSettings(BaseSettings):
     openai_tts_voice: str = "alloy"
     elevenlabs_model: str = "eleven_multilingual_v2"
     elevenlabs_voice: str = "JBFqnCBsd6RMkjVDRZzb"  # a stock voice every account has
+    # Every slide's speech is brought to this EBU R128 integrated loudness (LUFS).
+    loudness_lufs: float = Field(-16.0, ge=-40.0, le=-5.0)
 
     @property
     def piper_voices_dir(self) -> Path:

@@ -16,17 +16,21 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.voice.catalog import local_voices, publish
+from slidespeaker.voice.config import VoiceSettings
+from slidespeaker.voice.loudness import normalized
 from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.speech import Speech
 
-CACHE_FORMAT = 2  # 2: word timings beside the captions
+CACHE_FORMAT = 3  # 2: word timings beside the captions; 3: loudness normalised
 Timings = dict[str, object]  # the fields of SlideVoiced that describe the audio
 
 
-def audio_key(text: str, provider: str, voice: str, rate: float, engine: str) -> str:
-    produced_by = [CACHE_FORMAT, provider, engine, voice, rate, text]
+def audio_key(
+    text: str, provider: str, voice: str, rate: float, engine: str, loudness: float
+) -> str:
+    produced_by = [CACHE_FORMAT, provider, engine, voice, rate, loudness, text]
     digest = hashlib.sha256(json.dumps(produced_by).encode()).hexdigest()
     return f"cache/audio/{digest[:2]}/{digest}.wav"
 
@@ -41,12 +45,14 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     if not text.strip():
         return [_voiced(ctx, provider, voice, None, _silence())]
     engine = await asyncio.to_thread(provider.engine_version, voice)
-    key = audio_key(text, provider.name, voice, options.rate, engine)
+    loudness = VoiceSettings().loudness_lufs
+    key = audio_key(text, provider.name, voice, options.rate, engine, loudness)
     timings_key = key.removesuffix(".wav") + ".timings.json"
     if ctx.storage.exists(key) and ctx.storage.exists(timings_key):
         ctx.logger.info("voice.cached", audio_key=key)
         return [_voiced(ctx, provider, voice, key, json.loads(ctx.storage.read_bytes(timings_key)))]
     speech = await asyncio.to_thread(synthesize, provider, text, voice, options.rate, ctx.token)
+    speech = await asyncio.to_thread(normalized, speech, loudness, ctx.token)
     with ctx.storage.writing(key) as tmp:
         speech.write_wav(tmp)
     timings = _timings(speech)

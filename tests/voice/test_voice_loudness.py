@@ -1,0 +1,78 @@
+"""Every slide comes out equally loud, whatever spoke it and at what level, with every
+sample where it was (so the word timings still hold)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.voice.espeak_provider import EspeakProvider
+from slidespeaker.voice.loudness import normalized
+from slidespeaker.voice.piper_engine import PiperProvider
+from slidespeaker.voice.provider import synthesize
+from slidespeaker.voice.speech import Speech
+
+TARGET = -16.0
+TEXT = "Revenue grew in every region this quarter. The team shipped the new editor on time."
+
+
+def ebur128(speech: Speech, tmp_path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP), as ffmpeg's ebur128 filter reads them."""
+    wav = tmp_path / "measured.wav"
+    speech.write_wav(wav)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(wav),
+               "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
+    summary = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    summary = summary[summary.rfind("Summary:") :]
+    loudness = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)
+    assert loudness and peak, summary
+    return float(loudness.group(1)), float(peak.group(1))
+
+
+def scaled(speech: Speech, factor: float) -> Speech:
+    return Speech((speech.samples * factor).astype(np.int16), speech.sample_rate, speech.cues)
+
+
+def lag(a: np.ndarray, b: np.ndarray) -> int:
+    """How many samples `b` is behind `a`, by cross-correlation."""
+    size = 1 << (len(a) + len(b)).bit_length()
+    spectrum = np.fft.rfft(a.astype(float), size).conj() * np.fft.rfft(b.astype(float), size)
+    best = int(np.argmax(np.fft.irfft(spectrum, size)))
+    return best if best < size // 2 else best - size
+
+
+def test_quiet_and_loud_slides_come_out_at_the_target(piper: PiperProvider, tmp_path: Path) -> None:
+    spoken = synthesize(piper, TEXT, piper.default_voice, 1.0, CancelToken())
+    sources = {"piper as it speaks": spoken, "a quiet source": scaled(spoken, 0.05)}
+    if shutil.which("espeak-ng"):
+        sources["espeak-ng"] = synthesize(EspeakProvider(30), TEXT, "en-us", 1.0, CancelToken())
+    before = {name: ebur128(s, tmp_path)[0] for name, s in sources.items()}
+    assert max(before.values()) - min(before.values()) > 20, before
+    for name, source in sources.items():
+        out = normalized(source, TARGET, CancelToken())
+        loudness, true_peak = ebur128(out, tmp_path)
+        assert abs(loudness - TARGET) <= 1.0, (name, before[name], loudness)
+        assert true_peak <= -1.0, (name, true_peak)
+        assert len(out.samples) == len(source.samples), "not a sample more or less"
+        assert lag(source.samples, out.samples) == 0, "no sample moved: the word timings hold"
+
+
+def test_silence_is_left_as_it_is() -> None:
+    silence = Speech(np.zeros(22050, np.int16), 22050, [])
+    assert normalized(silence, TARGET, CancelToken()) is silence
+
+
+def test_a_cancelled_job_stops_normalising(piper: PiperProvider) -> None:
+    spoken = synthesize(piper, "Hello there.", piper.default_voice, 1.0, CancelToken())
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(JobCancelled):
+        normalized(spoken, TARGET, token)
