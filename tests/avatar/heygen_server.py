@@ -7,7 +7,7 @@ character and an audio-asset or text voice, dimension) answers a video id;
 `rendering_polls` polls, then completed with a video_url (or failed, with HeyGen's error
 shape); the video_url serves a real MP4 made by ffmpeg, as long as the uploaded audio (or
 the text would take to say), with a moving picture and a tone. Every request is logged
-with its arrival time; the knobs make HeyGen slow, failing, down or corrupt.
+with its arrival time; the knobs make HeyGen slow, failing, down, corrupt or refuse the key.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ class HeyGenServer:
     fail_with: str | None = None  # the render fails with this message
     status_errors: int = 0  # the first status polls answer 500
     corrupt: bool = False  # the video_url serves garbage bytes
-    down: bool = False  # every API call answers 503
+    unavailable_calls: int = 0  # the first API calls answer 503, as in an outage
+    api_key: str = API_KEY  # the key this account accepts
     requests: list[Request] = field(default_factory=list)
     assets: dict[str, float] = field(default_factory=dict)  # asset id: seconds of audio
     videos: dict[str, Video] = field(default_factory=dict)
@@ -72,6 +73,10 @@ class HeyGenServer:
 
     def calls(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]
+
+    @property
+    def api_calls(self) -> list[Request]:
+        return [r for r in self.requests if not r.path.startswith("/files/")]
 
     @property
     def polls(self) -> list[Request]:
@@ -138,9 +143,9 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
             config.requests.append(request)
             if url.path.startswith("/files/"):
                 return self._file(url.path.removeprefix("/files/").removesuffix(".mp4"))
-            if self.headers.get("X-Api-Key") != API_KEY:
+            if self.headers.get("X-Api-Key") != config.api_key:
                 return self._error(401, "internal_error", "Unauthorized")
-            if config.down:
+            if len(config.api_calls) <= config.unavailable_calls:
                 return self._error(503, "service_unavailable", "Service Unavailable")
             if (method, url.path) == ("POST", "/v1/asset"):
                 return self._upload(body)

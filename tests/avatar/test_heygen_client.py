@@ -152,7 +152,7 @@ def test_status_errors_that_persist_hand_the_task_back_for_a_retry(
 def test_heygen_down_is_retryable(
     server: HeyGenServer, narration: Narration, tmp_path: Path
 ) -> None:
-    server.down = True
+    server.unavailable_calls = 1_000
     with pytest.raises(HeyGenUnavailable, match="HTTP 503"):
         render_heygen_clip(narration, tmp_path / "clip.mp4", settings_for(server), CancelToken())
 
