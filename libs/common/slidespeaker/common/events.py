@@ -100,6 +100,9 @@ class JobOptions(Frozen):
     voice_provider: str = "piper"
     voice: str | None = None
     rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
+    # How to say particular words (word -> spoken form; see common.lexicon), read from the
+    # user's file at submission so it travels with the job.
+    lexicon: dict[str, str] = Field(default_factory=dict)
     # The presenter: "local" is drawn on this machine, "heygen" made by HeyGen's API.
     avatar: Literal["none", "local", "heygen"] = "none"
     avatar_position: Literal["bottom-right", "bottom-left", "top-right", "top-left"] = (
