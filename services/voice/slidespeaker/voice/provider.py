@@ -6,6 +6,7 @@ gives no word timings still gives each sentence its exact span (the "sentence" f
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 from slidespeaker.common.cancel import CancelToken
@@ -28,6 +29,11 @@ class VoiceProvider(Protocol):
         ...
 
 
+# One sentence at a time per process: Piper's phonemizer (espeak-ng) holds one voice for the
+# whole process, and the voice samples' thread speaks beside the slides.
+SPEAKING = threading.Lock()
+
+
 class ProviderUnavailable(RuntimeError):
     """The provider could not be reached or failed on its side; worth retrying later."""
 
@@ -39,6 +45,7 @@ def synthesize(
     spoken: list[SpokenSentence] = []
     for sentence in split_sentences(text):
         token.check()  # a checkpoint between sentences
-        spoken.append(provider.speak(sentence, voice, rate))
+        with SPEAKING:
+            spoken.append(provider.speak(sentence, voice, rate))
     token.check()
     return join_sentences(spoken, provider.sample_rate(voice))

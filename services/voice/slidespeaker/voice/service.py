@@ -21,6 +21,7 @@ from slidespeaker.voice.loudness import normalized
 from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
+from slidespeaker.voice.samples import start_sample_thread
 from slidespeaker.voice.speech import Speech
 
 CACHE_FORMAT = 3  # 2: word timings beside the captions; 3: loudness normalised
@@ -96,4 +97,5 @@ def run(settings: Settings) -> None:
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
+        start_sample_thread(settings.redis_url, settings)
     run_stage(ev.Stage.voice, voice_slide, settings)

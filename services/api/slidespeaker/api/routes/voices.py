@@ -1,16 +1,41 @@
-"""The voices the running voice services offer (each publishes its own on start)."""
+"""The voices the running voice services offer (each publishes its own on start), and a
+short sample of each, spoken by a voice service (the API loads no voice engine)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import uuid
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from slidespeaker.api.deps import EventLogDep
+from slidespeaker.api.deps import EventLogDep, StorageDep
+from slidespeaker.api.views import ErrorBody
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.voice_samples import (
+    REPLY_TTL_S,
+    SampleReply,
+    SampleRequest,
+    sample_key,
+    sample_text,
+)
 
 router = APIRouter(prefix="/api", tags=["voices"])
+
+SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
+
+SAMPLE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": reason}
+    for code, reason in {
+        404: "no running voice service offers this voice",
+        422: "the voice cannot speak this (the voice service's reason)",
+        502: "the voice service failed to speak it; asking again may work",
+        503: "no voice service is running",
+        504: "no voice service answered in time",
+    }.items()
+}
 
 
 class Voice(BaseModel):
@@ -29,3 +54,55 @@ async def list_voices(events: EventLogDep) -> Voices:
     raw: Any = await events.redis.hvals(events.keys.voices)
     voices = [Voice.model_validate(json.loads(item)) for item in raw]
     return Voices(voices=sorted(voices, key=lambda v: (v.language, v.provider, v.name)))
+
+
+@router.get(
+    "/voices/sample",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}, **SAMPLE_ERRORS},
+)
+async def voice_sample(
+    events: EventLogDep,
+    storage: StorageDep,
+    provider: Annotated[str, Query(max_length=40)],
+    voice: Annotated[str | None, Query(max_length=200, description="None: the default")] = None,
+    text: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+) -> FileResponse:
+    """A sentence spoken by the voice (WAV), in its language unless `text` is given; made
+    once by a voice service, then served from storage."""
+    language = await _published_language(events, provider, voice)
+    request = SampleRequest(
+        provider=provider, voice=voice, text=text or sample_text(language),
+        key=sample_key(provider, voice, text or sample_text(language)),
+        reply=f"{events.keys.voice_samples}:reply:{uuid.uuid4().hex}",
+    )  # fmt: skip
+    if not storage.exists(request.key):
+        await _ask_voice_service(events, request)
+    return FileResponse(storage.path(request.key), media_type="audio/wav")
+
+
+async def _published_language(events: EventLog, provider: str, voice: str | None) -> str:
+    """The voice's language, if a running voice service offers it (else 404)."""
+    published: dict[bytes, bytes] = await events.redis.hgetall(events.keys.voices)  # type: ignore[assignment]
+    offered = {key.decode(): json.loads(value) for key, value in published.items()}
+    if voice is None and any(key.startswith(f"{provider}/") for key in offered):
+        return "en"  # each provider's default voice speaks English
+    if voice is not None and f"{provider}/{voice}" in offered:
+        return str(offered[f"{provider}/{voice}"]["language"])
+    name = f"{provider}/{voice}" if voice else f"{provider}'s default voice"
+    raise HTTPException(404, f"no voice service offers {name}; GET /api/voices lists those that do")
+
+
+async def _ask_voice_service(events: EventLog, request: SampleRequest) -> None:
+    redis = events.redis
+    if not [key async for key in redis.scan_iter(match=events.keys.presence_pattern("voice"))]:
+        raise HTTPException(503, "no voice service is running to speak a sample; start one")
+    await redis.rpush(events.keys.voice_samples, request.model_dump_json())
+    # Requests nobody takes (every voice service stopped) do not pile up.
+    await redis.expire(events.keys.voice_samples, REPLY_TTL_S)
+    answer = await redis.blpop([request.reply], timeout=SAMPLE_WAIT_S)
+    if answer is None:
+        raise HTTPException(504, f"no voice service answered within {SAMPLE_WAIT_S} s; try again")
+    reply = SampleReply.model_validate_json(answer[1])
+    if reply.error:
+        raise HTTPException(422 if reply.bad_input else 502, reply.error)
