@@ -6,7 +6,8 @@ for: the slide number from the request and a narration naming the slide's title,
 test can tell which slide an answer was written for. `mode` makes it misbehave the ways
 real endpoints do: slow, failing (500), refusing the key (401), answering malformed JSON
 or the wrong slide; `failures` limits the misbehaviour to the first requests, `only` to
-the requests with those numbers (from 1).
+the requests with those numbers (from 1). `answers` writes the content of answers to
+other questions (a request whose json_schema has that name) in place of a narration.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,8 @@ class ChatServer:
     only: set[int] | None = None  # or: the numbers of the requests that misbehave
     slow_s: float = 3.0
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # The content answering a request, by the name of the json_schema it asks for.
+    answers: dict[str, Callable[[dict[str, Any]], str]] = field(default_factory=dict)
     port: int = 0
 
     @property
@@ -84,6 +87,9 @@ def _handler(config: ChatServer) -> type[BaseHTTPRequestHandler]:
                 return self._error(500, "The server had an error while processing your request")
             if misbehaving and config.mode == "slow":
                 time.sleep(config.slow_s)
+            schema = body["response_format"].get("json_schema", {}).get("name", "")
+            if schema in config.answers:
+                return self._json(200, _completion(body["model"], config.answers[schema](body)))
             facts = config.user_facts(len(config.requests) - 1)
             slide = facts["slide"] + (1 if misbehaving and config.mode == "wrong_slide" else 0)
             answer = {"slide": slide, "narration": narration_for(facts["title"], facts["slide"])}

@@ -20,6 +20,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
 from slidespeaker.scripter.deck import open_deck, render_slide
+from slidespeaker.scripter.dialogue_task import script_podcast
 from slidespeaker.scripter.estimate import check_limit, estimate
 from slidespeaker.scripter.narration import Narration, Narrator
 from slidespeaker.scripter.script import make_llm, silence_warning
@@ -110,5 +111,11 @@ def written_by_model(ctx: TaskContext, number: int) -> Narration | None:
     return Narration(slide.title, slide.narration, NarrationSource.llm)
 
 
+async def script(ctx: TaskContext) -> list[ev.Event]:
+    if ctx.task.action == ev.Action.script_podcast:
+        return await script_podcast(ctx)
+    return await script_deck(ctx)
+
+
 def run(settings: Settings) -> None:
-    run_stage(ev.Stage.scripter, script_deck, settings)
+    run_stage(ev.Stage.scripter, script, settings)
