@@ -95,6 +95,19 @@ export async function listVoices(): Promise<Voice[]> {
   return body.voices;
 }
 
+/** A short sample of a voice (WAV), spoken by a voice service; `name` null is the
+ * provider's default voice. */
+export async function voiceSample(provider: string, name: string | null): Promise<Blob> {
+  const params = new URLSearchParams({ provider });
+  if (name) params.set("voice", name);
+  const response = await fetch(`${BASE}/voices/sample?${params.toString()}`);
+  if (!response.ok) {
+    const body: unknown = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+    throw new ApiError(response.status, detailMessage(body, response.status));
+  }
+  return response.blob();
+}
+
 /** The live stream of the job's events after `after` (a log id), or from the start. */
 export function eventStreamUrl(jobId: string, after?: string | null): string {
   const search = after ? `?after=${encodeURIComponent(after)}` : "";

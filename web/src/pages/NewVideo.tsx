@@ -1,33 +1,22 @@
 // Upload a deck and choose how it is narrated; checks the file before sending it and shows
 // the real upload progress.
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import type { UploadHandle } from "../api";
-import { listVoices, uploadDeck } from "../api";
+import { uploadDeck } from "../api";
+import { OptionsFields } from "../components/OptionsFields";
+import { choicesFrom, choicesProblem, DEFAULT_OPTIONS, uploadFields } from "../options";
 import { href } from "../router";
-import { NARRATIONS, RESOLUTIONS, SUBTITLES } from "../choices";
-import type { NarrationMode, SubtitlesMode, Voice } from "../types";
-import { deckProblem, languageProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
+import { deckProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
 
 export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [narration, setNarration] = useState<NarrationMode>("auto");
-  const [language, setLanguage] = useState("");
-  const [voice, setVoice] = useState("");
-  const [voices, setVoices] = useState<Voice[]>([]);
-  const [subtitles, setSubtitles] = useState<SubtitlesMode>("sidecar");
-  const [resolution, setResolution] = useState(0);
-  const [review, setReview] = useState(false);
-  const [avatar, setAvatar] = useState(false);
+  const [choices, setChoices] = useState(() => choicesFrom(DEFAULT_OPTIONS));
   const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const upload = useRef<UploadHandle | null>(null);
-  const ids = { file: useId(), fileHelp: useId(), language: useId(), languageHelp: useId() };
-
-  useEffect(() => {
-    listVoices().then(setVoices, () => setVoices([])); // no list: the server's default voice
-  }, []);
+  const ids = { file: useId(), fileHelp: useId() };
 
   const choose = async (chosen: File | undefined) => {
     setServerError(null);
@@ -38,28 +27,13 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
     setFileProblem(problem);
   };
 
-  const langProblem = languageProblem(language);
   const uploading = sent !== null;
-  const canSubmit = file !== null && !langProblem && !uploading;
+  const canSubmit = file !== null && !choicesProblem(choices) && !uploading;
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!file || !canSubmit) return;
-    const size = RESOLUTIONS[resolution];
-    const slash = voice.indexOf("/"); // "provider/name"; a name may hold more slashes
-    const provider = voice.slice(0, Math.max(0, slash));
-    const name = voice.slice(slash + 1);
-    const fields: Record<string, string> = {
-      width: String(size.width),
-      height: String(size.height),
-      narration,
-      subtitles,
-      review: String(review),
-      avatar: String(avatar),
-    };
-    if (language.trim()) fields.language = language.trim();
-    if (provider) fields.voice_provider = provider;
-    if (name) fields.voice = name;
+    const fields = uploadFields(choices);
     setServerError(null);
     setSent({ loaded: 0, total: file.size });
     upload.current = uploadDeck(file, fields, (loaded, total) => setSent({ loaded, total }));
@@ -115,67 +89,7 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
 
       <fieldset disabled={uploading}>
         <legend>Options</legend>
-        <label>
-          Narration
-          <select value={narration} onChange={(event) => setNarration(event.target.value as NarrationMode)}>
-            {NARRATIONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label htmlFor={ids.language}>Language</label>
-        <input
-          id={ids.language}
-          value={language}
-          placeholder="the deck's own"
-          aria-describedby={ids.languageHelp}
-          aria-invalid={langProblem !== null}
-          onChange={(event) => setLanguage(event.target.value)}
-        />
-        <p id={ids.languageHelp} className={langProblem ? "error" : "muted"} role={langProblem ? "alert" : undefined}>
-          {langProblem ?? "A language tag such as en, de or pt-BR; empty narrates in the deck's language."}
-        </p>
-        <label>
-          Voice
-          <select value={voice} onChange={(event) => setVoice(event.target.value)}>
-            <option value="">Default voice</option>
-            {voices.map((item) => (
-              <option key={`${item.provider}/${item.name}`} value={`${item.provider}/${item.name}`}>
-                {item.name} ({item.provider}, {item.language})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Subtitles
-          <select value={subtitles} onChange={(event) => setSubtitles(event.target.value as SubtitlesMode)}>
-            {SUBTITLES.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Resolution
-          <select value={resolution} onChange={(event) => setResolution(Number(event.target.value))}>
-            {RESOLUTIONS.map((option, index) => (
-              <option key={option.label} value={index}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={avatar} onChange={(event) => setAvatar(event.target.checked)} />
-          Show a talking presenter in a corner
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={review} onChange={(event) => setReview(event.target.checked)} />
-          Let me review the script before it is voiced
-        </label>
+        <OptionsFields value={choices} onChange={setChoices} />
       </fieldset>
 
       {uploading && (

@@ -1,20 +1,10 @@
 // Builders of JobStates and log events as the API sends them, for the tests: the defaults
 // are the Python models' defaults (fold.py, events.py), each test states only what matters.
+import { DEFAULT_OPTIONS } from "../options";
 import { EMPTY_SLIDE } from "../stages";
 import type { JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
 
-export const OPTIONS: JobOptions = {
-  narration: "auto",
-  language: null,
-  voice_provider: "piper",
-  voice: null,
-  rate: 1,
-  avatar: false,
-  subtitles: "sidecar",
-  review: false,
-  width: 1920,
-  height: 1080,
-};
+export const OPTIONS: JobOptions = DEFAULT_OPTIONS;
 
 export function slide(number: number, fields: Partial<SlideState> = {}): SlideState {
   return { ...EMPTY_SLIDE, number, source_slide: number, ...fields };

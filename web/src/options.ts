@@ -1,0 +1,101 @@
+// The options form's values and what they mean for the API: the form fields of a new
+// upload, or the changed options of a re-run. One model for both forms.
+import { RESOLUTIONS } from "./choices";
+import type { JobOptions, NarrationMode, SubtitlesMode } from "./types";
+import { languageProblem } from "./upload";
+
+/** What the form holds: text as typed, a voice as "provider/name", a size as "WxH". */
+export interface Choices {
+  narration: NarrationMode;
+  language: string;
+  /** "provider/name"; "" is the provider's default voice. */
+  voice: string;
+  subtitles: SubtitlesMode;
+  size: string;
+  avatar: boolean;
+  review: boolean;
+}
+
+/** The server's defaults (events.py JobOptions). */
+export const DEFAULT_OPTIONS: JobOptions = {
+  narration: "auto",
+  language: null,
+  voice_provider: "piper",
+  voice: null,
+  rate: 1,
+  avatar: false,
+  subtitles: "sidecar",
+  review: false,
+  width: 1920,
+  height: 1080,
+};
+
+export function sizeValue(width: number, height: number): string {
+  return `${width}x${height}`;
+}
+
+export function choicesFrom(options: JobOptions): Choices {
+  return {
+    narration: options.narration,
+    language: options.language ?? "",
+    voice: options.voice ? `${options.voice_provider}/${options.voice}` : "",
+    subtitles: options.subtitles,
+    size: sizeValue(options.width, options.height),
+    avatar: options.avatar,
+    review: options.review,
+  };
+}
+
+/** Split "provider/name"; a name may hold more slashes. Null for the default voice. */
+export function splitVoice(voice: string): { provider: string; name: string } | null {
+  const slash = voice.indexOf("/");
+  if (slash <= 0) return null;
+  return { provider: voice.slice(0, slash), name: voice.slice(slash + 1) };
+}
+
+/** The options the choices stand for. The default voice keeps `base`'s provider. */
+export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIONS): Partial<JobOptions> {
+  const voice = splitVoice(choices.voice);
+  const [width, height] = choices.size.split("x").map(Number);
+  return {
+    narration: choices.narration,
+    language: choices.language.trim() || null,
+    voice_provider: voice ? voice.provider : base.voice_provider,
+    voice: voice ? voice.name : null,
+    subtitles: choices.subtitles,
+    width,
+    height,
+    avatar: choices.avatar,
+    review: choices.review,
+  };
+}
+
+/** Only what differs from the job's options is sent. */
+export function optionChanges(current: JobOptions, chosen: Partial<JobOptions>): Partial<JobOptions> {
+  return Object.fromEntries(
+    Object.entries(chosen).filter(([name, value]) => current[name as keyof JobOptions] !== value),
+  );
+}
+
+/** The upload's form fields: what the server would assume anyway (its default voice, the
+ * deck's language) is left out, so the server's defaults apply. */
+export function uploadFields(choices: Choices): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(chosenOptions(choices))) {
+    if (value !== null) fields[name] = String(value);
+  }
+  if (!splitVoice(choices.voice)) delete fields.voice_provider;
+  return fields;
+}
+
+/** Why the choices cannot be sent, or null. */
+export function choicesProblem(choices: Choices): string | null {
+  return languageProblem(choices.language);
+}
+
+/** The sizes offered: the usual ones, and the job's own if it is none of them. */
+export function sizeChoices(current: string): { value: string; label: string }[] {
+  const usual = RESOLUTIONS.map((size) => ({ value: sizeValue(size.width, size.height), label: size.label }));
+  if (usual.some((size) => size.value === current)) return usual;
+  return [...usual, { value: current, label: `${current.replace("x", " × ")} (this job's)` }];
+}
