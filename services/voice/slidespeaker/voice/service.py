@@ -23,6 +23,7 @@ from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.samples import start_sample_thread
 from slidespeaker.voice.speech import Speech
+from slidespeaker.voice.turns import voice_turn
 
 CACHE_FORMAT = 3  # 2: word timings beside the captions; 3: loudness normalised
 Timings = dict[str, object]  # the fields of SlideVoiced that describe the audio
@@ -92,10 +93,17 @@ def _voiced(
     )  # fmt: skip
 
 
+async def voice_task(ctx: TaskContext) -> list[ev.Event]:
+    """A slide's narration, or one turn of the podcast (the same consumer group serves both)."""
+    if ctx.task.action == ev.Action.voice_turn:
+        return await voice_turn(ctx)
+    return await voice_slide(ctx)
+
+
 def run(settings: Settings) -> None:
     provider = get_provider("piper")
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
         start_sample_thread(settings.redis_url, settings)
-    run_stage(ev.Stage.voice, voice_slide, settings)
+    run_stage(ev.Stage.voice, voice_task, settings)

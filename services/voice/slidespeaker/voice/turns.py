@@ -1,0 +1,88 @@
+"""Voicing one turn of the podcast: the same providers as the slides, in the speaker's voice.
+
+Like a slide's audio, a turn's is keyed by everything that produced it (text, provider,
+voice, rate, pitch, engine), so a redelivered task or a re-run never speaks it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import tempfile
+import wave
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.process import run_child
+from slidespeaker.common.runtime import TaskContext
+from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
+from slidespeaker.voice.provider import synthesize
+from slidespeaker.voice.providers import get_provider
+from slidespeaker.voice.speech import Speech
+
+TURN_FORMAT = 1
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+SHIFT_TIMEOUT_S = 120.0
+
+
+def turn_audio_key(text: str, provider: str, speaker: SpeakerVoice, engine: str) -> str:
+    produced_by = [TURN_FORMAT, provider, engine, speaker.voice, speaker.rate, speaker.pitch, text]
+    digest = hashlib.sha256(json.dumps(produced_by).encode()).hexdigest()
+    return f"cache/audio/{digest[:2]}/{digest}.wav"
+
+
+async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
+    assert ctx.task.turn is not None
+    if not 1 <= ctx.task.turn <= len(ctx.state.turns):
+        raise BadInput(f"the podcast has no turn {ctx.task.turn}")
+    turn = ctx.state.turns[ctx.task.turn - 1]
+    provider = get_provider(ctx.state.options.voice_provider)
+    speaker = speaker_voice(provider, ctx.state.options, turn.speaker)
+    engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
+    key = turn_audio_key(turn.text, provider.name, speaker, engine)
+    timings_key = key.removesuffix(".wav") + ".timings.json"
+    if not (ctx.storage.exists(key) and ctx.storage.exists(timings_key)):
+        speech = await asyncio.to_thread(
+            synthesize, provider, turn.text, speaker.voice, speaker.rate, ctx.token
+        )
+        if not speech.samples.any():
+            raise RuntimeError(f"{provider.name} gave silence for turn {ctx.task.turn}")
+        with ctx.storage.writing(key) as tmp:
+            await asyncio.to_thread(write_voiced, speech, speaker.pitch, tmp, ctx.token)
+        timings = {"duration": speech.duration, "cues": [c.model_dump() for c in speech.cues],
+                   "words": [w.model_dump() for w in speech.words]}  # fmt: skip
+        ctx.storage.write_text(timings_key, json.dumps(timings))
+    said = json.loads(ctx.storage.read_bytes(timings_key))
+    return [
+        ev.TurnVoiced(
+            job_id=ctx.job_id, turn=ctx.task.turn, speaker=turn.speaker, audio_key=key,
+            voice=speaker.label, provider=provider.name, **said,
+        )
+    ]  # fmt: skip
+
+
+def write_voiced(speech: Speech, pitch: float, out: Path, token: CancelToken) -> None:
+    """The speech as a WAV at `out`, pitched by `pitch` (formants with it), sample for sample
+    as long as it was spoken, so its word timings still hold."""
+    if pitch == 1.0:
+        speech.write_wav(out)
+        return
+    with tempfile.TemporaryDirectory(prefix="turn-") as work:
+        spoken = Path(work) / "spoken.wav"
+        speech.write_wav(spoken)
+        length = len(speech.samples)  # rubberband may end a few samples early or late
+        shift = f"rubberband=pitch={pitch}:formant=shifted,apad=whole_len={length}"
+        command = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", spoken,
+                   "-af", f"{shift},atrim=end_sample={length}", "-c:a", "pcm_s16le",
+                   "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", out]  # fmt: skip
+        done = run_child(command, token=token, timeout=SHIFT_TIMEOUT_S)
+        if done.returncode != 0:
+            raise RuntimeError(f"ffmpeg could not pitch the guest's voice: {done.stderr.strip()}")
+    with wave.open(str(out), "rb") as shifted:
+        if shifted.getnframes() != len(speech.samples):
+            raise RuntimeError("the pitched voice came out longer or shorter than it was spoken")
