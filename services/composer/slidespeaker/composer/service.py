@@ -19,6 +19,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
+from slidespeaker.composer.podcast import compose_podcast
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import check_picture, compose_video, write_poster
@@ -27,6 +28,8 @@ from slidespeaker.composer.video import check_picture, compose_video, write_post
 async def compose(ctx: TaskContext) -> list[ev.Event]:
     if ctx.task.action == Action.compose_slide:
         return await compose_slide(ctx)
+    if ctx.task.action == Action.compose_podcast:
+        return await compose_podcast(ctx)
     return await compose_outputs(ctx)
 
 

@@ -1,0 +1,81 @@
+"""The podcast's one track: each turn at one loudness, joined in order with natural gaps.
+
+Each turn gets one measured gain: its speech (the 20 ms frames louder than SPEECH_FLOOR)
+is brought to TARGET_RMS, less where that would push a peak past PEAK_LIMIT, so the host
+and the guest sound equally loud whatever their voices' own levels. The track is written
+turn by turn, never held whole in memory.
+"""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from slidespeaker.composer.audio import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, seconds_to_samples
+from slidespeaker.composer.ffmpeg import MediaError
+
+FULL_SCALE = 32767.0
+TARGET_RMS = FULL_SCALE * 10 ** (-20 / 20)  # -20 dBFS while speaking
+PEAK_LIMIT = FULL_SCALE * 10 ** (-1 / 20)
+SPEECH_FLOOR = FULL_SCALE * 10 ** (-45 / 20)
+FRAME = SAMPLE_RATE // 50  # 20 ms
+
+
+def read_samples(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64)
+
+
+def speech_rms(samples: np.ndarray) -> float:
+    """The RMS of the frames with speech in them; 0.0 when there are none."""
+    frames = samples[: len(samples) // FRAME * FRAME].reshape(-1, FRAME)
+    if not len(frames):
+        return 0.0
+    rms = np.sqrt(np.mean(frames**2, axis=1))
+    spoken = frames[rms > SPEECH_FLOOR]
+    return float(np.sqrt(np.mean(spoken**2))) if len(spoken) else 0.0
+
+
+def leveled(samples: np.ndarray, name: str) -> np.ndarray:
+    """The turn at the target loudness; MediaError for a turn with no speech in it."""
+    measured = speech_rms(samples)
+    if measured == 0.0:
+        raise MediaError(f"{name} holds no speech")
+    gain = min(TARGET_RMS / measured, PEAK_LIMIT / float(np.max(np.abs(samples))))
+    return np.clip(np.round(samples * gain), -FULL_SCALE, FULL_SCALE)
+
+
+class TrackWriter:
+    """Appends silences and turns to one WAV, counting samples so every time is exact."""
+
+    def __init__(self, wav: wave.Wave_write) -> None:
+        self.wav = wav
+        self.samples = 0
+        self.peak = 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / SAMPLE_RATE
+
+    def silence(self, seconds: float) -> None:
+        count = seconds_to_samples(seconds)
+        self.wav.writeframes(bytes(count * SAMPLE_WIDTH * CHANNELS))
+        self.samples += count
+
+    def speech(self, samples: np.ndarray) -> None:
+        self.wav.writeframes(samples.astype("<i2").tobytes())
+        self.samples += len(samples)
+        self.peak = max(self.peak, float(np.max(np.abs(samples))))
+
+
+@contextmanager
+def writing_track(path: Path) -> Iterator[TrackWriter]:
+    with wave.open(str(path), "wb") as wav:
+        wav.setframerate(SAMPLE_RATE)
+        wav.setnchannels(CHANNELS)
+        wav.setsampwidth(SAMPLE_WIDTH)
+        yield TrackWriter(wav)
