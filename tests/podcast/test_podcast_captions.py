@@ -13,9 +13,13 @@ from slidespeaker.composer.podcast import (
     LEAD_IN_S,
     gap_before,
 )
-from slidespeaker.composer.podcast_captions import write_podcast_srt, write_podcast_vtt
+from slidespeaker.composer.podcast_captions import (
+    SpokenCues,
+    write_podcast_srt,
+    write_podcast_vtt,
+)
 
-TURNS = [
+TURNS: SpokenCues = [
     ("host", [Cue(text="So why does that matter <really>?", start=0.3, end=2.0)]),
     ("guest", [Cue(text="Because listeners are on the move.", start=2.25, end=4.5),
                Cue(text="And they want two voices.", start=4.6, end=6.0)]),
