@@ -121,6 +121,15 @@ def test_a_resumed_render_is_not_created_again(
     assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
 
 
+def test_a_resumed_video_heygen_no_longer_knows_is_a_failed_render(
+    server: HeyGenServer, narration: Narration, tmp_path: Path
+) -> None:
+    with pytest.raises(HeyGenFailed, match="HTTP 404: video not found"):
+        render_heygen_clip(
+            narration, tmp_path / "clip.mp4", settings_for(server), CancelToken(), video_id="gone"
+        )
+
+
 def test_a_failed_render_reports_heygens_own_message(
     server: HeyGenServer, narration: Narration, tmp_path: Path
 ) -> None:

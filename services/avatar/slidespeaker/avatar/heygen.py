@@ -34,8 +34,8 @@ class HeyGenDeadline(HeyGenFailed):
 
 @dataclass(frozen=True)
 class Narration:
-    text: str
-    audio: Path | None  # the slide's narration audio (any format ffmpeg reads)
+    text: str  # what a HeyGen voice says, when one is configured
+    audio: Path  # what HeyGen lip-syncs to otherwise (any format ffmpeg reads)
 
 
 def render_heygen_clip(
@@ -100,10 +100,8 @@ def wait_for_video(
 def _voice(
     api: HeyGenApi, narration: Narration, settings: HeyGenSettings, token: CancelToken
 ) -> dict[str, Any]:
-    if settings.voice_id:
+    if settings.voice_id and narration.text:
         return {"type": "text", "input_text": narration.text, "voice_id": settings.voice_id}
-    if narration.audio is None:
-        raise BadInput("the HeyGen presenter needs the slide's narration audio")
     asset_id = api.upload_audio(_mp3(narration.audio, token))
     return {"type": "audio", "audio_asset_id": asset_id}
 

@@ -30,6 +30,10 @@ class HeyGenFailed(Exception):
     """HeyGen took the request but gave no usable video (its own error message, for a person)."""
 
 
+class HeyGenRefused(BadInput):
+    """HeyGen refused a request as malformed or naming what it does not have (HTTP 4xx)."""
+
+
 @dataclass(frozen=True)
 class VideoStatus:
     status: str  # waiting, pending, processing, completed or failed
@@ -74,10 +78,13 @@ class HeyGenApi:
         return _field(data, "video_id", "create the avatar video")
 
     def status(self, video_id: str) -> VideoStatus:
-        data = self._call(
-            "report the video's status", "GET", f"{self.settings.api_url}/v1/video_status.get",
-            params={"video_id": video_id},
-        )  # fmt: skip
+        try:
+            data = self._call(
+                "report the video's status", "GET", f"{self.settings.api_url}/v1/video_status.get",
+                params={"video_id": video_id},
+            )  # fmt: skip
+        except HeyGenRefused as error:  # a video HeyGen no longer knows: make another next time
+            raise HeyGenFailed(error.message) from error
         return VideoStatus(
             status=str(data.get("status", "")),
             video_url=data.get("video_url") or None,
@@ -132,7 +139,7 @@ def _raise_for_status(response: httpx.Response, what: str) -> None:
         raise BadInput(f"HeyGen rejected the API key ({detail}); check HEYGEN_API_KEY")
     if code == 429 or code >= 500:
         raise HeyGenUnavailable(f"HeyGen did not {what} ({detail})")
-    raise BadInput(f"HeyGen refused to {what} ({detail})")
+    raise HeyGenRefused(f"HeyGen refused to {what} ({detail})")
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, Any]:
