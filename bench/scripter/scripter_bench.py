@@ -41,13 +41,14 @@ def timed(step: Callable[[], T]) -> tuple[T, float]:
 
 
 def convert(deck: Path, workdir: Path) -> Path:
-    fmt, _ = read_slides(deck)
+    fmt = read_slides(deck).format
     assert fmt != "pdf", "the benchmark converts a PowerPoint deck"
     return convert_to_pdf(deck, fmt, workdir, token=CancelToken(), timeout=SOFFICE_TIMEOUT_S)
 
 
 def pipeline(deck: Path, workdir: Path) -> None:
-    (fmt, slides), read_s = timed(lambda: read_slides(deck))
+    text, read_s = timed(lambda: read_slides(deck))
+    fmt, slides = text.format, text.slides
     narrator = Narrator(slides, JobOptions(narration="auto"), None)
     _, narrate_s = timed(lambda: [narrator.narrate(n) for n in range(1, len(slides) + 1)])
     pdf, convert_s = timed(lambda: convert(deck, workdir / "single"))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deckfile import detect_format
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.process import run_child
-from slidespeaker.scripter.deck import open_deck
+from slidespeaker.scripter.deck import Deck, open_deck
 
 
 def _open(path: Path, workdir: Path) -> None:
@@ -88,23 +90,70 @@ def test_word_document_is_no_deck(tmp_path: Path) -> None:
         _open(document, tmp_path)
 
 
-def test_legacy_ppt_asks_for_pptx(realworld: Path, tmp_path: Path) -> None:
-    source = tmp_path / "deck.pptx"
-    shutil.copyfile(realworld / "poi_with_japanese_1s_table.pptx", source)
-    profile = (tmp_path / "profile").as_uri()
+VARIOUS = "tika_various2_10s_notes_chart_smartart_table.pptx"  # slide 9 of 10 is hidden
+
+
+def _saved_as(source: Path, extension: str, outdir: Path) -> Path:
+    """The deck saved by LibreOffice in another format, as a person would."""
+    copy = outdir / f"deck{source.suffix}"
+    shutil.copyfile(source, copy)
+    profile = (outdir / "profile").as_uri()
     run_child(
         [
             "soffice",
             f"-env:UserInstallation={profile}",
             "--headless",
             "--norestore",
-            *("--convert-to", "ppt", "--outdir", tmp_path, source),
+            *("--convert-to", extension, "--outdir", outdir, copy),
         ],
         token=CancelToken(),
         timeout=60,
     )
-    with pytest.raises(BadInput, match=r"\.ppt\).*not supported yet.*save it as \.pptx"):
-        detect_format(tmp_path / "deck.ppt")
+    return outdir / f"deck.{extension}"
+
+
+@pytest.fixture(scope="module")
+def various_pptx(realworld: Path) -> Deck:
+    with tempfile.TemporaryDirectory() as work:
+        return open_deck(realworld / VARIOUS, Path(work), token=CancelToken(), soffice_timeout=60)
+
+
+@pytest.fixture(scope="module")
+def saved_as(realworld: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The deck with a hidden slide saved as .ppt and .odp."""
+    return {
+        extension: _saved_as(realworld / VARIOUS, extension, tmp_path_factory.mktemp(extension))
+        for extension in ("ppt", "odp")
+    }
+
+
+@pytest.mark.parametrize("extension", ["ppt", "odp"])
+def test_ppt_and_odp_are_converted_then_read_as_pptx(
+    saved_as: dict[str, Path], tmp_path: Path, various_pptx: Deck, extension: str
+) -> None:
+    renamed = tmp_path / "upload.bin"  # the bytes say what it is
+    shutil.copyfile(saved_as[extension], renamed)
+    assert detect_format(renamed) == extension
+    deck = open_deck(renamed, tmp_path / "work", token=CancelToken(), soffice_timeout=60)
+    assert deck.format == "pptx"  # what was read: LibreOffice's .pptx of it
+    # The hidden slide stays hidden, and every slide keeps its text, notes and number.
+    assert [s.source_slide for s in deck.slides] == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+    assert [(s.title, s.notes) for s in deck.slides] == [
+        (s.title, s.notes) for s in various_pptx.slides
+    ]
+    with pymupdf.open(deck.pdf_path) as pdf:
+        assert pdf.page_count == 9
+        assert "Slide2Header" in pdf[1].get_text()
+
+
+def test_a_damaged_ppt_fails_clearly(saved_as: dict[str, Path], tmp_path: Path) -> None:
+    data = saved_as["ppt"].read_bytes()
+    damaged = tmp_path / "damaged.ppt"
+    # Its Compound File header and directory survive, the slides' records do not.
+    damaged.write_bytes(data[:4096] + b"\xff" * (len(data) - 8192) + data[-4096:])
+    assert detect_format(damaged) == "ppt"
+    with pytest.raises(BadInput, match=r"damaged: it is not a readable \.ppt deck"):
+        _open(damaged, tmp_path / "work")
 
 
 def test_damaged_pdf(tmp_path: Path) -> None:

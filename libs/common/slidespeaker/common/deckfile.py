@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import Literal
 from xml.etree import ElementTree
 
+import msoffcrypto
+from msoffcrypto.exceptions import FileFormatError
+
 from slidespeaker.common.errors import BadInput
 
-DeckFormat = Literal["pdf", "pptx", "ppsx"]
+DeckFormat = Literal["pdf", "pptx", "ppsx", "ppt", "odp"]
+# Read by converting them to .pptx with LibreOffice first.
+CONVERTED_TO_PPTX: frozenset[DeckFormat] = frozenset({"ppt", "odp"})
 
 PDF_MAGIC = b"%PDF-"
 PDF_MAGIC_WINDOW = 1024  # the PDF spec lets the header start anywhere in the first 1 KiB
@@ -23,6 +28,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 # without parsing the sector chains.
 ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
 PPT_DOCUMENT_STREAM = "PowerPoint Document".encode("utf-16-le")
+
+# An OpenDocument package names its type in its first part, stored uncompressed.
+ODF_MIMETYPE_PART = "mimetype"
+ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -36,10 +45,9 @@ MAIN_PART_FORMATS: dict[str, DeckFormat] = {
 EMPTY = "the file is empty"
 NOT_A_DECK = "the file is not a PDF or PowerPoint deck"
 DAMAGED_PACKAGE = "the file is damaged: it is not a readable PowerPoint package"
-PASSWORD_PROTECTED = "the file is password-protected: remove the password and upload it again"
-LEGACY_PPT = (
-    "the file is an old PowerPoint 97-2003 (.ppt) deck, which is not supported yet: "
-    "open it in PowerPoint or LibreOffice, save it as .pptx and upload that"
+PASSWORD_PROTECTED = (
+    "the file is password-protected: give its password (--password, or the password field "
+    "of the upload), or remove the password and upload it again"
 )
 
 
@@ -52,25 +60,39 @@ def detect_format(path: Path) -> DeckFormat:
     if head.startswith(ZIP_MAGIC):
         return _package_format(path)
     if head.startswith(OLE_MAGIC):
-        raise BadInput(_compound_file_problem(path))
+        return _compound_file_format(path)
     if PDF_MAGIC in head:
         return "pdf"
     raise BadInput(NOT_A_DECK)
 
 
-def _compound_file_problem(path: Path) -> str:
+def _compound_file_format(path: Path) -> DeckFormat:
+    """A PowerPoint 97-2003 deck, or an encrypted OOXML package (which is a Compound File
+    too: its EncryptedPackage stream holds the zip)."""
     data = path.read_bytes()
     if ENCRYPTED_PACKAGE_STREAM in data:
-        return PASSWORD_PROTECTED
-    if PPT_DOCUMENT_STREAM in data:
-        return LEGACY_PPT
-    return NOT_A_DECK
+        raise BadInput(PASSWORD_PROTECTED)
+    if PPT_DOCUMENT_STREAM not in data:
+        raise BadInput(NOT_A_DECK)  # a Word or Excel 97-2003 document, or another CFB
+    if _encrypted_ppt(path):
+        raise BadInput(PASSWORD_PROTECTED)
+    return "ppt"
+
+
+def _encrypted_ppt(path: Path) -> bool:
+    with path.open("rb") as file:
+        try:
+            return bool(msoffcrypto.OfficeFile(file).is_encrypted())
+        except (FileFormatError, OSError, ValueError):
+            return False  # unreadable to msoffcrypto: LibreOffice says whether it opens
 
 
 def _package_format(path: Path) -> DeckFormat:
     try:
         with zipfile.ZipFile(path) as package:
             check_package(package.infolist())
+            if _odf_mimetype(package) == ODP_MIMETYPE:
+                return "odp"
             content_types = package.read(CONTENT_TYPES_PART)
     except KeyError:
         raise BadInput(NOT_A_DECK) from None  # a zip, but not an Office document
@@ -85,6 +107,13 @@ def _package_format(path: Path) -> DeckFormat:
         if fmt is not None:
             return fmt
     raise BadInput(NOT_A_DECK)  # a Word or Excel document, or another zip
+
+
+def _odf_mimetype(package: zipfile.ZipFile) -> bytes | None:
+    try:
+        return package.read(ODF_MIMETYPE_PART).strip()
+    except KeyError:
+        return None
 
 
 # Limits for what a deck's package may unpack to: far above any real deck (the largest

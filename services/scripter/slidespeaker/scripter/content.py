@@ -38,6 +38,16 @@ class SlideContent:
 
 
 @dataclass(frozen=True)
+class DeckText:
+    """What a deck says, read before (or without) converting it."""
+
+    format: DeckFormat
+    slides: list[SlideContent]  # the visible slides (of the selection, if any), in order
+    pages: list[int]  # slides[i] is page pages[i] (from 0) of the deck's PDF, or once converted
+    visible: int  # the deck's visible slides, selected or not: its PDF's page count
+
+
+@dataclass(frozen=True)
 class Deck:
     format: DeckFormat
     slides: list[SlideContent]  # visible slides only, in order

@@ -4,14 +4,24 @@ The scripter service needs only this module and the narration: it re-exports the
 rendering so that one import serves.
 """
 
+# PyMuPDF is only partly annotated; its unannotated calls are fine here.
+# mypy: disable-error-code="no-untyped-call"
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.deckfile import DeckFormat, detect_format
-from slidespeaker.scripter.content import Deck, DeckWarning, SlideContent
-from slidespeaker.scripter.libreoffice import ConversionFailed, convert_to_pdf
+from slidespeaker.common.deckfile import CONVERTED_TO_PPTX, DeckFormat, detect_format
+from slidespeaker.common.errors import BadInput
+from slidespeaker.common.slide_selection import check_within, parse_slides
+from slidespeaker.scripter.content import Deck, DeckText, DeckWarning, SlideContent
+from slidespeaker.scripter.libreoffice import (
+    ConversionFailed,
+    SofficeMissing,
+    convert_to_pdf,
+    convert_to_pptx,
+)
 from slidespeaker.scripter.pdf_reader import open_pdf, read_pdf
 from slidespeaker.scripter.pptx_reader import read_pptx
 from slidespeaker.scripter.render import render_slide
@@ -24,31 +34,76 @@ __all__ = [
     "SlideContent",
     "open_deck",
     "read_slides",
+    "readable_copy",
     "render_slide",
 ]
 
+SELECTED_PDF = "selected.pdf"
 
-def open_deck(path: Path, workdir: Path, *, token: CancelToken, soffice_timeout: float) -> Deck:
-    """Read the deck at `path`; a PowerPoint deck is converted to PDF inside `workdir`.
+
+def open_deck(
+    path: Path,
+    workdir: Path,
+    *,
+    token: CancelToken,
+    soffice_timeout: float,
+    slides: str | None = None,
+) -> Deck:
+    """Read the deck at `path` (only the slides `slides` names, e.g. "3-7,9", if given); a
+    PowerPoint deck is converted to PDF inside `workdir` (a .ppt or .odp to .pptx first).
 
     Raises BadInput for a file that cannot be used (with a message for the user),
     ConversionFailed when LibreOffice gives no usable PDF, and JobCancelled or
     ChildTimeout from the conversion.
     """
-    fmt, slides = read_slides(path)
-    if fmt == "pdf":
+    path = readable_copy(path, workdir, token=token, soffice_timeout=soffice_timeout)
+    text = read_slides(path, slides)
+    if text.format == "pdf":
         pdf_path = path
     else:
         token.check()
-        pdf_path = convert_to_pdf(path, fmt, workdir, token=token, timeout=soffice_timeout)
-        _check_one_page_per_slide(pdf_path, len(slides))
-    return Deck(format=fmt, slides=slides, pdf_path=pdf_path, warnings=deck_warnings(slides))
+        pdf_path = convert_to_pdf(path, text.format, workdir, token=token, timeout=soffice_timeout)
+        _check_one_page_per_slide(pdf_path, text.visible)
+    if len(text.pages) < text.visible:
+        pdf_path = _only_pages(pdf_path, text.pages, workdir / SELECTED_PDF)
+    return Deck(
+        format=text.format, slides=text.slides, pdf_path=pdf_path,
+        warnings=deck_warnings(text.slides),
+    )  # fmt: skip
 
 
-def read_slides(path: Path) -> tuple[DeckFormat, list[SlideContent]]:
-    """The deck's format and its visible slides' content, without converting it."""
+def readable_copy(path: Path, workdir: Path, *, token: CancelToken, soffice_timeout: float) -> Path:
+    """The deck itself, or for a .ppt or .odp its .pptx conversion (in `workdir`), which the
+    readers understand."""
     fmt = detect_format(path)
-    return fmt, read_pdf(path) if fmt == "pdf" else read_pptx(path, fmt)
+    if fmt not in CONVERTED_TO_PPTX:
+        return path
+    token.check()
+    try:
+        return convert_to_pptx(path, fmt, workdir, token=token, timeout=soffice_timeout)
+    except SofficeMissing:
+        raise
+    except ConversionFailed as exc:
+        # The file was only checked by its first bytes: if LibreOffice cannot read it, the
+        # file is at fault, and a retry would fail the same way.
+        raise BadInput(f"the file is damaged: it is not a readable .{fmt} deck") from exc
+
+
+def read_slides(path: Path, slides: str | None = None) -> DeckText:
+    """The deck's format and its visible slides' content (those `slides` names, if given),
+    without converting it."""
+    fmt = detect_format(path)
+    visible, total = read_pdf(path) if fmt == "pdf" else read_pptx(path, fmt)
+    pages = list(range(len(visible)))
+    if slides:
+        selection = parse_slides(slides)
+        check_within(selection, total, "page" if fmt == "pdf" else "slide")
+        pages = [page for page in pages if selection.includes(visible[page].source_slide)]
+        if not pages:
+            raise BadInput(f"slides {selection} are all hidden, so there is nothing to render")
+    return DeckText(
+        format=fmt, slides=[visible[p] for p in pages], pages=pages, visible=len(visible)
+    )
 
 
 def _check_one_page_per_slide(pdf_path: Path, visible_slides: int) -> None:
@@ -64,7 +119,17 @@ def _check_one_page_per_slide(pdf_path: Path, visible_slides: int) -> None:
         )
 
 
+def _only_pages(pdf_path: Path, pages: list[int], out_path: Path) -> Path:
+    """A copy of the PDF with only `pages` (from 0), so page i is again selected slide i."""
+    with open_pdf(pdf_path) as document:
+        document.select(pages)
+        document.save(out_path, garbage=1)
+    return out_path
+
+
 def deck_warnings(slides: list[SlideContent]) -> list[DeckWarning]:
+    """Warnings about the slides, numbered by their place in the video; the messages name
+    the deck's own slide number (or page), which is what the person knows."""
     warnings: list[DeckWarning] = []
     for number, slide in enumerate(slides, start=1):
         if slide.has_media:
@@ -72,8 +137,8 @@ def deck_warnings(slides: list[SlideContent]) -> list[DeckWarning]:
                 (
                     number,
                     "media",
-                    f"slide {number} has an embedded video or sound; the video shows the "
-                    "slide as a still picture and does not play it",
+                    f"slide {slide.source_slide} has an embedded video or sound; the video "
+                    "shows the slide as a still picture and does not play it",
                 )
             )
         if slide.image_only:
@@ -81,8 +146,8 @@ def deck_warnings(slides: list[SlideContent]) -> list[DeckWarning]:
                 (
                     number,
                     "scanned_page",
-                    f"page {number} is only a picture (a scan, no text), so there is no text "
-                    "to narrate it from",
+                    f"page {slide.source_slide} is only a picture (a scan, no text), so there "
+                    "is no text to narrate it from",
                 )
             )
     return warnings

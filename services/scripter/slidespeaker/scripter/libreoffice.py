@@ -1,10 +1,12 @@
-"""PowerPoint to PDF with LibreOffice headless: one conversion per deck."""
+"""Decks converted with LibreOffice headless, one run per deck: PowerPoint to PDF for the
+slides' pictures, and PowerPoint 97-2003 or OpenDocument to .pptx to read their text."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deckfile import DeckFormat
@@ -12,6 +14,7 @@ from slidespeaker.common.process import run_child
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 PDF_NAME = "slides.pdf"
+PPTX_NAME = "converted.pptx"
 STDERR_TAIL = 500  # characters of soffice's stderr worth keeping in an error
 
 
@@ -20,13 +23,36 @@ class ConversionFailed(Exception):
     a killed process or a missing LibreOffice is ours to fix or retry, not the user's."""
 
 
+class SofficeMissing(ConversionFailed):
+    """LibreOffice is not installed on this machine."""
+
+
 def convert_to_pdf(
     deck: Path, fmt: DeckFormat, workdir: Path, *, token: CancelToken, timeout: float
 ) -> Path:
     """Convert `deck` to `workdir/slides.pdf`; partial files are removed whatever happens."""
+    return _convert(deck, fmt, "pdf", workdir / PDF_NAME, token=token, timeout=timeout)
+
+
+def convert_to_pptx(
+    deck: Path, fmt: DeckFormat, workdir: Path, *, token: CancelToken, timeout: float
+) -> Path:
+    """Convert `deck` (.ppt, .odp) to `workdir/converted.pptx`, hidden slides kept hidden."""
+    return _convert(deck, fmt, "pptx", workdir / PPTX_NAME, token=token, timeout=timeout)
+
+
+def _convert(
+    deck: Path,
+    fmt: DeckFormat,
+    target: Literal["pdf", "pptx"],
+    out: Path,
+    *,
+    token: CancelToken,
+    timeout: float,
+) -> Path:
     soffice = _find_soffice()
-    workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="soffice-", dir=workdir) as scratch:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="soffice-", dir=out.parent) as scratch:
         run_dir = Path(scratch)
         # soffice picks its import filter partly by extension, so name the copy for what
         # the content is, whatever the upload was called.
@@ -40,7 +66,7 @@ def convert_to_pdf(
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                "pdf",
+                target,
                 "--outdir",
                 run_dir,
                 source,
@@ -48,16 +74,16 @@ def convert_to_pdf(
             token=token,
             timeout=timeout,
         )
-        written = run_dir / "deck.pdf"
+        written = run_dir / f"deck.{target}"
         # soffice exits 0 even when it writes nothing.
         if not written.is_file() or written.stat().st_size == 0:
             raise ConversionFailed(
-                f"LibreOffice did not convert the deck to PDF (exit status {result.returncode})"
+                f"LibreOffice did not convert the deck to {target.upper()} "
+                f"(exit status {result.returncode})"
                 f": {result.stderr.strip()[-STDERR_TAIL:] or 'no error output'}"
             )
-        pdf = workdir / PDF_NAME
-        written.replace(pdf)
-    return pdf
+        written.replace(out)
+    return out
 
 
 def _find_soffice() -> str:
@@ -65,4 +91,4 @@ def _find_soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ConversionFailed("LibreOffice (soffice) is not installed; PowerPoint decks need it")
+    raise SofficeMissing("LibreOffice (soffice) is not installed; PowerPoint decks need it")

@@ -42,9 +42,11 @@ def open_pdf(path: Path) -> Any:
     return document
 
 
-def read_pdf(path: Path) -> list[SlideContent]:
+def read_pdf(path: Path) -> tuple[list[SlideContent], int]:
+    """Every page's content, and the number of pages."""
     with open_pdf(path) as document:
-        return [_page_content(number, page) for number, page in enumerate(document, start=1)]
+        pages = [_page_content(number, page) for number, page in enumerate(document, start=1)]
+    return pages, len(pages)
 
 
 def _page_content(number: int, page: Any) -> SlideContent:

@@ -42,8 +42,9 @@ NO_SLIDES = "the deck has no visible slides"
 ALL_HIDDEN = "the deck has no visible slides: every slide is hidden"
 
 
-def read_pptx(path: Path, fmt: DeckFormat) -> list[SlideContent]:
-    """The visible slides, in order; BadInput when the package is unreadable or has none."""
+def read_pptx(path: Path, fmt: DeckFormat) -> tuple[list[SlideContent], int]:
+    """The visible slides, in order, and how many slides there are, hidden ones counted;
+    BadInput when the package is unreadable or has no visible slide."""
     presentation = _open(path, fmt)
     slides = list(presentation.slides)
     visible = [
@@ -53,7 +54,7 @@ def read_pptx(path: Path, fmt: DeckFormat) -> list[SlideContent]:
     ]
     if not visible:
         raise BadInput(ALL_HIDDEN if slides else NO_SLIDES)
-    return visible
+    return visible, len(slides)
 
 
 def _open(path: Path, fmt: DeckFormat) -> Any:

@@ -44,7 +44,7 @@ def script_deck(
         narration = narrator.narrate(number)
         said = [
             *warnings.get(number, []),
-            *([silence_warning(number, narration)] if narration.silent_because else []),
+            *([silence_warning(slide.source_slide, narration)] if narration.silent_because else []),
         ]
         lines.append(
             ScriptLine(
@@ -71,7 +71,7 @@ def _narrator(
     path: Path, options: JobOptions, settings: ScripterSettings | None
 ) -> tuple[Narrator, ScripterSettings]:
     settings = settings or ScripterSettings()
-    _, slides = read_slides(path)
+    slides = read_slides(path, options.slides).slides
     return Narrator(slides, options, make_llm(settings)), settings
 
 
@@ -79,6 +79,7 @@ def make_llm(settings: ScripterSettings) -> LlmNarrator | None:
     return LlmNarrator(settings) if settings.llm_configured else None
 
 
-def silence_warning(number: int, narration: Narration, hold_s: float | None = None) -> str:
+def silence_warning(source_slide: int, narration: Narration, hold_s: float | None = None) -> str:
+    """Why the deck's slide `source_slide` is silent, and for how long, for a person."""
     held = f"it is shown for {hold_s:g} s in silence" if hold_s else "it is held in silence"
-    return f"slide {number} {narration.silent_because}: {held}"
+    return f"slide {source_slide} {narration.silent_because}: {held}"

@@ -34,7 +34,7 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
         try:
             deck = await asyncio.to_thread(
                 open_deck, path, Path(work), token=ctx.token,
-                soffice_timeout=ctx.settings.soffice_timeout_s,
+                soffice_timeout=ctx.settings.soffice_timeout_s, slides=ctx.state.options.slides,
             )  # fmt: skip
         except ChildTimeout as exc:
             # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
@@ -95,7 +95,8 @@ async def slide_events(
         ),
     ]  # fmt: skip
     if narration.silent_because:
-        message = silence_warning(number, narration, ctx.settings.hold_s)
+        source = deck.slides[number - 1].source_slide
+        message = silence_warning(source, narration, ctx.settings.hold_s)
         events.append(
             ev.JobWarning(job_id=ctx.job_id, slide=number, code="no_narration", message=message)
         )
