@@ -10,6 +10,7 @@ import threading
 from typing import Protocol
 
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.voice.reading import Reader, as_written
 from slidespeaker.voice.sentences import split_sentences
 from slidespeaker.voice.speech import Speech, SpokenSentence, join_sentences
 
@@ -39,13 +40,16 @@ class ProviderUnavailable(RuntimeError):
 
 
 def synthesize(
-    provider: VoiceProvider, text: str, voice: str, rate: float, token: CancelToken
-) -> Speech:
-    """Speak `text` sentence by sentence; each sentence's timings are moved onto one clock."""
+    provider: VoiceProvider, text: str, voice: str, rate: float, token: CancelToken,
+    read: Reader = as_written,
+) -> Speech:  # fmt: skip
+    """Speak `text` sentence by sentence; each sentence's timings are moved onto one clock.
+    `read` says what the engine is given for each written word; the captions keep the words."""
     spoken: list[SpokenSentence] = []
     for sentence in split_sentences(text):
         token.check()  # a checkpoint between sentences
         with SPEAKING:
-            spoken.append(provider.speak(sentence, voice, rate))
+            reading = read(sentence)
+            spoken.append(reading.captioned(provider.speak(reading.text, voice, rate)))
     token.check()
     return join_sentences(spoken, provider.sample_rate(voice))
