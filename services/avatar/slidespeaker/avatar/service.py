@@ -1,22 +1,39 @@
-"""The avatar service: a talking presenter per slide.
+"""The avatar service: a talking presenter per slide, as a short clip the composer overlays.
 
-For now it only passes slides through: no presenter renderer exists yet, so a job that
-asks for one fails with a clear message instead of silently producing no presenter.
+Each presenter (`--avatar local`, `--avatar heygen`) is one `ClipRenderer`: given the task
+(the job's state says which slide, its audio and timings) and a scratch directory, it writes
+the slide's clip there and returns its path. This module stores it and reports it.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from slidespeaker.avatar.local import render_local_clip
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 
+ClipRenderer = Callable[[TaskContext, Path], Awaitable[Path]]
+CLIP_RENDERERS: dict[str, ClipRenderer] = {"local": render_local_clip}
+
 
 async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     assert ctx.task.slide is not None
-    if ctx.state.options.avatar != "none":
-        raise BadInput("a talking presenter (avatar) is not available in this version")
-    return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=None)]
+    presenter = ctx.state.options.avatar
+    if presenter == "none":
+        return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=None)]
+    render_clip = CLIP_RENDERERS.get(presenter)
+    if render_clip is None:
+        raise BadInput(f"the presenter {presenter!r} is not available in this version")
+    with tempfile.TemporaryDirectory(prefix="avatar-") as work:
+        clip = await render_clip(ctx, Path(work))
+        key = f"jobs/{ctx.job_id}/avatar/slide-{ctx.task.slide:03d}{clip.suffix}"
+        ctx.storage.put_file(key, clip)
+    return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=key)]
 
 
 def run(settings: Settings) -> None:

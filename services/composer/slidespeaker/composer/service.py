@@ -19,6 +19,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
+from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.podcast import compose_podcast
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
@@ -55,11 +56,14 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
         )  # fmt: skip
     lead = settings.pause_before_s if audio_in else 0.0
     cues = [shifted(cue, lead) for cue in slide.cues]
+    spoken = (slide.audio_duration or 0.0) if audio_in else duration  # what a clip must last
+    clip_key, warnings = await checked_clip(ctx, slide, spoken)
     return [
+        *warnings,
         ev.SlideComposed(
             job_id=ctx.job_id, slide=slide.number, audio_key=key, image_key=slide.image_key,
-            duration=duration, cues=cues,
-        )
+            duration=duration, cues=cues, avatar_key=clip_key, avatar_start=lead,
+        ),
     ]  # fmt: skip
 
 
@@ -87,6 +91,7 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             compose_video, media, tmp, title=title, slide_titles=[s.title for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
+            presenter=presenter_track(ctx, slides),
         )  # fmt: skip
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:

@@ -22,6 +22,7 @@ from slidespeaker.composer.burn import (
 )
 from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failure, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
+from slidespeaker.composer.overlay import PresenterTrack, overlay_graph
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
 TICKS_PER_SECOND = SAMPLE_RATE
@@ -30,16 +31,20 @@ DURATION_TOLERANCE = 0.001  # s between a slide's stated duration and its WAV's 
 # Browsers decode video as BT.709, so convert RGB with that matrix and tag it so. The tags
 # go on the frames (setparams): this ffmpeg (9.0) takes the stream's tags from its frames
 # and ignores the -color_* flags below, which stay for builds that still read them.
-VIDEO_FILTER = (
-    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
-    "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
-)
+VIDEO_TAGS = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
+VIDEO_FILTER = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{VIDEO_TAGS}"
 VIDEO_CODEC = [
     *["-c:v", "libx264", "-tune", "stillimage", "-crf", "18"],  # slides are mostly text
     *["-bf", "0", "-fps_mode", "vfr", "-pix_fmt", "yuv420p"],  # browsers reject 4:4:4
     # x264 holds 40 frames (40 slides) to plan its bit rate; slides barely gain from it, and
     # holding them grows memory with the deck and delays the progress ffmpeg reports.
     *["-rc-lookahead", "2"],
+    *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
+]
+# With a presenter every frame differs a little: a steady rate, and a faster x264 preset
+# (the slides' text stays sharp at this quality; the moving corner is small).
+MOVING_VIDEO_CODEC = [
+    *["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"],
     *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
 ]
 AUDIO_CODEC = ["-c:a", "aac", "-b:a", "128k"]
@@ -59,13 +64,15 @@ def compose_video(
     workdir: Path,
     on_progress: Progress | None = None,
     burn_cues: Sequence[Cue] = (),
+    presenter: PresenterTrack | None = None,
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
     The MP4 carries `title`, a note that its voice is synthetic, and a chapter per slide
     named by `slide_titles` (in the slides' order). `on_progress` hears, about twice a
     second, how many seconds of the video are written. `burn_cues` (on the video's
-    timeline) are drawn into the picture.
+    timeline) are drawn into the picture. `presenter` puts its clips over the slides (the
+    video then has a steady frame rate instead of a frame per slide).
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
@@ -84,10 +91,11 @@ def compose_video(
             write_captions(burn_cues, workdir)
         concatenate_wavs([audio for _, audio, _ in slides], narration)
         with removed_on_failure(out_mp4):
-            run_ffmpeg(
-                _encoding(playlist, narration, metadata, out_mp4.resolve(), burn=bool(burn_cues)),
-                token=token, timeout=timeout, on_progress=on_progress, cwd=workdir,
+            encoding = _encoding(
+                playlist, narration, metadata, out_mp4.resolve(), burn=bool(burn_cues),
+                presenter=presenter, length=sum(duration for _, _, duration in slides),
             )  # fmt: skip
+            run_ffmpeg(encoding, token=token, timeout=timeout, on_progress=on_progress, cwd=workdir)
     finally:
         for work_file in (playlist, narration, metadata, captions):
             work_file.unlink(missing_ok=True)
@@ -158,12 +166,22 @@ def _quoted(path: Path) -> str:
 
 
 def _encoding(
-    playlist: Path, narration: Path, metadata: Path, out_mp4: Path, *, burn: bool
-) -> list[str | Path]:
+    playlist: Path, narration: Path, metadata: Path, out_mp4: Path, *, burn: bool,
+    presenter: PresenterTrack | None, length: float,
+) -> list[str | Path]:  # fmt: skip
     """ffmpeg's arguments: the pictures, the narration and the metadata into one MP4."""
     inputs: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist, "-i", narration]
     inputs += ["-f", "ffmetadata", "-i", metadata]
-    streams = ["-map", "0:v:0", "-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
-    streams += ["-vf", f"{SUBTITLES_FILTER},{VIDEO_FILTER}" if burn else VIDEO_FILTER]
+    streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
+    if presenter is None:
+        streams += ["-map", "0:v:0"]
+        streams += ["-vf", f"{SUBTITLES_FILTER},{VIDEO_FILTER}" if burn else VIDEO_FILTER]
+        codec = VIDEO_CODEC
+    else:
+        for slide_clip in presenter.clips:
+            inputs += ["-i", slide_clip.clip]
+        graph = overlay_graph(presenter, first_input=3, length=length, burn=burn)
+        streams += ["-filter_complex", f"{graph};[framed]{VIDEO_TAGS}[video]", "-map", "[video]"]
+        codec = MOVING_VIDEO_CODEC
     output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
-    return [*inputs, *streams, *VIDEO_CODEC, *AUDIO_CODEC, *output]
+    return [*inputs, *streams, *codec, *AUDIO_CODEC, *output]

@@ -1,0 +1,96 @@
+"""The presenter over the slides: each slide's clip composited in a corner of the picture.
+
+The slides stay one picture each (converted to the video's colours once), repeated at a
+steady frame rate only because the presenter moves. Each clip gets its own overlay, placed
+on the video's timeline by frame numbers (so no slide drifts from its narration however
+long the deck), shown from where its narration starts; its first frame is held before
+that and its last frame after, so the presenter stays on screen for the whole slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from slidespeaker.composer.burn import CAPTIONS_FILE, STYLE
+
+FPS = 25
+MARGIN = 0.03  # of the frame's height, between the presenter and the frame's edges
+PRESENTER_ASPECT = 0.8  # width over height of the local presenter, for the captions' margins
+# The slides' pictures in the video's colours (BT.709, limited range), once per picture.
+SLIDES_TO_VIDEO = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
+# A clip with transparency, converted with the same matrix before it is blended.
+CLIP_TO_VIDEO = "scale=out_color_matrix=bt709:out_range=tv,format=yuva420p"
+CORNERS = {
+    "bottom-right": ("main_w-overlay_w-{m}", "main_h-overlay_h-{m}"),
+    "bottom-left": ("{m}", "main_h-overlay_h-{m}"),
+    "top-right": ("main_w-overlay_w-{m}", "{m}"),
+    "top-left": ("{m}", "{m}"),
+}
+
+
+@dataclass(frozen=True)
+class SlideClip:
+    clip: Path
+    slide_start: float  # s on the video's timeline
+    slide_end: float
+    clip_start: float  # s from the slide's start to the clip's first frame
+
+
+@dataclass(frozen=True)
+class PresenterTrack:
+    """The clips to show (slides without one show none), where, and how large."""
+
+    clips: Sequence[SlideClip]
+    frame_width: int
+    frame_height: int
+    position: str = "bottom-right"
+    scale: float = 0.25  # of the frame's height
+
+    @property
+    def clip_height(self) -> int:
+        height = round(self.frame_height * self.scale)
+        return height - height % 2
+
+
+def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, burn: bool) -> str:
+    """The filter graph from the slides (input 0, `length` s) and the clips (inputs
+    `first_input`... in order) to `[framed]`, with the captions drawn over both when `burn`.
+
+    The slides are cut at `length`: the fps filter would hold the last picture as long again
+    as the one before it."""
+    height = track.clip_height
+    margin = round(track.frame_height * MARGIN)
+    x, y = (side.format(m=margin) for side in CORNERS[track.position])
+    chains = [f"[0:v]{SLIDES_TO_VIDEO},fps={FPS},trim=end_frame={round(length * FPS)}[s0]"]
+    for number, clip in enumerate(track.clips):
+        first = round(clip.slide_start * FPS)
+        frames = round(clip.slide_end * FPS) - first
+        lead = round((clip.slide_start + clip.clip_start) * FPS) - first
+        chains.append(
+            f"[{first_input + number}:v]fps={FPS},scale=-2:{height},setsar=1,{CLIP_TO_VIDEO},"
+            f"tpad=start={lead}:start_mode=clone:stop=-1:stop_mode=clone,"
+            f"trim=end_frame={frames},setpts=PTS-STARTPTS+{first}/({FPS}*TB)[c{number}]"
+        )
+        chains.append(
+            f"[s{number}][c{number}]overlay=x={x}:y={y}:eof_action=pass:format=yuv420"
+            f"[s{number + 1}]"
+        )
+    last = f"[s{len(track.clips)}]"
+    if burn:
+        side = caption_side_margin(track)
+        style = f"{STYLE},MarginL={side},MarginR={side}"
+        chains.append(f"{last}subtitles=filename={CAPTIONS_FILE}:force_style='{style}'[framed]")
+    else:
+        chains[-1] = chains[-1].removesuffix(last) + "[framed]"
+    return ";".join(chains)
+
+
+def caption_side_margin(track: PresenterTrack) -> int:
+    """libass's MarginL and MarginR (in its 384-wide script units) that keep captions clear of
+    a presenter in a bottom corner: the same on both sides, so captions stay centred."""
+    if not track.position.startswith("bottom"):
+        return 0
+    presenter = track.clip_height * PRESENTER_ASPECT + 2 * track.frame_height * MARGIN
+    return round(384 * presenter / track.frame_width)

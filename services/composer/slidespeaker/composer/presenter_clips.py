@@ -1,0 +1,75 @@
+"""The presenter's clips, checked before they are composed, and gathered for the overlay.
+
+A clip (drawn locally or downloaded from HeyGen) is decoded in full and its length compared
+with the slide's narration. One that is missing, corrupt, truncated or of the wrong length
+is not worth failing the video for: the slide is composed without the presenter and a
+warning says which slide and why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.fold import SlideState
+from slidespeaker.common.runtime import TaskContext
+from slidespeaker.composer.ffmpeg import MediaError, media_timeout, run_ffmpeg
+from slidespeaker.composer.overlay import PresenterTrack, SlideClip
+
+LENGTH_TOLERANCE_S = 0.2  # between a clip and the narration it shows being spoken
+WARNING_CODE = "avatar_clip_unusable"
+
+
+async def checked_clip(
+    ctx: TaskContext, slide: SlideState, expected: float
+) -> tuple[str | None, list[ev.Event]]:
+    """The slide's clip key if it can be used (else None), and a warning if not."""
+    if slide.avatar_key is None:
+        return None, []
+    clip = ctx.storage.path(slide.avatar_key)
+    try:
+        if not clip.is_file():
+            raise MediaError("its clip is missing")
+        decoded = await asyncio.to_thread(
+            decoded_seconds, clip, token=ctx.token, timeout=media_timeout(expected)
+        )
+    except MediaError as e:
+        return None, [_unusable(ctx.job_id, slide.number, f"its clip cannot be decoded ({e})")]
+    if abs(decoded - expected) > LENGTH_TOLERANCE_S:
+        why = f"its clip lasts {decoded:.2f} s but the narration {expected:.2f} s"
+        return None, [_unusable(ctx.job_id, slide.number, why)]
+    return slide.avatar_key, []
+
+
+def presenter_track(ctx: TaskContext, slides: list[SlideState]) -> PresenterTrack | None:
+    """The checked clips on the video's timeline; None when no slide has one (the video is
+    then made the still-slide way)."""
+    clips: list[SlideClip] = []
+    start = 0.0
+    for slide in slides:
+        end = start + (slide.duration or 0.0)
+        if slide.composed_avatar_key:
+            clip = ctx.storage.path(slide.composed_avatar_key)
+            clips.append(SlideClip(clip, start, end, slide.avatar_start))
+        start = end
+    if not clips:
+        return None
+    options = ctx.state.options
+    return PresenterTrack(
+        clips, options.width, options.height, options.avatar_position, options.avatar_scale
+    )
+
+
+def decoded_seconds(clip: Path, *, token: CancelToken, timeout: float) -> float:
+    """Decode the clip's picture in full (any error fails it) and say how long it lasts."""
+    seen = [0.0]  # ffmpeg's last progress report is the time decoded to the end
+    decode: list[str | Path] = ["-xerror", "-i", clip, "-map", "0:v:0", "-f", "null", "-"]
+    run_ffmpeg(decode, token=token, timeout=timeout, on_progress=seen.append)
+    return seen[-1]
+
+
+def _unusable(job_id: str, slide: int, why: str) -> ev.JobWarning:
+    message = f"slide {slide} is shown without the presenter: {why}"
+    return ev.JobWarning(job_id=job_id, code=WARNING_CODE, message=message, slide=slide)

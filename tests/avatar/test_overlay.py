@@ -1,0 +1,79 @@
+"""The composer's overlay: the presenter over the slides, moving only in its corner, in step
+with the narration; slides without a clip show none."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+from slidespeaker.avatar.figure import presenter_size
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.composer.audio import pad_narration
+from slidespeaker.composer.overlay import MARGIN, PresenterTrack, SlideClip
+from slidespeaker.composer.video import compose_video
+
+from ..media import probe
+from .frames import Box, changed_pixels, decoded_frames, mouth_box, mouth_opening
+from .media import narration, slide_picture, talking_clip
+
+SIZE = (960, 540)
+SCALE = 0.5
+LEAD, AFTER = 0.4, 0.8
+SPOKEN = [2.0, 1.6, 2.0]  # s of narration per slide
+QUIET_S = 0.48  # the clips' mouths stay closed this long first
+
+
+def presenter_box() -> Box:
+    width, height = presenter_size(round(SIZE[1] * SCALE))
+    margin = round(SIZE[1] * MARGIN)
+    left, top = SIZE[0] - width - margin, SIZE[1] - height - margin
+    return left, top, left + width, top + height
+
+
+def test_the_presenter_moves_in_its_corner_in_step_with_the_narration(tmp_path: Path) -> None:
+    token = CancelToken()
+    media, clips, start = [], [], 0.0
+    height = round(SIZE[1] * SCALE)
+    for number, seconds in enumerate(SPOKEN, start=1):
+        picture = slide_picture(tmp_path / f"slide-{number}.png", SIZE, (40 * number, 80, 160))
+        padded = tmp_path / f"padded-{number}.wav"
+        duration = pad_narration(
+            narration(tmp_path / f"voice-{number}.wav", seconds), padded, before=LEAD,
+            after=AFTER, hold=3.0, token=token, timeout=60,
+        )  # fmt: skip
+        media.append((picture, padded, duration))
+        if number != 2:  # slide 2 has no presenter
+            clip = talking_clip(tmp_path / f"clip-{number}.mov", seconds, height, QUIET_S)
+            clips.append(SlideClip(clip, start, start + duration, LEAD))
+        start += duration
+    out = tmp_path / "video.mp4"
+    track = PresenterTrack(clips, SIZE[0], SIZE[1], "bottom-right", SCALE)
+    compose_video(media, out, title="t", slide_titles=["1", "2", "3"], token=token, timeout=120,
+                  workdir=tmp_path, presenter=track)  # fmt: skip
+
+    info = probe(out)
+    assert abs(info.video.duration - start) < 0.05 and abs(info.audio.duration - start) < 0.05
+    corner = presenter_box()
+    slide_area = (0, 0, SIZE[0], corner[1] - 4)  # everything above the presenter
+    left, top, right, bottom = corner
+    mouth = mouth_box(right - left, bottom - top)
+    mouth = (left + mouth[0], top + mouth[1], left + mouth[2], top + mouth[3])
+    bounds = np.cumsum([0.0, *(duration for _, _, duration in media)])
+    frames = list(decoded_frames(out, "rgb24"))
+    first_open: dict[int, float] = {}
+    moved = {1: 0, 2: 0, 3: 0}
+    for (_, before), (t, frame) in itertools.pairwise(frames):
+        slide = int(np.searchsorted(bounds, t, side="right"))
+        if any(abs(t - b) < 0.05 for b in bounds):
+            continue  # the picture changes where the slide does
+        assert changed_pixels(before, frame, slide_area) == 0, f"the slide moved at {t:.2f} s"
+        moved[slide] += changed_pixels(before, frame, corner)
+        if mouth_opening(frame, mouth) > 30:
+            first_open.setdefault(slide, t - bounds[slide - 1])
+    assert moved[1] > 0 and moved[3] > 0, "the presenter moves"
+    assert moved[2] == 0, "a slide without a clip shows no presenter"
+    for slide in (1, 3):  # the clip starts with the narration, after the lead-in
+        assert abs(first_open[slide] - (LEAD + QUIET_S)) <= 0.05, first_open
+    assert 2 not in first_open
