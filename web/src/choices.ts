@@ -1,5 +1,5 @@
 // The options a person chooses from, in words, shared by the new video and re-run forms.
-import type { NarrationMode, SubtitlesMode } from "./types";
+import type { AvatarMode, AvatarPosition, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
 
 export const RESOLUTIONS = [
   { label: "1920 × 1080 (Full HD)", width: 1920, height: 1080 },
@@ -19,4 +19,23 @@ export const SUBTITLES: { value: SubtitlesMode; label: string }[] = [
   { value: "sidecar", label: "Separate file (can be turned off)" },
   { value: "burn", label: "Burned into the picture" },
   { value: "none", label: "None" },
+];
+
+export const FORMATS: { value: OutputFormat; label: string }[] = [
+  { value: "video", label: "A narrated video" },
+  { value: "podcast", label: "A podcast: two voices talk the deck through" },
+  { value: "both", label: "Both the video and the podcast" },
+];
+
+export const AVATARS: { value: AvatarMode; label: string }[] = [
+  { value: "none", label: "No presenter" },
+  { value: "local", label: "A presenter drawn on this machine" },
+  { value: "heygen", label: "A HeyGen presenter (needs the server's HeyGen key)" },
+];
+
+export const AVATAR_POSITIONS: { value: AvatarPosition; label: string }[] = [
+  { value: "bottom-right", label: "Bottom right" },
+  { value: "bottom-left", label: "Bottom left" },
+  { value: "top-right", label: "Top right" },
+  { value: "top-left", label: "Top left" },
 ];

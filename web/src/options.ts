@@ -1,18 +1,25 @@
 // The options form's values and what they mean for the API: the form fields of a new
 // upload, or the changed options of a re-run. One model for both forms.
 import { RESOLUTIONS } from "./choices";
-import type { JobOptions, NarrationMode, SubtitlesMode } from "./types";
+import type { AvatarMode, AvatarPosition, JobOptions, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
 import { languageProblem } from "./upload";
 
 /** What the form holds: text as typed, a voice as "provider/name", a size as "WxH". */
 export interface Choices {
+  format: OutputFormat;
   narration: NarrationMode;
   language: string;
   /** "provider/name"; "" is the provider's default voice. */
   voice: string;
   subtitles: SubtitlesMode;
   size: string;
-  avatar: boolean;
+  avatar: AvatarMode;
+  avatarPosition: AvatarPosition;
+  /** Minutes as typed; "" lets the podcast be as long as it comes. */
+  podcastMinutes: string;
+  /** Voice names of the narration voice's provider; "" for the default. */
+  hostVoice: string;
+  guestVoice: string;
   review: boolean;
 }
 
@@ -20,15 +27,26 @@ export interface Choices {
 export const DEFAULT_OPTIONS: JobOptions = {
   narration: "auto",
   language: null,
+  words_per_slide: 100,
+  slides: null,
+  max_cost: null,
+  format: "video",
+  podcast_minutes: null,
+  host_voice: null,
+  guest_voice: null,
   voice_provider: "piper",
   voice: null,
   rate: 1,
-  avatar: false,
+  avatar: "none",
+  avatar_position: "bottom-right",
+  avatar_scale: 0.25,
   subtitles: "sidecar",
   review: false,
   width: 1920,
   height: 1080,
 };
+
+export const MAX_PODCAST_MINUTES = 180;
 
 export function sizeValue(width: number, height: number): string {
   return `${width}x${height}`;
@@ -36,12 +54,17 @@ export function sizeValue(width: number, height: number): string {
 
 export function choicesFrom(options: JobOptions): Choices {
   return {
+    format: options.format,
     narration: options.narration,
     language: options.language ?? "",
     voice: options.voice ? `${options.voice_provider}/${options.voice}` : "",
     subtitles: options.subtitles,
     size: sizeValue(options.width, options.height),
     avatar: options.avatar,
+    avatarPosition: options.avatar_position,
+    podcastMinutes: options.podcast_minutes === null ? "" : String(options.podcast_minutes),
+    hostVoice: options.host_voice ?? "",
+    guestVoice: options.guest_voice ?? "",
     review: options.review,
   };
 }
@@ -53,19 +76,29 @@ export function splitVoice(voice: string): { provider: string; name: string } | 
   return { provider: voice.slice(0, slash), name: voice.slice(slash + 1) };
 }
 
+/** The provider whose voices the podcast's host and guest are chosen from. */
+export function chosenProvider(choices: Choices, base: JobOptions = DEFAULT_OPTIONS): string {
+  return splitVoice(choices.voice)?.provider ?? base.voice_provider;
+}
+
 /** The options the choices stand for. The default voice keeps `base`'s provider. */
 export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIONS): Partial<JobOptions> {
   const voice = splitVoice(choices.voice);
   const [width, height] = choices.size.split("x").map(Number);
   return {
+    format: choices.format,
     narration: choices.narration,
     language: choices.language.trim() || null,
-    voice_provider: voice ? voice.provider : base.voice_provider,
+    voice_provider: chosenProvider(choices, base),
     voice: voice ? voice.name : null,
     subtitles: choices.subtitles,
     width,
     height,
     avatar: choices.avatar,
+    avatar_position: choices.avatarPosition,
+    podcast_minutes: choices.podcastMinutes.trim() ? Number(choices.podcastMinutes) : null,
+    host_voice: choices.hostVoice || null,
+    guest_voice: choices.guestVoice || null,
     review: choices.review,
   };
 }
@@ -88,9 +121,25 @@ export function uploadFields(choices: Choices): Record<string, string> {
   return fields;
 }
 
+export function podcastMinutesProblem(typed: string): string | null {
+  if (!typed.trim()) return null;
+  const minutes = Number(typed);
+  if (Number.isFinite(minutes) && minutes > 0 && minutes <= MAX_PODCAST_MINUTES) return null;
+  return `"${typed}" is not a length in minutes: give a number above 0 and up to ${MAX_PODCAST_MINUTES}, or nothing.`;
+}
+
 /** Why the choices cannot be sent, or null. */
 export function choicesProblem(choices: Choices): string | null {
-  return languageProblem(choices.language);
+  const minutes = wantsPodcast(choices.format) ? podcastMinutesProblem(choices.podcastMinutes) : null;
+  return languageProblem(choices.language) ?? minutes;
+}
+
+export function wantsVideo(format: OutputFormat): boolean {
+  return format !== "podcast";
+}
+
+export function wantsPodcast(format: OutputFormat): boolean {
+  return format !== "video";
 }
 
 /** The sizes offered: the usual ones, and the job's own if it is none of them. */

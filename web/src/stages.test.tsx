@@ -58,7 +58,7 @@ describe("per-stage status of each slide", () => {
     // deck read + 4 cells (render, script, voice, compose) + the final video not yet done
     expect(overallProgress(state)).toEqual({ done: 5, total: 6, fraction: 5 / 6 });
     const withPresenter = jobState({
-      options: { ...OPTIONS, avatar: true },
+      options: { ...OPTIONS, avatar: "local" },
       slideList: [slide(1, { image_key: "s.png", narration: "Hi.", audio_duration: 1, audio_key: "a" })],
       taskList: [task("avatar_slide/1", { status: "running" })],
     });

@@ -81,7 +81,7 @@ function slideCells(state: JobState, slide: SlideState): Record<Column, Cell> {
             : "nothing to say: no audio",
         }
       : taskCell(task("voice_slide"), running);
-  const avatar: Cell = !state.options.avatar
+  const avatar: Cell = state.options.avatar === "none"
     ? { status: "skipped", detail: "no presenter was asked for" }
     : slide.avatar_done
       ? { status: "done", detail: "presenter rendered" }

@@ -17,14 +17,33 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
+export type AvatarMode = "none" | "local" | "heygen";
+export type AvatarPosition = "bottom-right" | "bottom-left" | "top-right" | "top-left";
+export type OutputFormat = "video" | "podcast" | "both";
+
 export interface JobOptions {
   narration: NarrationMode;
   language: string | null;
+  /** The narration's target length in words. */
+  words_per_slide: number;
+  /** Only these of the deck's slides, e.g. "3-7,9"; null: all. */
+  slides: string | null;
+  /** US dollars the hosted calls may cost; null: no limit. */
+  max_cost: number | null;
+  format: OutputFormat;
+  /** The podcast's target length; null: as it comes. */
+  podcast_minutes: number | null;
+  /** Voices of `voice_provider`; null: the narration voice, and one unlike the host's. */
+  host_voice: string | null;
+  guest_voice: string | null;
   voice_provider: string;
   voice: string | null;
   /** Speaking rate: 1.0 is the voice's own. */
   rate: number;
-  avatar: boolean;
+  avatar: AvatarMode;
+  avatar_position: AvatarPosition;
+  /** The presenter's share of the video's height. */
+  avatar_scale: number;
   subtitles: SubtitlesMode;
   review: boolean;
   width: number;
@@ -90,6 +109,35 @@ export interface Outputs {
   poster_key: string | null;
 }
 
+export type Speaker = "host" | "guest";
+
+/** One turn of the podcast's dialogue (fold.py TurnState). */
+export interface Turn {
+  speaker: Speaker;
+  text: string;
+  slide: number;
+  audio_key: string | null;
+  duration: number | null;
+  voice: string | null;
+  cues: Cue[];
+}
+
+export interface PodcastOutputs {
+  mp3_key: string;
+  m4a_key: string;
+  srt_key: string;
+  vtt_key: string;
+  json_key: string;
+  duration: number;
+}
+
+/** podcast.json: the dialogue with each turn's place on the podcast's timeline. */
+export interface PodcastDialogue {
+  title: string;
+  duration: number;
+  turns: { turn: number; speaker: Speaker; voice: string | null; slide: number; text: string; start: number; end: number }[];
+}
+
 export interface JobState {
   job_id: string;
   status: JobStatus;
@@ -115,6 +163,9 @@ export interface JobState {
   failed_stage: Stage | null;
   failed_slide: number | null;
   outputs: Outputs | null;
+  /** The podcast's dialogue, once scripted; absent on older servers. */
+  turns?: Turn[];
+  podcast?: PodcastOutputs | null;
   event_count: number;
   last_event_id: string | null;
   /** Added by the API: artifact name -> URL. Absent on older servers. */

@@ -32,7 +32,10 @@ function serve(sample: Response) {
   vi.stubGlobal("fetch", async (url: string) => {
     asked.push(url);
     if (url === "/api/voices") {
-      const voices = [{ provider: "espeak", name: "de", language: "de" }];
+      const voices = [
+        { provider: "espeak", name: "de", language: "de" },
+        { provider: "piper", name: "en_US-joe-medium", language: "en-US" },
+      ];
       return new Response(JSON.stringify({ voices }), { headers: { "content-type": "application/json" } });
     }
     return sample;
@@ -48,16 +51,47 @@ describe("the options fields", () => {
     fireEvent.change(screen.getByLabelText("Narration"), { target: { value: "notes" } });
     fireEvent.change(screen.getByLabelText("Subtitles"), { target: { value: "none" } });
     fireEvent.change(screen.getByLabelText("Resolution"), { target: { value: "1280x720" } });
-    fireEvent.click(screen.getByLabelText(/talking presenter/));
+    fireEvent.change(screen.getByLabelText("Presenter"), { target: { value: "local" } });
+    fireEvent.change(screen.getByLabelText("The presenter's corner"), { target: { value: "top-left" } });
     fireEvent.click(screen.getByLabelText(/review the script/));
     expect(seen.at(-1)).toEqual({
       ...choicesFrom(DEFAULT_OPTIONS),
       narration: "notes",
       subtitles: "none",
       size: "1280x720",
-      avatar: true,
+      avatar: "local",
+      avatarPosition: "top-left",
       review: true,
     });
+  });
+
+  it("ask where the presenter goes only once there is one", () => {
+    render(<Form seen={() => {}} />);
+    expect(screen.queryByLabelText("The presenter's corner")).toBeNull();
+    fireEvent.change(screen.getByLabelText("Presenter"), { target: { value: "heygen" } });
+    expect(screen.getByLabelText("The presenter's corner")).toBeTruthy();
+  });
+
+  it("show the podcast's options for a podcast, and the video's for a video", async () => {
+    serve(new Response());
+    const seen: Choices[] = [];
+    render(<Form seen={(c) => seen.push(c)} />);
+    expect(screen.queryByLabelText("Podcast length in minutes")).toBeNull();
+    fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "podcast" } });
+    expect(screen.queryByLabelText("Subtitles")).toBeNull();
+    expect(screen.queryByLabelText("Presenter")).toBeNull();
+    fireEvent.change(screen.getByLabelText("Podcast length in minutes"), { target: { value: "0" } });
+    expect(screen.getByRole("alert").textContent).toMatch(/not a length in minutes/);
+    await screen.findByRole("option", { name: "de (espeak, de)" });
+    fireEvent.change(screen.getByLabelText("Voice"), { target: { value: "espeak/de" } });
+    // The host and guest speak with the narration voice's provider: espeak's voices only.
+    const guest = screen.getByLabelText("The guest's voice") as HTMLSelectElement;
+    expect([...guest.options].map((o) => o.value)).toEqual(["", "de"]);
+    fireEvent.change(guest, { target: { value: "de" } });
+    expect(seen.at(-1)).toMatchObject({ format: "podcast", podcastMinutes: "0", voice: "espeak/de", guestVoice: "de" });
+    fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "both" } });
+    expect(screen.getByLabelText("Subtitles")).toBeTruthy();
+    expect(screen.getByLabelText("The host's voice")).toBeTruthy();
   });
 
   it("offer the voices the services publish, and keep a job's voice no service offers", async () => {

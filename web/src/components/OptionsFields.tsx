@@ -1,10 +1,18 @@
 // The options of a job, as form controls: used by the new video form and the re-run form.
 import { useEffect, useId, useState } from "react";
 import { listVoices } from "../api";
-import { NARRATIONS, SUBTITLES } from "../choices";
+import { AVATAR_POSITIONS, AVATARS, FORMATS, NARRATIONS, SUBTITLES } from "../choices";
 import type { Choices } from "../options";
-import { choicesProblem, sizeChoices, splitVoice } from "../options";
-import type { NarrationMode, SubtitlesMode, Voice } from "../types";
+import {
+  chosenProvider,
+  podcastMinutesProblem,
+  sizeChoices,
+  splitVoice,
+  wantsPodcast,
+  wantsVideo,
+} from "../options";
+import type { Voice } from "../types";
+import { languageProblem } from "../upload";
 import { VoicePreview } from "./VoicePreview";
 
 interface Props {
@@ -12,36 +20,92 @@ interface Props {
   onChange: (next: Choices) => void;
 }
 
+/** A labelled select of fixed choices. */
+function Pick<T extends string>({
+  label,
+  value,
+  choices,
+  onPick,
+}: {
+  label: string;
+  value: T;
+  choices: { value: T; label: string }[];
+  onPick: (chosen: T) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onPick(e.target.value as T)}>
+        {choices.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A text input with its label and a line of help that turns into the problem, if any. */
+function TypedField({
+  label,
+  value,
+  placeholder,
+  help,
+  problem,
+  inputMode,
+  onType,
+}: {
+  label: string;
+  value: string;
+  placeholder: string;
+  help: string;
+  problem: string | null;
+  inputMode?: "decimal";
+  onType: (typed: string) => void;
+}) {
+  const ids = { input: useId(), help: useId() };
+  return (
+    <>
+      <label htmlFor={ids.input}>{label}</label>
+      <input
+        id={ids.input}
+        value={value}
+        placeholder={placeholder}
+        inputMode={inputMode}
+        aria-describedby={ids.help}
+        aria-invalid={problem !== null}
+        onChange={(e) => onType(e.target.value)}
+      />
+      <p id={ids.help} className={problem ? "error" : "muted"} role={problem ? "alert" : undefined}>
+        {problem ?? help}
+      </p>
+    </>
+  );
+}
+
 export function OptionsFields({ value, onChange }: Props) {
   const voices = useVoices();
-  const ids = { language: useId(), languageHelp: useId() };
   const set = <K extends keyof Choices>(name: K, chosen: Choices[K]) => onChange({ ...value, [name]: chosen });
-  const langProblem = choicesProblem(value);
+  const provider = chosenProvider(value);
+  const providerVoices = voices.filter((voice) => voice.provider === provider);
+  const voiceNames = (empty: string, chosen: string) => [
+    { value: "", label: empty },
+    ...namedVoices(providerVoices, provider, chosen).map((v) => ({ value: v.name, label: voiceLabel(v) })),
+  ];
 
   return (
     <>
-      <label>
-        Narration
-        <select value={value.narration} onChange={(e) => set("narration", e.target.value as NarrationMode)}>
-          {NARRATIONS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label htmlFor={ids.language}>Language</label>
-      <input
-        id={ids.language}
+      <Pick label="What to make" value={value.format} choices={FORMATS} onPick={(chosen) => set("format", chosen)} />
+      <Pick label="Narration" value={value.narration} choices={NARRATIONS} onPick={(c) => set("narration", c)} />
+      <TypedField
+        label="Language"
         value={value.language}
         placeholder="the deck's own"
-        aria-describedby={ids.languageHelp}
-        aria-invalid={langProblem !== null}
-        onChange={(e) => set("language", e.target.value)}
+        help="A language tag such as en, de or pt-BR; empty narrates in the deck's language."
+        problem={languageProblem(value.language)}
+        onType={(typed) => set("language", typed)}
       />
-      <p id={ids.languageHelp} className={langProblem ? "error" : "muted"} role={langProblem ? "alert" : undefined}>
-        {langProblem ?? "A language tag such as en, de or pt-BR; empty narrates in the deck's language."}
-      </p>
       <div className="voice-choice">
         <label>
           Voice
@@ -49,37 +113,53 @@ export function OptionsFields({ value, onChange }: Props) {
             <option value="">Default voice</option>
             {voiceOptions(voices, value.voice).map((item) => (
               <option key={`${item.provider}/${item.name}`} value={`${item.provider}/${item.name}`}>
-                {item.name} ({item.language ? `${item.provider}, ${item.language}` : item.provider})
+                {voiceLabel(item)}
               </option>
             ))}
           </select>
         </label>
         <VoicePreview voice={value.voice} />
       </div>
-      <label>
-        Subtitles
-        <select value={value.subtitles} onChange={(e) => set("subtitles", e.target.value as SubtitlesMode)}>
-          {SUBTITLES.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Resolution
-        <select value={value.size} onChange={(e) => set("size", e.target.value)}>
-          {sizeChoices(value.size).map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="check">
-        <input type="checkbox" checked={value.avatar} onChange={(e) => set("avatar", e.target.checked)} />
-        Show a talking presenter in a corner
-      </label>
+      {wantsPodcast(value.format) && (
+        <>
+          <TypedField
+            label="Podcast length in minutes"
+            value={value.podcastMinutes}
+            placeholder="as long as it takes"
+            help="The length the two voices aim for; empty lets the talk take as long as the deck needs."
+            problem={podcastMinutesProblem(value.podcastMinutes)}
+            inputMode="decimal"
+            onType={(typed) => set("podcastMinutes", typed)}
+          />
+          <Pick
+            label="The host's voice"
+            value={value.hostVoice}
+            choices={voiceNames("The narration voice", value.hostVoice)}
+            onPick={(chosen) => set("hostVoice", chosen)}
+          />
+          <Pick
+            label="The guest's voice"
+            value={value.guestVoice}
+            choices={voiceNames("One unlike the host's, chosen for you", value.guestVoice)}
+            onPick={(chosen) => set("guestVoice", chosen)}
+          />
+        </>
+      )}
+      {wantsVideo(value.format) && (
+        <>
+          <Pick label="Subtitles" value={value.subtitles} choices={SUBTITLES} onPick={(c) => set("subtitles", c)} />
+          <Pick label="Resolution" value={value.size} choices={sizeChoices(value.size)} onPick={(c) => set("size", c)} />
+          <Pick label="Presenter" value={value.avatar} choices={AVATARS} onPick={(chosen) => set("avatar", chosen)} />
+          {value.avatar !== "none" && (
+            <Pick
+              label="The presenter's corner"
+              value={value.avatarPosition}
+              choices={AVATAR_POSITIONS}
+              onPick={(chosen) => set("avatarPosition", chosen)}
+            />
+          )}
+        </>
+      )}
       <label className="check">
         <input type="checkbox" checked={value.review} onChange={(e) => set("review", e.target.checked)} />
         Let me review the script before it is voiced
@@ -98,9 +178,19 @@ function useVoices(): Voice[] {
   return voices;
 }
 
+function voiceLabel(voice: Voice): string {
+  return `${voice.name} (${voice.language ? `${voice.provider}, ${voice.language}` : voice.provider})`;
+}
+
 /** The offered voices, plus the chosen one if no service offers it (a job made elsewhere). */
 function voiceOptions(voices: Voice[], chosen: string): Voice[] {
   const split = splitVoice(chosen);
   if (!split || voices.some((v) => v.provider === split.provider && v.name === split.name)) return voices;
   return [...voices, { ...split, language: "" }];
+}
+
+/** A provider's voices, plus the chosen name if none of them has it. */
+function namedVoices(voices: Voice[], provider: string, chosen: string): Voice[] {
+  if (!chosen || voices.some((v) => v.name === chosen)) return voices;
+  return [...voices, { provider, name: chosen, language: "" }];
 }

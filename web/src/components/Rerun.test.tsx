@@ -9,9 +9,9 @@ afterEach(cleanup);
 describe("re-running with other options", () => {
   it("sends only the options that differ", () => {
     expect(optionChanges(OPTIONS, { narration: "auto", subtitles: "sidecar" })).toEqual({});
-    expect(optionChanges(OPTIONS, { narration: "notes", language: null, avatar: true })).toEqual({
+    expect(optionChanges(OPTIONS, { narration: "notes", language: null, avatar: "heygen" })).toEqual({
       narration: "notes",
-      avatar: true,
+      avatar: "heygen",
     });
   });
 
