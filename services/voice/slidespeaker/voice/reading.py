@@ -10,7 +10,7 @@ first spoken word to the end of its last.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slidespeaker.common.events import Cue
 from slidespeaker.common.lexicon import Lexicon
@@ -36,11 +36,8 @@ class Reading:
         """The spoken sentence with its text and word timings back on the written words."""
         written = " ".join(self.written)
         if sentence.words is None:
-            return SpokenSentence(written, sentence.samples, sentence.sample_rate, None,
-                                  sentence.fallback)  # fmt: skip
-        return SpokenSentence(
-            written, sentence.samples, sentence.sample_rate, self._written_words(sentence.words)
-        )
+            return replace(sentence, text=written)  # the rest (its phonemes too) as spoken
+        return replace(sentence, text=written, words=self._written_words(sentence.words))
 
     def _written_words(self, spoken: list[Cue]) -> list[Cue]:
         words: list[Cue] = []
