@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from slidespeaker.common.slide_selection import SlidesOption
 
@@ -435,11 +435,17 @@ _known: TypeAdapter[KnownEvent] = TypeAdapter(KnownEvent)
 KNOWN_TYPES: frozenset[str] = frozenset(_known.json_schema()["discriminator"]["mapping"])
 
 
+_json_object: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+
+
 def parse_event(data: str | bytes | dict[str, Any]) -> Event:
     """Decode one stored event; an unknown `type` gives an UnknownEvent."""
-    raw: dict[str, Any] = (
-        data if isinstance(data, dict) else TypeAdapter(dict[str, Any]).validate_json(data)
-    )
+    if not isinstance(data, dict):
+        try:  # the common case in one step: a known event, straight from its JSON
+            return _known.validate_json(data)
+        except ValidationError:
+            data = _json_object.validate_json(data)  # then: unknown, or invalid (raises below)
+    raw: dict[str, Any] = data
     if raw.get("type") not in KNOWN_TYPES:
         return UnknownEvent.model_validate(raw)
     return _known.validate_python(raw)

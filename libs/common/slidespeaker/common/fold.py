@@ -71,7 +71,8 @@ class SlideState(StateModel):
     audio_duration: float | None = None
     voice: str | None = None
     phonemes_key: str | None = None
-    cues: list[Cue] = []
+    # Factories, not `[]`: pydantic deep-copies a mutable default for every new slide.
+    cues: list[Cue] = Field(default_factory=list)
     words: list[Cue] = Field(default_factory=list)  # each spoken word as the engine timed it
     timing: str | None = None  # how the cues were timed: word, sentence or mixed
     fallbacks: list[str] = Field(default_factory=list)  # why sentences fell back to it
@@ -82,7 +83,7 @@ class SlideState(StateModel):
     composed_avatar_key: str | None = None  # the presenter's clip, checked while composing
     avatar_start: float = 0.0
     duration: float | None = None
-    composed_cues: list[Cue] = []
+    composed_cues: list[Cue] = Field(default_factory=list)
 
 
 class Warning(StateModel):
@@ -245,7 +246,7 @@ def _is_stale(state: JobState, ref: TaskRef, attempt: int) -> bool:
 
 def _start_running(state: JobState) -> None:
     if not state.status.terminal:
-        state.status = JobStatus.running
+        _set(state, status=JobStatus.running)
 
 
 # --- one function per event type ----------------------------------------------------------
@@ -305,8 +306,9 @@ def _deleted(state: JobState, e: ev.JobDeleted) -> None:
 @_on(ev.JobWarning)
 def _warning(state: JobState, e: ev.JobWarning) -> None:
     key = (e.code, e.message, e.slide)
-    if key not in state._warning_keys:
-        state._warning_keys.add(key)
+    seen: set[tuple[str, str, int | None]] = state.__pydantic_private__["_warning_keys"]  # type: ignore[index]
+    if key not in seen:  # (read from the dict: pydantic's private-attribute lookup is slow)
+        seen.add(key)
         state.warnings.append(Warning(code=e.code, message=e.message, slide=e.slide))
 
 
@@ -375,7 +377,7 @@ def _deck_parsed(state: JobState, e: ev.DeckParsed) -> None:
     _set(state, deck_format=e.format, slide_count=e.slide_count)
     _start_running(state)
     for number, source in enumerate(e.source_slides, start=1):
-        _slide(state, number).source_slide = source
+        _set(_slide(state, number), source_slide=source)
 
 
 @_on(ev.CostEstimated)
@@ -385,7 +387,7 @@ def _cost_estimated(state: JobState, e: ev.CostEstimated) -> None:
 
 @_on(ev.SlideRendered)
 def _rendered(state: JobState, e: ev.SlideRendered) -> None:
-    _slide(state, e.slide).image_key = e.image_key
+    _set(_slide(state, e.slide), image_key=e.image_key)
 
 
 @_on(ev.SlideScripted)
