@@ -298,6 +298,30 @@ def test_health_and_metrics_describe_the_running_stack(api: httpx.Client) -> Non
     assert "slidespeaker_queue_pending" in metrics
 
 
+def test_health_is_measured_once_for_many_callers_and_is_never_older_than_a_second(
+    api: httpx.Client, stack: Stack
+) -> None:
+    def processes() -> int:
+        health = api.get("/api/health").json()
+        assert 0 <= health["age_s"] <= 1.1, "a shared measurement says how old it is"
+        count: int = health["services"]["scripter"]["processes"]
+        return count
+
+    ages = [api.get("/api/health").json()["age_s"] for _ in range(20)]
+    assert any(age > 0 for age in ages), "callers within a second share one measurement"
+    before = processes()
+    extra = stack.start("scripter")
+    try:
+        stack.wait_until_count("scripter", before + 1)
+        time.sleep(1.1)
+        assert processes() == before + 1, "a new process shows within a second"
+    finally:
+        extra.terminate()
+        extra.wait(timeout=10)
+    time.sleep(1.1)
+    assert processes() == before, "a stopped process is gone within a second"
+
+
 def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) -> None:
     response = api.post(
         "/api/jobs", files={"file": ("d.pdf", a_pdf(2))},

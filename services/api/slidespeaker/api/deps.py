@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
@@ -40,11 +41,17 @@ def get_view_cache(request: Request) -> ViewCache:
     return views
 
 
+def get_service_health(request: Request) -> ServiceHealth:
+    services: ServiceHealth = request.app.state.service_health
+    return services
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ViewCacheDep = Annotated[ViewCache, Depends(get_view_cache)]
 EventLogDep = Annotated[EventLog, Depends(get_event_log)]
 ProjectionDep = Annotated[Projection, Depends(get_projection)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
+ServiceHealthDep = Annotated[ServiceHealth, Depends(get_service_health)]
 
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a job's id")]
 

@@ -15,6 +15,7 @@ from slidespeaker.api.deps import require_token
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import artifacts, asyncapi, events, health, jobs, script, voices
+from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.projection = Projection(app.state.event_log)
         app.state.storage = Storage(settings.storage_dir)
         app.state.view_cache = ViewCache()
+        app.state.service_health = ServiceHealth(app.state.event_log)
         if settings.retention_days is None:
             yield
         else:

@@ -7,53 +7,24 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
-from redis.exceptions import RedisError
 
-from slidespeaker.api.deps import EventLogDep, ProjectionDep
-from slidespeaker.common.events import Stage
-from slidespeaker.common.keys import DISPATCHER_GROUP
-from slidespeaker.common.log import EventLog
+from slidespeaker.api.deps import EventLogDep, ProjectionDep, ServiceHealthDep
 
 router = APIRouter(prefix="/api", tags=["health"])
 
-SERVICES = ("dispatcher", *(stage.value for stage in Stage))
-
 
 @router.get("/health")
-async def health(events: EventLogDep) -> dict[str, Any]:
+async def health(services: ServiceHealthDep) -> dict[str, Any]:
     """`ok` when Redis answers and every service has a live process; per service, its live
-    processes and its queue: messages waiting (`lag`) and taken but unfinished (`pending`)."""
-    try:
-        await events.redis.ping()
-    except RedisError as exc:
-        return {"status": "down", "redis": f"unreachable: {exc}", "services": {}}
-    services = {name: await _service_health(events, name) for name in SERVICES}
-    degraded = any(s["processes"] == 0 for s in services.values())
-    return {"status": "degraded" if degraded else "ok", "redis": "ok", "services": services}
-
-
-async def _service_health(events: EventLog, name: str) -> dict[str, Any]:
-    keys = events.keys
-    alive = [key async for key in events.redis.scan_iter(match=keys.presence_pattern(name))]
-    stream = keys.feed if name == "dispatcher" else keys.work(Stage(name))
-    group = DISPATCHER_GROUP if name == "dispatcher" else name
-    pending, lag = await _queue(events, stream, group)
-    return {"processes": len(alive), "pending": pending, "lag": lag}
-
-
-async def _queue(events: EventLog, stream: str, group: str) -> tuple[int, int | None]:
-    try:
-        groups: Any = await events.redis.xinfo_groups(stream)
-    except RedisError:
-        return 0, 0  # no stream yet: nothing was ever queued
-    for info in groups:
-        if info["name"] in (group, group.encode()):
-            return int(info["pending"]), info.get("lag")  # lag: Redis 7 and later
-    return 0, None
+    processes and its queue: messages waiting (`lag`) and taken but unfinished (`pending`).
+    Measured at most once a second for all callers: `age_s` says how long ago."""
+    return await services.report()
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(events: EventLogDep, projection: ProjectionDep) -> str:
+async def metrics(
+    events: EventLogDep, projection: ProjectionDep, services: ServiceHealthDep
+) -> str:
     """Prometheus text format: jobs by status, queue lengths, time spent per stage."""
     statuses: Counter[str] = Counter()
     seconds: defaultdict[str, float] = defaultdict(float)
@@ -75,8 +46,8 @@ async def metrics(events: EventLogDep, projection: ProjectionDep) -> str:
         lines.append(f'slidespeaker_stage_seconds_sum{{stage="{stage}"}} {seconds[stage]:.3f}')
         lines.append(f'slidespeaker_stage_seconds_count{{stage="{stage}"}} {runs[stage]}')
     lines += ["# TYPE slidespeaker_queue_pending gauge", "# TYPE slidespeaker_queue_lag gauge"]
-    for name in SERVICES:
-        health = await _service_health(events, name)
+    report = await services.report()
+    for name, health in report["services"].items():
         lines.append(f'slidespeaker_queue_pending{{service="{name}"}} {health["pending"]}')
         if health["lag"] is not None:
             lines.append(f'slidespeaker_queue_lag{{service="{name}"}} {health["lag"]}')
