@@ -1,6 +1,6 @@
 // The typed client of the SlideSpeaker HTTP API (services/api). Every call goes to /api on
 // the same origin: the API serves the built client, and Vite proxies /api in development.
-import type { JobList, JobOptions, JobState, JobStatus, LogEvent, Script, Voice } from "./types";
+import type { JobList, JobOptions, JobState, JobStatus, LogEvent, PodcastDialogue, Script, Voice } from "./types";
 
 const BASE = "/api";
 
@@ -112,6 +112,13 @@ export async function voiceSample(provider: string, name: string | null): Promis
 export function eventStreamUrl(jobId: string, after?: string | null): string {
   const search = after ? `?after=${encodeURIComponent(after)}` : "";
   return `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`;
+}
+
+/** podcast.json: the podcast's dialogue on its timeline. */
+export async function podcastDialogue(url: string): Promise<PodcastDialogue> {
+  const response = await fetch(url);
+  if (!response.ok) throw new ApiError(response.status, `the dialogue could not be loaded (${response.status})`);
+  return (await response.json()) as PodcastDialogue;
 }
 
 export function artifactUrl(jobId: string, name: string): string {

@@ -11,6 +11,9 @@ export const ACTION_STAGE: Record<Action, Stage> = {
   avatar_slide: "avatar",
   compose_slide: "composer",
   compose_video: "composer",
+  script_podcast: "scripter",
+  voice_turn: "voice",
+  compose_podcast: "composer",
 };
 
 const RESULT_STAGE: Record<string, Stage> = {

@@ -65,6 +65,20 @@ describe("per-stage status of each slide", () => {
     expect(gridRows(withPresenter)[0].cells.avatar.status).toBe("running");
   });
 
+  it("skips the video's stages of a podcast-only job and counts the podcast's steps instead", () => {
+    const scripted = slide(1, { image_key: "s.png", narration: "Hi.", narration_source: "notes" });
+    const state = jobState({ options: { ...OPTIONS, format: "podcast" }, slideList: [scripted] });
+    const cells = gridRows(state)[0].cells;
+    expect([cells.voice.status, cells.avatar.status, cells.compose.status]).toEqual(["skipped", "skipped", "skipped"]);
+    expect(cells.voice.detail).toBe("not needed: only the podcast was asked for");
+    // deck read + render + script; the dialogue and the podcast not yet done
+    expect(overallProgress(state)).toEqual({ done: 3, total: 5, fraction: 3 / 5 });
+    const turn = { speaker: "host" as const, text: "Hi.", slide: 1, audio_key: "t.wav", voice: "joe", cues: [] };
+    const talking = { ...state, turns: [{ ...turn, duration: 1 }, { ...turn, audio_key: null, duration: null }] };
+    // + the dialogue written and one of its two turns voiced
+    expect(overallProgress(talking)).toEqual({ done: 5, total: 7, fraction: 5 / 7 });
+  });
+
   it("says a slide with nothing to say is held, not voiced", () => {
     const state = jobState({
       slideList: [slide(1, { image_key: "s.png", narration: "", narration_source: "none", audio_duration: 0 })],

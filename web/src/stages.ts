@@ -90,13 +90,13 @@ function slideCells(state: JobState, slide: SlideState): Record<Column, Cell> {
     slide.duration !== null
       ? { status: "done", detail: `composed: ${slide.duration.toFixed(1)} s on screen` }
       : taskCell(task("compose_slide"), running);
-  return {
-    render: deckCell(state, slide.image_key !== null, running, "rendered"),
-    script: deckCell(state, slide.narration !== null, running, scriptDetail(slide)),
-    voice,
-    avatar,
-    compose,
-  };
+  const render = deckCell(state, slide.image_key !== null, running, "rendered");
+  const script = deckCell(state, slide.narration !== null, running, scriptDetail(slide));
+  if (state.options.format === "podcast") {
+    const skipped: Cell = { status: "skipped", detail: "not needed: only the podcast was asked for" };
+    return { render, script, voice: skipped, avatar: skipped, compose: skipped };
+  }
+  return { render, script, voice, avatar, compose };
 }
 
 /** A finished job's unfinished cells say why they will not move any more. */
@@ -152,12 +152,23 @@ export interface Progress {
   fraction: number;
 }
 
-/** Cells done out of all cells that will run, plus reading the deck and the final video. */
+/** The podcast's steps: its dialogue, each turn voiced, the podcast composed. */
+function podcastSteps(state: JobState): { done: number; total: number } {
+  if (state.options.format === "video") return { done: 0, total: 0 };
+  const turns = state.turns ?? [];
+  const voiced = turns.filter((turn) => turn.duration !== null).length;
+  const scripted = turns.length > 0 ? 1 : 0;
+  return { done: scripted + voiced + (state.podcast ? 1 : 0), total: 2 + turns.length };
+}
+
+/** Cells done out of all cells that will run, plus reading the deck, the final video and
+ * the podcast's steps when they were asked for. */
 export function overallProgress(state: JobState): Progress {
   const deckRead = state.slide_count !== null ? 1 : 0;
-  const videoDone = state.outputs !== null ? 1 : 0;
-  let done = deckRead + videoDone;
-  let total = 2;
+  const video = state.options.format === "podcast" ? { done: 0, total: 0 } : { done: state.outputs ? 1 : 0, total: 1 };
+  const podcast = podcastSteps(state);
+  let done = deckRead + video.done + podcast.done;
+  let total = 1 + video.total + podcast.total;
   for (const row of gridRows(state)) {
     for (const column of COLUMNS) {
       const status = row.cells[column].status;

@@ -6,7 +6,15 @@
 export type JobStatus = "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled";
 export type TaskStatus = "dispatched" | "running" | "done" | "failed" | "stopped";
 export type Stage = "scripter" | "voice" | "avatar" | "composer";
-export type Action = "script_deck" | "voice_slide" | "avatar_slide" | "compose_slide" | "compose_video";
+export type Action =
+  | "script_deck"
+  | "voice_slide"
+  | "avatar_slide"
+  | "compose_slide"
+  | "compose_video"
+  | "script_podcast"
+  | "voice_turn"
+  | "compose_podcast";
 export type NarrationSource = "notes" | "outline" | "llm" | "slide_text" | "none" | "edited";
 export type NarrationMode = "auto" | "notes" | "outline" | "llm";
 export type SubtitlesMode = "sidecar" | "burn" | "none";

@@ -8,7 +8,9 @@ import { SlideGrid } from "../components/SlideGrid";
 import { StatusBadge } from "../components/StatusBadge";
 import { roughDuration } from "../format";
 import { useJobFeed } from "../live";
+import { resultWords } from "./Result";
 import { href } from "../router";
+import { podcastProgress } from "../podcast";
 import { currentActivity, estimateSecondsLeft, overallProgress } from "../stages";
 import type { JobState } from "../types";
 import { isTerminal } from "../types";
@@ -82,7 +84,7 @@ export function Job({ jobId }: { jobId: string }) {
         <a href={href.job(jobId)} aria-current="page">
           Progress
         </a>
-        {state.status === "completed" && <a href={href.result(jobId)}>Watch the video</a>}
+        {state.status === "completed" && <a href={href.result(jobId)}>{resultWords(state)}</a>}
         <a href={href.events(jobId)}>Event log</a>
       </nav>
 
@@ -92,6 +94,7 @@ export function Job({ jobId }: { jobId: string }) {
           {left !== null && ` · about ${roughDuration(left)} left (estimated from the pace so far)`}
           <progress max={progress.total} value={progress.done} />
         </label>
+        {podcastProgress(state) && <p className="small">{podcastProgress(state)}</p>}
         <p className="muted small" aria-live="polite">
           {state.cancel_requested && !ended ? "Cancelling… " : ""}
           {currentActivity(state).join(" · ")}
@@ -111,7 +114,12 @@ export function Job({ jobId }: { jobId: string }) {
       {state.status === "completed" && (
         <div className="panel panel-done">
           <p>
-            The video is ready. <a href={href.result(jobId)}>Watch it, read the transcript, download the files</a>.
+            {state.options.format === "podcast" ? "The podcast is ready." : "The video is ready."}{" "}
+            <a href={href.result(jobId)}>
+              {state.options.format === "podcast" ? "Listen to it" : "Watch it"}, read the transcript, download the
+              files
+            </a>
+            .
           </p>
         </div>
       )}

@@ -1,7 +1,9 @@
 // The finished video with its subtitles, chapters (one per slide, click to seek), the
-// transcript following playback, and every file to download.
+// transcript following playback; the podcast with its conversation following playback;
+// and every file to download.
 import { useRef, useState } from "react";
 import { artifactUrl } from "../api";
+import { PodcastPlayer } from "../components/PodcastPlayer";
 import { clock } from "../format";
 import { useJobFeed } from "../live";
 import { href } from "../router";
@@ -14,7 +16,27 @@ const FILE_WORDS: Record<string, string> = {
   "subtitles.srt": "Subtitles (SRT)",
   "transcript.md": "Transcript (Markdown)",
   "poster.jpg": "Poster (JPEG)",
+  "podcast.mp3": "Podcast (MP3)",
+  "podcast.m4a": "Podcast (M4A, with chapters)",
+  "podcast.vtt": "Podcast captions (WebVTT)",
+  "podcast.srt": "Podcast captions (SRT)",
+  "podcast.json": "Podcast dialogue (JSON)",
 };
+
+/** What a finished job has to play: the video, the podcast, or both. */
+export function playable(state: JobState): { video: boolean; podcast: boolean } {
+  const names = new Set(artifactLinks(state).map(([name]) => name));
+  return {
+    video: names.has("video.mp4"),
+    podcast: Boolean(state.podcast) || names.has("podcast.mp3"),
+  };
+}
+
+/** The tab's words for what the job made. */
+export function resultWords(state: JobState): string {
+  if (state.options.format === "podcast") return "Listen to the podcast";
+  return state.options.format === "both" ? "Watch and listen" : "Watch the video";
+}
 
 /** The API's artifact links; older servers send none, so fall back to the known names. */
 export function artifactLinks(state: JobState): [string, string][] {
@@ -68,30 +90,9 @@ function FollowingTranscript({
   );
 }
 
-export function Result({ jobId }: { jobId: string }) {
-  const { state, error } = useJobFeed(jobId, false);
+function VideoPart({ state, url }: { state: JobState; url: (name: string) => string }) {
   const video = useRef<HTMLVideoElement>(null);
   const [time, setTime] = useState(0);
-
-  if (!state) {
-    return error ? (
-      <p role="alert" className="error">
-        Could not load this job: {error}
-      </p>
-    ) : (
-      <p className="muted">Loading…</p>
-    );
-  }
-  if (state.status !== "completed") {
-    return (
-      <p>
-        This job has no video yet (it is {state.status}). <a href={href.job(jobId)}>See its progress</a>.
-      </p>
-    );
-  }
-
-  const links = artifactLinks(state);
-  const url = (name: string) => links.find(([key]) => key === name)?.[1] ?? artifactUrl(jobId, name);
   const list = chapters(state);
   const current = list.findLast((chapter) => chapter.start <= time + 0.05);
   const seek = (start: number) => {
@@ -99,19 +100,10 @@ export function Result({ jobId }: { jobId: string }) {
     video.current.currentTime = start;
     void video.current.play().catch(() => undefined); // autoplay may be refused: the seek stays
   };
+  const poster = state.artifacts ? state.artifacts["poster.jpg"] : url("poster.jpg");
 
   return (
-    <section>
-      <div className="page-head">
-        <h1>{state.filename}</h1>
-      </div>
-      <nav className="tabs" aria-label="This job">
-        <a href={href.job(jobId)}>Progress</a>
-        <a href={href.result(jobId)} aria-current="page">
-          Watch the video
-        </a>
-        <a href={href.events(jobId)}>Event log</a>
-      </nav>
+    <>
       <div className="result">
         <video
           ref={video}
@@ -119,7 +111,7 @@ export function Result({ jobId }: { jobId: string }) {
           controls
           preload="metadata"
           src={url("video.mp4")}
-          poster={links.find(([name]) => name === "poster.jpg")?.[1]}
+          poster={poster}
           onTimeUpdate={(event) => setTime(event.currentTarget.currentTime)}
           onSeeked={(event) => setTime(event.currentTarget.currentTime)}
         >
@@ -150,6 +142,50 @@ export function Result({ jobId }: { jobId: string }) {
           </ol>
         </nav>
       </div>
+      <h2>Transcript</h2>
+      <FollowingTranscript state={state} time={time} onSeek={seek} />
+    </>
+  );
+}
+
+export function Result({ jobId }: { jobId: string }) {
+  const { state, error } = useJobFeed(jobId, false);
+
+  if (!state) {
+    return error ? (
+      <p role="alert" className="error">
+        Could not load this job: {error}
+      </p>
+    ) : (
+      <p className="muted">Loading…</p>
+    );
+  }
+  if (state.status !== "completed") {
+    return (
+      <p>
+        This job has nothing to play yet (it is {state.status}). <a href={href.job(jobId)}>See its progress</a>.
+      </p>
+    );
+  }
+
+  const links = artifactLinks(state);
+  const url = (name: string) => links.find(([key]) => key === name)?.[1] ?? artifactUrl(jobId, name);
+  const has = playable(state);
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{state.filename}</h1>
+      </div>
+      <nav className="tabs" aria-label="This job">
+        <a href={href.job(jobId)}>Progress</a>
+        <a href={href.result(jobId)} aria-current="page">
+          {resultWords(state)}
+        </a>
+        <a href={href.events(jobId)}>Event log</a>
+      </nav>
+      {has.video && <VideoPart state={state} url={url} />}
+      {has.podcast && <PodcastPlayer state={state} url={url} />}
       <h2>Downloads</h2>
       <ul className="downloads">
         {links.map(([name, link]) => (
@@ -160,8 +196,6 @@ export function Result({ jobId }: { jobId: string }) {
           </li>
         ))}
       </ul>
-      <h2>Transcript</h2>
-      <FollowingTranscript state={state} time={time} onSeek={seek} />
     </section>
   );
 }
