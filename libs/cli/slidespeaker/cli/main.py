@@ -84,11 +84,21 @@ def render(
     script: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
     ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="video, podcast (two voices talking) or both")
+    ] = "video",
+    podcast_minutes: Annotated[
+        float | None, typer.Option(help="The podcast's target length in minutes")
+    ] = None,
+    host_voice: Annotated[str | None, typer.Option(help="The podcast host's voice")] = None,
+    guest_voice: Annotated[str | None, typer.Option(help="The podcast guest's voice")] = None,
 ) -> None:
-    """Render DECK into a narrated video, subtitles and transcript in OUT."""
+    """Render DECK into a narrated video (or podcast), subtitles and transcript in OUT."""
     options = _options(
         narration=narration, language=lang, voice_provider=voice_provider, voice=voice,
         rate=rate, subtitles=subtitles, width=width, height=height, review=script is not None,
+        format=output_format, podcast_minutes=podcast_minutes, host_voice=host_voice,
+        guest_voice=guest_voice,
         avatar=avatar, avatar_position=avatar_position, avatar_scale=avatar_scale,
     )  # fmt: skip
     edited = scripts.read_script(script) if script else None
@@ -109,11 +119,9 @@ def render(
     if state.status != JobStatus.completed:
         console.print(f"[red]failed[/]: {state.error or state.status.value}")
         raise typer.Exit(1)
-    console.print(
-        f"[green]done[/]: {out / 'video.mp4'} ({state.outputs.duration:.1f} s)"
-        if state.outputs
-        else "[green]done[/]"
-    )
+    made = [(state.outputs, "video.mp4"), (state.podcast, "podcast.mp3")]
+    done = [f"{out / name} ({output.duration:.1f} s)" for output, name in made if output]
+    console.print(f"[green]done[/]: {', '.join(done)}" if done else "[green]done[/]")
 
 
 async def _render(
@@ -210,10 +218,9 @@ def voices(
 
 def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    if state.outputs is not None:
-        storage = Storage(settings.storage_dir)
-        for name, key in state.outputs.files().items():
-            shutil.copyfile(storage.path(key), out / name)
+    storage = Storage(settings.storage_dir)
+    for name, key in state.output_files().items():
+        shutil.copyfile(storage.path(key), out / name)
     (out / "job.json").write_text(state.model_dump_json(indent=2))
 
 

@@ -11,13 +11,18 @@ from pydantic import BaseModel
 
 from slidespeaker.common.fold import JobState, JobStatus
 
-# The type of each artifact a client may ask for (by the names of Outputs.files()).
+# The type of each artifact a client may ask for (by the names of JobState.output_files()).
 MEDIA_TYPES: dict[str, str] = {
     "video.mp4": "video/mp4",
     "subtitles.vtt": "text/vtt; charset=utf-8",
     "subtitles.srt": "application/x-subrip; charset=utf-8",
     "transcript.md": "text/markdown; charset=utf-8",
     "poster.jpg": "image/jpeg",
+    "podcast.mp3": "audio/mpeg",
+    "podcast.m4a": "audio/mp4",
+    "podcast.srt": "application/x-subrip; charset=utf-8",
+    "podcast.vtt": "text/vtt; charset=utf-8",
+    "podcast.json": "application/json",
 }
 
 
@@ -73,7 +78,7 @@ def job_view(state: JobState) -> dict[str, Any]:
     """The state as JSON, with links to its artifacts and slide images."""
     base = f"/api/jobs/{state.job_id}"
     view = state.model_dump(mode="json")
-    files = state.outputs.files() if state.outputs else {}
+    files = state.output_files()
     view["artifacts"] = {name: f"{base}/artifacts/{name}" for name in files}
     for number, slide in view["slides"].items():
         slide["image_url"] = f"{base}/slides/{number}/image" if slide["image_key"] else None

@@ -23,7 +23,7 @@ async def read_artifact(
         raise HTTPException(404, "no such job")
     if name not in MEDIA_TYPES:
         raise HTTPException(404, f"no artifact {name!r}; there are: {', '.join(MEDIA_TYPES)}")
-    key = state.outputs.files().get(name) if state.outputs else None
+    key = state.output_files().get(name)
     if key is None:
         raise HTTPException(404, f"the job has no {name} (it is {state.status.value})")
     return _file(storage.path(key), MEDIA_TYPES[name], name)

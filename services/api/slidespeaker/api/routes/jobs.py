@@ -42,6 +42,10 @@ async def create_job(
     resolution: Annotated[Literal["720p", "1080p", "4k"] | None, Form()] = None,
     width: Annotated[int, Form(ge=160, le=3840)] = 1920,
     height: Annotated[int, Form(ge=90, le=2160)] = 1080,
+    format: Annotated[Literal["video", "podcast", "both"], Form()] = "video",
+    podcast_minutes: Annotated[float | None, Form(gt=0, le=180)] = None,
+    host_voice: Annotated[str | None, Form(max_length=200)] = None,
+    guest_voice: Annotated[str | None, Form(max_length=200)] = None,
 ) -> dict[str, str]:
     if resolution:
         width, height = RESOLUTIONS[resolution]
@@ -49,7 +53,8 @@ async def create_job(
         {"narration": narration, "language": language, "voice_provider": voice_provider,
          "voice": voice, "avatar": avatar, "avatar_position": avatar_position,
          "avatar_scale": avatar_scale, "subtitles": subtitles, "review": review, "width": width,
-         "height": height}
+         "height": height, "format": format, "podcast_minutes": podcast_minutes,
+         "host_voice": host_voice, "guest_voice": guest_voice}
     )  # fmt: skip
     with checked_upload(file, storage.root / "uploads") as deck:
         job_id = await submit_job(
