@@ -2,7 +2,9 @@
 
 Each presenter (`--avatar local`, `--avatar heygen`) is one `ClipRenderer`: given the task
 (the job's state says which slide, its audio and timings) and a scratch directory, it writes
-the slide's clip there and returns its path. This module stores it and reports it.
+the slide's clip there and returns its path. This module stores it and reports it. A
+renderer that cannot make a slide's clip raises PresenterUnavailable: the slide goes on
+without the presenter, and a warning says why.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from slidespeaker.avatar.fallback import PresenterUnavailable, without_presenter
+from slidespeaker.avatar.heygen_slide import render_heygen_slide
 from slidespeaker.avatar.local import render_local_clip
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
@@ -18,7 +22,10 @@ from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 
 ClipRenderer = Callable[[TaskContext, Path], Awaitable[Path]]
-CLIP_RENDERERS: dict[str, ClipRenderer] = {"local": render_local_clip}
+CLIP_RENDERERS: dict[str, ClipRenderer] = {
+    "local": render_local_clip,
+    "heygen": render_heygen_slide,
+}
 
 
 async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
@@ -30,7 +37,10 @@ async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     if render_clip is None:
         raise BadInput(f"the presenter {presenter!r} is not available in this version")
     with tempfile.TemporaryDirectory(prefix="avatar-") as work:
-        clip = await render_clip(ctx, Path(work))
+        try:
+            clip = await render_clip(ctx, Path(work))
+        except PresenterUnavailable as error:
+            return without_presenter(ctx, str(error))
         key = f"jobs/{ctx.job_id}/avatar/slide-{ctx.task.slide:03d}{clip.suffix}"
         ctx.storage.put_file(key, clip)
     return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=key)]

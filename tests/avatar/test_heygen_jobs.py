@@ -1,0 +1,208 @@
+"""The HeyGen presenter in the real pipeline: the services as processes, HeyGen a local
+server speaking its protocol. A job gets its presenter overlaid; HeyGen down at first is
+retried; a failed render, a corrupt clip or a rejected key each end as the user should see
+them; a cancel stops the polling."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+from redis.asyncio import Redis
+
+from slidespeaker.cli.redis_server import RedisHandle
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus, fold
+from slidespeaker.common.jobs import submit_job
+from slidespeaker.common.keys import Keys
+from slidespeaker.common.log import EventLog
+from slidespeaker.common.storage import Storage
+
+from ..conftest import PIPELINE, Stack
+from ..jobs import run_job
+from ..voice.test_voice_service import a_deck
+from .heygen_server import API_KEY, HeyGenServer, heygen_server
+
+# One worker runs them all (make test runs pytest -n 2), so the stack below starts once.
+pytestmark = pytest.mark.xdist_group("heygen-stack")
+HEYGEN = ev.JobOptions(width=640, height=360, avatar="heygen")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HeyGenServer]:
+    with heygen_server() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def fresh(server: HeyGenServer) -> None:
+    """Each test starts from a HeyGen that works, with an empty request log."""
+    server.__dict__.update(HeyGenServer(port=server.port).__dict__)
+
+
+@pytest.fixture(scope="module")
+def heygen_stack(
+    redis_server: RedisHandle, server: HeyGenServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    stack = Stack(redis_server.url, tmp_path_factory.mktemp("heygen"), f"g{uuid.uuid4().hex[:8]}")
+    stack.env |= {
+        "HEYGEN_API_KEY": API_KEY, "HEYGEN_BASE_URL": server.url,
+        "SLIDESPEAKER_HEYGEN_POLL_S": "0.05", "SLIDESPEAKER_HEYGEN_POLL_MAX_S": "0.2",
+        "SLIDESPEAKER_HEYGEN_DEADLINE_S": "30", "SLIDESPEAKER_HEYGEN_REQUEST_TIMEOUT_S": "5",
+    }  # fmt: skip
+    for name in PIPELINE:
+        stack.start(name)
+    stack.wait_alive(PIPELINE)
+    yield stack
+    stack.stop()
+
+
+def deck(*texts: str) -> bytes:
+    """A PDF deck whose narration no other test uses, so no clip comes from the cache."""
+    return a_deck([f"{text} ({uuid.uuid4().hex[:6]})" for text in texts])
+
+
+async def job_events(stack: Stack, job_id: str) -> list[ev.Event]:
+    redis = Redis.from_url(stack.url)
+    try:
+        return [e for _, e in await EventLog(redis, Keys(stack.prefix)).read(job_id)]
+    finally:
+        await redis.aclose()
+
+
+def warnings(state: JobState, code: str) -> list[int | None]:
+    return [w.slide for w in state.warnings if w.code == code]
+
+
+def motion(video: Path, start: float, end: float) -> tuple[float, float]:
+    """Mean change between frames from `start` to `end` s: in the bottom-right corner (where
+    the presenter sits by default) and in the top-left quarter (the slide)."""
+    frames = []
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and start <= frame.time <= end:
+                frames.append(frame.to_ndarray(format="gray").astype(np.int16))
+    assert len(frames) > 5, f"only {len(frames)} frames between {start} and {end} s"
+    steps = [np.abs(b - a) for a, b in itertools.pairwise(frames)]
+    height, width = frames[0].shape
+    corner = np.mean([s[height * 3 // 4 :, width * 3 // 4 :].mean() for s in steps])
+    slide = np.mean([s[: height // 2, : width // 2].mean() for s in steps])
+    return float(corner), float(slide)
+
+
+def test_render_overlays_the_heygen_presenter(
+    heygen_stack: Stack, server: HeyGenServer, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "deck.pdf"
+    pdf.write_bytes(deck("A presenter from HeyGen.", "She speaks on the second slide too."))
+    out = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "slidespeaker.cli.main", "render", str(pdf), "--out", str(out),
+        "--avatar", "heygen", "--width", "640", "--height", "360",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, env=heygen_stack.env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    job: dict[str, Any] = json.loads((out / "job.json").read_text())
+    assert job["status"] == "completed"
+    assert len(server.calls("/v2/video/generate")) == 2
+    assert all(job["slides"][n]["avatar_key"] for n in ("1", "2"))
+    assert len(list((heygen_stack.home / "artifacts/cache/avatar/heygen").rglob("*.video_id"))) >= 2
+    assert not [w for w in job["warnings"] if w["slide"]], job["warnings"]
+    first = job["slides"]["1"]
+    corner, slide = motion(out / "video.mp4", 0.5, 0.4 + first["audio_duration"] - 0.1)
+    assert corner > 5 * max(slide, 0.05), (corner, slide)
+
+
+async def test_heygen_down_at_first_is_retried(heygen_stack: Stack, server: HeyGenServer) -> None:
+    server.unavailable_calls = 2
+    state = await run_job(
+        heygen_stack.url, heygen_stack.home, heygen_stack.prefix,
+        deck("HeyGen is down, then back."), "down.pdf", HEYGEN,
+    )  # fmt: skip
+    assert state.status == JobStatus.completed, state.error
+    retried = [
+        e for e in await job_events(heygen_stack, state.job_id) if isinstance(e, ev.StageRetried)
+    ]
+    assert [e.task.action for e in retried] == [ev.Action.avatar_slide] * 2
+    assert state.slide(1).avatar_key is not None
+
+
+async def test_a_failed_render_shows_the_slide_without_the_presenter(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    server.fail_with = "Avatar rendering failed, please retry later"
+    state = await run_job(
+        heygen_stack.url, heygen_stack.home, heygen_stack.prefix,
+        deck("HeyGen fails on this one.", "And on this one."), "fails.pdf", HEYGEN,
+    )  # fmt: skip
+    assert state.status == JobStatus.completed, state.error
+    assert state.outputs is not None
+    assert warnings(state, "avatar_unavailable") == [1, 2]
+    assert all("Avatar rendering failed" in w.message for w in state.warnings if w.slide)
+    assert [state.slide(n).avatar_key for n in (1, 2)] == [None, None]
+
+
+async def test_a_corrupt_clip_is_caught_and_the_video_still_made(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    server.corrupt = True
+    state = await run_job(
+        heygen_stack.url, heygen_stack.home, heygen_stack.prefix,
+        deck("HeyGen sends garbage for this slide."), "corrupt.pdf", HEYGEN,
+    )  # fmt: skip
+    assert state.status == JobStatus.completed, state.error
+    assert state.outputs is not None
+    assert [w.slide for w in state.warnings if w.slide] == [1], state.warnings
+
+
+async def test_a_rejected_key_fails_the_job_saying_so(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    server.api_key = "a-key-this-test-never-sends"
+    state = await run_job(
+        heygen_stack.url, heygen_stack.home, heygen_stack.prefix,
+        deck("The key is wrong."), "key.pdf", HEYGEN,
+    )  # fmt: skip
+    assert state.status == JobStatus.failed
+    assert "HeyGen rejected the API key" in (state.error or "")
+
+
+async def test_a_cancel_while_heygen_renders_stops_the_polling(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    server.rendering_polls = 1_000_000
+    redis = Redis.from_url(heygen_stack.url)
+    log = EventLog(redis, Keys(heygen_stack.prefix))
+    try:
+        job_id = await submit_job(
+            log, Storage(heygen_stack.home / "artifacts"), deck=deck("Never finished."),
+            filename="cancel.pdf", options=HEYGEN,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while len(server.polls) < 3:
+            assert time.monotonic() < deadline, "HeyGen was never polled"
+            await asyncio.sleep(0.05)
+        await log.append(ev.JobCancelRequested(job_id=job_id))
+        stopped = time.monotonic()
+        while not any(isinstance(e, ev.StageStopped) for _, e in await log.read(job_id)):
+            assert time.monotonic() - stopped < 5, "the avatar task did not stop"
+            await asyncio.sleep(0.05)
+        polls = len(server.polls)
+        await asyncio.sleep(0.5)  # a few poll intervals: a client still polling shows here
+        assert len(server.polls) == polls
+        assert fold(await log.read(job_id)).status == JobStatus.cancelled
+    finally:
+        await redis.aclose()
