@@ -10,6 +10,7 @@ import json
 import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -22,6 +23,7 @@ from slidespeaker.cli import processes, scripts
 from slidespeaker.cli.progress import follow_job
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.deckpassword import unlock
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
@@ -36,10 +38,17 @@ T = TypeVar("T")
 
 # Arguments and options `render` and `script` share.
 DeckArgument = Annotated[
-    Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX or PDF")
+    Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX, PPT, ODP or PDF")
 ]
 NarrationOption = Annotated[str, typer.Option(help="auto, notes, outline or llm")]
 LanguageOption = Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")]
+SlidesOption = Annotated[
+    str | None, typer.Option(help="Only these of the deck's slides (or pages), e.g. 3-7,9")
+]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(envvar="SLIDESPEAKER_DECK_PASSWORD", help="The deck's password, if it has one"),
+]
 
 
 def _with_redis(work: Callable[[EventLog, Settings], Awaitable[T]]) -> T:
@@ -84,6 +93,8 @@ def render(
     script: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
     ] = None,
+    slides: SlidesOption = None,
+    password: PasswordOption = None,
     output_format: Annotated[
         str, typer.Option("--format", help="video, podcast (two voices talking) or both")
     ] = "video",
@@ -100,8 +111,12 @@ def render(
         format=output_format, podcast_minutes=podcast_minutes, host_voice=host_voice,
         guest_voice=guest_voice,
         avatar=avatar, avatar_position=avatar_position, avatar_scale=avatar_scale,
+        slides=slides,
     )  # fmt: skip
     edited = scripts.read_script(script) if script else None
+    if edited and edited.selection and not slides:  # the slides that script was written for
+        options = options.model_copy(update={"slides": edited.selection})
+    source = _readable(deck, password)
     settings = get_settings()
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
@@ -109,7 +124,7 @@ def render(
     try:
         services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
         render_job = functools.partial(
-            _render, deck=deck, options=options, services=services, script=edited
+            _render, deck=deck, source=source, options=options, services=services, script=edited
         )
         state = asyncio.run(_run(render_job, handle, settings))
     finally:
@@ -129,12 +144,13 @@ async def _render(
     settings: Settings,
     *,
     deck: Path,
+    source: Path | bytes,
     options: ev.JobOptions,
     services: processes.LocalServices,
     script: scripts.EditedScript | None,
 ) -> JobState:
     storage = Storage(settings.storage_dir)
-    job_id = await submit_job(events, storage, deck=deck, filename=deck.name, options=options)
+    job_id = await submit_job(events, storage, deck=source, filename=deck.name, options=options)
     console.print(f"job {job_id}: {deck.name}")
     supervisor = asyncio.create_task(services.supervise(_report_restart))
 
@@ -164,6 +180,20 @@ def _report_restart(names: list[str]) -> None:
     console.print(f"[yellow]restarted[/] {', '.join(names)} (it stopped; see its log)")
 
 
+def _readable(deck: Path, password: str | None) -> Path | bytes:
+    """The deck, or its decrypted bytes when a password is given and it is encrypted: the job
+    gets the decrypted deck, never the password."""
+    if not password:
+        return deck
+    with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
+        try:
+            unlocked = unlock(deck, password, Path(work) / deck.name)
+        except BadInput as exc:
+            console.print(f"[red]failed[/]: {exc.message}")
+            raise typer.Exit(1) from exc
+        return deck if unlocked == deck else unlocked.read_bytes()
+
+
 def _options(**values: Any) -> ev.JobOptions:
     try:
         return ev.JobOptions.model_validate(values)
@@ -179,22 +209,28 @@ def script(
     lang: LanguageOption = None,
     words_per_slide: Annotated[int, typer.Option(help="Target length of a narration")] = 100,
     estimate: Annotated[bool, typer.Option(help="Only say what hosted calls would cost")] = False,
+    slides: SlidesOption = None,
+    password: PasswordOption = None,
 ) -> None:
     """Write DECK's narration to OUT/script.json to read and edit, then `render --script`."""
     # Imported here: the scripter's libraries are heavy, and only this command needs them.
     from slidespeaker.scripter.llm import LlmUnavailable
     from slidespeaker.scripter.script import estimate_deck, script_deck
 
-    options = _options(narration=narration, language=lang, words_per_slide=words_per_slide)
+    options = _options(
+        narration=narration, language=lang, words_per_slide=words_per_slide, slides=slides
+    )
     try:
-        if estimate:
-            print(json.dumps(dataclasses.asdict(estimate_deck(deck, options)), indent=2))
-            return
-        lines = script_deck(deck, options)
+        with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
+            readable = unlock(deck, password, Path(work) / deck.name) if password else deck
+            if estimate:
+                print(json.dumps(dataclasses.asdict(estimate_deck(readable, options)), indent=2))
+                return
+            lines = script_deck(readable, options)
     except (BadInput, LlmUnavailable) as exc:
         console.print(f"[red]failed[/]: {exc}")
         raise typer.Exit(1) from exc
-    scripts.write_script(lines, deck, out)
+    scripts.write_script(lines, deck, out, options.slides)
     written = out / "script.json"
     console.print(f"[green]wrote[/] {written} ({len(lines)} slides); edit it, then: "
                   f"slidespeaker render {deck} --script {written} --out DIR")  # fmt: skip

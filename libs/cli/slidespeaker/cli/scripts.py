@@ -23,14 +23,19 @@ class EditedLine(BaseModel):
 
 class EditedScript(BaseModel):
     slides: list[EditedLine]
+    selection: str | None = None  # the deck's slides it was written for (--slides); None: all
 
 
-def write_script(lines: list[ScriptLine], deck: Path, out: Path) -> None:
+def write_script(
+    lines: list[ScriptLine], deck: Path, out: Path, selection: str | None = None
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     slides = [{**dataclasses.asdict(line), "source": line.source.value} for line in lines]
-    text = json.dumps({"deck": deck.name, "slides": slides}, ensure_ascii=False, indent=2)
+    written = {"deck": deck.name, "selection": selection, "slides": slides}
+    text = json.dumps(written, ensure_ascii=False, indent=2)
     (out / "script.json").write_text(text + "\n", encoding="utf-8")
-    sections = [(line.index, line.title, line.narration) for line in lines]
+    # Headed by the deck's own slide numbers, as the transcript of the video is.
+    sections = [(line.source_slide, line.title, line.narration) for line in lines]
     write_transcript(deck.stem, sections, out / "transcript.md")
 
 

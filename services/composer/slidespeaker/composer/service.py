@@ -88,7 +88,7 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
         duration = await asyncio.to_thread(
-            compose_video, media, tmp, title=title, slide_titles=[s.title for s in slides],
+            compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
             presenter=presenter_track(ctx, slides),
@@ -103,7 +103,7 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     with ctx.storage.writing(keys["subtitles.vtt"]) as tmp:
         write_vtt(cues, tmp)
     with ctx.storage.writing(keys["transcript.md"]) as tmp:
-        sections = [(s.number, s.title, s.narration or "") for s in slides]
+        sections = [(deck_number(s), s.title, s.narration or "") for s in slides]
         write_transcript(title, sections, tmp)
     return [
         ev.VideoComposed(
@@ -127,6 +127,16 @@ def about_slide(number: int) -> Iterator[None]:
 def deck_title(state: JobState) -> str:
     """What the video and transcript are called: the deck's file name without its suffix."""
     return Path(state.filename).stem or "Deck"
+
+
+def deck_number(slide: SlideState) -> int:
+    """What the transcript and chapters call a slide: its number in the deck (hidden slides
+    counted, or its PDF page), which stays right when only some slides are rendered."""
+    return slide.source_slide or slide.number
+
+
+def chapter_name(slide: SlideState) -> str:
+    return slide.title or f"Slide {deck_number(slide)}"
 
 
 def ordered_slides(state: JobState) -> list[SlideState]:

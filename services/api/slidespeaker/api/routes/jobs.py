@@ -16,6 +16,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.projection import Projection
+from slidespeaker.common.slide_selection import parse_slides
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
 
@@ -39,6 +40,12 @@ async def create_job(
     avatar_scale: Annotated[float, Form(ge=0.1, le=0.5)] = 0.25,
     subtitles: Annotated[Literal["sidecar", "burn", "none"], Form()] = "sidecar",
     review: Annotated[bool, Form()] = False,
+    slides: Annotated[
+        str | None, Form(max_length=200, description="only these of the deck's slides: 3-7,9")
+    ] = None,
+    password: Annotated[
+        str | None, Form(max_length=1000, description="opens the deck; never stored")
+    ] = None,
     resolution: Annotated[Literal["720p", "1080p", "4k"] | None, Form()] = None,
     width: Annotated[int, Form(ge=160, le=3840)] = 1920,
     height: Annotated[int, Form(ge=90, le=2160)] = 1080,
@@ -50,17 +57,28 @@ async def create_job(
     if resolution:
         width, height = RESOLUTIONS[resolution]
     options = ev.JobOptions.model_validate(
-        {"narration": narration, "language": language, "voice_provider": voice_provider,
+        {"slides": checked_slides(slides),
+         "narration": narration, "language": language, "voice_provider": voice_provider,
          "voice": voice, "avatar": avatar, "avatar_position": avatar_position,
          "avatar_scale": avatar_scale, "subtitles": subtitles, "review": review, "width": width,
          "height": height, "format": format, "podcast_minutes": podcast_minutes,
          "host_voice": host_voice, "guest_voice": guest_voice}
     )  # fmt: skip
-    with checked_upload(file, storage.root / "uploads") as deck:
+    with checked_upload(file, storage.root / "uploads", password) as deck:
         job_id = await submit_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options
         )
     return {"job_id": job_id}
+
+
+def checked_slides(slides: str | None) -> str | None:
+    """The slide selection in its normal form; 422 saying what is wrong with it."""
+    if not slides:
+        return None  # a form's empty field: every slide
+    try:
+        return str(parse_slides(slides))
+    except ValueError as exc:
+        raise HTTPException(422, f"slides: {exc}") from exc
 
 
 @router.get("")
