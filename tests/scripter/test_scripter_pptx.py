@@ -11,7 +11,7 @@ from pptx import Presentation
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.scripter.content import Chart, Table
-from slidespeaker.scripter.deck import Deck, open_deck
+from slidespeaker.scripter.deck import Deck, open_deck, render_slide
 from slidespeaker.scripter.pptx_reader import read_pptx, slideshow_as_presentation
 
 VARIOUS = "tika_various2_10s_notes_chart_smartart_table.pptx"  # slide 9 of 10 is hidden
@@ -118,11 +118,20 @@ def test_picture_without_image_data_is_still_read(realworld: Path) -> None:
     assert (len(slides), total) == (46, 48)
 
 
-def test_embedded_video_is_flagged(realworld: Path, tmp_path: Path) -> None:
+def test_embedded_video_is_flagged_and_shown_as_its_poster_frame(
+    realworld: Path, tmp_path: Path
+) -> None:
     deck = _open(realworld / "poi_embedded_video_1s.pptx", tmp_path)
     assert deck.slides[0].has_media
     assert [(number, code) for number, code, _ in deck.warnings] == [(1, "media")]
+    assert "poster frame" in deck.warnings[0][2]
     assert [p.name for p in tmp_path.iterdir()] == ["slides.pdf"], "no scratch files left"
+    frame = tmp_path / "frame.png"
+    render_slide(deck.pdf_path, 0, 640, 360, frame)
+    picture = pymupdf.Pixmap(str(frame))
+    # The slide is white but for the video, whose poster (a dark globe) fills its middle.
+    assert picture.pixel(5, 5) == (255, 255, 255)
+    assert max(picture.pixel(320, 180)) < 100
 
 
 def test_smartart_text_is_read_from_the_diagram_data(various: Deck, realworld: Path) -> None:

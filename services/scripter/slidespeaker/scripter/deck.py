@@ -138,7 +138,7 @@ def deck_warnings(slides: list[SlideContent]) -> list[DeckWarning]:
                     number,
                     "media",
                     f"slide {slide.source_slide} has an embedded video or sound; the video "
-                    "shows the slide as a still picture and does not play it",
+                    "shows it as a still picture (its poster frame) and does not play it",
                 )
             )
         if slide.image_only:
