@@ -18,10 +18,10 @@ from ..media import probe
 from .frames import Box, changed_pixels, decoded_frames, mouth_box, mouth_opening
 from .media import narration, slide_picture, talking_clip
 
-SIZE = (960, 540)
+SIZE = (768, 432)
 SCALE = 0.5
 LEAD, AFTER = 0.4, 0.8
-SPOKEN = [2.0, 1.6, 2.0]  # s of narration per slide
+SPOKEN = [1.4, 1.0, 1.4]  # s of narration per slide
 QUIET_S = 0.48  # the clips' mouths stay closed this long first
 
 
