@@ -67,6 +67,10 @@ class HeyGenServer:
     videos: dict[str, Video] = field(default_factory=dict)
     port: int = 0
 
+    def reset(self) -> None:
+        """A HeyGen that works again, with an empty request log (the port stays)."""
+        self.__dict__.update(HeyGenServer(port=self.port).__dict__)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"

@@ -17,14 +17,13 @@ from typing import Any
 
 import imageio_ffmpeg
 
-from slidespeaker.avatar.heygen_api import HeyGenApi, HeyGenFailed, HeyGenUnavailable
+from slidespeaker.avatar.heygen_api import HeyGenApi, HeyGenFailed, HeyGenUnavailable, VideoStatus
 from slidespeaker.avatar.heygen_config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.process import run_child
 
 MISSING_KEY = "the HeyGen presenter (avatar heygen) needs HEYGEN_API_KEY"
-RENDERING = {"waiting", "pending", "processing"}
 MP3_TIMEOUT_S = 120.0
 
 
@@ -46,30 +45,34 @@ def render_heygen_clip(
     *,
     video_id: str | None = None,
     on_created: Callable[[str], None] = lambda video_id: None,
+    on_status: Callable[[str], None] = lambda status: None,
 ) -> Path:
     """Write the presenter clip to `out`.
 
     `video_id` resumes a video created by an earlier try (no second render is paid for);
-    `on_created` hears a new video's id as soon as HeyGen gives it, for such a resume."""
+    `on_created` hears a new video's id as soon as HeyGen gives it, for such a resume;
+    `on_status` hears each new status HeyGen reports while it renders."""
     if not settings.api_key:
         raise BadInput(MISSING_KEY)
     with HeyGenApi(settings) as api:
         if video_id is None:
             video_id = api.create_video(_voice(api, narration, settings, token))
             on_created(video_id)
-        url = wait_for_video(api, video_id, settings, token)
+        url = wait_for_video(api, video_id, settings, token, on_status)
         token.check()
         api.download(url, out, token)
     return out
 
 
 def wait_for_video(
-    api: HeyGenApi, video_id: str, settings: HeyGenSettings, token: CancelToken
-) -> str:
+    api: HeyGenApi, video_id: str, settings: HeyGenSettings, token: CancelToken,
+    on_status: Callable[[str], None],
+) -> str:  # fmt: skip
     """Poll until the video is rendered; its download URL."""
     deadline = time.monotonic() + settings.deadline_s
     interval = settings.poll_s
     errors = 0
+    last = ""
     while True:
         token.check()
         try:
@@ -80,14 +83,10 @@ def wait_for_video(
             if errors >= settings.max_poll_errors:
                 raise
         else:
-            if status.status == "completed":
-                if not status.video_url:
-                    raise HeyGenFailed("HeyGen reported the video completed but gave no video_url")
-                return status.video_url
-            if status.status == "failed":
-                raise HeyGenFailed(
-                    f"HeyGen could not render the video: {status.error or 'no reason given'}"
-                )
+            if status.status != last:
+                on_status(last := status.status)
+            if url := _finished(status):
+                return url
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise HeyGenDeadline(
@@ -95,6 +94,19 @@ def wait_for_video(
             )
         token.wait(min(interval, remaining))  # wakes at once on cancel; checked above
         interval = min(interval * 2, settings.poll_max_s)
+
+
+def _finished(status: VideoStatus) -> str | None:
+    """The video's URL once it is rendered; None while HeyGen is still at it."""
+    if status.status == "failed":
+        raise HeyGenFailed(
+            f"HeyGen could not render the video: {status.error or 'no reason given'}"
+        )
+    if status.status != "completed":
+        return None  # waiting, pending, processing (or a status newer than this client)
+    if not status.video_url:
+        raise HeyGenFailed("HeyGen reported the video completed but gave no video_url")
+    return status.video_url
 
 
 def _voice(

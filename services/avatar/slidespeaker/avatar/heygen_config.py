@@ -22,7 +22,9 @@ class HeyGenSettings(BaseSettings):
     # Who presents: a stock avatar every account has, in HeyGen's own framing.
     avatar_id: str = "Angela-inTshirt-20220820"
     avatar_style: str = "normal"  # or "circle", "closeUp"
-    # A HeyGen voice reads the narration text; unset, HeyGen lip-syncs our own narration audio.
+    # Unset: HeyGen lip-syncs our own narration audio (the default, and what the video plays).
+    # Set: a HeyGen voice reads the narration text; its clip is kept only if it lasts as long
+    # as our narration (within the composer's 0.2 s), since the video plays our audio.
     voice_id: str | None = None
     background: str = "#FFFFFF"
     width: int = Field(720, gt=0)
