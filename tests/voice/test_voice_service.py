@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+
+import pptx
 import pymupdf
+import pytest
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
@@ -91,3 +96,43 @@ async def test_an_unknown_voice_or_provider_fails_the_job_clearly(stack: Stack) 
     no_provider = await render(stack, ["Hello."], SMALL.model_copy(update={"voice_provider": "x"}))
     assert no_provider.status == JobStatus.failed
     assert "unknown voice provider 'x'" in (no_provider.error or "")
+
+
+def a_pptx(notes: list[str]) -> bytes:
+    presentation = pptx.Presentation()
+    for number, text in enumerate(notes, start=1):
+        slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+        assert slide.shapes.title is not None
+        slide.shapes.title.text = f"Slide {number}"
+        slide.notes_slide.notes_text_frame.text = text
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+async def test_each_slide_is_read_in_its_language_with_the_decks_lexicon(stack: Stack) -> None:
+    notes = [
+        "Acme reached $1.2M in Q3, up 3.5% since 2024-03-01. Thank you.",
+        "ההכנסות גדלו בכל האזורים ברבעון הזה, והעלויות ירדו.",
+    ]
+    deck = a_pptx(notes)
+    with_lexicon = SMALL.model_copy(update={"lexicon": {"Acme": "Ack me"}})
+    state = await run_job(stack.url, stack.home, stack.prefix, deck, "talk.pptx", with_lexicon)
+    assert state.status == JobStatus.completed, state.error
+    english, hebrew = await voiced_events(stack, state.job_id)
+    assert (english.provider, english.voice, english.timing) == (
+        "piper",
+        "en_US-joe-medium",
+        "word",
+    )
+    assert [w.text for w in english.words] == notes[0].split(), "captions show the slide's words"
+    assert "$1.2M in Q3, up 3.5%" in " ".join(c.text for c in english.cues)
+    assert (hebrew.provider, hebrew.voice) == ("espeak", "he"), "an English voice never reads it"
+    assert state.slide(1).timing == "word" and state.slide(2).timing == "sentence"
+    assert state.slide(2).fallbacks == ["espeak-ng gives no word timings"]
+
+    plain = await run_job(stack.url, stack.home, stack.prefix, deck, "talk.pptx", SMALL)
+    assert plain.status == JobStatus.completed, plain.error
+    assert plain.slide(1).audio_key != state.slide(1).audio_key, "the lexicon changed slide 1"
+    assert plain.slide(2).audio_key == state.slide(2).audio_key, "and nothing in slide 2"

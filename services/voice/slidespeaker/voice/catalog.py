@@ -4,8 +4,6 @@ Redis so the API (`GET /api/voices`) lists what the running voice services can s
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import redis
 
@@ -20,10 +18,10 @@ def local_voices(settings: VoiceSettings | None = None) -> list[dict[str, str]]:
     """Piper's voices (bundled and dropped in) and, where installed, espeak-ng's languages.
     Hosted providers' voices are not listed: they depend on the account."""
     settings = settings or VoiceSettings()
-    piper = PiperProvider(settings.piper_voices_dir).voices()
+    piper = PiperProvider(settings.piper_voices_dir)
     voices = [
-        {"provider": "piper", "name": name, "language": _piper_language(model)}
-        for name, model in piper.items()
+        {"provider": "piper", "name": name, "language": piper.language(name)}
+        for name in piper.voices()
     ]
     try:
         codes = EspeakProvider(settings.tts_timeout_s).voices()
@@ -41,9 +39,3 @@ def publish(redis_url: str, keys: Keys, voices: list[dict[str, str]]) -> None:
             client.hset(keys.voices, mapping=entries)  # type: ignore[arg-type]
     finally:
         client.close()
-
-
-def _piper_language(model: Path) -> str:
-    config: dict[str, Any] = json.loads(model.with_suffix(".onnx.json").read_text())
-    code = str(config.get("language", {}).get("code", "und"))
-    return code.replace("_", "-")  # en_US -> en-US, as BCP 47 writes it

@@ -5,8 +5,9 @@ language it could not name would be taken for one it can, and read in the wrong 
 Measured here: 6 ms to import, about 1 s and 40-65 MB to load on first use, under 1 ms a
 slide after that; its high-accuracy mode took 14-34 s and 0.5-1 GB, py3langid 3.4 s and
 130 MB. Low accuracy is unsure of a few words ("Thank you for listening." looks Norwegian
-to it, at 47%), so a slide's own guess counts only when lingua is sure of it (a script
-only one language writes, like Hebrew, is always sure); otherwise the slide takes the
+to it, at 47%; "Questions?" French at 53%), so a slide's own guess counts when lingua is
+sure of it (a script only one language writes, like Hebrew, always is) or when it is
+likely and the slide has a sentence's worth of words; otherwise the slide takes the
 language of the whole deck's narration.
 """
 
@@ -16,22 +17,27 @@ import functools
 
 from lingua import LanguageDetector, LanguageDetectorBuilder
 
-SURE_OF_SLIDE = 0.9  # the share lingua gives its best guess for one slide's narration
-SURE_OF_DECK = 0.5  # and for the whole deck's, which is long enough to be right at less
+SURE = 0.9  # lingua's share for its best guess at which a few words are enough
+LIKELY = 0.5  # and at which a longer text is
+ENOUGH_WORDS = 6
 
 
 def detect(text: str, deck: str = "") -> str | None:
-    """The ISO 639-1 code of `text`'s language; where it is unsure, that of `deck`."""
-    return _guess(text, SURE_OF_SLIDE) or _guess(deck, SURE_OF_DECK)
+    """The ISO 639-1 code of `text`'s language; where it is too short to tell, `deck`'s."""
+    language, share = _best_guess(text)
+    if share >= SURE or (share >= LIKELY and len(text.split()) >= ENOUGH_WORDS):
+        return language
+    language, share = _best_guess(deck)
+    return language if share >= LIKELY else None
 
 
-def _guess(text: str, sure: float) -> str | None:
+def _best_guess(text: str) -> tuple[str | None, float]:
     if not any(char.isalpha() for char in text):
-        return None
+        return None, 0.0
     confidences = _detector().compute_language_confidence_values(text)
-    if not confidences or confidences[0].value < sure:
-        return None
-    return confidences[0].language.iso_code_639_1.name.lower()
+    if not confidences:
+        return None, 0.0
+    return confidences[0].language.iso_code_639_1.name.lower(), confidences[0].value
 
 
 @functools.cache

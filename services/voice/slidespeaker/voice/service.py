@@ -13,15 +13,19 @@ import json
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.voice.catalog import local_voices, publish
+from slidespeaker.voice.choice import choose_voice
 from slidespeaker.voice.config import VoiceSettings
 from slidespeaker.voice.loudness import normalized
 from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
+from slidespeaker.voice.reading import reader, spoken_text
 from slidespeaker.voice.samples import start_sample_thread
+from slidespeaker.voice.sentences import split_sentences
 from slidespeaker.voice.speech import Speech
 from slidespeaker.voice.turns import voice_turn
 
@@ -46,14 +50,20 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     text = slide.narration or ""
     if not text.strip():
         return [_voiced(ctx, provider, voice, None, _silence())]
+    choice = await asyncio.to_thread(choose_voice, options, text, _deck_narration(ctx))
+    provider, voice = choice.provider, choice.voice
+    read = reader(choice.language, Lexicon(options.lexicon))
+    spoken = spoken_text(split_sentences(text), read)  # the lexicon and reading rules, applied
     engine = await asyncio.to_thread(provider.engine_version, voice)
     loudness = VoiceSettings().loudness_lufs
-    key = audio_key(text, provider.name, voice, options.rate, engine, loudness)
+    key = audio_key(f"{text}\n\n{spoken}", provider.name, voice, options.rate, engine, loudness)
     timings_key = key.removesuffix(".wav") + ".timings.json"
     if ctx.storage.exists(key) and ctx.storage.exists(timings_key):
         ctx.logger.info("voice.cached", audio_key=key)
         return [_voiced(ctx, provider, voice, key, json.loads(ctx.storage.read_bytes(timings_key)))]
-    speech = await asyncio.to_thread(synthesize, provider, text, voice, options.rate, ctx.token)
+    speech = await asyncio.to_thread(
+        synthesize, provider, text, voice, options.rate, ctx.token, read
+    )
     speech = await asyncio.to_thread(normalized, speech, loudness, ctx.token)
     with ctx.storage.writing(key) as tmp:
         speech.write_wav(tmp)
@@ -66,6 +76,11 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
         timing=speech.timing, fallbacks=speech.fallbacks,
     )  # fmt: skip
     return [_voiced(ctx, provider, voice, key, timings)]
+
+
+def _deck_narration(ctx: TaskContext) -> str:
+    """Every slide's narration: the language of a slide too short to tell is the deck's."""
+    return "\n".join(slide.narration or "" for slide in ctx.state.slides.values())
 
 
 def _timings(speech: Speech) -> Timings:
