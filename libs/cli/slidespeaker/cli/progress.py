@@ -1,4 +1,5 @@
-"""Following a job's log on the terminal: one progress bar per stage, counting slides."""
+"""Following a job's log on the terminal: one progress bar per stage, counting slides (and
+the podcast's turns, when one is asked for)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ _BARS: dict[type[ev.BaseEvent], str] = {
     ev.SlideComposed: "compose",
 }
 _TERMINAL = (ev.JobCompleted, ev.JobFailed, ev.JobCancelled)
+_VIDEO_BARS = ("voice", "avatar", "compose", "video")
 
 
 OnReview = Callable[[JobState], Awaitable[None]]
@@ -45,7 +47,8 @@ async def follow_job(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:
-        bars = {name: progress.add_task(name, total=None) for name in (*_BARS.values(), "video")}
+        names = (*_BARS.values(), "video", "podcast")
+        bars = {name: progress.add_task(name, total=None) for name in names}
         async for entry_id, event in events.follow(job_id):
             advance(state, [(entry_id, event)])
             _show(progress, bars, event, state)
@@ -58,6 +61,12 @@ async def follow_job(
 
 
 def _show(progress: Progress, bars: dict[str, TaskID], event: ev.Event, state: JobState) -> None:
+    if isinstance(event, ev.JobSubmitted):
+        _show_asked(progress, bars, event.options)
+    if isinstance(event, ev.PodcastScripted):
+        progress.update(bars["podcast"], total=len(event.turns))
+    if isinstance(event, ev.TurnVoiced):
+        progress.advance(bars["podcast"])
     if isinstance(event, ev.DeckParsed):
         for name in _BARS.values():
             progress.update(bars[name], total=event.slide_count)
@@ -73,6 +82,13 @@ def _show(progress: Progress, bars: dict[str, TaskID], event: ev.Event, state: J
         _show_progress(progress, bars["video"], event)
     if isinstance(event, ev.StageRetried):
         progress.console.print(f"[yellow]retrying[/] {event.task.key} (attempt {event.attempt})")
+
+
+def _show_asked(progress: Progress, bars: dict[str, TaskID], options: ev.JobOptions) -> None:
+    """Only the bars of the outputs asked for: the podcast's turns, the video's slides."""
+    progress.update(bars["podcast"], visible=options.wants_podcast)
+    for name in _VIDEO_BARS:
+        progress.update(bars[name], visible=options.wants_video)
 
 
 def _show_progress(progress: Progress, video: TaskID, event: ev.JobProgress) -> None:
