@@ -6,8 +6,11 @@ import itertools
 
 import pytest
 
+from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import JobOptions
 from slidespeaker.scripter.dialogue import SlideTalk, compose_dialogue
+from slidespeaker.scripter.dialogue_task import offline_dialogue
 from slidespeaker.scripter.text import sentences, word_count
 
 SLIDES = [
@@ -67,3 +70,12 @@ def test_a_target_length_shortens_what_each_slide_says() -> None:
 def test_a_deck_with_nothing_to_say_is_refused() -> None:
     with pytest.raises(BadInput, match="nothing to talk about"):
         compose_dialogue("Deck", [SlideTalk(1, "", ""), SlideTalk(2, "  ", "12")], None)
+
+
+def test_a_deck_not_in_english_is_talked_about_with_a_warning() -> None:
+    japanese = [SlideTalk(1, "売上の概要", "第3四半期の売上は前年比18%増加しました。")]
+    scripted, warning = offline_dialogue("j", "売上", japanese, JobOptions(format="podcast"))
+    assert isinstance(scripted, ev.PodcastScripted) and scripted.turns
+    assert isinstance(warning, ev.JobWarning) and "SLIDESPEAKER_LLM_MODEL" in warning.message
+    english = offline_dialogue("j", "Deck", SLIDES, JobOptions(format="podcast"))
+    assert [e.type for e in english] == ["podcast.scripted"]

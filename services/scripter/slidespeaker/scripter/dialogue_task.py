@@ -15,10 +15,17 @@ from slidespeaker.common.runtime import TaskContext
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue import MAX_TITLE_WORDS, SlideTalk, compose_dialogue
 from slidespeaker.scripter.dialogue_llm import DialogueWriter
+from slidespeaker.scripter.language import narrates_in_english
 from slidespeaker.scripter.narration import NO_MODEL
 from slidespeaker.scripter.notes_text import speakable
 from slidespeaker.scripter.text import has_words
 from slidespeaker.scripter.transitions import opener
+
+IN_ENGLISH = (
+    "the deck is not in English, but without a language model the podcast's host and guest "
+    "talk around its content in English: configure a model (SLIDESPEAKER_LLM_MODEL) for a "
+    "dialogue in the deck's language"
+)
 
 
 async def script_podcast(ctx: TaskContext) -> list[ev.Event]:
@@ -38,8 +45,19 @@ async def script_podcast(ctx: TaskContext) -> list[ev.Event]:
         )
         ctx.token.check()
         return [ev.PodcastScripted(job_id=ctx.job_id, turns=turns, source="llm")]
+    return offline_dialogue(ctx.job_id, topic, slides, options)
+
+
+def offline_dialogue(
+    job_id: str, topic: str, slides: list[SlideTalk], options: ev.JobOptions
+) -> list[ev.Event]:
+    """The dialogue composed here, with a warning when the deck is not in English."""
     turns = compose_dialogue(topic, slides, options.podcast_minutes)
-    return [ev.PodcastScripted(job_id=ctx.job_id, turns=turns, source="outline")]
+    scripted = ev.PodcastScripted(job_id=job_id, turns=turns, source="outline")
+    texts = [text for s in slides for text in (s.title, s.text)]
+    if narrates_in_english(options.language, texts):
+        return [scripted]
+    return [scripted, ev.JobWarning(job_id=job_id, code="podcast_english", message=IN_ENGLISH)]
 
 
 def talk_about(state: JobState, number: int) -> SlideTalk:
