@@ -41,9 +41,19 @@ class ChatServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def user_facts(self, index: int) -> dict[str, Any]:
-        """The facts the client sent in request `index` (its user message, as JSON)."""
+        """The facts the client sent in request `index` (its user message's text, as JSON)."""
+        parts = self._user_parts(index)
+        return dict(json.loads(next(p["text"] for p in parts if p["type"] == "text")))
+
+    def pictures(self, index: int) -> list[dict[str, Any]]:
+        """The image parts (`{"url": ..., "detail": ...}`) of request `index`'s user message."""
+        return [p["image_url"] for p in self._user_parts(index) if p["type"] == "image_url"]
+
+    def _user_parts(self, index: int) -> list[dict[str, Any]]:
         messages = self.requests[index]["messages"]
-        return dict(json.loads(next(m["content"] for m in messages if m["role"] == "user")))
+        content = next(m["content"] for m in messages if m["role"] == "user")
+        # A plain string, or a list of parts when an image comes with the text.
+        return [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
 
 
 @contextmanager

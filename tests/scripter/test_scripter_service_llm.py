@@ -35,6 +35,7 @@ def llm_stack(
         stack.env.update(
             {
                 "SLIDESPEAKER_LLM_MODEL": "test-model",
+                "SLIDESPEAKER_LLM_VISION": "true",  # it is shown each slide's picture
                 "SLIDESPEAKER_LLM_BASE_URL": server.url,
                 "OPENAI_API_KEY": API_KEY,
                 "SLIDESPEAKER_LLM_MAX_RETRIES": "0",
@@ -80,6 +81,8 @@ def test_the_service_narrates_with_the_configured_model(
     assert slide.narration_source == ev.NarrationSource.llm
     assert slide.narration == narration_for(slide.title, 1)
     assert len(server.requests) == before + 1
+    (picture,) = server.pictures(before)
+    assert picture["url"].startswith("data:image/png;base64,")
     assert state.estimate is not None and state.estimate.llm_requests == 1, "estimated first"
 
 

@@ -24,7 +24,7 @@ from slidespeaker.scripter.libreoffice import (
 )
 from slidespeaker.scripter.pdf_reader import open_pdf, read_pdf
 from slidespeaker.scripter.pptx_reader import read_pptx
-from slidespeaker.scripter.render import render_slide
+from slidespeaker.scripter.render import render_slide, slide_png
 
 __all__ = [
     "ConversionFailed",
@@ -36,6 +36,7 @@ __all__ = [
     "read_slides",
     "readable_copy",
     "render_slide",
+    "slide_png",
 ]
 
 SELECTED_PDF = "selected.pdf"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.llm import prompt
+from slidespeaker.scripter.llm import IMAGE_TOKENS, prompt
 from slidespeaker.scripter.narration import Narrator
 
 CHARS_PER_TOKEN = 4
@@ -49,6 +49,7 @@ def estimate(narrator: Narrator, settings: ScripterSettings) -> Estimate:
             messages = prompt(slide, number, *narrator.prompt_context())
             requests += 1
             input_tokens += math.ceil(sum(len(m["content"]) for m in messages) / CHARS_PER_TOKEN)
+            input_tokens += IMAGE_TOKENS if narrator.wants_picture(number) else 0
             answer = options.words_per_slide * TOKENS_PER_WORD + ANSWER_OVERHEAD_TOKENS
             output_tokens += math.ceil(answer)
             speech_chars += options.words_per_slide * CHARS_PER_WORD

@@ -15,6 +15,7 @@ Failures, by whether waiting can help:
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
@@ -31,7 +32,9 @@ from slidespeaker.scripter.text import has_words
 SYSTEM_PROMPT = """\
 You write what a presenter says over one slide of a deck. Speak to the audience in \
 plain spoken sentences, about {words} words, in {language}. Follow the speaker notes \
-when there are any; otherwise explain the slide's text, tables and charts. Continue \
+when there are any; otherwise explain the slide's text, tables and charts. When a picture \
+of the slide comes with it, look at it too; a slide without text is explained from its \
+picture alone, saying what it shows without guessing beyond it. Continue \
 naturally from the previous slide, never say "this slide" or a slide number, never read \
 a URL in full, use no lists or markdown. Answer only with JSON: {{"slide": the slide \
 number you were given, "narration": what the presenter says}}."""
@@ -48,6 +51,11 @@ RESPONSE_FORMAT: Any = {
         },
     },
 }
+# The slide picture sent to a model that sees images: 1024x576 at "high" detail costs
+# OpenAI 765 tokens (four 512-pixel tiles at 170, plus 85), and keeps slide text legible.
+IMAGE_WIDTH, IMAGE_HEIGHT = 1024, 576
+IMAGE_DETAIL = "high"
+IMAGE_TOKENS = 765
 REFUSED = (
     openai.AuthenticationError,
     openai.PermissionDeniedError,
@@ -70,6 +78,7 @@ class LlmNarrator:
     def __init__(self, settings: ScripterSettings) -> None:
         assert settings.llm_model, "only made when a model is configured"
         self.model = settings.llm_model
+        self.sees_images = settings.llm_sees_images
         self._settings = settings
         self._client = openai.OpenAI(
             api_key=settings.openai_api_key or NO_KEY,
@@ -79,10 +88,19 @@ class LlmNarrator:
         )
 
     def narrate(
-        self, slide: SlideContent, number: int, titles: list[str], words: int, language: str
+        self,
+        slide: SlideContent,
+        number: int,
+        titles: list[str],
+        words: int,
+        language: str,
+        picture: bytes | None = None,
     ) -> str:
-        """The narration of visible slide `number` (1-based); `titles` are every slide's."""
+        """The narration of visible slide `number` (1-based); `titles` are every slide's;
+        `picture` the slide as a PNG, for a model that sees images."""
         messages = prompt(slide, number, titles, words, language)
+        if picture is not None:
+            messages = with_picture(messages, picture)
         problem = ""
         for attempt in range(self._settings.llm_max_retries + 1):
             if attempt:
@@ -125,6 +143,17 @@ def prompt(slide: SlideContent, number: int, titles: list[str], words: int, lang
         {"role": "system", "content": SYSTEM_PROMPT.format(words=words, language=language)},
         {"role": "user", "content": _slide_prompt(slide, number, titles)},
     ]
+
+
+def with_picture(messages: Any, png: bytes) -> Any:
+    """The messages with the slide's picture beside the user's text, as a data URL."""
+    *before, user = messages
+    url = f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
+    content = [
+        {"type": "text", "text": user["content"]},
+        {"type": "image_url", "image_url": {"url": url, "detail": IMAGE_DETAIL}},
+    ]
+    return [*before, {"role": "user", "content": content}]
 
 
 def _slide_prompt(slide: SlideContent, number: int, titles: list[str]) -> str:

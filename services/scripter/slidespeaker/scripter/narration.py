@@ -69,7 +69,9 @@ class Narrator:
             raise BadInput(NEEDS_TRANSLATION.format(language=language))
         return already is not True and self.llm is not None
 
-    def narrate(self, number: int) -> Narration:
+    def narrate(self, number: int, picture: bytes | None = None) -> Narration:
+        """Slide `number`'s narration; `picture` (a PNG of it) is shown to a model that sees
+        images (see wants_picture)."""
         slide = self.slides[number - 1]
         notes = self._notes(slide)
         if notes:
@@ -77,25 +79,33 @@ class Narrator:
         if self.options.narration == "notes":
             return Narration(slide.title, "", NarrationSource.none, NO_NOTES)
         if self.uses_model(number):
-            return Narration(slide.title, self._by_llm(number), NarrationSource.llm)
+            return Narration(slide.title, self._by_llm(number, picture), NarrationSource.llm)
         outline = outline_narration(slide, self._context(number))
         if outline:
             return Narration(slide.title, outline, NarrationSource.outline)
         return Narration(slide.title, "", NarrationSource.none, NOTHING_TO_SAY)
 
     def uses_model(self, number: int) -> bool:
-        """Whether slide `number` is narrated by the model (known before asking it)."""
+        """Whether slide `number` is narrated by the model (known before asking it): one
+        that sees images can describe a slide that is only a picture."""
         slide = self.slides[number - 1]
-        return self.llm is not None and not self._notes(slide) and _has_content(slide)
+        if self.llm is None or self._notes(slide):
+            return False
+        return _has_content(slide) or self.llm.sees_images
+
+    def wants_picture(self, number: int) -> bool:
+        """Whether the model that narrates slide `number` should be shown its picture."""
+        return self.llm is not None and self.llm.sees_images and self.uses_model(number)
 
     def _notes(self, slide: SlideContent) -> str:
         if self.options.narration in ("outline", "llm") or self.translate:
             return ""
         return clean_notes(slide.notes)
 
-    def _by_llm(self, number: int) -> str:
+    def _by_llm(self, number: int, picture: bytes | None) -> str:
         assert self.llm is not None
-        return self.llm.narrate(self.slides[number - 1], number, *self.prompt_context())
+        context = self.prompt_context()
+        return self.llm.narrate(self.slides[number - 1], number, *context, picture=picture)
 
     def prompt_context(self) -> tuple[list[str], int, str]:
         """What the model is told besides the slide: every title, the length, the language."""

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -14,6 +15,18 @@ BLACK = 0
 
 def render_slide(pdf_path: Path, page_index: int, width: int, height: int, out_path: Path) -> None:
     """Write page `page_index` (0-based) as a width x height PNG, letter-boxed."""
+    frame = _frame(pdf_path, page_index, width, height)
+    partial = out_path.with_name(f".{out_path.name}.partial")
+    frame.save(partial, output="png")
+    partial.replace(out_path)  # readers never see half a PNG
+
+
+def slide_png(pdf_path: Path, page_index: int, width: int, height: int) -> bytes:
+    """Page `page_index` as PNG bytes, letter-boxed as render_slide does."""
+    return bytes(_frame(pdf_path, page_index, width, height).tobytes(output="png"))
+
+
+def _frame(pdf_path: Path, page_index: int, width: int, height: int) -> Any:
     with pymupdf.open(pdf_path, filetype="pdf") as document:
         page = document[page_index]
         scale = min(width / page.rect.width, height / page.rect.height)
@@ -24,6 +37,4 @@ def render_slide(pdf_path: Path, page_index: int, width: int, height: int, out_p
     # Centre it; a picture a pixel too big from rounding is clipped by copy().
     picture.set_origin((width - picture.width) // 2, (height - picture.height) // 2)
     frame.copy(picture, picture.irect)
-    partial = out_path.with_name(f".{out_path.name}.partial")
-    frame.save(partial, output="png")
-    partial.replace(out_path)  # readers never see half a PNG
+    return frame

@@ -3,14 +3,25 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import JobOptions, NarrationSource
+from slidespeaker.common.settings import get_settings
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.deck import deck_warnings, read_slides
+from slidespeaker.scripter.deck import (
+    deck_warnings,
+    open_deck,
+    read_slides,
+    readable_copy,
+    slide_png,
+)
 from slidespeaker.scripter.estimate import Estimate, check_limit, estimate
-from slidespeaker.scripter.llm import LlmNarrator
+from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH, LlmNarrator
 from slidespeaker.scripter.narration import Narration, Narrator
 
 
@@ -24,6 +35,13 @@ class ScriptLine:
     warnings: list[str] = field(default_factory=list)  # for a person, about this slide
 
 
+@dataclass(frozen=True)
+class _Reading:
+    narrator: Narrator
+    settings: ScripterSettings
+    pdf_path: Path | None  # the slides' pictures, when a model that sees them narrates
+
+
 def script_deck(
     path: Path, options: JobOptions, settings: ScripterSettings | None = None
 ) -> list[ScriptLine]:
@@ -33,29 +51,34 @@ def script_deck(
     estimate above options.max_cost), and LlmUnavailable when the configured model cannot
     be reached or answers nonsense.
     """
-    narrator, settings = _narrator(path, options, settings)
-    check_limit(estimate(narrator, settings), options.max_cost)  # before any hosted call
-    slides = narrator.slides
-    warnings: dict[int, list[str]] = {}
-    for number, _, message in deck_warnings(slides):
-        warnings.setdefault(number or 0, []).append(message)
-    lines = []
-    for number, slide in enumerate(slides, start=1):
-        narration = narrator.narrate(number)
-        said = [
-            *warnings.get(number, []),
-            *([silence_warning(slide.source_slide, narration)] if narration.silent_because else []),
-        ]
-        lines.append(
-            ScriptLine(
-                index=number,
-                source_slide=slide.source_slide,
-                title=narration.title,
-                narration=narration.text,
-                source=narration.source,
-                warnings=said,
+    with _reading(path, options, settings) as reading:
+        narrator = reading.narrator
+        check_limit(estimate(narrator, reading.settings), options.max_cost)  # before any call
+        slides = narrator.slides
+        warnings: dict[int, list[str]] = {}
+        for number, _, message in deck_warnings(slides):
+            warnings.setdefault(number or 0, []).append(message)
+        lines = []
+        for number, slide in enumerate(slides, start=1):
+            narration = narrator.narrate(number, _picture(reading, number))
+            said = [
+                *warnings.get(number, []),
+                *(
+                    [silence_warning(slide.source_slide, narration)]
+                    if narration.silent_because
+                    else []
+                ),
+            ]
+            lines.append(
+                ScriptLine(
+                    index=number,
+                    source_slide=slide.source_slide,
+                    title=narration.title,
+                    narration=narration.text,
+                    source=narration.source,
+                    warnings=said,
+                )
             )
-        )
     return lines
 
 
@@ -63,16 +86,37 @@ def estimate_deck(
     path: Path, options: JobOptions, settings: ScripterSettings | None = None
 ) -> Estimate:
     """What scripting (and hosted speech) of the deck would take; nothing is sent."""
-    narrator, settings = _narrator(path, options, settings)
-    return estimate(narrator, settings)
+    with _reading(path, options, settings, pictures=False) as reading:
+        return estimate(reading.narrator, reading.settings)
 
 
-def _narrator(
-    path: Path, options: JobOptions, settings: ScripterSettings | None
-) -> tuple[Narrator, ScripterSettings]:
+@contextmanager
+def _reading(
+    path: Path, options: JobOptions, settings: ScripterSettings | None, *, pictures: bool = True
+) -> Iterator[_Reading]:
+    """The deck read (a .ppt or .odp converted first); converted to PDF as well when a model
+    that sees images will narrate it, so it can be shown each slide."""
     settings = settings or ScripterSettings()
-    slides = read_slides(path, options.slides).slides
-    return Narrator(slides, options, make_llm(settings)), settings
+    llm = make_llm(settings)
+    timeout = get_settings().soffice_timeout_s
+    token = CancelToken()
+    with tempfile.TemporaryDirectory(prefix="slidespeaker-script-") as work:
+        pdf_path = None
+        if pictures and llm is not None and llm.sees_images:
+            deck = open_deck(
+                path, Path(work), token=token, soffice_timeout=timeout, slides=options.slides
+            )
+            slides, pdf_path = deck.slides, deck.pdf_path
+        else:
+            readable = readable_copy(path, Path(work), token=token, soffice_timeout=timeout)
+            slides = read_slides(readable, options.slides).slides
+        yield _Reading(Narrator(slides, options, llm), settings, pdf_path)
+
+
+def _picture(reading: _Reading, number: int) -> bytes | None:
+    if reading.pdf_path is None or not reading.narrator.wants_picture(number):
+        return None
+    return slide_png(reading.pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT)
 
 
 def make_llm(settings: ScripterSettings) -> LlmNarrator | None:

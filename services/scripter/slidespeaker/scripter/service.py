@@ -19,9 +19,10 @@ from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
-from slidespeaker.scripter.deck import open_deck, render_slide
+from slidespeaker.scripter.deck import open_deck, render_slide, slide_png
 from slidespeaker.scripter.dialogue_task import script_podcast
 from slidespeaker.scripter.estimate import check_limit, estimate
+from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH
 from slidespeaker.scripter.narration import Narration, Narrator
 from slidespeaker.scripter.script import make_llm, silence_warning
 
@@ -83,7 +84,13 @@ async def slide_events(
         )
     narration = written_by_model(ctx, number)
     if narration is None:
-        narration = await asyncio.to_thread(narrator.narrate, number)  # a model may take a while
+        picture = None
+        if narrator.wants_picture(number):
+            picture = await asyncio.to_thread(
+                slide_png, deck.pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT
+            )
+        # A model may take a while.
+        narration = await asyncio.to_thread(narrator.narrate, number, picture)
     events: list[ev.Event] = [
         ev.SlideRendered(
             job_id=ctx.job_id, slide=number, image_key=key,
