@@ -48,7 +48,7 @@ def server() -> Iterator[HeyGenServer]:
 @pytest.fixture(autouse=True)
 def fresh(server: HeyGenServer) -> None:
     """Each test starts from a HeyGen that works, with an empty request log."""
-    server.__dict__.update(HeyGenServer(port=server.port).__dict__)
+    server.reset()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def heygen_stack(
     }  # fmt: skip
     for name in PIPELINE:
         stack.start(name)
-    stack.wait_alive(PIPELINE)
+    stack.wait_alive(PIPELINE, timeout=180)  # five Python processes starting on a shared machine
     yield stack
     stack.stop()
 
@@ -133,10 +133,11 @@ async def test_heygen_down_at_first_is_retried(heygen_stack: Stack, server: HeyG
         deck("HeyGen is down, then back."), "down.pdf", HEYGEN,
     )  # fmt: skip
     assert state.status == JobStatus.completed, state.error
-    retried = [
-        e for e in await job_events(heygen_stack, state.job_id) if isinstance(e, ev.StageRetried)
-    ]
+    events = await job_events(heygen_stack, state.job_id)
+    retried = [e for e in events if isinstance(e, ev.StageRetried)]
     assert [e.task.action for e in retried] == [ev.Action.avatar_slide] * 2
+    progress = [e.message for e in events if isinstance(e, ev.JobProgress) and e.slide == 1]
+    assert "HeyGen's presenter video: completed" in progress, progress
     assert state.slide(1).avatar_key is not None
 
 

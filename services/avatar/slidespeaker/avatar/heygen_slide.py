@@ -79,10 +79,15 @@ async def _render(
     ctx: TaskContext, narration: Narration, settings: HeyGenSettings, id_key: str, out: Path
 ) -> None:
     resumed = ctx.storage.read_bytes(id_key).decode() if ctx.storage.exists(id_key) else None
-    await ctx.progress("HeyGen is rendering the presenter")
+    loop = asyncio.get_running_loop()
+
+    def report(status: str) -> None:  # from the polling thread: the progress event is async
+        progress = ctx.progress(f"HeyGen's presenter video: {status}")
+        asyncio.run_coroutine_threadsafe(progress, loop)
+
     await asyncio.to_thread(
         render_heygen_clip, narration, out, settings, ctx.token, video_id=resumed,
-        on_created=lambda video_id: ctx.storage.write_text(id_key, video_id),
+        on_created=lambda video_id: ctx.storage.write_text(id_key, video_id), on_status=report,
     )  # fmt: skip
     ctx.logger.info("avatar.heygen_rendered", video_id_key=id_key, resumed=resumed is not None)
 
