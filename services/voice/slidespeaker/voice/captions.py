@@ -1,10 +1,12 @@
 """Captions from word timings: what is on screen together, and from when to when.
 
-A caption holds whole words of one sentence, at most two lines of about 42 columns and at
-most about 7 seconds of speech. When the next word does not fit, the caption ends at the
-last clause boundary in its second half if there is one (so a clause is not torn), else
-before that word. A caption starts when its first word is spoken and ends when its last
-word ends, so captions never run ahead of or behind the voice.
+A caption holds whole words of one sentence (whole characters in Chinese and Japanese,
+whole grapheme clusters in Thai: see `segments`), at most two lines of about 42 columns (a
+wide character takes two, so about 21 Chinese characters a line) and at most about 7
+seconds of speech. When the next word does not fit, the caption ends at the last clause
+boundary in its second half if there is one (so a clause is not torn), else before it.
+A caption starts when its first word is spoken and ends when its last word ends, so
+captions never run ahead of or behind the voice.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from slidespeaker.common.events import Cue
+from slidespeaker.voice.segments import gap, joined
 
 MAX_LINE_WIDTH = 42  # columns; a wide (CJK) character takes two
 MAX_LINES = 2
@@ -43,10 +46,11 @@ def lines_needed(words: Sequence[str]) -> int:
     """Lines the words take when filled greedily, as the subtitle writer wraps them."""
     lines = 0
     width = 0
-    for word in words:
+    for before, word in zip(["", *words], words, strict=False):
         word_width = display_width(word)
-        if lines and width + 1 + word_width <= MAX_LINE_WIDTH:
-            width += 1 + word_width
+        space = gap(before, word) if before else 0
+        if lines and width + space + word_width <= MAX_LINE_WIDTH:
+            width += space + word_width
         else:
             lines += max(1, -(-word_width // MAX_LINE_WIDTH))  # a too-wide word takes several
             width = word_width % MAX_LINE_WIDTH or min(word_width, MAX_LINE_WIDTH)
@@ -68,7 +72,7 @@ def _break(words: list[Cue]) -> tuple[list[Cue], list[Cue]]:
 
 
 def _caption(words: list[Cue]) -> Cue:
-    return Cue(text=" ".join(w.text for w in words), start=words[0].start, end=words[-1].end)
+    return Cue(text=joined([w.text for w in words]), start=words[0].start, end=words[-1].end)
 
 
 def _char_width(char: str) -> int:

@@ -19,6 +19,7 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Cue
 from slidespeaker.voice.config import VoiceSettings
 from slidespeaker.voice.provider import ProviderUnavailable
+from slidespeaker.voice.segments import unit_spans, units
 from slidespeaker.voice.speech import SpokenSentence
 
 SAMPLE_RATE = 24000
@@ -57,7 +58,7 @@ class ElevenLabsProvider:
         pcm = base64.b64decode(response.audio_base_64)
         samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.int16)
         words = _words(response.alignment)
-        if words is None or [w.text for w in words] != sentence.split():
+        if words is None or [w.text for w in words] != units(sentence):
             why = "ElevenLabs gave no character timings that match the text"
             return SpokenSentence(sentence, samples, SAMPLE_RATE, None, why)
         return SpokenSentence(sentence, samples, SAMPLE_RATE, words)
@@ -77,25 +78,21 @@ class ElevenLabsProvider:
 
 
 def _words(alignment: CharacterAlignmentResponseModel | None) -> list[Cue] | None:
-    """Words as runs of non-space characters, each from its first to its last character."""
+    """Each unit of the text (a word; a character in Chinese and Japanese), from the start
+    of its first character to the end of its last."""
     if alignment is None:
         return None
-    words: list[Cue] = []
-    text = ""
-    start = end = 0.0
-    timed = zip(
-        alignment.characters, alignment.character_start_times_seconds,
-        alignment.character_end_times_seconds, strict=True,
-    )  # fmt: skip
-    for char, char_start, char_end in [*timed, (" ", 0.0, 0.0)]:
-        if char.isspace():
-            if text:
-                words.append(Cue(text=text, start=start, end=end))
-            text = ""
-        else:
-            start = char_start if not text else start
-            text, end = text + char, char_end
-    return words
+    starts = alignment.character_start_times_seconds
+    ends = alignment.character_end_times_seconds
+    if not len(alignment.characters) == len(starts) == len(ends):
+        return None
+    text = "".join(alignment.characters)
+    if len(text) != len(alignment.characters):
+        return None  # a "character" of several code points: the spans would not line up
+    return [
+        Cue(text=text[first:end], start=starts[first], end=ends[end - 1])
+        for first, end in unit_spans(text)
+    ]
 
 
 def _failure(error: ApiError, voice: str) -> Exception:

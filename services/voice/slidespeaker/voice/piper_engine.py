@@ -16,6 +16,7 @@ from piper import PiperVoice, SynthesisConfig
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.voice.phonemes import timed_phonemes
+from slidespeaker.voice.segments import units
 from slidespeaker.voice.speech import SpokenSentence
 from slidespeaker.voice.word_timing import Mismatch, Phone, spoken_phones, time_words
 
@@ -78,7 +79,7 @@ class PiperProvider:
                 next_word = phones[-1].word + 1 if phones else 0
                 phones += spoken_phones(chunk.phoneme_alignments, offset, next_word)
                 offset += len(chunk_samples)
-            words = time_words(sentence.split(), phones, hz, piper.phonemize)
+            words = time_words(units(sentence), phones, hz, piper.phonemize)
         except Mismatch as why:
             why_not = f"{_excerpt(sentence)}: {why}"
             return SpokenSentence(sentence, audio, hz, None, why_not, phonemes)

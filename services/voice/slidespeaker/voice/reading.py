@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from slidespeaker.common.events import Cue
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.voice import english
+from slidespeaker.voice.segments import joined, units
 from slidespeaker.voice.speech import SpokenSentence
 
 _PUNCTUATION = "\"'([{“‘«»”’)]}.,;:!?…"
@@ -22,28 +23,32 @@ _PUNCTUATION = "\"'([{“‘«»”’)]}.,;:!?…"
 
 @dataclass(frozen=True)
 class Reading:
-    """One sentence: its written words and what is said for each ("" for nothing)."""
+    """One sentence as written, its units (words; characters in Chinese and Japanese, see
+    `segments`) and what is said for each ("" for nothing)."""
 
+    sentence: str
     written: list[str]
     spoken: list[str]
 
     @property
     def text(self) -> str:
         """What the engine is given."""
-        return " ".join(said for said in self.spoken if said)
+        return joined(self.spoken)
 
     def captioned(self, sentence: SpokenSentence) -> SpokenSentence:
         """The spoken sentence with its text and word timings back on the written words."""
-        written = " ".join(self.written)
         if sentence.words is None:
-            return replace(sentence, text=written)  # the rest (its phonemes too) as spoken
-        return replace(sentence, text=written, words=self._written_words(sentence.words))
+            return replace(sentence, text=self.sentence)  # the rest (phonemes too) as spoken
+        if len(sentence.words) != sum(len(units(said)) for said in self.spoken):
+            why = f"{len(sentence.words)} words were timed, not the {len(self.spoken)} written"
+            return replace(sentence, text=self.sentence, words=None, fallback=why)
+        return replace(sentence, text=self.sentence, words=self._written_words(sentence.words))
 
     def _written_words(self, spoken: list[Cue]) -> list[Cue]:
         words: list[Cue] = []
         index = 0
         for written, said in zip(self.written, self.spoken, strict=True):
-            count = len(said.split())
+            count = len(units(said))
             if count:
                 first, last = spoken[index], spoken[index + count - 1]
                 words.append(Cue(text=written, start=first.start, end=last.end))
@@ -62,15 +67,15 @@ def reader(language: str | None, lexicon: Lexicon) -> Reader:
     rules = english.say if (language or "").lower().split("-")[0] == "en" else None
 
     def read(sentence: str) -> Reading:
-        written = sentence.split()
-        return Reading(written, [_read(word, lexicon, rules) for word in written])
+        written = units(sentence)
+        return Reading(sentence, written, [_read(word, lexicon, rules) for word in written])
 
     return read
 
 
 def as_written(sentence: str) -> Reading:
-    written = sentence.split()
-    return Reading(written, list(written))
+    written = units(sentence)
+    return Reading(sentence, written, list(written))
 
 
 def _read(word: str, lexicon: Lexicon, rules: Callable[[str], str] | None) -> str:

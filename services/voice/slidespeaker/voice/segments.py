@@ -1,0 +1,95 @@
+"""The units a caption is made of, in scripts with spaces and without.
+
+English and most scripts: words, between spaces. Chinese and Japanese write no spaces, so
+each character is a unit (a caption can end after any of them), with the punctuation and
+marks that belong to it (「 before, 。, ー, small kana after). Thai, Lao, Khmer and Burmese
+write no spaces between words either; without a dictionary, a unit is one grapheme cluster
+(a consonant with its vowel and tone marks, a leading vowel with the consonant after it), so
+a caption never splits what is drawn as one. Joined back, two units take a space between
+them unless both sides are of a script without spaces.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+_NO_SPACE = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FFF),  # CJK radicals
+    (0x3000, 0x30FF),  # CJK punctuation, Hiragana, Katakana
+    (0x3100, 0x31FF),  # Bopomofo, Katakana extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF00, 0xFFEF),  # full-width forms
+    (0x20000, 0x3FFFF),  # CJK extensions B and on
+)
+_LEADING_VOWELS = set("เแโใไເແໂໃໄ")  # written before the consonant they follow in speech
+_SMALL_KANA = set("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_FOLLOWERS = set("ๆຯໆ") | _SMALL_KANA  # a repeat mark or small kana belongs to the one before
+
+
+def no_space(char: str) -> bool:
+    """Whether `char` is of a script written without spaces between words."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _NO_SPACE)
+
+
+def units(text: str) -> list[str]:
+    return [text[start:end] for start, end in unit_spans(text)]
+
+
+def unit_spans(text: str) -> list[tuple[int, int]]:
+    """Where each unit of `text` starts and ends."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, char in enumerate(text):
+        if char.isspace():
+            if start is not None:
+                spans.append((start, index))
+            start = None
+        elif start is None:
+            start = index
+        elif _starts_unit(text[index - 1], char):
+            spans.append((start, index))
+            start = index
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
+def joined(pieces: Sequence[str]) -> str:
+    text = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if text and not (no_space(text[-1]) and no_space(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+def gap(before: str, after: str) -> int:
+    """Columns between two units on a line: a space, or none between scripts without."""
+    return 0 if no_space(before[-1]) and no_space(after[0]) else 1
+
+
+def _starts_unit(before: str, char: str) -> bool:
+    """Whether `char` starts a new unit after `before`, with no space between them."""
+    if not (no_space(before) or no_space(char)):
+        return False  # letters of a word in a script with spaces stay one word
+    if before in _LEADING_VOWELS or unicodedata.category(before) in ("Ps", "Pi"):
+        return False  # an opening bracket or a leading vowel goes with what follows
+    return not _belongs_before(char)
+
+
+def _belongs_before(char: str) -> bool:
+    """Marks, small kana, length and repeat marks, closing and ending punctuation, and
+    the spacing Thai and Lao letters that end a syllable (SARA AM, LAKKHANGYAO)."""
+    category = unicodedata.category(char)
+    if category in ("Mn", "Mc", "Me", "Lm", "Pe", "Pf", "Po"):
+        return True
+    return char in _FOLLOWERS or char in "\u0e33\u0e45\u0eb3"
