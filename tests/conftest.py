@@ -130,6 +130,8 @@ class Stack:
 
 
 PIPELINE = ["dispatcher", "scripter", "voice", "avatar", "composer"]
+# Loading Piper takes the voice service about 15 s on a quiet machine, over 60 s on a busy one.
+STARTUP_TIMEOUT_S = 180
 
 
 @pytest.fixture(scope="session")
@@ -140,9 +142,11 @@ def stack(redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -
     stack = Stack(redis_server.url, home, prefix=f"s{uuid.uuid4().hex[:8]}")
     for name in PIPELINE:
         stack.start(name)
-    stack.wait_alive(PIPELINE)
-    yield stack
-    stack.stop()
+    try:  # services that did not all come up are stopped too, not left running
+        stack.wait_alive(PIPELINE, timeout=STARTUP_TIMEOUT_S)
+        yield stack
+    finally:
+        stack.stop()
 
 
 def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> httpx.Client:
