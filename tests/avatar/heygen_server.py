@@ -35,7 +35,7 @@ API_KEY = "heygen-test-key"
 AVATARS = {"Angela-inTshirt-20220820", "presenter-1"}
 VOICES = {"voice-1"}
 SECONDS_PER_CHAR = 0.05
-RENDERING = ["waiting", "pending", "processing"]
+RENDERING = ["waiting", "pending", "processing"]  # in HeyGen's order; the last one lasts
 UPLOAD_TYPES = {"audio/mpeg", "image/png", "image/jpeg", "video/mp4", "video/webm"}
 
 
@@ -196,10 +196,11 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
             if video is None:
                 return self._json(404, {"code": 40004, "message": "video not found"})
             video.polls += 1
+            rendering = RENDERING[min(video.polls, len(RENDERING)) - 1]
             data: dict[str, Any] = {
                 "id": video_id, "callback_id": None, "caption_url": None, "duration": None,
                 "error": None, "gif_url": None, "thumbnail_url": None, "video_url": None,
-                "video_url_caption": None, "status": RENDERING[video.polls % len(RENDERING)],
+                "video_url_caption": None, "status": rendering,
             }  # fmt: skip
             if video.polls > config.rendering_polls and config.fail_with:
                 data["status"] = "failed"

@@ -67,7 +67,7 @@ def test_the_narration_is_lip_synced_and_the_clip_downloaded(
         narration, tmp_path / "clip.mp4", settings_for(server), CancelToken(),
         on_created=created.append, on_status=statuses.append,
     )  # fmt: skip
-    assert statuses == ["pending", "processing", "completed"]
+    assert statuses == ["waiting", "pending", "completed"]
     polls = ["/v1/video_status.get"] * 3
     assert [r.path for r in server.requests] == [
         "/v1/asset", "/v2/video/generate", *polls, f"/files/{created[0]}.mp4",

@@ -137,7 +137,7 @@ async def test_heygen_down_at_first_is_retried(heygen_stack: Stack, server: HeyG
     retried = [e for e in events if isinstance(e, ev.StageRetried)]
     assert [e.task.action for e in retried] == [ev.Action.avatar_slide] * 2
     progress = [e.message for e in events if isinstance(e, ev.JobProgress) and e.slide == 1]
-    assert "HeyGen's presenter video: completed" in progress, progress
+    assert "HeyGen's video of slide 1: completed" in progress, progress
     assert state.slide(1).avatar_key is not None
 
 

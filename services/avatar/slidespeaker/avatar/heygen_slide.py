@@ -82,7 +82,7 @@ async def _render(
     loop = asyncio.get_running_loop()
 
     def report(status: str) -> None:  # from the polling thread: the progress event is async
-        progress = ctx.progress(f"HeyGen's presenter video: {status}")
+        progress = ctx.progress(f"HeyGen's video of slide {ctx.task.slide}: {status}")
         asyncio.run_coroutine_threadsafe(progress, loop)
 
     await asyncio.to_thread(
