@@ -60,6 +60,7 @@ class HeyGenServer:
     fail_with: str | None = None  # the render fails with this message
     status_errors: int = 0  # the first status polls answer 500
     corrupt: bool = False  # the video_url serves garbage bytes
+    expired_links: int = 0  # the first downloads answer 403, as an expired signed URL does
     unavailable_calls: int = 0  # the first API calls answer 503, as in an outage
     api_key: str = API_KEY  # the key this account accepts
     requests: list[Request] = field(default_factory=list)
@@ -218,6 +219,10 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
             video = config.videos.get(video_id)
             if video is None:
                 return self._send(404, "text/plain", b"NoSuchKey")
+            if len(config.calls(f"/files/{video_id}.mp4")) <= config.expired_links:
+                return self._send(
+                    403, "application/xml", b"<Error><Code>AccessDenied</Code></Error>"
+                )
             data = b"\x00garbage, not a video\xff" * 500 if config.corrupt else clip(video.seconds)
             self._send(200, "video/mp4", data)
 

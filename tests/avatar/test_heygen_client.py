@@ -132,6 +132,23 @@ def test_a_resumed_video_heygen_no_longer_knows_is_a_failed_render(
         )
 
 
+def test_an_expired_link_is_retried_and_the_retry_resumes_the_same_video(
+    server: HeyGenServer, narration: Narration, tmp_path: Path
+) -> None:
+    server.expired_links = 1
+    settings = settings_for(server)
+    created: list[str] = []
+    with pytest.raises(HeyGenUnavailable, match="HTTP 403"):
+        render_heygen_clip(
+            narration, tmp_path / "a.mp4", settings, CancelToken(), on_created=created.append
+        )
+    out = render_heygen_clip(
+        narration, tmp_path / "b.mp4", settings, CancelToken(), video_id=created[0]
+    )
+    assert video_seconds(out) == pytest.approx(1.5, abs=0.1)
+    assert len(server.calls("/v2/video/generate")) == 1
+
+
 def test_a_failed_render_reports_heygens_own_message(
     server: HeyGenServer, narration: Narration, tmp_path: Path
 ) -> None:

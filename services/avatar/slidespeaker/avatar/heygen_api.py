@@ -98,12 +98,7 @@ class HeyGenApi:
         limit = self.settings.max_download_mb << 20
         try:
             with self.client.stream("GET", url) as response, out.open("wb") as file:
-                if (
-                    response.status_code >= 400
-                ):  # an expired link too: a later try polls a fresh one
-                    response.read()
-                    detail = f"HTTP {response.status_code}: {_error_text(response)}"
-                    raise HeyGenUnavailable(f"HeyGen did not send the finished video ({detail})")
+                _raise_for_download_status(response)
                 for chunk in response.iter_bytes(CHUNK_BYTES):
                     token.check()
                     file.write(chunk)
@@ -140,6 +135,14 @@ def _raise_for_status(response: httpx.Response, what: str) -> None:
     if code == 429 or code >= 500:
         raise HeyGenUnavailable(f"HeyGen did not {what} ({detail})")
     raise HeyGenRefused(f"HeyGen refused to {what} ({detail})")
+
+
+def _raise_for_download_status(response: httpx.Response) -> None:
+    """Any refusal, an expired link's too, may pass: the next try polls a fresh link."""
+    if response.status_code >= 400:
+        response.read()
+        detail = f"HTTP {response.status_code}: {_error_text(response)}"
+        raise HeyGenUnavailable(f"HeyGen did not send the finished video ({detail})")
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, Any]:
