@@ -95,4 +95,12 @@ describe("the upload form", () => {
     expect(submitButton().disabled).toBe(true);
     expect(screen.getByLabelText("Language").getAttribute("aria-invalid")).toBe("true");
   });
+
+  it("names what the button will make", () => {
+    render(<NewVideo />);
+    fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "podcast" } });
+    expect(screen.getByRole("button", { name: "Make the podcast" })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "both" } });
+    expect(screen.getByRole("button", { name: "Make the video and the podcast" })).toBeTruthy();
+  });
 });

@@ -6,7 +6,14 @@ import { uploadDeck } from "../api";
 import { OptionsFields } from "../components/OptionsFields";
 import { choicesFrom, choicesProblem, DEFAULT_OPTIONS, uploadFields } from "../options";
 import { href } from "../router";
+import type { OutputFormat } from "../types";
 import { deckProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
+
+const MAKE_WORDS: Record<OutputFormat, string> = {
+  video: "Make the video",
+  podcast: "Make the podcast",
+  both: "Make the video and the podcast",
+};
 
 export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   const [file, setFile] = useState<File | null>(null);
@@ -109,7 +116,7 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
         </p>
       )}
       <button type="submit" className="primary" disabled={!canSubmit}>
-        Make the video
+        {MAKE_WORDS[choices.format]}
       </button>
     </form>
   );
