@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 from fastapi.sse import EventSourceResponse
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, SettingsDep
 from slidespeaker.api.views import errors
+from slidespeaker.common.fold import JobState, TaskStatus, advance, fold
 from slidespeaker.common.log import EventLog, LogEntry
+from slidespeaker.common.logs import get_logger
 
 router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))
 
-TERMINAL = {"job.completed", "job.failed", "job.cancelled"}
 ENTRY_ID = r"^\d+-\d+$"
 KEEPALIVE_MS = 15_000  # a comment line this often keeps proxies from closing an idle stream
+SETTLE_S = 5.0  # after the job's end, the longest its running tasks get to record theirs
+SETTLE_POLL_MS = 200
 
 
 def as_json(entry: LogEntry) -> dict[str, Any]:
@@ -57,31 +62,67 @@ async def stream_events(
     after: Annotated[str | None, Query(pattern=ENTRY_ID)] = None,
 ) -> Any:
     """Every event as it is appended (SSE id = the log's id), from `Last-Event-ID` (or
-    `after`) on; the stream ends with the job. A finished job with nothing new answers 204,
-    which tells an EventSource to stop reconnecting."""
+    `after`) on. The stream ends once the job has ended and its last tasks have recorded
+    how they ended (a service stopping on cancellation records it just after the job's
+    end). A job that has ended with nothing new answers 204, which tells an EventSource
+    to stop reconnecting."""
     state = await projection.state(job_id)
     if state is None:
         raise HTTPException(404, "no such job")
     start = last_event_id or after or "0-0"
-    if state.status.terminal and not await events.read(job_id, after=start):
+    if _ended(state) and not _is_after(state.last_event_id or "0-0", start):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return EventSourceResponse(_follow(settings.redis_url or "", events, job_id, start))
 
 
+def _is_after(entry_id: str, other: str) -> bool:
+    return _position(entry_id) > _position(other)
+
+
+def _position(entry_id: str) -> tuple[int, int]:
+    millis, _, sequence = entry_id.partition("-")
+    return int(millis), int(sequence or 0)
+
+
+def _ended(state: JobState) -> bool:
+    """The job has ended and no task of it is still running (each recorded its end)."""
+    return state.status.terminal and not any(
+        task.status == TaskStatus.running for task in state.tasks.values()
+    )
+
+
 async def _follow(url: str, events: EventLog, job_id: str, start: str) -> AsyncIterator[str]:
     # A connection of its own: a client that goes away cancels this generator mid-read, and
-    # a redis-py connection cancelled mid-command must not go back to the shared pool.
-    redis = Redis.from_url(url)
-    log, last = EventLog(redis, events.keys), start
+    # a redis-py connection cancelled mid-command must not go back to the shared pool. Its
+    # socket timeout outlasts the blocking read (redis-py's default of 5 s cut idle streams).
+    redis = Redis.from_url(url, socket_timeout=KEEPALIVE_MS / 1000 + 10)
+    log = EventLog(redis, events.keys)
     try:
+        entries = await log.read(job_id)
+        state = fold(entries)  # the whole job, to know when it has ended
+        last = state.last_event_id or start
+        for entry in entries:
+            if _is_after(entry[0], start):
+                yield sse_message(entry)
+        ended_at: float | None = None
         while True:
-            entries = await log.wait_for_new(job_id, last, KEEPALIVE_MS)
-            if not entries:
-                yield ": keep-alive\n\n"
-            for entry_id, event in entries:
-                yield sse_message((entry_id, event))
-                last = entry_id
-                if event.type in TERMINAL:
+            if state.status.terminal:
+                # Whatever the job's last tasks still record comes within a second or two; a
+                # task whose service died records nothing, so the wait is bounded.
+                ended_at = ended_at or time.monotonic()
+                if _ended(state) or time.monotonic() - ended_at > SETTLE_S:
                     return
+            block_ms = SETTLE_POLL_MS if state.status.terminal else KEEPALIVE_MS
+            entries = await log.wait_for_new(job_id, last, block_ms)
+            if not entries and not state.status.terminal:
+                yield ": keep-alive\n\n"
+            for entry in entries:
+                yield sse_message(entry)
+                last = entry[0]
+            advance(state, entries)
+    except RedisError as exc:
+        # Ended cleanly, with the terminating chunk: the EventSource reconnects and resumes
+        # from the last id it saw (an exception here would cut the response off mid-chunk).
+        get_logger().warning("events.stream_interrupted", job_id=job_id, error=str(exc))
     finally:
         await redis.aclose()
