@@ -11,9 +11,14 @@ ten slides), then makes the video twice from the same inputs:
 Each way runs in its own Python process while this one samples the resident memory of that
 process and all its children (ffmpeg), so each peak is its own.
 
+`--avatar` measures the local presenter instead: the same ten slides at 720p and 1080p,
+each slide's presenter clip drawn (its mouth from the narration's loudness) and the video
+composed with the clips overlaid, against MoviePy's still slides at 720p in the same run.
+
     .venv/bin/pip install -r bench/requirements.txt
     .venv/bin/python bench/compose_bench.py          # N = 10 and 100
     .venv/bin/python bench/compose_bench.py 10 1000 --ours-only  # other sizes, no MoviePy
+    .venv/bin/python bench/compose_bench.py --avatar
 """
 
 from __future__ import annotations
@@ -37,12 +42,13 @@ import psutil
 # that way needs, and its memory is not inflated by the other's libraries.
 
 SIZE = (1920, 1080)
+AVATAR_SIZES = {"720p": (1280, 720), "1080p": (1920, 1080)}
 # Seconds of narration per slide, repeated through the deck; None: nothing to say.
 NARRATION_SECONDS = [5.1, 6.4, 5.6, 7.3, None, 6.0, 6.7, 5.2, 6.3, 6.6]
 BEFORE, AFTER, HOLD = 0.5, 0.8, 3.0  # s of pause, as the composer service pads
 PIPER_RATE = 22050
 SAMPLE_EVERY = 0.02  # s between memory samples
-WAYS = ("compose_video", "moviepy")
+WAYS = ("compose_video", "moviepy", "avatar")
 SLIDE_COUNTS = (10, 100)
 # The issue's targets for still slides on a 2-core machine.
 MIN_SPEEDUP = 10.0
@@ -83,11 +89,32 @@ def main(slide_counts: list[int], ways: tuple[str, ...]) -> None:
     )
 
 
-def measure_deck(count: int, ways: tuple[str, ...]) -> dict[str, Measurement]:
+def main_avatar() -> None:
+    """The local presenter's whole render (clips and composition) per minute of video."""
+    moviepy: Measurement | None = None
+    for name, size in AVATAR_SIZES.items():
+        ways = ("moviepy", "avatar") if name == "720p" else ("avatar",)
+        results = measure_deck(10, ways, size)
+        avatar = results["avatar"]
+        per_minute = avatar.seconds / (avatar.video_seconds / 60)
+        print(f"{name}: presenter render {per_minute:.1f} s per minute of video, "
+              f"peak {avatar.peak_mb:.0f} MB")  # fmt: skip
+        moviepy = results.get("moviepy", moviepy)
+        if name == "720p" and moviepy is not None:
+            print(
+                f"720p: presenter render / MoviePy still slides = "
+                f"{avatar.seconds / moviepy.seconds:.2f}x the time "
+                f"({verdict(avatar.seconds <= moviepy.seconds)} target <= 1x)"
+            )
+
+
+def measure_deck(
+    count: int, ways: tuple[str, ...], size: tuple[int, int] = SIZE
+) -> dict[str, Measurement]:
     with tempfile.TemporaryDirectory(prefix="compose-bench-") as tmp:
         workdir = Path(tmp)
-        total = make_deck(workdir, count)
-        print(f"N={count}: deck of {count} slides, {SIZE[0]}x{SIZE[1]}, {total:.2f} s")
+        total = make_deck(workdir, count, size)
+        print(f"N={count}: deck of {count} slides, {size[0]}x{size[1]}, {total:.2f} s")
         results = {way: measure(way, workdir) for way in ways}
     for way, m in results.items():
         print(
@@ -102,8 +129,9 @@ def verdict(met: bool) -> str:
     return "meets" if met else "MISSES"
 
 
-def make_deck(workdir: Path, count: int) -> float:
-    """Write the slides' pictures and padded narrations, and a list of them; return the length."""
+def make_deck(workdir: Path, count: int, size: tuple[int, int] = SIZE) -> float:
+    """Write the slides' pictures and padded narrations, and a list of them (and of what
+    each slide says, for the presenter); return the length."""
     from slidespeaker.common.cancel import CancelToken
     from slidespeaker.composer.audio import pad_narration
 
@@ -113,11 +141,12 @@ def make_deck(workdir: Path, count: int) -> float:
         for seconds in NARRATION_SECONDS
         if seconds is not None
     }
-    slides = []
+    slides, spoken = [], []
     for number in range(1, count + 1):
         picture = workdir / f"slide-{number:04d}.png"
-        render_slide(number, count, picture)
+        render_slide(number, count, picture, size)
         seconds = NARRATION_SECONDS[(number - 1) % len(NARRATION_SECONDS)]
+        spoken.append(None if seconds is None else str(voices[seconds]))
         padded = workdir / f"padded-{number:04d}.wav"
         duration = pad_narration(
             None if seconds is None else voices[seconds], padded,
@@ -125,15 +154,16 @@ def make_deck(workdir: Path, count: int) -> float:
         )  # fmt: skip
         slides.append((str(picture), str(padded), duration))
     (workdir / "slides.json").write_text(json.dumps(slides))
+    (workdir / "spoken.json").write_text(json.dumps({"size": size, "voices": spoken}))
     return sum(duration for _, _, duration in slides)
 
 
-def render_slide(number: int, count: int, path: Path) -> None:
+def render_slide(number: int, count: int, path: Path, size: tuple[int, int] = SIZE) -> None:
     """A slide like a real one: a coloured title band, a title and bullets of text."""
     import pymupdf
 
     document = pymupdf.open()
-    page = document.new_page(width=SIZE[0] / 2, height=SIZE[1] / 2)
+    page = document.new_page(width=size[0] / 2, height=size[1] / 2)
     hue = number / count
     page.draw_rect(pymupdf.Rect(0, 0, page.rect.width, 90), fill=(hue, 0.3, 1 - hue), color=None)
     page.insert_text((40, 60), f"Slide {number}: quarterly review", fontsize=30, color=(1, 1, 1))
@@ -208,7 +238,9 @@ def run_way(way: str, workdir: Path) -> None:
         (Path(p), Path(w), d) for p, w, d in json.loads((workdir / "slides.json").read_text())
     ]
     out = workdir / f"{way}.mp4"
-    compose = compose_with_moviepy if way == "moviepy" else compose_with_ffmpeg
+    compose = {
+        "moviepy": compose_with_moviepy, "avatar": compose_with_presenter,
+    }.get(way, compose_with_ffmpeg)  # fmt: skip
     started = time.perf_counter()
     compose(slides, out, workdir)
     print(time.perf_counter() - started)
@@ -221,6 +253,43 @@ def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workd
     compose_video(
         slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
         token=CancelToken(), timeout=600, workdir=workdir,
+    )  # fmt: skip
+
+
+def compose_with_presenter(
+    slides: list[tuple[Path, Path, float]], out: Path, workdir: Path
+) -> None:
+    """What a job with `--avatar local` does after voicing: a presenter clip per slide, then
+    the video with the clips overlaid."""
+    import numpy as np
+
+    from slidespeaker.avatar.figure import Mouth
+    from slidespeaker.avatar.presenter import FPS, frame_count, render_presenter
+    from slidespeaker.avatar.visemes import mouths_from_loudness
+    from slidespeaker.common.cancel import CancelToken
+    from slidespeaker.composer.overlay import PresenterTrack, SlideClip
+    from slidespeaker.composer.video import compose_video
+
+    spoken = json.loads((workdir / "spoken.json").read_text())
+    width, height = spoken["size"]
+    token, clips, start = CancelToken(), [], 0.0
+    for number, ((_, _, duration), voice) in enumerate(zip(slides, spoken["voices"], strict=True)):
+        if voice is None:
+            frames, lead = frame_count(HOLD), 0.0
+            mouths = [Mouth.closed] * frames
+        else:
+            with wave.open(voice) as narration:
+                samples = np.frombuffer(narration.readframes(narration.getnframes()), "<i2")
+            frames, lead = frame_count(len(samples) / PIPER_RATE), BEFORE
+            mouths = mouths_from_loudness(samples, PIPER_RATE, frames, FPS)
+        clip = workdir / f"presenter-{number:04d}.mov"
+        render_presenter(mouths, clip, height=round(height * 0.25), seed=number, token=token,
+                         timeout=600)  # fmt: skip
+        clips.append(SlideClip(clip, start, start + duration, lead))
+        start += duration
+    compose_video(
+        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides], token=token,
+        timeout=600, workdir=workdir, presenter=PresenterTrack(clips, width, height),
     )  # fmt: skip
 
 
@@ -238,6 +307,8 @@ def compose_with_moviepy(slides: list[tuple[Path, Path, float]], out: Path, _: P
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] in WAYS:
         run_way(sys.argv[1], Path(sys.argv[2]))
+    elif "--avatar" in sys.argv:
+        main_avatar()
     else:
         counts = [int(arg) for arg in sys.argv[1:] if arg != "--ours-only"]
-        main(counts or list(SLIDE_COUNTS), WAYS[:1] if "--ours-only" in sys.argv else WAYS)
+        main(counts or list(SLIDE_COUNTS), WAYS[:1] if "--ours-only" in sys.argv else WAYS[:2])

@@ -1,10 +1,12 @@
 """The presenter over the slides: each slide's clip composited in a corner of the picture.
 
-The slides stay one picture each (converted to the video's colours once), repeated at a
-steady frame rate only because the presenter moves. Each clip gets its own overlay, placed
-on the video's timeline by frame numbers (so no slide drifts from its narration however
-long the deck), shown from where its narration starts; its first frame is held before
-that and its last frame after, so the presenter stays on screen for the whole slide.
+The slides stay one picture each (converted to the video's colours once), laid over a
+plain background that sets the steady frame rate the moving presenter needs (repeating the
+pictures with the fps filter instead made ffmpeg hold ~60 MB per slide of decoded frames).
+Each clip gets its own overlay, placed on the video's timeline by frame numbers (so no
+slide drifts from its narration however long the deck), shown from where its narration
+starts; its first frame is held before that and its last frame after, so the presenter
+stays on screen for the whole slide.
 """
 
 from __future__ import annotations
@@ -58,12 +60,18 @@ def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, bur
     """The filter graph from the slides (input 0, `length` s) and the clips (inputs
     `first_input`... in order) to `[framed]`, with the captions drawn over both when `burn`.
 
-    The slides are cut at `length`: the fps filter would hold the last picture as long again
-    as the one before it."""
+    The video lasts `length` exactly, in whole frames."""
     height = track.clip_height
     margin = round(track.frame_height * MARGIN)
     x, y = (side.format(m=margin) for side in CORNERS[track.position])
-    chains = [f"[0:v]{SLIDES_TO_VIDEO},fps={FPS},trim=end_frame={round(length * FPS)}[s0]"]
+    total = round(length * FPS)
+    size = f"{track.frame_width}x{track.frame_height}"
+    chains = [
+        f"color=c=black:s={size}:r={FPS}:d={total / FPS + 1},trim=end_frame={total},"
+        "format=yuv420p[canvas]",
+        f"[0:v]{SLIDES_TO_VIDEO}[slides]",
+        "[canvas][slides]overlay=eof_action=repeat:format=yuv420[s0]",
+    ]
     for number, clip in enumerate(track.clips):
         first = round(clip.slide_start * FPS)
         frames = round(clip.slide_end * FPS) - first
