@@ -28,6 +28,7 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
@@ -82,6 +83,10 @@ def render(
     ] = "piper",
     voice: Annotated[str | None, typer.Option(help="A voice of that provider")] = None,
     rate: Annotated[float, typer.Option(help="Speaking rate; 1.25 is a quarter faster")] = 1.0,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="How to say words: WORD<TAB>SPOKEN lines"),
+    ] = None,
     subtitles: Annotated[str, typer.Option(help="sidecar, burn or none")] = "sidecar",
     avatar: Annotated[str, typer.Option(help="A presenter: none, local or heygen")] = "none",
     avatar_position: Annotated[
@@ -111,7 +116,7 @@ def render(
         format=output_format, podcast_minutes=podcast_minutes, host_voice=host_voice,
         guest_voice=guest_voice,
         avatar=avatar, avatar_position=avatar_position, avatar_scale=avatar_scale,
-        slides=slides,
+        slides=slides, lexicon=_lexicon(lexicon),
     )  # fmt: skip
     edited = scripts.read_script(script) if script else None
     if edited and edited.selection and not slides:  # the slides that script was written for
@@ -192,6 +197,16 @@ def _readable(deck: Path, password: str | None) -> Path | bytes:
             console.print(f"[red]failed[/]: {exc.message}")
             raise typer.Exit(1) from exc
         return deck if unlocked == deck else unlocked.read_bytes()
+
+
+def _lexicon(path: Path | None) -> dict[str, str]:
+    """The lexicon file's entries (a JSON object or WORD<TAB>SPOKEN lines); they go with the job."""
+    if path is None:
+        return {}
+    try:
+        return parse_lexicon(path.read_text(encoding="utf-8"), str(path))
+    except (BadInput, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--lexicon") from exc
 
 
 def _options(**values: Any) -> ev.JobOptions:

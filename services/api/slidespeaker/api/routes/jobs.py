@@ -6,20 +6,23 @@ from __future__ import annotations
 import shutil
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
+from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.slide_selection import parse_slides
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
 
+MAX_LEXICON_BYTES = 1_000_000
 RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 
 
@@ -32,6 +35,10 @@ async def create_job(
     language: Annotated[str | None, Form(max_length=35)] = None,
     voice_provider: Annotated[str, Form(max_length=40)] = "piper",
     voice: Annotated[str | None, Form(max_length=200)] = None,
+    rate: Annotated[float, Form(gt=0, le=4)] = 1.0,
+    lexicon: Annotated[
+        UploadFile | None, File(description="how to say words: WORD<TAB>SPOKEN lines or JSON")
+    ] = None,
     # "true"/"false": what clients sent when the presenter was a yes/no flag.
     avatar: Annotated[Literal["none", "local", "heygen", "true", "false"], Form()] = "none",
     avatar_position: Annotated[
@@ -59,7 +66,8 @@ async def create_job(
     options = ev.JobOptions.model_validate(
         {"slides": checked_slides(slides),
          "narration": narration, "language": language, "voice_provider": voice_provider,
-         "voice": voice, "avatar": avatar, "avatar_position": avatar_position,
+         "voice": voice, "rate": rate, "lexicon": await checked_lexicon(lexicon),
+         "avatar": avatar, "avatar_position": avatar_position,
          "avatar_scale": avatar_scale, "subtitles": subtitles, "review": review, "width": width,
          "height": height, "format": format, "podcast_minutes": podcast_minutes,
          "host_voice": host_voice, "guest_voice": guest_voice}
@@ -69,6 +77,22 @@ async def create_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options
         )
     return {"job_id": job_id}
+
+
+async def checked_lexicon(upload: UploadFile | None) -> dict[str, str]:
+    """The lexicon's entries, which travel in the job's options; 422 saying what is wrong."""
+    if upload is None:
+        return {}
+    data = await upload.read(MAX_LEXICON_BYTES + 1)
+    name = upload.filename or "the lexicon"
+    if len(data) > MAX_LEXICON_BYTES:
+        raise HTTPException(422, f"lexicon: {name} is larger than {MAX_LEXICON_BYTES} bytes")
+    try:
+        return parse_lexicon(data.decode("utf-8"), name)
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, f"lexicon: {name} is not UTF-8 text") from exc
+    except BadInput as exc:
+        raise HTTPException(422, f"lexicon: {exc.message}") from exc
 
 
 def checked_slides(slides: str | None) -> str | None:
