@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from redis.asyncio import Redis
 
+from slidespeaker.avatar.fallback import WARNING_CODE as PRESENTER_UNAVAILABLE
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus, fold
@@ -28,6 +29,7 @@ from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
+from slidespeaker.composer.presenter_clips import WARNING_CODE as CLIP_UNUSABLE
 
 from ..conftest import PIPELINE, Stack
 from ..jobs import run_job
@@ -151,7 +153,7 @@ async def test_a_failed_render_shows_the_slide_without_the_presenter(
     )  # fmt: skip
     assert state.status == JobStatus.completed, state.error
     assert state.outputs is not None
-    assert warnings(state, "avatar_unavailable") == [1, 2]
+    assert warnings(state, PRESENTER_UNAVAILABLE) == [1, 2]
     assert all("Avatar rendering failed" in w.message for w in state.warnings if w.slide)
     assert [state.slide(n).avatar_key for n in (1, 2)] == [None, None]
 
@@ -166,7 +168,8 @@ async def test_a_corrupt_clip_is_caught_and_the_video_still_made(
     )  # fmt: skip
     assert state.status == JobStatus.completed, state.error
     assert state.outputs is not None
-    assert [w.slide for w in state.warnings if w.slide] == [1], state.warnings
+    assert warnings(state, CLIP_UNUSABLE) == [1], state.warnings
+    assert "cannot be decoded" in state.warnings[-1].message
 
 
 async def test_a_rejected_key_fails_the_job_saying_so(
