@@ -25,7 +25,6 @@ BORDER = (255, 255, 255, 255)
 SKIN = (241, 200, 167, 255)
 SKIN_SHADE = (222, 172, 136, 255)
 HAIR = (72, 50, 38, 255)
-HAIR_SHINE = (104, 76, 58, 255)
 JACKET = (47, 75, 124, 255)
 JACKET_SHADE = (36, 58, 99, 255)
 SHIRT = (244, 248, 252, 255)
@@ -37,7 +36,7 @@ LIP_LINE = (150, 70, 62, 255)
 MOUTH_INSIDE = (92, 32, 36, 255)
 TEETH = (250, 248, 242, 255)
 TONGUE = (205, 96, 100, 255)
-BLUSH = (236, 140, 130, 60)
+BLUSH = (236, 140, 130, 38)
 
 
 class Mouth(StrEnum):
@@ -150,15 +149,6 @@ def _head(size: tuple[int, int], unit: int) -> Image.Image:
         )
     draw.ellipse((cx - 0.2 * unit, 0.16 * unit, cx + 0.2 * unit, 0.645 * unit), SKIN)
     draw.polygon(_fringe(cx, unit), HAIR)
-    draw.line(
-        _curve(
-            (cx - 0.12 * unit, 0.13 * unit),
-            (cx + 0.02 * unit, 0.10 * unit),
-            (cx + 0.15 * unit, 0.16 * unit),
-        ),
-        HAIR_SHINE,
-        width=round(0.01 * unit),
-    )
     _blush(head, unit, cx)
     _brows(draw, unit, cx)
     # The nose: a soft shadow line.
@@ -246,9 +236,9 @@ def _eyes(draw: ImageDraw.ImageDraw, unit: int, cx: float, eyes: Eyes) -> None:
 # Each open mouth: half its width and half its height, as fractions of the unit.
 _OPENINGS = {
     Mouth.small: (0.038, 0.012),
-    Mouth.open: (0.044, 0.034),
+    Mouth.open: (0.046, 0.03),
     Mouth.wide: (0.055, 0.018),
-    Mouth.round: (0.026, 0.026),
+    Mouth.round: (0.024, 0.018),
     Mouth.teeth: (0.044, 0.010),
 }
 
