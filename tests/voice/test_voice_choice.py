@@ -68,3 +68,11 @@ def test_a_named_voice_is_used_as_given() -> None:
     assert (choice.provider.name, choice.voice, choice.language) == (
         "piper", "en_US-joe-medium", "en"
     )  # fmt: skip
+
+
+@needs_espeak
+def test_espeak_with_no_voice_named_speaks_the_narrations_language() -> None:
+    options = JobOptions(voice_provider="espeak")
+    german = choose_voice(options, "Guten Tag, meine Damen und Herren, willkommen.", "")
+    assert (german.provider.name, german.voice, german.language) == ("espeak", "de", "de")
+    assert choose_voice(options, "2024", "").voice == "en-us", "nothing to tell: English"

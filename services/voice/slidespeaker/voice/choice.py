@@ -45,6 +45,7 @@ def choose_voice(options: JobOptions, text: str, deck: str) -> VoiceChoice:
     if isinstance(provider, PiperProvider):
         return _piper_or_espeak(provider, language)
     if isinstance(provider, EspeakProvider):
+        provider.voices()  # BadInput saying what to install where espeak-ng is missing
         voice = _espeak_voice(provider, language or "en")
         if voice is None:
             raise BadInput(
