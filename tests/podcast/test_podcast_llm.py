@@ -1,5 +1,6 @@
-"""The podcast's dialogue written by a model: the real openai SDK against a local server
-speaking Chat Completions; bad answers asked for again, then a failure that says why."""
+"""The podcast with hosted models: the dialogue written by a model (the real openai SDK
+against a local server speaking Chat Completions; bad answers asked for again, then a
+failure that says why), its turns spoken by OpenAI's speech in two stock voices."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ from slidespeaker.common.storage import Storage
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue import SlideTalk
 from slidespeaker.scripter.dialogue_llm import DialogueWriter
-from tests.conftest import Stack
+from tests.conftest import STARTUP_TIMEOUT_S, Stack
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server
+from tests.voice.speech_servers import SpeechServer, speech_server
 
 DECK = "docling_unrecognized_shape_3s.pptx"  # three slides
 SCHEMA = "podcast_dialogue"
+SERVICES = ["dispatcher", "scripter", "voice"]
 SLIDES = [SlideTalk(1, "Revenue", "Revenue grew."), SlideTalk(2, "Plans", "We hire.")]
 
 
@@ -97,11 +100,17 @@ def test_a_bad_answer_then_a_good_one_is_used() -> None:
 
 
 @pytest.fixture(scope="module")
+def speech() -> Iterator[SpeechServer]:
+    with speech_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
 def llm_stack(
-    redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory
+    redis_server: RedisHandle, speech: SpeechServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, ChatServer]]:
-    """A dispatcher and a scripter that write with the local model (no voice: the tests stop
-    at the dialogue)."""
+    """A dispatcher, a scripter that writes with the local model and a voice service that
+    speaks with the local OpenAI speech (no composer: the tests stop at the turns)."""
     with chat_server() as server:
         home = tmp_path_factory.mktemp("podcast-llm")
         stack = Stack(redis_server.url, home, prefix=f"p{uuid.uuid4().hex[:8]}")
@@ -112,29 +121,36 @@ def llm_stack(
                 "OPENAI_API_KEY": API_KEY,
                 "SLIDESPEAKER_LLM_MAX_RETRIES": "1",
                 "SLIDESPEAKER_LLM_RETRY_BACKOFF_S": "0",
+                "SLIDESPEAKER_TTS_BASE_URL": speech.openai_url,
+                "SLIDESPEAKER_TTS_MAX_RETRIES": "0",
             }
         )
-        for name in ("dispatcher", "scripter"):
+        for name in SERVICES:
             stack.start(name)
-        stack.wait_alive(["dispatcher", "scripter"])
-        yield stack, server
-        stack.stop()
+        try:
+            stack.wait_alive(SERVICES, timeout=STARTUP_TIMEOUT_S)
+            yield stack, server
+        finally:
+            stack.stop()
 
 
-async def _until(stack: Stack, deck: Path, event_type: str, timeout: float = 90) -> JobState:
-    """Submit a podcast job; its state once `event_type` is in its log or it has ended."""
+async def _until(
+    stack: Stack, deck: Path, event_type: str, count: int = 1, timeout: float = 180
+) -> JobState:
+    """Submit a podcast job spoken by OpenAI; its state once `count` events of
+    `event_type` are in its log, or it has ended."""
     redis = Redis.from_url(stack.url)
     try:
         log = EventLog(redis, Keys(stack.prefix))
         job_id = await submit_job(
             log, Storage(stack.home / "artifacts"), deck=deck, filename=deck.name,
-            options=ev.JobOptions(format="podcast"),
+            options=ev.JobOptions(format="podcast", voice_provider="openai"),
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while True:
             events = await log.read(job_id)
             state = fold(events)
-            if state.status.terminal or any(e.type == event_type for _, e in events):
+            if state.status.terminal or [e.type for _, e in events].count(event_type) >= count:
                 return state
             assert time.monotonic() < deadline, f"job {job_id} is still {state.status}"
             await asyncio.sleep(0.1)
@@ -142,17 +158,21 @@ async def _until(stack: Stack, deck: Path, event_type: str, timeout: float = 90)
         await redis.aclose()
 
 
-def test_a_podcast_job_gets_its_dialogue_from_the_configured_model(
-    llm_stack: tuple[Stack, ChatServer], realworld: Path
+def test_the_model_writes_the_dialogue_and_two_hosted_voices_speak_it(
+    llm_stack: tuple[Stack, ChatServer], speech: SpeechServer, realworld: Path
 ) -> None:
     stack, server = llm_stack
     server.answers = {SCHEMA: dialogue}
-    state = asyncio.run(_until(stack, realworld / DECK, "podcast.scripted"))
+    state = asyncio.run(_until(stack, realworld / DECK, "turn.voiced", count=6))
     assert state.error is None
     assert [(t.speaker, t.slide) for t in state.turns] == [
         (speaker, n) for n in (1, 2, 3) for speaker in ("host", "guest")
     ]
     assert state.turns[0].text == f"host on {state.slides[1].title}."
+    voices = {"host": "alloy", "guest": "nova"}  # the default and the stock guest
+    assert all(t.voice == voices[t.speaker] and t.duration for t in state.turns)
+    asked = {r["input"]: r["voice"] for r in speech.requests if "input" in r}
+    assert all(asked[t.text] == voices[t.speaker] for t in state.turns)
 
 
 def test_a_model_that_keeps_answering_nonsense_fails_the_job_clearly(

@@ -37,6 +37,7 @@ def rendered(
     result = cli(stack, "render", str(realworld / DECK), "--out", str(out), *args)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "podcast.mp3" in result.stderr, "the command says where the podcast is"
+    assert re.search(r"podcast\W+(\d+)/\1\b", result.stderr), "a bar counts the turns voiced"
     return out, json.loads((out / "job.json").read_text())
 
 
