@@ -69,9 +69,15 @@ def summary(state: JobState) -> JobSummary:
         slide_count=state.slide_count,
         created_at=state.created_at,
         updated_at=state.updated_at,
-        duration=state.outputs.duration if state.outputs else None,
+        duration=_duration(state),
         error=state.error,
     )
+
+
+def _duration(state: JobState) -> float | None:
+    """The video's length, or the podcast's when only a podcast was made."""
+    made = state.outputs or state.podcast
+    return made.duration if made else None
 
 
 def job_view(state: JobState) -> dict[str, Any]:
