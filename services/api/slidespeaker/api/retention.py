@@ -46,9 +46,9 @@ async def purge_expired(
 def _purge_cache(storage: Storage, kept: list[JobState], cutoff: datetime) -> int:
     """Remove cached audio (and its sidecars) that no kept job uses and that is older than
     the cutoff, so audio being made for a job just submitted is never taken away."""
-    used = {
-        _stem(Path(s.audio_key)) for state in kept for s in state.slides.values() if s.audio_key
-    }
+    keys = [s.audio_key for state in kept for s in state.slides.values()]
+    keys += [turn.audio_key for state in kept for turn in state.turns]  # a podcast's
+    used = {_stem(Path(key)) for key in keys if key}
     root = storage.path(AUDIO_CACHE)
     removed = 0
     for path in root.rglob("*") if root.is_dir() else []:
