@@ -41,10 +41,11 @@ VIDEO_CODEC = [
     *["-rc-lookahead", "2"],
     *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
 ]
-# With a presenter every frame differs a little: a steady rate, and a faster x264 preset
-# (the slides' text stays sharp at this quality; the moving corner is small).
+# With a presenter every frame differs a little: a steady rate, and a fast x264 preset (the
+# slides' text stays sharp at this quality; the moving corner is small). At 1080p superfast
+# took a fifth less CPU than veryfast for a fifth more bytes; ultrafast saved little more.
 MOVING_VIDEO_CODEC = [
-    *["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"],
+    *["-c:v", "libx264", "-preset", "superfast", "-crf", "18", "-pix_fmt", "yuv420p"],
     *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
 ]
 AUDIO_CODEC = ["-c:a", "aac", "-b:a", "128k"]
