@@ -72,7 +72,8 @@ def _break(words: list[Cue]) -> tuple[list[Cue], list[Cue]]:
 
 
 def _caption(words: list[Cue]) -> Cue:
-    return Cue(text=joined([w.text for w in words]), start=words[0].start, end=words[-1].end)
+    text = joined([w.text for w in words]).strip()
+    return Cue(text=text, start=words[0].start, end=words[-1].end)
 
 
 def _char_width(char: str) -> int:

@@ -79,7 +79,7 @@ def as_written(sentence: str) -> Reading:
 
 
 def _read(word: str, lexicon: Lexicon, rules: Callable[[str], str] | None) -> str:
-    core = word.strip(_PUNCTUATION)
+    core = word.strip().strip(_PUNCTUATION)  # a Thai unit keeps the space after it
     spoken = lexicon.spoken(core) if core else None
     if spoken is not None:
         start = word.index(core)

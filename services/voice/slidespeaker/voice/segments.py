@@ -5,8 +5,9 @@ each character is a unit (a caption can end after any of them), with the punctua
 marks that belong to it (「 before, 。, ー, small kana after). Thai, Lao, Khmer and Burmese
 write no spaces between words either; without a dictionary, a unit is one grapheme cluster
 (a consonant with its vowel and tone marks, a leading vowel with the consonant after it), so
-a caption never splits what is drawn as one. Joined back, two units take a space between
-them unless both sides are of a script without spaces.
+a caption never splits what is drawn as one, and a space the text has between them stays.
+Joined back, two units take a space between them unless both sides are of a script without
+spaces.
 """
 
 from __future__ import annotations
@@ -58,7 +59,18 @@ def unit_spans(text: str) -> list[tuple[int, int]]:
             start = index
     if start is not None:
         spans.append((start, len(text)))
-    return spans
+    return _keeping_spaces(text, spans)
+
+
+def _keeping_spaces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A space between two units of a script without spaces (Thai writes one between
+    phrases) stays, at the end of the unit before it."""
+    kept = list(spans)
+    for index in range(len(kept) - 1):
+        (start, end), (after, _) = kept[index], kept[index + 1]
+        if after > end and no_space(text[end - 1]) and no_space(text[after]):
+            kept[index] = (start, after)
+    return kept
 
 
 def joined(pieces: Sequence[str]) -> str:
@@ -66,15 +78,18 @@ def joined(pieces: Sequence[str]) -> str:
     for piece in pieces:
         if not piece:
             continue
-        if text and not (no_space(text[-1]) and no_space(piece[0])):
+        if text and gap(text, piece):
             text += " "
         text += piece
     return text
 
 
 def gap(before: str, after: str) -> int:
-    """Columns between two units on a line: a space, or none between scripts without."""
-    return 0 if no_space(before[-1]) and no_space(after[0]) else 1
+    """Columns between two units on a line: a space, or none between scripts without (or
+    after a unit that keeps its own)."""
+    if before[-1].isspace() or (no_space(before[-1]) and no_space(after[0])):
+        return 0
+    return 1
 
 
 def _starts_unit(before: str, char: str) -> bool:
