@@ -57,6 +57,8 @@ class Video:
 @dataclass
 class HeyGenServer:
     rendering_polls: int = 2  # status polls answered "still rendering" before completion
+    # and every video keeps rendering until this many were created (HeyGen's queue, filling)
+    complete_after_videos: int = 0
     fail_with: str | None = None  # the render fails with this message
     status_errors: int = 0  # the first status polls answer 500
     corrupt: bool = False  # the video_url serves garbage bytes
@@ -196,8 +198,9 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
             video = config.videos.get(video_id)
             if video is None:
                 return self._json(404, {"code": 40004, "message": "video not found"})
-            video.polls += 1
-            rendering = RENDERING[min(video.polls, len(RENDERING)) - 1]
+            if len(config.videos) >= config.complete_after_videos:
+                video.polls += 1
+            rendering = RENDERING[max(0, min(video.polls, len(RENDERING)) - 1)]
             data: dict[str, Any] = {
                 "id": video_id, "callback_id": None, "caption_url": None, "duration": None,
                 "error": None, "gif_url": None, "thumbnail_url": None, "video_url": None,

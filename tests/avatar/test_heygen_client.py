@@ -1,6 +1,7 @@
 """The HeyGen client against a local server speaking HeyGen's protocol: the narration is
 uploaded, the video created, polled with backoff and downloaded; failures are sorted into
-what to tell the user, what to retry and what to give up on; a cancel stops the polling."""
+what to tell the user, what to retry and what to give up on; a cancel stops the polling;
+each video is started once, however many tasks ask for it at the same moment."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ import pytest
 from slidespeaker.avatar.heygen import MISSING_KEY, HeyGenDeadline, Narration, render_heygen_clip
 from slidespeaker.avatar.heygen_api import HeyGenFailed, HeyGenUnavailable
 from slidespeaker.avatar.heygen_config import HeyGenSettings
+from slidespeaker.avatar.heygen_videos import SlideVideo, StartedVideos, video_key
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.storage import Storage
 
 from .heygen_server import API_KEY, HeyGenServer, heygen_server
 
@@ -275,3 +278,41 @@ def test_a_cancel_while_polling_stops_at_once(
     assert [type(e) for e in outcome] == [JobCancelled]
     assert len(server.polls) == polls_at_cancel
     assert not (tmp_path / "clip.mp4").exists()
+
+
+def test_tasks_asking_together_start_one_video(
+    server: HeyGenServer,
+    narration: Narration,
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(server)
+    storage = Storage(tmp_path)
+    video = SlideVideo(1, narration, video_key({"audio": "a.wav"}, settings))
+    ids: list[str] = []
+
+    def ask() -> None:
+        ids.append(StartedVideos(storage, settings, CancelToken()).started(video))
+
+    tasks = [threading.Thread(target=ask) for _ in range(4)]
+    for task in tasks:
+        task.start()
+    for task in tasks:
+        task.join(timeout=30)
+    assert len(ids) == 4 and len(set(ids)) == 1
+    assert len(server.calls("/v2/video/generate")) == 1
+    assert not storage.exists(video.claim_key)
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_over(
+    server: HeyGenServer,
+    narration: Narration,
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(server)
+    storage = Storage(tmp_path)
+    video = SlideVideo(1, narration, video_key({"audio": "b.wav"}, settings))
+    storage.write_text(video.claim_key, "")
+    videos = StartedVideos(storage, settings, CancelToken())
+    videos.claim_stale_s = 0.3
+    assert videos.started(video) == videos.known(video)
+    assert len(server.calls("/v2/video/generate")) == 1

@@ -128,6 +128,24 @@ def test_render_overlays_the_heygen_presenter(
     assert corner > 5 * max(slide, 0.05), (corner, slide)
 
 
+async def test_heygen_renders_the_slides_side_by_side(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    """HeyGen finishes nothing until it holds all three videos: one avatar process gets
+    there only by starting the other slides' videos while it waits for its first."""
+    server.complete_after_videos = 3
+    state = await run_job(
+        heygen_stack.url, heygen_stack.home, heygen_stack.prefix,
+        deck("One video.", "Another video.", "A third video."), "side.pdf", HEYGEN,
+    )  # fmt: skip
+    assert state.status == JobStatus.completed, state.error
+    assert all(state.slide(n).avatar_key for n in (1, 2, 3)), state.warnings
+    assert len(server.calls("/v2/video/generate")) == 3  # none paid for twice
+    events = await job_events(heygen_stack, state.job_id)
+    ahead = [e.message for e in events if isinstance(e, ev.JobProgress) and "also" in e.message]
+    assert ahead, "no video was started ahead of its own task"
+
+
 async def test_heygen_down_at_first_is_retried(heygen_stack: Stack, server: HeyGenServer) -> None:
     server.unavailable_calls = 2
     state = await run_job(

@@ -52,21 +52,42 @@ def render_heygen_clip(
     `video_id` resumes a video created by an earlier try (no second render is paid for);
     `on_created` hears a new video's id as soon as HeyGen gives it, for such a resume;
     `on_status` hears each new status HeyGen reports while it renders."""
-    if not settings.api_key:
-        raise BadInput(MISSING_KEY)
+    if video_id is None:
+        video_id = start_heygen_video(narration, settings, token)
+        on_created(video_id)
+    return fetch_heygen_video(video_id, out, settings, token, on_status)
+
+
+def start_heygen_video(narration: Narration, settings: HeyGenSettings, token: CancelToken) -> str:
+    """Ask HeyGen to render the clip; the id of its video."""
+    _check_key(settings)
     with HeyGenApi(settings) as api:
-        if video_id is None:
-            video_id = api.create_video(_voice(api, narration, settings, token))
-            on_created(video_id)
-        url = wait_for_video(api, video_id, settings, token, on_status)
+        return api.create_video(_voice(api, narration, settings, token))
+
+
+def fetch_heygen_video(
+    video_id: str, out: Path, settings: HeyGenSettings, token: CancelToken,
+    on_status: Callable[[str], None] = lambda status: None,
+    between_polls: Callable[[], None] = lambda: None,
+) -> Path:  # fmt: skip
+    """Wait for HeyGen's video to be rendered and write it to `out`; `between_polls` is
+    called while HeyGen is still at it, before each wait."""
+    _check_key(settings)
+    with HeyGenApi(settings) as api:
+        url = wait_for_video(api, video_id, settings, token, on_status, between_polls)
         token.check()
         api.download(url, out, token)
     return out
 
 
+def _check_key(settings: HeyGenSettings) -> None:
+    if not settings.api_key:
+        raise BadInput(MISSING_KEY)
+
+
 def wait_for_video(
     api: HeyGenApi, video_id: str, settings: HeyGenSettings, token: CancelToken,
-    on_status: Callable[[str], None],
+    on_status: Callable[[str], None], between_polls: Callable[[], None] = lambda: None,
 ) -> str:  # fmt: skip
     """Poll until the video is rendered; its download URL."""
     deadline = time.monotonic() + settings.deadline_s
@@ -92,6 +113,7 @@ def wait_for_video(
             raise HeyGenDeadline(
                 f"HeyGen had not rendered the video after {settings.deadline_s:g} s"
             )
+        between_polls()
         token.wait(min(interval, remaining))  # wakes at once on cancel; checked above
         interval = min(interval * 2, settings.poll_max_s)
 
