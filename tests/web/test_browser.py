@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,6 @@ from typing import Any
 import httpx
 import pymupdf
 import pytest
-
-from slidespeaker.cli.redis_server import free_port
 
 from ..conftest import REPO, Stack, running_api
 
@@ -121,7 +118,17 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert f"#/jobs/{found['cancelledJobId']}" not in found["listedAfterDelete"]
     assert f"#/jobs/{found['jobId']}" in found["listedAfterDelete"]
 
-    assert found["phoneOverflow"] == [], "the job page fits a phone's width"
+    pages = ("job", "newVideo", "result", "eventLog", "jobs")
+    assert found["phoneOverflow"] == {page: [] for page in pages}, "every page fits a 375 px phone"
+    assert 1.5 < found["sampleDuration"] < 8, "the voice preview plays a sample of the voice"
+    walked = found["focusWalk"]
+    named = {f["name"] for f in walked}
+    print("focus walk:", walked)
+    assert {
+        "What to make", "Narration", "Language", "Voice", "Hear this voice", "Subtitles",
+        "Resolution", "Presenter", "Let me review the script before it is voiced",
+    } <= named  # fmt: skip
+    assert [f for f in walked if not f["outline"]] == [], "the focus is visible on every control"
     assert found.get("unnamedControls") is None, "every control on every page has a name"
     # /api/voices is not served yet (the form then offers the default voice): its 404 is the
     # one error answer allowed. Console errors about resources are those answers (or requests
@@ -132,4 +139,5 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert {p.name for p in out.glob("*.png")} >= {
         "new-video.png", "job-done.png", "result.png", "event-log.png", "jobs.png",
         "job-cancelled.png", "job-phone.png", "job-review.png", "job-failed.png",
+        "new-video-phone.png",
     }  # fmt: skip

@@ -95,6 +95,39 @@ try {
   found.wrongFileMessage = await page.getByRole("alert").first().textContent();
   await shot(page, "new-video-refused");
 
+  // The voice preview: a sample of the default voice, spoken by the voice service.
+  await page.getByRole("button", { name: "Hear this voice" }).click();
+  const sample = page.getByLabel("A sample of the default voice");
+  await sample.waitFor({ timeout: 40_000 });
+  await page.waitForFunction(
+    () => document.querySelector(".voice-preview audio")?.readyState >= 1,
+    null,
+    { timeout: 10_000 },
+  );
+  found.sampleDuration = await sample.evaluate((element) => element.duration);
+  mark("voice-sampled");
+
+  // Keyboard: every control of the form is reached with Tab and shows where the focus is.
+  await page.locator("body").click({ position: { x: 1, y: 1 } });
+  found.focusWalk = [];
+  for (let step = 0; step < 60; step++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return null;
+      const style = getComputedStyle(element);
+      // A label wrapping its select also holds the options' words: its own words come first.
+      const label = element.labels?.[0];
+      const labelWords = label ? [...label.childNodes].map((n) => n.textContent.trim()).find(Boolean) : null;
+      const name = labelWords || element.getAttribute("aria-label") || element.textContent?.trim();
+      return { tag: element.tagName.toLowerCase(), name: name?.slice(0, 80) ?? "", outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+    });
+    if (!focused) break; // past the last control
+    const seen = found.focusWalk.findIndex((known) => known.name === focused.name && known.tag === focused.tag);
+    if (seen === 0) break; // round to the first again
+    if (seen < 0) found.focusWalk.push(focused); // (a player's own buttons keep it on the player)
+  }
+
   // A real deck with its script reviewed first: slide 1 edited in the browser, then
   // approved, then followed live until every cell of the grid is done.
   const jobId = await upload(page, args.deck, "new-video", { review: true });
@@ -229,22 +262,39 @@ try {
     links.map((link) => link.getAttribute("href")),
   );
 
-  // The same pages on a phone.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // The same pages on a small phone (375 px wide).
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
+  // The elements sticking out past the screen's right edge (scroll containers excepted).
+  const overflow = () =>
+    small.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const inScroller = (element) => element.closest(".grid-scroll, .table-scroll, pre");
+      return [...document.querySelectorAll("body *")]
+        .filter((element) => element.getBoundingClientRect().right > width + 1 && !inScroller(element))
+        .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
+        .slice(0, 10);
+    });
+  found.phoneOverflow = {};
   await small.goto(`${args.base}/#/jobs/${jobId}`);
   await small.getByText("The video is ready.").waitFor();
   await small.waitForFunction(() => [...document.images].every((image) => image.complete));
-  // The elements sticking out past the screen's right edge (scroll containers excepted).
-  found.phoneOverflow = await small.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const inScroller = (element) => element.closest(".grid-scroll, .table-scroll, pre");
-    return [...document.querySelectorAll("body *")]
-      .filter((element) => element.getBoundingClientRect().right > width + 1 && !inScroller(element))
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
-      .slice(0, 10);
-  });
+  found.phoneOverflow.job = await overflow();
   await shot(small, "job-phone");
+  await small.goto(`${args.base}/#/`);
+  await small.getByLabel("What to make").selectOption("both");
+  await small.getByLabel("Presenter").selectOption("local");
+  found.phoneOverflow.newVideo = await overflow();
+  await shot(small, "new-video-phone");
+  await small.goto(`${args.base}/#/jobs/${jobId}/result`);
+  await small.locator("video").waitFor();
+  found.phoneOverflow.result = await overflow();
+  await small.goto(`${args.base}/#/jobs/${jobId}/events`);
+  await small.locator(".timeline > li").first().waitFor();
+  found.phoneOverflow.eventLog = await overflow();
+  await small.goto(`${args.base}/#/jobs`);
+  await small.locator("table.jobs tbody tr").first().waitFor();
+  found.phoneOverflow.jobs = await overflow();
   mark("phone-checked");
   found.consoleErrors = consoleErrors;
   found.errorResponses = errorResponses;
