@@ -80,6 +80,7 @@ class Stack:
             "SLIDESPEAKER_REDIS_URL": url,
             "SLIDESPEAKER_HOME": str(home),
             "SLIDESPEAKER_KEY_PREFIX": prefix,
+            "SLIDESPEAKER_PARENT_PID": str(os.getpid()),
         }
         self.processes: dict[str, list[subprocess.Popen[bytes]]] = {}
 

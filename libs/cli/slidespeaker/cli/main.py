@@ -19,7 +19,7 @@ import typer
 from redis.asyncio import Redis
 from rich.console import Console
 
-from slidespeaker.cli import processes, scripts
+from slidespeaker.cli import parent_watch, processes, scripts
 from slidespeaker.cli.progress import follow_job
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
@@ -407,7 +407,10 @@ def service(name: Annotated[str, typer.Argument(help=", ".join(processes.ALL_SER
     if module is None:
         choices = ", ".join(processes.ALL_SERVICES)
         raise typer.BadParameter(f"unknown service {name!r}; one of {choices}")
-    importlib.import_module(module).run(get_settings())
+    settings = get_settings()
+    if settings.parent_pid is not None:
+        parent_watch.stop_when_orphaned(settings.parent_pid)
+    importlib.import_module(module).run(settings)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ class LocalServices:
             **os.environ,
             "SLIDESPEAKER_REDIS_URL": self.url,
             "SLIDESPEAKER_HOME": str(self.home.resolve()),
+            "SLIDESPEAKER_PARENT_PID": str(os.getpid()),
         }
         for _ in range(count):
             index = sum(1 for started, _ in self.processes if started == name) + 1

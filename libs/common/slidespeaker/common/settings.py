@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     retention_check_s: float = 3600.0
 
     log_level: str = "INFO"
+    # Set by whoever starts a service as its child (render, up, tests): the service stops
+    # when that process is gone instead of running on as an orphan.
+    parent_pid: int | None = None
 
     @property
     def storage_dir(self) -> Path:
