@@ -69,12 +69,7 @@ async def compose_podcast(ctx: TaskContext) -> list[ev.Event]:
         for name, codec in (("podcast.mp3", MP3), ("podcast.m4a", M4A)):
             with ctx.storage.writing(keys[name]) as tmp:
                 await asyncio.to_thread(encode, track, metadata, codec, tmp, duration, ctx.token)
-    spoken = [(p.turn.speaker, [_shifted(c, p.start) for c in p.turn.cues]) for p in placed]
-    with ctx.storage.writing(keys["podcast.srt"]) as tmp:
-        write_podcast_srt(spoken, tmp)
-    with ctx.storage.writing(keys["podcast.vtt"]) as tmp:
-        write_podcast_vtt(spoken, tmp)
-    ctx.storage.write_text(keys["podcast.json"], _dialogue_json(state, placed, duration))
+    write_texts(ctx.storage, keys, state, placed, duration)
     return [
         ev.PodcastComposed(
             job_id=ctx.job_id, mp3_key=keys["podcast.mp3"], m4a_key=keys["podcast.m4a"],
@@ -82,6 +77,18 @@ async def compose_podcast(ctx: TaskContext) -> list[ev.Event]:
             json_key=keys["podcast.json"], duration=duration,
         )
     ]  # fmt: skip
+
+
+def write_texts(
+    storage: Storage, keys: dict[str, str], state: JobState, placed: list[Placed], duration: float
+) -> None:
+    """The captions, timed on the podcast, and the dialogue with each turn's times."""
+    spoken = [(p.turn.speaker, [_shifted(c, p.start) for c in p.turn.cues]) for p in placed]
+    with storage.writing(keys["podcast.srt"]) as tmp:
+        write_podcast_srt(spoken, tmp)
+    with storage.writing(keys["podcast.vtt"]) as tmp:
+        write_podcast_vtt(spoken, tmp)
+    storage.write_text(keys["podcast.json"], _dialogue_json(state, placed, duration))
 
 
 def gap_before(turn: TurnState, previous: TurnState | None) -> float:
