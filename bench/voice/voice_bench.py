@@ -40,11 +40,14 @@ from slidespeaker.common.cancel import CancelToken  # noqa: E402
 from slidespeaker.common.fold import JobStatus, fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
+from slidespeaker.common.lexicon import Lexicon  # noqa: E402
 from slidespeaker.common.log import EventLog  # noqa: E402
 from slidespeaker.common.storage import Storage  # noqa: E402
 from slidespeaker.voice.config import VoiceSettings  # noqa: E402
+from slidespeaker.voice.loudness import normalized  # noqa: E402
 from slidespeaker.voice.piper_engine import PiperProvider, load_voice  # noqa: E402
 from slidespeaker.voice.provider import synthesize  # noqa: E402
+from slidespeaker.voice.reading import reader  # noqa: E402
 from tests.voice.speech_servers import API_KEY, SpeechServer, speech_server  # noqa: E402
 
 NARRATION = (
@@ -75,6 +78,7 @@ def piper_speed() -> None:
         f"({wall:.2f} s wall): {speech.duration / cpu:.1f} s of speech per CPU-second, "
         f"{speech.duration / wall:.1f}x real time; timing {speech.timing}"
     )
+    service_path_speed(provider)
     cpu, wall = time.process_time(), time.perf_counter()
     samples = sum(len(c.audio_int16_array) for c in voice.synthesize(NARRATION))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -83,6 +87,30 @@ def piper_speed() -> None:
         f"piper plain (no alignments): {seconds:.1f} s of speech in {cpu:.2f} CPU-s: "
         f"{seconds / cpu:.1f} s of speech per CPU-second, {seconds / wall:.1f}x real time"
     )
+
+
+def service_path_speed(provider: PiperProvider) -> None:
+    """As the service speaks: English reading rules, word timings and loudness (whose
+    ffmpeg runs are counted too, as CPU time of this process's children)."""
+    read = reader("en", Lexicon({}))
+    token = CancelToken()
+    cpu, wall = _cpu_with_children(), time.perf_counter()
+    speech = synthesize(provider, NARRATION, provider.default_voice, 1.0, token, read)
+    spoken = _cpu_with_children()
+    speech = normalized(speech, VoiceSettings().loudness_lufs, token)
+    cpu, loudness, wall = (
+        _cpu_with_children() - cpu, _cpu_with_children() - spoken, time.perf_counter() - wall
+    )  # fmt: skip
+    print(
+        f"piper as the service speaks (reading rules, word timings, loudness): "
+        f"{speech.duration:.1f} s of speech in {cpu:.2f} CPU-s ({loudness:.2f} of them "
+        f"loudness), {wall:.2f} s wall: {speech.duration / cpu:.1f} s of speech per CPU-second"
+    )
+
+
+def _cpu_with_children() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def a_deck(run: str) -> bytes:

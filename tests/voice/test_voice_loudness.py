@@ -41,6 +41,13 @@ def scaled(speech: Speech, factor: float) -> Speech:
     return Speech((speech.samples * factor).astype(np.int16), speech.sample_rate, speech.cues)
 
 
+def a_tone(rate: int) -> Speech:
+    """Far louder than speech (about -3 LUFS) with no peaks to limit: a gain alone."""
+    seconds = np.arange(2 * rate) / rate
+    samples = (np.sin(2 * np.pi * 440 * seconds) * 0.9 * 32767).astype(np.int16)
+    return Speech(samples, rate, [])
+
+
 def lag(a: np.ndarray, b: np.ndarray) -> int:
     """How many samples `b` is behind `a`, by cross-correlation."""
     size = 1 << (len(a) + len(b)).bit_length()
@@ -51,7 +58,8 @@ def lag(a: np.ndarray, b: np.ndarray) -> int:
 
 def test_quiet_and_loud_slides_come_out_at_the_target(piper: PiperProvider, tmp_path: Path) -> None:
     spoken = synthesize(piper, TEXT, piper.default_voice, 1.0, CancelToken())
-    sources = {"piper as it speaks": spoken, "a quiet source": scaled(spoken, 0.05)}
+    sources = {"piper as it speaks": spoken, "a quiet source": scaled(spoken, 0.05),
+               "a loud tone": a_tone(spoken.sample_rate)}  # fmt: skip
     if shutil.which("espeak-ng"):
         sources["espeak-ng"] = synthesize(EspeakProvider(30), TEXT, "en-us", 1.0, CancelToken())
     before = {name: ebur128(s, tmp_path)[0] for name, s in sources.items()}

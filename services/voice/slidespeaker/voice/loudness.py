@@ -3,10 +3,11 @@
 Engines and voices speak at very different levels (Piper about -20 LUFS with peaks at full
 scale, a hosted voice louder or softer), so slide after slide would jump in level. Each
 slide's audio is measured with ffmpeg's ebur128 filter and given one constant gain to the
-target; a look-ahead limiter (delay-compensated, so no sample moves and every word timing
-stays exact) holds the peaks under the ceiling where the gain would clip. The limiter takes
-a little loudness off, so the result is measured again and the gain corrected (at most
-twice; each correction gets closer, as the limiter takes less off a smaller change).
+target: a multiply where that keeps the true peak under -1 dBTP; else a look-ahead limiter
+(delay-compensated, so no sample moves and every word timing stays exact) holds the peaks
+under the ceiling. The limiter takes a little loudness off, so the result is measured again
+and the gain corrected (at most twice; each correction gets closer, as the limiter takes
+less off a smaller change).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from slidespeaker.voice.speech import Speech
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 CEILING_DB = -2.0  # sample-peak limit: leaves about 1 dB for peaks between samples
+TRUE_PEAK_CEILING_DB = -1.0  # what a gain alone may bring the true peak up to
 MAX_GAIN_DB = 40.0  # a near-silent slide is not turned into loud noise
 TOLERANCE_LU = 0.3  # close enough to the target not to correct again
 SILENT_LUFS = -65.0  # below this there is no speech to measure (ebur128 says -70)
@@ -52,6 +54,8 @@ def normalized(speech: Speech, target_lufs: float, token: CancelToken) -> Speech
         if before.integrated < SILENT_LUFS:
             return speech
         gain = min(MAX_GAIN_DB, target_lufs - before.integrated)
+        if before.true_peak + gain <= TRUE_PEAK_CEILING_DB:  # nothing to limit: one multiply
+            return replace(speech, samples=_amplified(speech.samples, gain))
         out = Path(work) / "normalized.wav"
         after = _apply(source, out, gain, token)
         for _ in range(CORRECTIONS):
@@ -60,6 +64,11 @@ def normalized(speech: Speech, target_lufs: float, token: CancelToken) -> Speech
             gain = min(MAX_GAIN_DB, gain + target_lufs - after.integrated)
             after = _apply(source, out, gain, token)
         return replace(speech, samples=_samples(out, len(speech.samples)))
+
+
+def _amplified(samples: np.ndarray, gain_db: float) -> np.ndarray:
+    louder = np.rint(samples.astype(np.float64) * 10 ** (gain_db / 20))
+    return np.clip(louder, -32768, 32767).astype(np.int16)
 
 
 def measure(wav: Path, token: CancelToken) -> Loudness:
