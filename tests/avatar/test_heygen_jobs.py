@@ -228,3 +228,35 @@ async def test_a_cancel_while_heygen_renders_stops_the_polling(
         assert fold(await log.read(job_id)).status == JobStatus.cancelled
     finally:
         await redis.aclose()
+
+
+async def test_a_stopped_avatar_service_quits_mid_render_and_the_next_resumes_the_video(
+    heygen_stack: Stack, server: HeyGenServer
+) -> None:
+    server.rendering_polls = 1_000_000
+    redis = Redis.from_url(heygen_stack.url)
+    log = EventLog(redis, Keys(heygen_stack.prefix))
+    try:
+        job_id = await submit_job(
+            log, Storage(heygen_stack.home / "artifacts"), deck=deck("Rendered across a restart."),
+            filename="restart.pdf", options=HEYGEN,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while len(server.polls) < 3:
+            assert time.monotonic() < deadline, "HeyGen was never polled"
+            await asyncio.sleep(0.05)
+        for avatar in heygen_stack.processes.pop("avatar"):
+            avatar.terminate()
+            # Well inside HeyGen's 30 s deadline: the polling thread does not hold it up.
+            assert avatar.wait(timeout=20) is not None
+        server.rendering_polls = 0  # the video is done by now
+        heygen_stack.start("avatar")  # takes the task over once its claim times out
+        deadline = time.monotonic() + 180
+        while not (state := fold(await log.read(job_id))).status.terminal:
+            assert time.monotonic() < deadline, f"job did not end: {state.status}"
+            await asyncio.sleep(0.1)
+        assert state.status == JobStatus.completed, state.error
+        assert state.slide(1).avatar_key is not None
+        assert len(server.calls("/v2/video/generate")) == 1  # resumed, not paid for twice
+    finally:
+        await redis.aclose()

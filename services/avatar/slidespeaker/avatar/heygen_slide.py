@@ -44,6 +44,9 @@ async def render_heygen_slide(ctx: TaskContext, workdir: Path) -> Path:
     out = workdir / "heygen.mp4"
     try:
         await asyncio.to_thread(job.render, own, out)
+    except asyncio.CancelledError:  # the service is stopping: the polling thread stops too
+        ctx.token.cancel("the avatar service is stopping")
+        raise
     except HeyGenFailed as error:
         job.videos.forget(own)
         raise PresenterUnavailable(str(error)) from error
