@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, SettingsDep
 from slidespeaker.api.views import errors
+from slidespeaker.common.events import utc_now
 from slidespeaker.common.fold import JobState, TaskStatus, advance, fold
 from slidespeaker.common.log import EventLog, LogEntry
 from slidespeaker.common.logs import get_logger
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))
 
 ENTRY_ID = r"^\d+-\d+$"
 KEEPALIVE_MS = 15_000  # a comment line this often keeps proxies from closing an idle stream
-SETTLE_S = 5.0  # after the job's end, the longest its running tasks get to record theirs
+SETTLE = timedelta(seconds=5)  # after the job's end, the longest its tasks get to record theirs
 SETTLE_POLL_MS = 200
 
 
@@ -70,7 +71,7 @@ async def stream_events(
     if state is None:
         raise HTTPException(404, "no such job")
     start = last_event_id or after or "0-0"
-    if _ended(state) and not _is_after(state.last_event_id or "0-0", start):
+    if _finished(state) and not _is_after(state.last_event_id or "0-0", start):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return EventSourceResponse(_follow(settings.redis_url or "", events, job_id, start))
 
@@ -84,11 +85,15 @@ def _position(entry_id: str) -> tuple[int, int]:
     return int(millis), int(sequence or 0)
 
 
-def _ended(state: JobState) -> bool:
-    """The job has ended and no task of it is still running (each recorded its end)."""
-    return state.status.terminal and not any(
-        task.status == TaskStatus.running for task in state.tasks.values()
-    )
+def _finished(state: JobState) -> bool:
+    """The job has ended, and nothing more will be recorded: no task of it is still running
+    (each recorded its end), or the log has been quiet for SETTLE (a task whose service
+    died records nothing)."""
+    if not state.status.terminal:
+        return False
+    running = any(task.status == TaskStatus.running for task in state.tasks.values())
+    quiet = state.updated_at is not None and utc_now() - state.updated_at > SETTLE
+    return not running or quiet
 
 
 async def _follow(url: str, events: EventLog, job_id: str, start: str) -> AsyncIterator[str]:
@@ -104,14 +109,7 @@ async def _follow(url: str, events: EventLog, job_id: str, start: str) -> AsyncI
         for entry in entries:
             if _is_after(entry[0], start):
                 yield sse_message(entry)
-        ended_at: float | None = None
-        while True:
-            if state.status.terminal:
-                # Whatever the job's last tasks still record comes within a second or two; a
-                # task whose service died records nothing, so the wait is bounded.
-                ended_at = ended_at or time.monotonic()
-                if _ended(state) or time.monotonic() - ended_at > SETTLE_S:
-                    return
+        while not _finished(state):
             block_ms = SETTLE_POLL_MS if state.status.terminal else KEEPALIVE_MS
             entries = await log.wait_for_new(job_id, last, block_ms)
             if not entries and not state.status.terminal:
