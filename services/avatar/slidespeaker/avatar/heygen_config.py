@@ -30,6 +30,9 @@ class HeyGenSettings(BaseSettings):
     width: int = Field(720, gt=0)
     height: int = Field(720, gt=0)
 
+    # While a slide's video renders, the videos of up to this many following slides are
+    # started too, so HeyGen renders them side by side (within an account's concurrency).
+    ahead: int = Field(4, ge=0)
     # Rendering takes minutes: polls start at poll_s and back off to poll_max_s; after
     # deadline_s the slide gives up on the presenter.
     poll_s: float = Field(5.0, gt=0)

@@ -3,13 +3,13 @@
 Each HeyGen video is started once (see heygen_videos): a retried task resumes polling the
 video it started, and a re-run downloads the finished video again instead of paying for
 another (a download that came out corrupt is not kept). While a task waits for its own
-video it starts every other slide's as soon as that slide is voiced, so HeyGen renders them
-side by side however few avatar processes run. A slide with nothing to say gets the avatar
-listening in silence for as long as the slide is held, so the presenter does not vanish
-between slides. When HeyGen cannot make the clip (its render failed, the deadline passed,
-or it stayed unreachable through the last try) the slide goes on without the presenter
-(PresenterUnavailable); a missing or rejected key, or a refused request, fails the job
-(BadInput).
+video it starts the next few slides' (SLIDESPEAKER_HEYGEN_AHEAD) as soon as they are
+voiced, so HeyGen renders them side by side however few avatar processes run. A slide with
+nothing to say gets the avatar listening in silence for as long as the slide is held, so
+the presenter does not vanish between slides. When HeyGen cannot make the clip (its render
+failed, the deadline passed, or it stayed unreachable through the last try) the slide goes
+on without the presenter (PresenterUnavailable); a missing or rejected key, or a refused
+request, fails the job (BadInput).
 """
 
 from __future__ import annotations
@@ -80,10 +80,10 @@ class HeyGenJob:
         )  # fmt: skip
 
     def start_others(self, own: int) -> None:
-        """Start the video of every other slide voiced by now that nobody has started."""
+        """Start the videos of the next few slides voiced by now that nobody has started."""
         voiced = [
             s for s in self.current_state().slides.values()
-            if s.audio_duration is not None and s.number != own
+            if s.audio_duration is not None and own < s.number <= own + self.settings.ahead
         ]  # fmt: skip
         others = [self.video(s) for s in sorted(voiced, key=lambda s: s.number)]
         if started := self.videos.start_ahead(others):

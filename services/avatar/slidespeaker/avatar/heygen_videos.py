@@ -3,8 +3,8 @@
 Every video is kept under a key made from what produced it (the narration audio or text, the
 avatar and its framing): its id, once HeyGen gave one, in `KEY.video_id`. Starting a video
 takes a claim first (`KEY.claim`, created exclusively in the shared storage), so two tasks
-never pay for the same video. A task starts its own slide's video, then every other voiced
-slide's that nobody has started: HeyGen renders them side by side while the avatar service
+never pay for the same video. A task starts its own slide's video, then the next few voiced
+slides' that nobody has started: HeyGen renders them side by side while the avatar service
 works through its tasks one by one, and each later task finds its video under way or done.
 """
 
