@@ -10,6 +10,7 @@ import numpy as np
 
 from slidespeaker.avatar.figure import presenter_size
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.overlay import MARGIN, PresenterTrack, SlideClip
 from slidespeaker.composer.video import compose_video
@@ -77,3 +78,32 @@ def test_the_presenter_moves_in_its_corner_in_step_with_the_narration(tmp_path: 
     for slide in (1, 3):  # the clip starts with the narration, after the lead-in
         assert abs(first_open[slide] - (LEAD + QUIET_S)) <= 0.05, first_open
     assert 2 not in first_open
+
+
+def test_burned_captions_keep_clear_of_a_presenter_in_the_other_corner(tmp_path: Path) -> None:
+    token = CancelToken()
+    size, scale = (400, 400), 0.3  # square: a centred caption reaches the corners
+    picture = slide_picture(tmp_path / "slide.png", size, (30, 90, 150))
+    padded = tmp_path / "padded.wav"
+    duration = pad_narration(narration(tmp_path / "voice.wav", 1.6), padded, before=LEAD,
+                             after=AFTER, hold=3.0, token=token, timeout=60)  # fmt: skip
+    clip = talking_clip(tmp_path / "clip.mov", 1.6, round(size[1] * scale))
+    track = PresenterTrack([SlideClip(clip, 0.0, duration, LEAD)], *size, "bottom-left", scale)
+    words = "a caption long enough to run from edge to edge of the frame, " * 3
+    cues = [Cue(text=words, start=0.5, end=duration - 0.2)]
+    videos = {}
+    for burn in (False, True):
+        out = tmp_path / f"video-{burn}.mp4"
+        compose_video([(picture, padded, duration)], out, title="t", slide_titles=["1"],
+                      token=token, timeout=120, workdir=tmp_path, presenter=track,
+                      burn_cues=cues if burn else ())  # fmt: skip
+        videos[burn] = [frame for t, frame in decoded_frames(out, "rgb24") if 1.0 < t < 1.5]
+
+    height = track.clip_height
+    width = presenter_size(height)[0]
+    margin = round(size[1] * MARGIN)
+    corner = (margin, size[1] - height - margin, margin + width, size[1] - margin)
+    bottom = (0, size[1] - height - margin, size[0], size[1])
+    for plain, captioned in zip(videos[False], videos[True], strict=True):
+        assert changed_pixels(plain, captioned, bottom) > 200, "the caption is drawn"
+        assert changed_pixels(plain, captioned, corner) == 0, "and never over the presenter"
