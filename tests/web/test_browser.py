@@ -33,8 +33,9 @@ def web_api(stack: Stack) -> Iterator[httpx.Client]:
         yield client
 
 
-def long_pdf(path: Path, pages: int) -> Path:
-    """Enough slides that the job is still running when the browser cancels it."""
+def pdf_deck(path: Path, pages: int) -> Path:
+    """A PDF of `pages` slides, each with two sentences to say (40 of them keep a job running
+    long enough for the browser to cancel it)."""
     doc = pymupdf.open()
     for n in range(1, pages + 1):
         page = doc.new_page()
@@ -64,7 +65,8 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     out = Path(os.environ.get("SLIDESPEAKER_SCREENSHOTS", tmp_path / "screenshots"))
     decks = {
         "deck": INTRO_DECK,
-        "long-deck": long_pdf(tmp_path / "long.pdf", 40),
+        "long-deck": pdf_deck(tmp_path / "long.pdf", 40),
+        "podcast-deck": pdf_deck(tmp_path / "short.pdf", 2),
     }
     found = run_browser(str(web_api.base_url), out, decks)
     print("browser steps (s since start):", found["seconds"])
@@ -118,6 +120,17 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert f"#/jobs/{found['cancelledJobId']}" not in found["listedAfterDelete"]
     assert f"#/jobs/{found['jobId']}" in found["listedAfterDelete"]
 
+    podcast = web_api.get(f"/api/jobs/{found['podcastJobId']}").json()
+    assert podcast["status"] == "completed" and podcast["options"]["format"] == "podcast"
+    dialogue = web_api.get(podcast["artifacts"]["podcast.json"]).json()
+    assert found["podcastTurns"] == len(dialogue["turns"]), "every turn of the conversation shown"
+    assert found["podcastChapters"] == 2, "a chapter per slide"
+    assert found["podcastCurrentTime"] > 0.5, "the podcast plays"
+    last = dialogue["turns"][-1]
+    assert found["podcastTurnSeek"] == pytest.approx(last["start"], abs=0.3), "a turn click seeks"
+    assert found["podcastCurrentTurn"] == found["podcastLastTurn"], "the conversation follows"
+    assert last["text"] in found["podcastLastTurn"]
+
     pages = ("job", "newVideo", "result", "eventLog", "jobs")
     assert found["phoneOverflow"] == {page: [] for page in pages}, "every page fits a 375 px phone"
     assert 1.5 < found["sampleDuration"] < 8, "the voice preview plays a sample of the voice"
@@ -139,5 +152,5 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert {p.name for p in out.glob("*.png")} >= {
         "new-video.png", "job-done.png", "result.png", "event-log.png", "jobs.png",
         "job-cancelled.png", "job-phone.png", "job-review.png", "job-failed.png",
-        "new-video-phone.png",
+        "new-video-phone.png", "result-podcast.png",
     }  # fmt: skip

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 import redis
 
+from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.voice_samples import sample_key, sample_text
 
-from ..conftest import RedisHandle, Stack, running_api
+from ..conftest import Stack, running_api
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def speech_seconds(audio: bytes) -> float:
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
         rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
         assert rms > 300, f"the sample is near silence (RMS {rms:.0f})"
-        return wav.getnframes() / wav.getframerate()
+        return float(wav.getnframes() / wav.getframerate())
 
 
 def test_the_default_voice_says_its_sentence_once_then_the_file_is_served(

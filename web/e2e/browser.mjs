@@ -14,11 +14,12 @@ const { values: args } = parseArgs({
     base: { type: "string" },
     deck: { type: "string" },
     "long-deck": { type: "string" },
+    "podcast-deck": { type: "string" },
     out: { type: "string" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
   },
 });
-for (const name of ["base", "deck", "long-deck", "out"]) {
+for (const name of ["base", "deck", "long-deck", "podcast-deck", "out"]) {
   if (!args[name]) throw new Error(`--${name} is required`);
 }
 mkdirSync(args.out, { recursive: true });
@@ -59,13 +60,14 @@ async function shot(page, name) {
 }
 
 /** Upload a deck from the New video page; resolves to the new job's id. */
-async function upload(page, deck, screenshot, { review = false } = {}) {
+async function upload(page, deck, screenshot, { review = false, podcast = false } = {}) {
   await page.goto(`${args.base}/#/`);
   await page.locator("input[type=file]").setInputFiles(deck);
   await page.getByLabel("Resolution").selectOption({ label: "1280 × 720 (HD, smaller file)" });
   await page.getByLabel("Let me review the script before it is voiced").setChecked(review);
+  if (podcast) await page.getByLabel("What to make").selectOption("podcast");
   if (screenshot) await shot(page, screenshot);
-  await page.getByRole("button", { name: "Make the video" }).click();
+  await page.getByRole("button", { name: podcast ? "Make the podcast" : "Make the video" }).click();
   await page.waitForURL(/#\/jobs\/[0-9a-f]+$/, { timeout: 30_000 });
   return decodeURIComponent(page.url().split("/").pop());
 }
@@ -261,6 +263,33 @@ try {
   found.listedAfterDelete = await page.locator("table.jobs tbody a").evaluateAll((links) =>
     links.map((link) => link.getAttribute("href")),
   );
+
+  // A podcast: made from the form, played with its conversation following.
+  found.podcastJobId = await upload(page, args["podcast-deck"], null, { podcast: true });
+  await page.getByText("The podcast is ready.").waitFor({ timeout: JOB_TIMEOUT });
+  mark("podcast-done");
+  await page.getByRole("link", { name: "Listen to the podcast" }).first().click();
+  const podcast = page.getByLabel("The podcast");
+  await page.locator(".dialogue .cue").first().waitFor();
+  found.podcastTurns = await page.locator(".dialogue .cue").count();
+  await podcast.evaluate((element) => {
+    element.muted = true;
+    return element.play();
+  });
+  await page.waitForFunction(() => document.querySelector(".podcast-player").currentTime > 0.5, null, {
+    timeout: 30_000,
+  });
+  found.podcastCurrentTime = await podcast.evaluate((element) => element.currentTime);
+  await podcast.evaluate((element) => element.pause());
+  const lastTurn = page.locator(".dialogue .cue").last();
+  await lastTurn.click();
+  await podcast.evaluate((element) => element.pause());
+  found.podcastTurnSeek = await podcast.evaluate((element) => element.currentTime);
+  found.podcastCurrentTurn = await page.locator(".dialogue .cue[aria-current=true]").textContent();
+  found.podcastLastTurn = await lastTurn.textContent();
+  found.podcastChapters = await page.getByRole("navigation", { name: "Podcast chapters" }).getByRole("button").count();
+  await shot(page, "result-podcast");
+  mark("podcast-played");
 
   // The same pages on a small phone (375 px wide).
   const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
