@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,7 @@ MAX_PEAK_MB = 400.0
 @dataclass(frozen=True)
 class Measurement:
     seconds: float  # wall time of the compose call itself
+    cpu_seconds: float  # CPU time of it, with its children (steadier on a shared machine)
     peak_mb: float  # Python process and its children together
     peak_children_mb: float  # the ffmpeg children alone
     video_seconds: float
@@ -97,13 +99,15 @@ def main_avatar() -> None:
         results = measure_deck(10, ways, size)
         avatar = results["avatar"]
         per_minute = avatar.seconds / (avatar.video_seconds / 60)
-        print(f"{name}: presenter render {per_minute:.1f} s per minute of video, "
-              f"peak {avatar.peak_mb:.0f} MB")  # fmt: skip
+        cpu_per_minute = avatar.cpu_seconds / (avatar.video_seconds / 60)
+        print(f"{name}: presenter render {per_minute:.1f} s (CPU {cpu_per_minute:.1f} s) per "
+              f"minute of video, peak {avatar.peak_mb:.0f} MB")  # fmt: skip
         moviepy = results.get("moviepy", moviepy)
         if name == "720p" and moviepy is not None:
             print(
                 f"720p: presenter render / MoviePy still slides = "
-                f"{avatar.seconds / moviepy.seconds:.2f}x the time "
+                f"{avatar.seconds / moviepy.seconds:.2f}x the time, "
+                f"{avatar.cpu_seconds / moviepy.cpu_seconds:.2f}x the CPU "
                 f"({verdict(avatar.seconds <= moviepy.seconds)} target <= 1x)"
             )
 
@@ -118,7 +122,8 @@ def measure_deck(
         results = {way: measure(way, workdir) for way in ways}
     for way, m in results.items():
         print(
-            f"N={count}: {way:>13}: {m.seconds:7.2f} s, peak {m.peak_mb:5.0f} MB "
+            f"N={count}: {way:>13}: {m.seconds:7.2f} s (CPU {m.cpu_seconds:7.2f} s), "
+            f"peak {m.peak_mb:5.0f} MB "
             f"(ffmpeg children {m.peak_children_mb:4.0f} MB), "
             f"video {m.video_seconds:.3f} s / audio {m.audio_seconds:.3f} s"
         )
@@ -200,10 +205,12 @@ def measure(way: str, workdir: Path) -> Measurement:
     out, _ = child.communicate()
     if child.returncode != 0:
         raise SystemExit(f"{way} failed with exit code {child.returncode}")
-    seconds = float(out.strip().splitlines()[-1])
+    seconds, cpu_seconds = map(float, out.strip().splitlines()[-1].split())
     video_seconds, audio_seconds = stream_seconds(workdir / f"{way}.mp4")
     mb = 1024 * 1024
-    return Measurement(seconds, peak / mb, peak_children / mb, video_seconds, audio_seconds)
+    return Measurement(
+        seconds, cpu_seconds, peak / mb, peak_children / mb, video_seconds, audio_seconds
+    )
 
 
 def tree_rss(process: psutil.Process) -> tuple[int, int]:
@@ -233,7 +240,8 @@ def stream_seconds(mp4: Path) -> tuple[float, float]:
 
 
 def run_way(way: str, workdir: Path) -> None:
-    """In the child process: make the video one way and print how long that took."""
+    """In the child process: make the video one way and print how long that took (wall
+    time, and CPU time of this process and its children)."""
     slides = [
         (Path(p), Path(w), d) for p, w, d in json.loads((workdir / "slides.json").read_text())
     ]
@@ -241,9 +249,15 @@ def run_way(way: str, workdir: Path) -> None:
     compose = {
         "moviepy": compose_with_moviepy, "avatar": compose_with_presenter,
     }.get(way, compose_with_ffmpeg)  # fmt: skip
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     compose(slides, out, workdir)
-    print(time.perf_counter() - started)
+    print(time.perf_counter() - started, cpu_seconds() - cpu_before)
+
+
+def cpu_seconds() -> float:
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))  # fmt: skip
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
