@@ -7,12 +7,15 @@
 2. LibreOffice conversions of that deck, one alone and two at once (each with its own
    profile, as two scripter processes would run them): wall time and conversions per
    minute, so the gain from a second scripter process on this machine is known.
+3. The deck saved as .ppt and .odp (by LibreOffice, as a person would): opening each
+   (LibreOffice to .pptx, reading it, LibreOffice to PDF) against opening the .pptx.
 
     .venv/bin/python bench/scripter/scripter_bench.py [DECK]
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 import time
@@ -23,7 +26,8 @@ from typing import TypeVar
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import JobOptions
-from slidespeaker.scripter.deck import read_slides, render_slide
+from slidespeaker.common.process import run_child
+from slidespeaker.scripter.deck import Deck, open_deck, read_slides, render_slide
 from slidespeaker.scripter.libreoffice import convert_to_pdf
 from slidespeaker.scripter.narration import Narrator
 
@@ -88,6 +92,31 @@ def parallel_conversions(deck: Path, workdir: Path) -> None:
     print(f"  throughput with 2: {alone_s * 2 / pair_s:.2f}x one at a time")
 
 
+def legacy_formats(deck: Path, workdir: Path) -> None:
+    print("Opening the deck in each format (conversions included):")
+    for extension in ("pptx", "ppt", "odp"):
+        source = deck if extension == deck.suffix[1:] else save_as(deck, extension, workdir)
+        opened, seconds = timed(functools.partial(open_in, source, workdir / f"open-{extension}"))
+        print(f"  .{extension:<5} {seconds:6.2f} s  {len(opened.slides)} slides")
+
+
+def open_in(deck: Path, workdir: Path) -> Deck:
+    return open_deck(deck, workdir, token=CancelToken(), soffice_timeout=SOFFICE_TIMEOUT_S)
+
+
+def save_as(deck: Path, extension: str, workdir: Path) -> Path:
+    outdir = workdir / f"saved-{extension}"
+    outdir.mkdir()
+    profile = (outdir / "profile").as_uri()
+    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore"]
+    run_child(
+        [*command, "--convert-to", extension, "--outdir", outdir, deck],
+        token=CancelToken(),
+        timeout=SOFFICE_TIMEOUT_S,
+    )
+    return outdir / f"{deck.stem}.{extension}"
+
+
 def main() -> None:
     deck = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DECK
     with tempfile.TemporaryDirectory(prefix="scripter-bench-") as scratch:
@@ -95,6 +124,7 @@ def main() -> None:
         convert(deck, workdir / "warm-up")  # the first soffice start fills disk caches
         pipeline(deck, workdir)
         parallel_conversions(deck, workdir)
+        legacy_formats(deck, workdir)
 
 
 if __name__ == "__main__":
