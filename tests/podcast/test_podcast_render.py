@@ -16,7 +16,7 @@ import pytest
 from slidespeaker.common.fold import TurnState
 from slidespeaker.composer.podcast import LEAD_IN_S, TAIL_S, gap_before
 from slidespeaker.voice.piper_engine import DEFAULT_VOICE
-from tests.conftest import Stack, running_api
+from tests.conftest import STARTUP_TIMEOUT_S, Stack, running_api
 from tests.media import probe, srt_times
 from tests.podcast.acoustics import decode, median_pitch, spectral_centroid, speech_level_db
 from tests.test_end_to_end import cli
@@ -32,6 +32,9 @@ PODCAST_FILES = ("podcast.mp3", "podcast.m4a", "podcast.srt", "podcast.vtt", "po
 def rendered(
     stack: Stack, realworld: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, dict[str, Any]]:
+    if len(stack.processes.get("voice", [])) < 2:  # the turns are shared between two
+        stack.start("voice")
+    stack.wait_until_count("voice", 2, timeout=STARTUP_TIMEOUT_S)
     out = tmp_path_factory.mktemp("podcast-out")
     args = ["--format", "both", "--width", "640", "--height", "360"]
     result = cli(stack, "render", str(realworld / DECK), "--out", str(out), *args)
@@ -59,6 +62,8 @@ def test_both_gives_a_video_and_a_podcast_of_the_same_deck(
         assert (out / name).stat().st_size > 0
     assert {t["slide"] for t in dialogue["turns"]} == {1, 2, 3}
     assert {t["speaker"] for t in dialogue["turns"]} == {"host", "guest"}
+    turn_workers = {t["worker"] for key, t in job["tasks"].items() if key.startswith("voice_turn/")}
+    assert len(turn_workers) == 2, "two voice processes spoke the turns between them"
     titles = [s["title"] for s in job["slides"].values() if s["title"]]
     host_said = " ".join(t["text"] for t in dialogue["turns"] if t["speaker"] == "host")
     assert all(title in host_said for title in titles), "the host brings up every topic"
