@@ -11,9 +11,9 @@ import asyncio
 import json
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 
+from slidespeaker.avatar.clip_writer import FFMPEG
 from slidespeaker.avatar.figure import Mouth
 from slidespeaker.avatar.motion import seed_for
 from slidespeaker.avatar.presenter import FPS, frame_count, render_presenter
@@ -69,9 +69,8 @@ def slide_mouths(
 def decoded_audio(audio: Path, workdir: Path, token: CancelToken, timeout: float) -> np.ndarray:
     """The audio (any format ffmpeg reads: Piper's WAV, a hosted voice's MP3) as mono samples."""
     raw = workdir / "audio.s16"
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     result = run_child(
-        [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", audio, "-map", "0:a:0",
+        [FFMPEG, "-nostdin", "-loglevel", "error", "-y", "-i", audio, "-map", "0:a:0",
          "-ac", "1", "-ar", str(LOUDNESS_RATE), "-f", "s16le", raw],
         token=token, timeout=timeout,
     )  # fmt: skip
