@@ -20,14 +20,15 @@ from lingua import LanguageDetector, LanguageDetectorBuilder
 SURE = 0.9  # lingua's share for its best guess at which a few words are enough
 LIKELY = 0.5  # and at which a longer text is
 ENOUGH_WORDS = 6
+SAMPLE = 3000  # characters looked at: plenty to tell, and fast (60,000 took 1-4 s)
 
 
 def detect(text: str, deck: str = "") -> str | None:
     """The ISO 639-1 code of `text`'s language; where it is too short to tell, `deck`'s."""
-    language, share = _best_guess(text)
+    language, share = _best_guess(text[:SAMPLE])
     if share >= SURE or (share >= LIKELY and len(text.split()) >= ENOUGH_WORDS):
         return language
-    language, share = _best_guess(deck)
+    language, share = _best_guess(deck[:SAMPLE])
     return language if share >= LIKELY else None
 
 
