@@ -5,6 +5,7 @@ stack of its own (its own redis-server), so the damage never reaches other tests
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import psutil
 import pymupdf
@@ -56,8 +57,8 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
     stack = OwnStack(start_redis(data), tmp_path_factory.mktemp("own-home"), data)
     for name in SERVICES:
         stack.start(name)
-    stack.wait_alive(sorted(set(SERVICES)))
-    stack.wait_until_count("voice", 2)
+    stack.wait_alive(sorted(set(SERVICES)), timeout=180)  # seven processes load at once
+    stack.wait_until_count("voice", 2, timeout=180)
     yield stack
     stack.stop()
     redis.Redis.from_url(stack.url).shutdown(nosave=True)
@@ -257,3 +258,87 @@ async def test_a_cancelled_job_leaves_no_work_and_no_child_process_behind(own: O
         for child in psutil.Process(proc.pid).children(recursive=True)
     ]
     assert children == [], f"child processes left running: {children}"
+
+
+def narrated_deck(pages: int) -> bytes:
+    """Slides with about twenty seconds of narration each: an encode long enough to catch."""
+    doc = pymupdf.open()
+    text = "Every sentence here adds a few seconds to the narration of this slide. " * 6
+    for n in range(1, pages + 1):
+        doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), f"Slide {n}. {text}")
+    data: bytes = doc.tobytes()
+    return data
+
+
+def encoding_ffmpeg(pid: int) -> psutil.Process | None:
+    """The ffmpeg child of process `pid` that encodes a job's video, if one runs."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        for child in psutil.Process(pid).children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if "ffmpeg" in child.name() and any("ffconcat" in a for a in child.cmdline()):
+                    return child
+    return None
+
+
+async def mid_encode(log: EventLog, job_id: str) -> tuple[ev.TaskStarted, psutil.Process]:
+    """Once the video's encode has begun: the task's start and its running ffmpeg."""
+    events = await until(log, job_id, lambda es: any(is_encode_start(e) for e in es), 180)
+    started = next(e for e in events if is_encode_start(e))
+    deadline = time.monotonic() + 30
+    while (ffmpeg := encoding_ffmpeg(worker_pid(started.worker))) is None:
+        assert time.monotonic() < deadline, "the encode never started"
+        await asyncio.sleep(0.01)
+    return started, ffmpeg
+
+
+def is_encode_start(event: ev.Event) -> TypeGuard[ev.TaskStarted]:
+    return isinstance(event, ev.TaskStarted) and event.task.action == ev.Action.compose_video
+
+
+async def test_a_composer_killed_mid_encode_has_the_video_made_by_another(own: OwnStack) -> None:
+    own.start("composer")  # one of the two is killed: the other one stays for later tests
+    own.wait_until_count("composer", 2)
+    job_id, log, client = await submit(own, narrated_deck(3))
+    try:
+        victim, ffmpeg = await mid_encode(log, job_id)
+        os.kill(worker_pid(victim.worker), signal.SIGKILL)
+        # The killed composer's ffmpeg runs in a session of its own, so it outlives it: it
+        # writes to a temporary name of its own, which never becomes the video.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            ffmpeg.kill()
+        events = await until(log, job_id, ended, timeout=180)
+    finally:
+        await client.aclose()
+    state = fold(events)
+    assert state.status == JobStatus.completed, state.error
+    retaken = [e for e in events if is_encode_start(e)]
+    assert len(retaken) >= 2 and retaken[-1].worker != victim.worker, "reclaimed by another"
+    assert sum(isinstance(e, ev.VideoComposed) for e in events) == 1
+    assert state.outputs is not None
+    video = probe(own.home / "artifacts" / state.outputs.video_key)
+    spoken = sum(s.duration or 0 for s in state.slides.values())
+    assert spoken > 30, "a long enough encode"
+    assert abs(video.video.duration - spoken) < 0.1, "each slide once in the video"
+    assert abs(video.audio.duration - spoken) < 0.2
+
+
+async def test_a_job_cancelled_mid_encode_stops_its_ffmpeg_and_leaves_no_video(
+    own: OwnStack,
+) -> None:
+    job_id, log, client = await submit(own, narrated_deck(3))
+    try:
+        started, ffmpeg = await mid_encode(log, job_id)
+        await log.append(ev.JobCancelRequested(job_id=job_id))
+        events = await until(
+            log, job_id,
+            lambda es: any(isinstance(e, ev.StageStopped) and e.task == started.task for e in es),
+            timeout=30,
+        )  # fmt: skip
+    finally:
+        await client.aclose()
+    assert fold(events).status == JobStatus.cancelled
+    assert not psutil.pid_exists(ffmpeg.pid) or ffmpeg.status() == psutil.STATUS_ZOMBIE
+    assert encoding_ffmpeg(worker_pid(started.worker)) is None, "no ffmpeg left running"
+    assert not any(isinstance(e, ev.VideoComposed) for e in events)
+    output = own.home / "artifacts" / "jobs" / job_id / "output"
+    assert not output.exists() or list(output.iterdir()) == [], "no partial video left"
