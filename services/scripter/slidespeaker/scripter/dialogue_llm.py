@@ -88,8 +88,8 @@ class DialogueWriter:
     def write(
         self, topic: str, slides: list[SlideTalk], minutes: float | None, language: str
     ) -> list[Turn]:
-        words = round(minutes * WORDS_PER_MINUTE) if minutes else WORDS_PER_SLIDE * len(slides)
-        messages = prompt(topic, slides, words, language)
+        words = dialogue_words(len(slides), minutes)
+        messages = dialogue_prompt(topic, slides, words, language)
         tries = self._settings.llm_max_retries + 1
         problem = ""
         for attempt in range(tries):
@@ -126,7 +126,12 @@ class DialogueWriter:
         return completion.choices[0].message.content or ""
 
 
-def prompt(topic: str, slides: list[SlideTalk], words: int, language: str) -> Any:
+def dialogue_words(slide_count: int, minutes: float | None) -> int:
+    """How long the dialogue is asked to be, in words."""
+    return round(minutes * WORDS_PER_MINUTE) if minutes else WORDS_PER_SLIDE * slide_count
+
+
+def dialogue_prompt(topic: str, slides: list[SlideTalk], words: int, language: str) -> Any:
     deck = {
         "deck": topic,
         "slides": [{"slide": s.number, "title": s.title, "said": s.text} for s in slides],

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.config import ScripterSettings
+from slidespeaker.scripter.dialogue import SlideTalk
+from slidespeaker.scripter.dialogue_llm import dialogue_prompt, dialogue_words
 from slidespeaker.scripter.llm import IMAGE_TOKENS, prompt
 from slidespeaker.scripter.narration import Narrator
 
@@ -55,10 +57,47 @@ def estimate(narrator: Narrator, settings: ScripterSettings) -> Estimate:
             speech_chars += options.words_per_slide * CHARS_PER_WORD
         else:
             speech_chars += len(narrator.narrate(number).text)  # offline, and cheap
+    if not options.wants_video:
+        speech_chars = 0  # the slides are not spoken, only the podcast's turns
+    if options.wants_podcast:
+        podcast = _podcast(narrator)
+        requests += podcast.llm_requests
+        input_tokens += podcast.llm_input_tokens
+        output_tokens += podcast.llm_output_tokens
+        speech_chars += podcast.tts_characters
     if options.voice_provider not in HOSTED_VOICES:
         speech_chars = 0
     counted = Estimate(requests, input_tokens, output_tokens, speech_chars)
     return Estimate(requests, input_tokens, output_tokens, speech_chars, _cost(counted, settings))
+
+
+def _podcast(narrator: Narrator) -> Estimate:
+    """The podcast: one request when the model writes the dialogue (its prompt carries every
+    slide's narration), and the dialogue's speech; offline, every slide's narration with
+    about as much again said around it."""
+    options = narrator.options
+    slides = [
+        SlideTalk(number, slide.title, _narration_stand_in(narrator, number))
+        for number, slide in enumerate(narrator.slides, start=1)
+    ]
+    said = sum(len(slide.text) for slide in slides)
+    if narrator.llm is None:
+        return Estimate(tts_characters=2 * said)
+    words = dialogue_words(len(slides), options.podcast_minutes)
+    messages = dialogue_prompt("", slides, words, options.language or "")
+    return Estimate(
+        llm_requests=1,
+        llm_input_tokens=math.ceil(sum(len(m["content"]) for m in messages) / CHARS_PER_TOKEN),
+        llm_output_tokens=math.ceil(words * TOKENS_PER_WORD),
+        tts_characters=words * CHARS_PER_WORD,
+    )
+
+
+def _narration_stand_in(narrator: Narrator, number: int) -> str:
+    """The slide's narration, or text as long as the model's will be (never asking it)."""
+    if narrator.uses_model(number):
+        return "x" * (narrator.options.words_per_slide * CHARS_PER_WORD)
+    return narrator.narrate(number).text
 
 
 def _cost(counted: Estimate, settings: ScripterSettings) -> float | None:
