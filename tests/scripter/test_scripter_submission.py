@@ -119,6 +119,8 @@ def test_the_api_takes_a_password_and_a_selection(stack: Stack, encrypted_pdf: P
             files = {"file": ("talk.pdf", locked, "application/pdf")}
             return client.post("/api/jobs", files=files, data={"review": "true", **form})
 
+        missing = upload()
+        assert missing.status_code == 415 and "password-protected" in missing.json()["detail"]
         wrong = upload(password="not it")
         assert wrong.status_code == 400
         assert "the password does not open the file" in wrong.json()["detail"]

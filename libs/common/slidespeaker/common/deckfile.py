@@ -1,6 +1,9 @@
 """Which kind of deck a file is, judged by its content, never by its name; and whether a
 package is safe to open. Shared by the API (checking uploads) and the scripter."""
 
+# PyMuPDF is only partly annotated; its unannotated calls are fine here.
+# mypy: disable-error-code="no-untyped-call"
+
 from __future__ import annotations
 
 import zipfile
@@ -10,6 +13,7 @@ from typing import Literal
 from xml.etree import ElementTree
 
 import msoffcrypto
+import pymupdf
 from msoffcrypto.exceptions import FileFormatError
 
 from slidespeaker.common.errors import BadInput
@@ -62,8 +66,19 @@ def detect_format(path: Path) -> DeckFormat:
     if head.startswith(OLE_MAGIC):
         return _compound_file_format(path)
     if PDF_MAGIC in head:
+        if _locked_pdf(path):
+            raise BadInput(PASSWORD_PROTECTED)
         return "pdf"
     raise BadInput(NOT_A_DECK)
+
+
+def _locked_pdf(path: Path) -> bool:
+    """Whether the PDF needs a password to be read (one with only an owner password does not)."""
+    try:
+        with pymupdf.open(path, filetype="pdf") as document:
+            return bool(document.needs_pass)
+    except RuntimeError:
+        return False  # damaged: the reader says so
 
 
 def _compound_file_format(path: Path) -> DeckFormat:
