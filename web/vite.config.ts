@@ -12,5 +12,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
+    setupFiles: ["src/test/setup.ts"],
+    testTimeout: 20_000, // a loaded 2-core machine (see src/test/setup.ts)
   },
 });

@@ -87,7 +87,10 @@ describe("the options fields", () => {
     // The host and guest speak with the narration voice's provider: espeak's voices only.
     const guest = screen.getByLabelText("The guest's voice") as HTMLSelectElement;
     expect([...guest.options].map((o) => o.value)).toEqual(["", "de"]);
+    expect(screen.queryByRole("button", { name: "Hear the guest" })).toBeNull(); // chosen later
     fireEvent.change(guest, { target: { value: "de" } });
+    fireEvent.click(screen.getByRole("button", { name: "Hear the guest" }));
+    expect(await screen.findByLabelText("A sample of de")).toBeTruthy();
     expect(seen.at(-1)).toMatchObject({ format: "podcast", podcastMinutes: "0", voice: "espeak/de", guestVoice: "de" });
     fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "both" } });
     expect(screen.getByLabelText("Subtitles")).toBeTruthy();

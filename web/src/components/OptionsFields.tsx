@@ -131,18 +131,25 @@ export function OptionsFields({ value, onChange }: Props) {
             inputMode="decimal"
             onType={(typed) => set("podcastMinutes", typed)}
           />
-          <Pick
-            label="The host's voice"
-            value={value.hostVoice}
-            choices={voiceNames("The narration voice", value.hostVoice)}
-            onPick={(chosen) => set("hostVoice", chosen)}
-          />
-          <Pick
-            label="The guest's voice"
-            value={value.guestVoice}
-            choices={voiceNames("One unlike the host's, chosen for you", value.guestVoice)}
-            onPick={(chosen) => set("guestVoice", chosen)}
-          />
+          <div className="voice-choice">
+            <Pick
+              label="The host's voice"
+              value={value.hostVoice}
+              choices={voiceNames("The narration voice", value.hostVoice)}
+              onPick={(chosen) => set("hostVoice", chosen)}
+            />
+            <VoicePreview voice={value.hostVoice ? `${provider}/${value.hostVoice}` : value.voice} action="Hear the host" />
+          </div>
+          <div className="voice-choice">
+            <Pick
+              label="The guest's voice"
+              value={value.guestVoice}
+              choices={voiceNames("One unlike the host's, chosen for you", value.guestVoice)}
+              onPick={(chosen) => set("guestVoice", chosen)}
+            />
+            {/* The voice chosen for the guest is only known when the podcast is voiced. */}
+            {value.guestVoice && <VoicePreview voice={`${provider}/${value.guestVoice}`} action="Hear the guest" />}
+          </div>
         </>
       )}
       {wantsVideo(value.format) && (

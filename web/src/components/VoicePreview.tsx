@@ -5,7 +5,8 @@ import { DEFAULT_OPTIONS, splitVoice } from "../options";
 
 type Sample = { state: "idle" } | { state: "loading" } | { state: "ready"; url: string } | { state: "failed"; why: string };
 
-export function VoicePreview({ voice }: { voice: string }) {
+/** `voice` is "provider/name", "" for the default voice; `action` is the button's words. */
+export function VoicePreview({ voice, action = "Hear this voice" }: { voice: string; action?: string }) {
   const [sample, setSample] = useState<Sample>({ state: "idle" });
 
   useEffect(() => {
@@ -33,7 +34,7 @@ export function VoicePreview({ voice }: { voice: string }) {
   return (
     <div className="voice-preview">
       <button type="button" onClick={() => void listen()} disabled={sample.state === "loading"}>
-        {sample.state === "loading" ? "Preparing a sample…" : "Hear this voice"}
+        {sample.state === "loading" ? "Preparing a sample…" : action}
       </button>
       {sample.state === "ready" && (
         <audio controls autoPlay src={sample.url} aria-label={`A sample of ${name}`} />
