@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.voice_samples import SampleReply, SampleRequest
 
 from .conftest import Stack, running_api
 
@@ -392,3 +394,37 @@ def test_voices_are_those_the_running_voice_services_publish(api: httpx.Client) 
     voices = api.get("/api/voices").json()["voices"]
     assert {"provider": "piper", "name": "en_US-joe-medium", "language": "en-US",
             "description": ""} in voices  # fmt: skip
+
+
+async def test_a_voice_sample_that_takes_longer_than_redis_socket_timeout_still_arrives(
+    stack: Stack,
+) -> None:
+    """The API waits up to 30 s for a voice service's sample; redis-py cuts a single blocking
+    read after 5 s. Here the test is the voice service, and it answers after 6 s."""
+    keys = Keys(f"vs{uuid.uuid4().hex[:6]}")
+    redis = Redis.from_url(stack.url)
+    voice = {"provider": "piper", "name": "slow", "language": "en-US", "description": ""}
+    try:
+        await redis.hset(keys.voices, "piper/slow", json.dumps(voice))
+        await redis.set(keys.presence("voice", "voice-test-1-abc"), "1", ex=60)
+
+        async def slow_voice_service() -> None:
+            popped: Any = await redis.blpop([keys.voice_samples], timeout=4)
+            while popped is None:
+                popped = await redis.blpop([keys.voice_samples], timeout=4)
+            request = SampleRequest.model_validate_json(popped[1])
+            await asyncio.sleep(6)
+            Storage(stack.home / "artifacts").write_bytes(request.key, b"RIFF-a-sample")
+            await redis.rpush(request.reply, SampleReply().model_dump_json())
+
+        with running_api(stack, key_prefix=keys.prefix) as client:
+            answering = asyncio.create_task(slow_voice_service())
+            sample = await asyncio.to_thread(
+                client.get, "/api/voices/sample", params={"provider": "piper", "voice": "slow"},
+                timeout=40,
+            )  # fmt: skip
+            await answering
+    finally:
+        await redis.aclose()
+    assert sample.status_code == 200, sample.text
+    assert sample.content == b"RIFF-a-sample"

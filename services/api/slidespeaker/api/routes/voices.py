@@ -4,12 +4,14 @@ short sample of each, spoken by a voice service (the API loads no voice engine).
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
+from redis.asyncio import Redis
 
 from slidespeaker.api.deps import EventLogDep, StorageDep
 from slidespeaker.api.views import ErrorBody
@@ -25,6 +27,7 @@ from slidespeaker.common.voice_samples import (
 router = APIRouter(prefix="/api", tags=["voices"])
 
 SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
+BLOCK_S = 2.0
 
 SAMPLE_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": reason}
@@ -100,9 +103,20 @@ async def _ask_voice_service(events: EventLog, request: SampleRequest) -> None:
     await redis.rpush(events.keys.voice_samples, request.model_dump_json())
     # Requests nobody takes (every voice service stopped) do not pile up.
     await redis.expire(events.keys.voice_samples, REPLY_TTL_S)
-    answer = await redis.blpop([request.reply], timeout=SAMPLE_WAIT_S)
+    answer = await _wait_for_reply(redis, request.reply)
     if answer is None:
         raise HTTPException(504, f"no voice service answered within {SAMPLE_WAIT_S} s; try again")
     reply = SampleReply.model_validate_json(answer[1])
     if reply.error:
         raise HTTPException(422 if reply.bad_input else 502, reply.error)
+
+
+async def _wait_for_reply(redis: Redis, key: str) -> Any:
+    """The reply, or None after SAMPLE_WAIT_S. Waited for in short BLPOPs: redis-py gives a
+    connection a 5 s socket timeout, and a longer blocking command fails with it."""
+    deadline = time.monotonic() + SAMPLE_WAIT_S
+    while (left := deadline - time.monotonic()) > 0:
+        answer = await redis.blpop([key], timeout=min(BLOCK_S, max(left, 0.01)))
+        if answer is not None:
+            return answer
+    return None
