@@ -12,6 +12,7 @@ from slidespeaker.avatar.figure import presenter_size
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import pad_narration
+from slidespeaker.composer.ffmpeg import run_ffmpeg
 from slidespeaker.composer.overlay import MARGIN, PresenterTrack, SlideClip
 from slidespeaker.composer.video import compose_video
 
@@ -107,3 +108,29 @@ def test_burned_captions_keep_clear_of_a_presenter_in_the_other_corner(tmp_path:
     for plain, captioned in zip(videos[False], videos[True], strict=True):
         assert changed_pixels(plain, captioned, bottom) > 200, "the caption is drawn"
         assert changed_pixels(plain, captioned, corner) == 0, "and never over the presenter"
+
+
+def test_a_wide_clip_is_cut_to_the_presenters_tile(tmp_path: Path) -> None:
+    """A hosted presenter's 16:9 clip (here ffmpeg's test pattern) shows only its middle."""
+    token = CancelToken()
+    size = (640, 360)
+    picture = slide_picture(tmp_path / "slide.png", size, (30, 90, 150))
+    padded = tmp_path / "padded.wav"
+    duration = pad_narration(narration(tmp_path / "voice.wav", 1.0), padded, before=LEAD,
+                             after=AFTER, hold=3.0, token=token, timeout=60)  # fmt: skip
+    wide = tmp_path / "wide.mp4"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-pix_fmt",
+                "yuv420p", wide], token=token, timeout=60)  # fmt: skip
+    track = PresenterTrack([SlideClip(wide, 0.0, duration, LEAD)], *size)
+    out = tmp_path / "video.mp4"
+    compose_video([(picture, padded, duration)], out, title="t", slide_titles=["1"],
+                  token=token, timeout=120, workdir=tmp_path, presenter=track)  # fmt: skip
+
+    margin = round(size[1] * MARGIN)
+    tile = (size[0] - margin - track.clip_width, size[1] - margin - track.clip_height,
+            size[0] - margin, size[1] - margin)  # fmt: skip
+    beside = (0, tile[1], tile[0] - 1, size[1])
+    frames = [frame for t, frame in decoded_frames(out, "rgb24") if LEAD < t < LEAD + 0.9]
+    moving = sum(changed_pixels(a, b, tile) for a, b in itertools.pairwise(frames))
+    assert moving > 0, "the clip plays in its tile"
+    assert sum(changed_pixels(a, b, beside) for a, b in itertools.pairwise(frames)) == 0

@@ -19,7 +19,9 @@ from slidespeaker.composer.burn import CAPTIONS_FILE, STYLE
 
 FPS = 25
 MARGIN = 0.03  # of the frame's height, between the presenter and the frame's edges
-PRESENTER_ASPECT = 0.8  # width over height of the local presenter, for the captions' margins
+# Width over height of the presenter's tile: the local presenter's own; a wider clip (HeyGen
+# renders 16:9) is cut to it around its middle, where its presenter stands.
+PRESENTER_ASPECT = 0.8
 # The slides' pictures in the video's colours (BT.709, limited range), once per picture.
 SLIDES_TO_VIDEO = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 # A clip with transparency, converted with the same matrix before it is blended.
@@ -55,6 +57,12 @@ class PresenterTrack:
         height = round(self.frame_height * self.scale)
         return height - height % 2
 
+    @property
+    def clip_width(self) -> int:
+        """The widest a clip is shown."""
+        width = round(self.clip_height * PRESENTER_ASPECT)
+        return width - width % 2
+
 
 def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, burn: bool) -> str:
     """The filter graph from the slides (input 0, `length` s) and the clips (inputs
@@ -77,7 +85,8 @@ def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, bur
         frames = round(clip.slide_end * FPS) - first
         lead = round((clip.slide_start + clip.clip_start) * FPS) - first
         chains.append(
-            f"[{first_input + number}:v]fps={FPS},scale=-2:{height},setsar=1,{CLIP_TO_VIDEO},"
+            f"[{first_input + number}:v]fps={FPS},scale=-2:{height},setsar=1,"
+            f"crop=w='min(iw,{track.clip_width})':h=ih,{CLIP_TO_VIDEO},"
             f"tpad=start={lead}:start_mode=clone:stop=-1:stop_mode=clone,"
             f"trim=end_frame={frames},setpts=PTS-STARTPTS+{first}/({FPS}*TB)[c{number}]"
         )
@@ -100,5 +109,5 @@ def caption_side_margin(track: PresenterTrack) -> int:
     a presenter in a bottom corner: the same on both sides, so captions stay centred."""
     if not track.position.startswith("bottom"):
         return 0
-    presenter = track.clip_height * PRESENTER_ASPECT + 2 * track.frame_height * MARGIN
+    presenter = track.clip_width + 2 * track.frame_height * MARGIN
     return round(384 * presenter / track.frame_width)
