@@ -19,8 +19,8 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
-from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.podcast import compose_podcast
+from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import check_picture, compose_video, write_poster
