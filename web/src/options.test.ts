@@ -16,6 +16,7 @@ describe("the options form's values", () => {
     const options = {
       ...OPTIONS,
       language: "de",
+      slides: "3-7,9",
       voice_provider: "espeak",
       voice: "de",
       width: 1280,
@@ -28,7 +29,7 @@ describe("the options form's values", () => {
       avatar_position: "top-left" as const,
     };
     // What the form does not offer stays as the job had it (a re-run sends only changes).
-    const { rate: _r, words_per_slide: _w, slides: _s, max_cost: _m, avatar_scale: _a, ...offered } = options;
+    const { rate: _r, words_per_slide: _w, max_cost: _m, avatar_scale: _a, ...offered } = options;
     expect(chosenOptions(choicesFrom(options), options)).toEqual(offered);
   });
 

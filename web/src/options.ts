@@ -2,13 +2,15 @@
 // upload, or the changed options of a re-run. One model for both forms.
 import { RESOLUTIONS } from "./choices";
 import type { AvatarMode, AvatarPosition, JobOptions, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
-import { languageProblem } from "./upload";
+import { languageProblem, slidesProblem } from "./upload";
 
 /** What the form holds: text as typed, a voice as "provider/name", a size as "WxH". */
 export interface Choices {
   format: OutputFormat;
   narration: NarrationMode;
   language: string;
+  /** The deck's slides to narrate as typed, e.g. "3-7,9"; "" for all. */
+  slides: string;
   /** "provider/name"; "" is the provider's default voice. */
   voice: string;
   subtitles: SubtitlesMode;
@@ -57,6 +59,7 @@ export function choicesFrom(options: JobOptions): Choices {
     format: options.format,
     narration: options.narration,
     language: options.language ?? "",
+    slides: options.slides ?? "",
     voice: options.voice ? `${options.voice_provider}/${options.voice}` : "",
     subtitles: options.subtitles,
     size: sizeValue(options.width, options.height),
@@ -89,6 +92,7 @@ export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIO
     format: choices.format,
     narration: choices.narration,
     language: choices.language.trim() || null,
+    slides: choices.slides.replace(/\s+/g, "") || null,
     voice_provider: chosenProvider(choices, base),
     voice: voice ? voice.name : null,
     subtitles: choices.subtitles,
@@ -131,7 +135,7 @@ export function podcastMinutesProblem(typed: string): string | null {
 /** Why the choices cannot be sent, or null. */
 export function choicesProblem(choices: Choices): string | null {
   const minutes = wantsPodcast(choices.format) ? podcastMinutesProblem(choices.podcastMinutes) : null;
-  return languageProblem(choices.language) ?? minutes;
+  return languageProblem(choices.language) ?? slidesProblem(choices.slides) ?? minutes;
 }
 
 export function wantsVideo(format: OutputFormat): boolean {

@@ -65,6 +65,17 @@ describe("the options fields", () => {
     });
   });
 
+  it("take the slides to narrate, saying what is wrong with a selection", () => {
+    const seen: Choices[] = [];
+    render(<Form seen={(c) => seen.push(c)} />);
+    fireEvent.change(screen.getByLabelText("Slides"), { target: { value: "9-3" } });
+    expect(screen.getByRole("alert").textContent).toBe("'9-3' runs backwards: write 3-9");
+    expect(screen.getByLabelText("Slides").getAttribute("aria-invalid")).toBe("true");
+    fireEvent.change(screen.getByLabelText("Slides"), { target: { value: "3-9" } });
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(seen.at(-1)?.slides).toBe("3-9");
+  });
+
   it("ask where the presenter goes only once there is one", () => {
     render(<Form seen={() => {}} />);
     expect(screen.queryByLabelText("The presenter's corner")).toBeNull();

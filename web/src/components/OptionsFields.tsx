@@ -12,7 +12,7 @@ import {
   wantsVideo,
 } from "../options";
 import type { Voice } from "../types";
-import { languageProblem } from "../upload";
+import { languageProblem, slidesProblem } from "../upload";
 import { VoicePreview } from "./VoicePreview";
 
 interface Props {
@@ -105,6 +105,14 @@ export function OptionsFields({ value, onChange }: Props) {
         help="A language tag such as en, de or pt-BR; empty narrates in the deck's language."
         problem={languageProblem(value.language)}
         onType={(typed) => set("language", typed)}
+      />
+      <TypedField
+        label="Slides"
+        value={value.slides}
+        placeholder="all of them"
+        help="Only these of the deck's slides, numbered as in the deck: 3-7,9. Empty narrates every slide."
+        problem={slidesProblem(value.slides)}
+        onType={(typed) => set("slides", typed)}
       />
       <div className="voice-choice">
         <label>

@@ -1,12 +1,13 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { deckProblem, languageProblem, signatureProblem } from "../upload";
+import { deckProblem, isLocked, languageProblem, signatureProblem, slidesProblem } from "../upload";
 import { NewVideo } from "./NewVideo";
 
 afterEach(cleanup);
 
 const PDF = "%PDF-1.7\n";
 const ZIP = "PK\u0003\u0004";
+const OLE = "\xd0\xcf\x11\xe0";
 
 function deck(name: string, head: string, size = head.length): File {
   return new File([head.padEnd(size, " ")], name);
@@ -39,7 +40,22 @@ describe("the file checks", () => {
     expect(signatureProblem("a.pdf", bytes(PDF))).toBeNull();
     expect(signatureProblem("a.pptx", bytes(ZIP))).toBeNull();
     expect(signatureProblem("a.pdf", bytes(ZIP))).toMatch(/not a PDF/);
-    expect(signatureProblem("a.pptx", bytes("\xd0\xcf\x11\xe0"))).toMatch(/password-protected/);
+    expect(signatureProblem("a.pptx", bytes("\xff\xd8\xff\xe0"))).toMatch(/not a PowerPoint file inside/);
+  });
+
+  it("knows a password-protected PowerPoint deck by its first bytes", () => {
+    const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    expect(signatureProblem("a.pptx", bytes(OLE))).toBeNull();
+    expect(isLocked("a.pptx", bytes(OLE))).toBe(true);
+    expect(isLocked("a.pptx", bytes(ZIP))).toBe(false);
+    expect(isLocked("a.pdf", bytes(PDF))).toBe(false);
+  });
+
+  it("takes slide numbers and ranges as the server reads them, or nothing", () => {
+    expect(["", "3", " 3-7, 9 ", "1,2-2"].map(slidesProblem)).toEqual([null, null, null, null]);
+    expect(slidesProblem("3-x")).toBe("'3-x' is not a slide number or range: write slide numbers and ranges separated by commas, e.g. 3-7,9");
+    expect(slidesProblem("0-2")).toBe("'0-2': slides are numbered from 1");
+    expect(slidesProblem("7-3")).toBe("'7-3' runs backwards: write 3-7");
   });
 
   it("takes a BCP 47 language tag or nothing", () => {
@@ -94,6 +110,19 @@ describe("the upload form", () => {
     expect(screen.getByRole("alert").textContent).toMatch(/not a language tag/);
     expect(submitButton().disabled).toBe(true);
     expect(screen.getByLabelText("Language").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("asks for the password of a password-protected deck before sending it", async () => {
+    render(<NewVideo />);
+    const bytes = Uint8Array.from(OLE, (c) => c.charCodeAt(0)); // not as UTF-8 text
+    pick(new File([bytes, " ".repeat(96)], "secret.pptx"));
+    const password = (await screen.findByLabelText("Password of the deck")) as HTMLInputElement;
+    expect(password.type).toBe("password");
+    expect(submitButton().disabled).toBe(true);
+    fireEvent.change(password, { target: { value: "open sesame" } });
+    expect(submitButton().disabled).toBe(false);
+    pick(deck("plain.pptx", ZIP, 100));
+    await waitFor(() => expect(screen.queryByLabelText("Password of the deck")).toBeNull());
   });
 
   it("names what the button will make", () => {

@@ -7,7 +7,7 @@ import { OptionsFields } from "../components/OptionsFields";
 import { choicesFrom, choicesProblem, DEFAULT_OPTIONS, uploadFields } from "../options";
 import { href } from "../router";
 import type { OutputFormat } from "../types";
-import { deckProblem, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
+import { deckProblem, isLocked, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
 
 const MAKE_WORDS: Record<OutputFormat, string> = {
   video: "Make the video",
@@ -18,29 +18,38 @@ const MAKE_WORDS: Record<OutputFormat, string> = {
 export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
+  /** The deck is password-protected: it cannot be sent without its password. */
+  const [locked, setLocked] = useState(false);
+  const [password, setPassword] = useState("");
   const [dragging, setDragging] = useState(false);
   const [choices, setChoices] = useState(() => choicesFrom(DEFAULT_OPTIONS));
   const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const upload = useRef<UploadHandle | null>(null);
-  const ids = { file: useId(), fileHelp: useId() };
+  const ids = { file: useId(), fileHelp: useId(), password: useId(), passwordHelp: useId() };
 
   const choose = async (chosen: File | undefined) => {
     setServerError(null);
     if (!chosen) return;
     let problem = deckProblem(chosen, maxBytes);
-    if (!problem) problem = signatureProblem(chosen.name, await readHead(chosen));
+    const head = problem ? null : await readHead(chosen);
+    if (head) problem = signatureProblem(chosen.name, head);
     setFile(problem ? null : chosen);
     setFileProblem(problem);
+    setLocked(head !== null && isLocked(chosen.name, head));
+    setPassword("");
   };
 
   const uploading = sent !== null;
-  const canSubmit = file !== null && !choicesProblem(choices) && !uploading;
+  const canSubmit = file !== null && !choicesProblem(choices) && !uploading && (!locked || password !== "");
+  // A PDF's protection shows only on the server: its answer asks for the password.
+  const askPassword = locked || (serverError !== null && /password/i.test(serverError));
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!file || !canSubmit) return;
     const fields = uploadFields(choices);
+    if (password) fields.password = password; // opens the deck on the server, never stored
     setServerError(null);
     setSent({ loaded: 0, total: file.size });
     upload.current = uploadDeck(file, fields, (loaded, total) => setSent({ loaded, total }));
@@ -91,6 +100,24 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
           <p role="alert" className="error">
             {fileProblem}
           </p>
+        )}
+        {file && askPassword && (
+          <div className="deck-password">
+            <label htmlFor={ids.password}>Password of the deck</label>
+            <input
+              id={ids.password}
+              type="password"
+              autoComplete="off"
+              value={password}
+              aria-describedby={ids.passwordHelp}
+              disabled={uploading}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            <p id={ids.passwordHelp} className="muted small">
+              {locked ? "This deck is password-protected. " : ""}The server opens the deck with it and keeps only
+              the opened copy, never the password.
+            </p>
+          </div>
         )}
       </div>
 
