@@ -20,7 +20,7 @@ from ..media import probe
 from .frames import Box, changed_pixels, decoded_frames, mouth_box, mouth_opening
 from .media import narration, slide_picture, talking_clip
 
-SIZE = (768, 432)
+SIZE = (640, 360)
 SCALE = 0.5
 LEAD, AFTER = 0.4, 0.8
 SPOKEN = [1.4, 1.0, 1.4]  # s of narration per slide
@@ -68,8 +68,8 @@ def test_the_presenter_moves_in_its_corner_in_step_with_the_narration(tmp_path: 
     moved = {1: 0, 2: 0, 3: 0}
     for (_, before), (t, frame) in itertools.pairwise(frames):
         slide = int(np.searchsorted(bounds, t, side="right"))
-        if any(abs(t - b) < 0.05 for b in bounds):
-            continue  # the picture changes where the slide does
+        if any(-0.05 < t - b < 0.25 for b in bounds):
+            continue  # the picture changes where the slide does (x264 sharpens it after)
         assert changed_pixels(before, frame, slide_area) == 0, f"the slide moved at {t:.2f} s"
         moved[slide] += changed_pixels(before, frame, corner)
         if mouth_opening(frame, mouth) > 30:
