@@ -96,13 +96,13 @@ async def checked_lexicon(upload: UploadFile | None) -> dict[str, str]:
 
 
 def checked_slides(slides: str | None) -> str | None:
-    """The slide selection in its normal form; 422 saying what is wrong with it."""
+    """The slide selection in its normal form; 400 saying what is wrong with it."""
     if not slides:
         return None  # a form's empty field: every slide
     try:
         return str(parse_slides(slides))
     except ValueError as exc:
-        raise HTTPException(422, f"slides: {exc}") from exc
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"slides: {exc}") from exc
 
 
 @router.get("")
