@@ -52,11 +52,13 @@ class Request:
 class Video:
     seconds: float
     polls: int = 0
+    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class HeyGenServer:
     rendering_polls: int = 2  # status polls answered "still rendering" before completion
+    render_s: float = 0.0  # and each video takes this long from its creation (as HeyGen's do)
     # and every video keeps rendering until this many were created (HeyGen's queue, filling)
     complete_after_videos: int = 0
     fail_with: str | None = None  # the render fails with this message
@@ -198,7 +200,8 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
             video = config.videos.get(video_id)
             if video is None:
                 return self._json(404, {"code": 40004, "message": "video not found"})
-            if len(config.videos) >= config.complete_after_videos:
+            rendered = time.monotonic() - video.created >= config.render_s
+            if rendered and len(config.videos) >= config.complete_after_videos:
                 video.polls += 1
             rendering = RENDERING[max(0, min(video.polls, len(RENDERING)) - 1)]
             data: dict[str, Any] = {
