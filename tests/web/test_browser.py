@@ -44,12 +44,12 @@ def pdf_deck(path: Path, pages: int) -> Path:
     return path
 
 
-def run_browser(base: str, out: Path, decks: dict[str, Path]) -> dict[str, Any]:
+def run_browser(base: str, out: Path, decks: dict[str, Path], extra: list[str]) -> dict[str, Any]:
     assert shutil.which("node"), "Node.js is needed for the browser test"
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: scripts/system-deps.sh"
     done = subprocess.run(
         ["node", "e2e/browser.mjs", "--base", base, "--out", str(out), "--chromium", CHROMIUM,
-         *[arg for name, path in decks.items() for arg in (f"--{name}", str(path))]],
+         *[arg for name, path in decks.items() for arg in (f"--{name}", str(path))], *extra],
         cwd=WEB, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]
@@ -58,7 +58,7 @@ def run_browser(base: str, out: Path, decks: dict[str, Path]) -> dict[str, Any]:
 
 
 def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
-    web_api: httpx.Client, tmp_path: Path
+    web_api: httpx.Client, tmp_path: Path, realworld: Path
 ) -> None:
     # Screenshots go to the test's own folder, or where SLIDESPEAKER_SCREENSHOTS says
     # (docs/web/ holds the committed ones).
@@ -67,8 +67,9 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
         "deck": INTRO_DECK,
         "long-deck": pdf_deck(tmp_path / "long.pdf", 40),
         "podcast-deck": pdf_deck(tmp_path / "short.pdf", 2),
+        "locked-deck": realworld / "tika_encrypted_pptx_password_tika.pptx",
     }
-    found = run_browser(str(web_api.base_url), out, decks)
+    found = run_browser(str(web_api.base_url), out, decks, ["--locked-password", "tika"])
     print("browser steps (s since start):", found["seconds"])
     print("requests cut off:", found["brokenRequests"])
 
@@ -130,6 +131,10 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert found["podcastTurnSeek"] == pytest.approx(last["start"], abs=0.3), "a turn click seeks"
     assert found["podcastCurrentTurn"] == found["podcastLastTurn"], "the conversation follows"
     assert last["text"] in found["podcastLastTurn"]
+
+    assert found["lockedSubmitDisabled"], "a locked deck is not sent without its password"
+    locked = web_api.get(f"/api/jobs/{found['lockedJobId']}").json()
+    assert locked["slide_count"], "the deck, opened with the password typed, was read"
 
     pages = ("job", "newVideo", "result", "eventLog", "jobs")
     assert found["phoneOverflow"] == {page: [] for page in pages}, "every page fits a 375 px phone"

@@ -15,11 +15,13 @@ const { values: args } = parseArgs({
     deck: { type: "string" },
     "long-deck": { type: "string" },
     "podcast-deck": { type: "string" },
+    "locked-deck": { type: "string" },
+    "locked-password": { type: "string" },
     out: { type: "string" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
   },
 });
-for (const name of ["base", "deck", "long-deck", "podcast-deck", "out"]) {
+for (const name of ["base", "deck", "long-deck", "podcast-deck", "locked-deck", "locked-password", "out"]) {
   if (!args[name]) throw new Error(`--${name} is required`);
 }
 mkdirSync(args.out, { recursive: true });
@@ -290,6 +292,20 @@ try {
   found.podcastChapters = await page.getByRole("navigation", { name: "Podcast chapters" }).getByRole("button").count();
   await shot(page, "result-podcast");
   mark("podcast-played");
+
+  // A password-protected deck: the form asks for its password; with it, the deck is read.
+  await page.goto(`${args.base}/#/`);
+  await page.locator("input[type=file]").setInputFiles(args["locked-deck"]);
+  const password = page.getByLabel("Password of the deck");
+  await password.waitFor();
+  found.lockedSubmitDisabled = await page.getByRole("button", { name: "Make the video" }).isDisabled();
+  await password.fill(args["locked-password"]);
+  await page.getByRole("button", { name: "Make the video" }).click();
+  await page.waitForURL(/#\/jobs\/[0-9a-f]+$/, { timeout: 30_000 });
+  found.lockedJobId = decodeURIComponent(page.url().split("/").pop());
+  await page.locator(".slide-grid tbody tr").first().waitFor({ timeout: JOB_TIMEOUT });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  mark("locked-deck-read");
 
   // The same pages on a small phone (375 px wide).
   const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
