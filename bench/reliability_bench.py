@@ -4,7 +4,11 @@
   ended (completed or recorded `stage.stopped`), p50 and p95 over RUNS jobs (target p95 < 1 s);
 - recovery after SIGKILL: from killing the voice process mid-slide to that slide voiced by
   another process (target < 2x the reclaim timeout);
-- throughput: small one-slide jobs per minute, with two voice processes.
+- throughput: small one-slide jobs per minute, with two voice processes (Piper);
+- throughput with 1 and 3 voice processes on a latency-bound provider: the tests' local
+  server speaking OpenAI's speech protocol, answering each request after LATENCY_S, in a
+  process of its own; jobs of four slides, submitted at once: jobs a minute end to end, and
+  slides the voice stage voiced a minute.
 
     .venv/bin/python bench/reliability_bench.py
 """
@@ -12,27 +16,39 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 import statistics
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
+import redis
 from redis.asyncio import Redis
 
-from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices
-from slidespeaker.cli.redis_server import start_redis, stop_redis
-from slidespeaker.common import events as ev
-from slidespeaker.common.fold import fold
-from slidespeaker.common.jobs import submit_job
-from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
-from slidespeaker.common.storage import Storage
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the speech server the tests use
+
+from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices  # noqa: E402
+from slidespeaker.cli.redis_server import start_redis, stop_redis  # noqa: E402
+from slidespeaker.common import events as ev  # noqa: E402
+from slidespeaker.common.fold import fold  # noqa: E402
+from slidespeaker.common.jobs import submit_job  # noqa: E402
+from slidespeaker.common.keys import Keys  # noqa: E402
+from slidespeaker.common.log import EventLog  # noqa: E402
+from slidespeaker.common.storage import Storage  # noqa: E402
+from tests.voice.speech_servers import API_KEY, SpeechServer, speech_server  # noqa: E402
 
 RUNS, SMALL_JOBS, CLAIM_TIMEOUT_S = 20, 30, 5
 SMALL = ev.JobOptions(width=320, height=180)
+LATENCY_S, HOSTED_JOBS, HOSTED_VOICES = 1.5, 6, (1, 3)
+HOSTED = SMALL.model_copy(update={"voice_provider": "openai", "voice": "alloy"})
 
 
 def deck(pages: int, words: str) -> bytes:
@@ -44,7 +60,9 @@ def deck(pages: int, words: str) -> bytes:
 
 
 LONG = deck(6, "These sentences keep the voice busy for a good while. " * 6)
-SHORT = deck(1, "One short slide.")
+# Decks that differ in their words: a slide already voiced would come from the voice cache.
+SHORT = [deck(1, f"One short slide, number {n}.") for n in range(SMALL_JOBS)]
+SPOKEN = [deck(4, f"Job {n} has its own words on this slide.") for n in range(HOSTED_JOBS)]
 
 
 async def wait_for(
@@ -93,15 +111,87 @@ async def recovery(log: EventLog, storage: Storage) -> float:
     return time.monotonic() - killed
 
 
-async def throughput(log: EventLog, storage: Storage) -> float:
+async def run_jobs(log: EventLog, storage: Storage, decks: list[bytes],
+                   options: ev.JobOptions) -> tuple[float, list[list[ev.Event]]]:  # fmt: skip
+    """Submit a job per deck at once; the seconds until all completed, and their logs."""
     start = time.monotonic()
     jobs = [
-        await submit_job(log, storage, deck=SHORT, filename=f"{n}.pdf", options=SMALL)
-        for n in range(SMALL_JOBS)
+        await submit_job(log, storage, deck=data, filename=f"{n}.pdf", options=options)
+        for n, data in enumerate(decks)
     ]
+    logs = []
     for job_id in jobs:
-        await wait_for(log, job_id, lambda es: fold(es).status.terminal)
-    return SMALL_JOBS / (time.monotonic() - start) * 60
+        events = await wait_for(log, job_id, lambda es: fold(es).status.terminal)
+        assert fold(events).status == "completed", fold(events).error
+        logs.append(events)
+    return time.monotonic() - start, logs
+
+
+def voiced_per_minute(logs: list[list[ev.Event]]) -> float:
+    """Slides the voice stage voiced a minute, from its first task's start to its last slide."""
+    events = [e for log in logs for e in log]
+    starts = [e.ts for e in events if isinstance(e, ev.TaskStarted) and e.task.stage == "voice"]
+    voiced = [e.ts for e in events if isinstance(e, ev.SlideVoiced)]
+    return len(voiced) / (max(voiced) - min(starts)).total_seconds() * 60
+
+
+async def throughput(log: EventLog, storage: Storage) -> float:
+    seconds, _ = await run_jobs(log, storage, SHORT, SMALL)
+    return SMALL_JOBS / seconds * 60
+
+
+@contextmanager
+def latency_bound_provider() -> Iterator[str]:
+    """The speech server in a process of its own (in this one it would share the GIL with
+    the benchmark's own polling); yields its OpenAI base URL."""
+    spawn = multiprocessing.get_context("spawn")
+    ports: multiprocessing.Queue[int] = spawn.Queue()
+    server = spawn.Process(target=_serve_speech, args=(ports,))
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{ports.get(timeout=120)}/v1"
+    finally:
+        server.terminate()
+        server.join()
+
+
+def _serve_speech(ports: multiprocessing.Queue[int]) -> None:
+    with speech_server(SpeechServer(delay_s=LATENCY_S)) as server:
+        ports.put(server.port)
+        threading.Event().wait()
+
+
+def hosted_throughput(url: str, home: Path, voices: int) -> tuple[float, float]:
+    """Jobs a minute with `voices` voice processes speaking through the hosted provider, and
+    slides the voice stage voiced a minute."""
+    services = LocalServices(url, home)
+    try:
+        for name in PIPELINE_SERVICES:
+            services.start(name, voices if name == "voice" else 1)
+        wait_for_processes(url, "voice", voices)
+        return asyncio.run(_hosted_jobs(url, home))
+    finally:
+        services.stop()
+
+
+def wait_for_processes(url: str, service: str, count: int, timeout: float = 120) -> None:
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + timeout
+    while len(list(client.scan_iter(match=Keys().presence_pattern(service)))) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{count} {service} processes did not come up")
+        time.sleep(0.2)
+    client.close()
+
+
+async def _hosted_jobs(url: str, home: Path) -> tuple[float, float]:
+    client = Redis.from_url(url)
+    try:
+        log, storage = EventLog(client, Keys()), Storage(home / "artifacts")
+        seconds, logs = await run_jobs(log, storage, SPOKEN, HOSTED)
+        return HOSTED_JOBS / seconds * 60, voiced_per_minute(logs)
+    finally:
+        await client.aclose()
 
 
 async def measure(url: str, home: Path) -> None:
@@ -135,8 +225,17 @@ def main() -> None:
         try:
             for name in PIPELINE_SERVICES:
                 services.start(name, 2 if name == "voice" else 1)
-            time.sleep(8)  # the services load their libraries (Piper, PyMuPDF)
+            wait_for_processes(handle.url, "voice", 2)
             asyncio.run(_with_supervision(services, handle.url, home))
+            services.stop()
+            with latency_bound_provider() as provider_url:
+                os.environ.update({"OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": provider_url})
+                rates = {n: hosted_throughput(handle.url, home, n) for n in HOSTED_VOICES}
+            for n, (jobs, slides) in rates.items():
+                jobs_x, slides_x = jobs / rates[1][0], slides / rates[1][1]
+                print(f"{n} voice process(es), hosted speech answering in {LATENCY_S} s: "
+                      f"{jobs:.1f} jobs a minute ({jobs_x:.2f}x one), the voice stage "
+                      f"{slides:.0f} slides a minute ({slides_x:.2f}x one)")  # fmt: skip
         finally:
             services.stop()
             stop_redis(handle, home)
