@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     pause_before_s: float = 0.4
     pause_after_s: float = 0.8
     hold_s: float = Field(3.0, gt=0)
+    # Memory (MB) the composer plans its final encode for, stepping the resolution down when
+    # the requested one needs more; unset: what the machine (or its cgroup) has free.
+    composer_memory_mb: float | None = Field(None, gt=0)
 
     # The API. With a token set, every endpoint but /api/health requires it.
     api_host: str = "127.0.0.1"
