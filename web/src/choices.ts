@@ -39,3 +39,10 @@ export const AVATAR_POSITIONS: { value: AvatarPosition; label: string }[] = [
   { value: "top-right", label: "Top right" },
   { value: "top-left", label: "Top left" },
 ];
+
+export const RATES: { value: string; label: string }[] = [
+  { value: "0.85", label: "Slower" },
+  { value: "1", label: "The voice's own pace" },
+  { value: "1.1", label: "A little faster" },
+  { value: "1.25", label: "Faster" },
+];

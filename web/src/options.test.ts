@@ -6,6 +6,7 @@ import {
   DEFAULT_OPTIONS,
   optionChanges,
   podcastMinutesProblem,
+  rateChoices,
   sizeChoices,
   uploadFields,
 } from "./options";
@@ -17,6 +18,7 @@ describe("the options form's values", () => {
       ...OPTIONS,
       language: "de",
       slides: "3-7,9",
+      rate: 1.1,
       voice_provider: "espeak",
       voice: "de",
       width: 1280,
@@ -29,7 +31,7 @@ describe("the options form's values", () => {
       avatar_position: "top-left" as const,
     };
     // What the form does not offer stays as the job had it (a re-run sends only changes).
-    const { rate: _r, words_per_slide: _w, max_cost: _m, avatar_scale: _a, ...offered } = options;
+    const { words_per_slide: _w, max_cost: _m, avatar_scale: _a, ...offered } = options;
     expect(chosenOptions(choicesFrom(options), options)).toEqual(offered);
   });
 
@@ -42,6 +44,7 @@ describe("the options form's values", () => {
       height: "1080",
       avatar: "none",
       avatar_position: "bottom-right",
+      rate: "1",
       review: "false",
     });
   });
@@ -67,6 +70,11 @@ describe("the options form's values", () => {
     const job = { ...OPTIONS, voice_provider: "espeak", voice: "de" };
     const choices = { ...choicesFrom(job), voice: "" };
     expect(optionChanges(job, chosenOptions(choices, job))).toEqual({ voice: null });
+  });
+
+  it("offer a job's own pace when it is not one of the usual ones", () => {
+    expect(rateChoices("1.1").map((rate) => rate.value)).toEqual(["0.85", "1", "1.1", "1.25"]);
+    expect(rateChoices("1.5").at(-1)).toEqual({ value: "1.5", label: "1.5× (this job's)" });
   });
 
   it("offer a job's own size when it is not one of the usual ones", () => {

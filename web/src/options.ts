@@ -1,6 +1,6 @@
 // The options form's values and what they mean for the API: the form fields of a new
 // upload, or the changed options of a re-run. One model for both forms.
-import { RESOLUTIONS } from "./choices";
+import { RATES, RESOLUTIONS } from "./choices";
 import type { AvatarMode, AvatarPosition, JobOptions, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
 import { languageProblem, slidesProblem } from "./upload";
 
@@ -13,6 +13,8 @@ export interface Choices {
   slides: string;
   /** "provider/name"; "" is the provider's default voice. */
   voice: string;
+  /** The speaking rate as a string ("1" is the voice's own), as the select holds it. */
+  rate: string;
   subtitles: SubtitlesMode;
   size: string;
   avatar: AvatarMode;
@@ -61,6 +63,7 @@ export function choicesFrom(options: JobOptions): Choices {
     language: options.language ?? "",
     slides: options.slides ?? "",
     voice: options.voice ? `${options.voice_provider}/${options.voice}` : "",
+    rate: String(options.rate),
     subtitles: options.subtitles,
     size: sizeValue(options.width, options.height),
     avatar: options.avatar,
@@ -95,6 +98,7 @@ export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIO
     slides: choices.slides.replace(/\s+/g, "") || null,
     voice_provider: chosenProvider(choices, base),
     voice: voice ? voice.name : null,
+    rate: Number(choices.rate),
     subtitles: choices.subtitles,
     width,
     height,
@@ -151,4 +155,10 @@ export function sizeChoices(current: string): { value: string; label: string }[]
   const usual = RESOLUTIONS.map((size) => ({ value: sizeValue(size.width, size.height), label: size.label }));
   if (usual.some((size) => size.value === current)) return usual;
   return [...usual, { value: current, label: `${current.replace("x", " × ")} (this job's)` }];
+}
+
+/** The paces offered: the usual ones, and the job's own if it is none of them. */
+export function rateChoices(current: string): { value: string; label: string }[] {
+  if (RATES.some((rate) => rate.value === current)) return RATES;
+  return [...RATES, { value: current, label: `${current}× (this job's)` }];
 }

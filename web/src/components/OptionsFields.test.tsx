@@ -49,6 +49,7 @@ describe("the options fields", () => {
     const seen: Choices[] = [];
     render(<Form seen={(c) => seen.push(c)} />);
     fireEvent.change(screen.getByLabelText("Narration"), { target: { value: "notes" } });
+    fireEvent.change(screen.getByLabelText("Pace"), { target: { value: "1.25" } });
     fireEvent.change(screen.getByLabelText("Subtitles"), { target: { value: "none" } });
     fireEvent.change(screen.getByLabelText("Resolution"), { target: { value: "1280x720" } });
     fireEvent.change(screen.getByLabelText("Presenter"), { target: { value: "local" } });
@@ -57,6 +58,7 @@ describe("the options fields", () => {
     expect(seen.at(-1)).toEqual({
       ...choicesFrom(DEFAULT_OPTIONS),
       narration: "notes",
+      rate: "1.25",
       subtitles: "none",
       size: "1280x720",
       avatar: "local",

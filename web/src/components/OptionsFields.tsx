@@ -6,6 +6,7 @@ import type { Choices } from "../options";
 import {
   chosenProvider,
   podcastMinutesProblem,
+  rateChoices,
   sizeChoices,
   splitVoice,
   wantsPodcast,
@@ -128,6 +129,7 @@ export function OptionsFields({ value, onChange }: Props) {
         </label>
         <VoicePreview voice={value.voice} />
       </div>
+      <Pick label="Pace" value={value.rate} choices={rateChoices(value.rate)} onPick={(chosen) => set("rate", chosen)} />
       {wantsPodcast(value.format) && (
         <>
           <TypedField
