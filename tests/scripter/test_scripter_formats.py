@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deckfile import detect_format
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.process import run_child
-from slidespeaker.scripter.deck import Deck, open_deck
+from slidespeaker.scripter.deck import open_deck, read_slides
 
 
 def _open(path: Path, workdir: Path) -> None:
@@ -113,12 +112,6 @@ def _saved_as(source: Path, extension: str, outdir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def various_pptx(realworld: Path) -> Deck:
-    with tempfile.TemporaryDirectory() as work:
-        return open_deck(realworld / VARIOUS, Path(work), token=CancelToken(), soffice_timeout=60)
-
-
-@pytest.fixture(scope="module")
 def saved_as(realworld: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The deck with a hidden slide saved as .ppt and .odp."""
     return {
@@ -129,7 +122,7 @@ def saved_as(realworld: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
 @pytest.mark.parametrize("extension", ["ppt", "odp"])
 def test_ppt_and_odp_are_converted_then_read_as_pptx(
-    saved_as: dict[str, Path], tmp_path: Path, various_pptx: Deck, extension: str
+    saved_as: dict[str, Path], realworld: Path, tmp_path: Path, extension: str
 ) -> None:
     renamed = tmp_path / "upload.bin"  # the bytes say what it is
     shutil.copyfile(saved_as[extension], renamed)
@@ -139,7 +132,7 @@ def test_ppt_and_odp_are_converted_then_read_as_pptx(
     # The hidden slide stays hidden, and every slide keeps its text, notes and number.
     assert [s.source_slide for s in deck.slides] == [1, 2, 3, 4, 5, 6, 7, 8, 10]
     assert [(s.title, s.notes) for s in deck.slides] == [
-        (s.title, s.notes) for s in various_pptx.slides
+        (s.title, s.notes) for s in read_slides(realworld / VARIOUS).slides
     ]
     with pymupdf.open(deck.pdf_path) as pdf:
         assert pdf.page_count == 9
