@@ -77,7 +77,7 @@ def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, bur
     chains = [
         f"color=c=black:s={size}:r={FPS}:d={total / FPS + 1},trim=end_frame={total},"
         "format=yuv420p[canvas]",
-        f"[0:v]{SLIDES_TO_VIDEO}[slides]",
+        f"[0:v]scale=size={size},{SLIDES_TO_VIDEO}[slides]",  # the frame's size may be lower
         "[canvas][slides]overlay=eof_action=repeat:format=yuv420[s0]",
     ]
     for number, clip in enumerate(track.clips):

@@ -5,6 +5,7 @@ and transcript once every slide is ready."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,13 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
+from slidespeaker.composer.memory_plan import (
+    MOVING,
+    STILL,
+    available_mb,
+    planned_size,
+    resolution_name,
+)
 from slidespeaker.composer.podcast import compose_podcast
 from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.subtitles import write_srt, write_vtt
@@ -83,6 +91,11 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     cues = timeline_cues(slides)
     length = sum(duration for _, _, duration in media)
     progress = EncodeProgress(ctx, length)
+    presenter = presenter_track(ctx, slides)
+    size, lowered = fitting_size(ctx, moving=presenter is not None)
+    if presenter is not None:
+        presenter = dataclasses.replace(presenter, frame_width=size[0], frame_height=size[1])
+    resize = size if lowered else None  # the pictures are at the asked size already
     with (
         tempfile.TemporaryDirectory(prefix="compose-") as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
@@ -91,12 +104,12 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
-            presenter=presenter_track(ctx, slides),
+            presenter=presenter, size=resize,
         )  # fmt: skip
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
         await asyncio.to_thread(
-            write_poster, media[0][0], tmp, token=ctx.token, timeout=media_timeout(0)
+            write_poster, media[0][0], tmp, token=ctx.token, timeout=media_timeout(0), size=resize
         )
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
         write_srt(cues, tmp)
@@ -106,12 +119,30 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
         sections = [(deck_number(s), s.title, s.narration or "") for s in slides]
         write_transcript(title, sections, tmp)
     return [
+        *lowered,
         ev.VideoComposed(
             job_id=ctx.job_id, video_key=keys["video.mp4"], srt_key=keys["subtitles.srt"],
             vtt_key=keys["subtitles.vtt"], transcript_key=keys["transcript.md"], duration=duration,
             poster_key=keys["poster.jpg"],
         )
     ]  # fmt: skip
+
+
+def fitting_size(ctx: TaskContext, *, moving: bool) -> tuple[tuple[int, int], list[ev.Event]]:
+    """The video's size: the one asked for, or a lower step that the free memory can encode
+    (with a warning saying so) rather than an encode killed for want of memory."""
+    options = ctx.state.options
+    asked = (options.width, options.height)
+    free = available_mb(ctx.settings)
+    size = planned_size(*asked, free, MOVING if moving else STILL)
+    if size == asked:
+        return size, []
+    message = (
+        f"the video is {resolution_name(size[1])} ({size[0]}x{size[1]}) instead of "
+        f"{resolution_name(asked[1])} ({asked[0]}x{asked[1]}): encoding that needs more "
+        f"memory than the {free:.0f} MB free"
+    )
+    return size, [ev.JobWarning(job_id=ctx.job_id, code="resolution_lowered", message=message)]
 
 
 @contextmanager

@@ -66,6 +66,7 @@ def compose_video(
     on_progress: Progress | None = None,
     burn_cues: Sequence[Cue] = (),
     presenter: PresenterTrack | None = None,
+    size: tuple[int, int] | None = None,
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
@@ -73,7 +74,9 @@ def compose_video(
     named by `slide_titles` (in the slides' order). `on_progress` hears, about twice a
     second, how many seconds of the video are written. `burn_cues` (on the video's
     timeline) are drawn into the picture. `presenter` puts its clips over the slides (the
-    video then has a steady frame rate instead of a frame per slide).
+    video then has a steady frame rate instead of a frame per slide). `size` (width,
+    height) scales the pictures down to it; None keeps theirs (with a presenter, the
+    track's frame size rules).
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
@@ -95,6 +98,7 @@ def compose_video(
             encoding = _encoding(
                 playlist, narration, metadata, out_mp4.resolve(), burn=bool(burn_cues),
                 presenter=presenter, length=sum(duration for _, _, duration in slides),
+                size=size,
             )  # fmt: skip
             run_ffmpeg(encoding, token=token, timeout=timeout, on_progress=on_progress, cwd=workdir)
     finally:
@@ -112,11 +116,16 @@ def check_picture(picture: Path, *, token: CancelToken, timeout: float) -> None:
         raise MediaError(f"the slide picture {picture.name} cannot be decoded ({e})") from e
 
 
-def write_poster(picture: Path, out_jpg: Path, *, token: CancelToken, timeout: float) -> None:
-    """The video's poster (what players show before it starts): `picture` as a JPEG."""
+def write_poster(
+    picture: Path, out_jpg: Path, *, token: CancelToken, timeout: float,
+    size: tuple[int, int] | None = None,
+) -> None:  # fmt: skip
+    """The video's poster (what players show before it starts): `picture` as a JPEG, scaled
+    to `size` (the video's) when given."""
+    resize: list[str | Path] = ["-vf", f"scale={size[0]}:{size[1]}"] if size else []
     with removed_on_failure(out_jpg):
         run_ffmpeg(
-            ["-i", picture, "-frames:v", "1", "-c:v", "mjpeg", "-q:v", POSTER_QUALITY,
+            ["-i", picture, "-frames:v", "1", *resize, "-c:v", "mjpeg", "-q:v", POSTER_QUALITY,
              "-f", "mjpeg", out_jpg],
             token=token, timeout=timeout,
         )  # fmt: skip
@@ -168,7 +177,7 @@ def _quoted(path: Path) -> str:
 
 def _encoding(
     playlist: Path, narration: Path, metadata: Path, out_mp4: Path, *, burn: bool,
-    presenter: PresenterTrack | None, length: float,
+    presenter: PresenterTrack | None, length: float, size: tuple[int, int] | None,
 ) -> list[str | Path]:  # fmt: skip
     """ffmpeg's arguments: the pictures, the narration and the metadata into one MP4."""
     inputs: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist, "-i", narration]
@@ -176,7 +185,10 @@ def _encoding(
     streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
     if presenter is None:
         streams += ["-map", "0:v:0"]
-        streams += ["-vf", f"{SUBTITLES_FILTER},{VIDEO_FILTER}" if burn else VIDEO_FILTER]
+        # Scaled before the captions, so libass draws them at the video's own size.
+        resize = [f"scale={size[0]}:{size[1]}"] if size else []
+        captions = [SUBTITLES_FILTER] if burn else []
+        streams += ["-vf", ",".join([*resize, *captions, VIDEO_FILTER])]
         codec = VIDEO_CODEC
     else:
         for slide_clip in presenter.clips:

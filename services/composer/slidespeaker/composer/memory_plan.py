@@ -1,0 +1,76 @@
+"""How large a video this machine can encode now: the requested size, or a smaller one
+rather than an encode the kernel kills for want of memory.
+
+The need of the final encode (ffmpeg's peak resident memory) grows with the frame's
+pixels. Measured on this machine: still slides (ffmpeg alone, five slides) 132 MB at
+720p, 213 MB at 1080p, 583 MB at 4k; with the moving presenter (the whole render, see
+docs/avatar.md) 241 MB at 720p and 392 MB at 1080p.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from slidespeaker.common.settings import Settings
+
+CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
+CGROUP_USED = Path("/sys/fs/cgroup/memory.current")
+HEADROOM = 1.25  # the figures are one machine's peaks; leave room for what else runs
+STEP_HEIGHTS = (2160, 1080, 720)  # 4k, 1080p, 720p: the sizes a video steps down through
+MEGAPIXEL = 1_000_000
+
+
+@dataclass(frozen=True)
+class EncodeNeed:
+    """ffmpeg's peak memory for an encode: a fixed part and a part per megapixel."""
+
+    base_mb: float
+    mb_per_megapixel: float
+
+    def mb(self, width: int, height: int) -> float:
+        return HEADROOM * (self.base_mb + self.mb_per_megapixel * width * height / MEGAPIXEL)
+
+
+STILL = EncodeNeed(base_mb=90, mb_per_megapixel=60)
+MOVING = EncodeNeed(base_mb=120, mb_per_megapixel=131)
+
+
+def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed) -> tuple[int, int]:
+    """The requested size if its encode fits in `available_mb`, else the largest of the
+    smaller steps that fits (same aspect), else the smallest step: a video made with what
+    there is beats one never made."""
+    sizes = [(width, height)]
+    sizes += [(_even(width * step / height), step) for step in STEP_HEIGHTS if step < height]
+    return next((size for size in sizes if need.mb(*size) <= available_mb), sizes[-1])
+
+
+def available_mb(settings: Settings) -> float:
+    """Memory the encode may use: the setting when one is given, else what the machine
+    (and the container's cgroup limit, when one is set) has free now."""
+    if settings.composer_memory_mb is not None:
+        return settings.composer_memory_mb
+    free = psutil.virtual_memory().available / 2**20
+    return min(free, _cgroup_free_mb() or free)
+
+
+def resolution_name(height: int) -> str:
+    return "4k" if height == 2160 else f"{height}p"
+
+
+def _cgroup_free_mb() -> float | None:
+    try:
+        limit = CGROUP_LIMIT.read_text().strip()
+        used = int(CGROUP_USED.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    if limit == "max":
+        return None
+    return (int(limit) - used) / 2**20
+
+
+def _even(pixels: float) -> int:
+    rounded = round(pixels)
+    return rounded - rounded % 2

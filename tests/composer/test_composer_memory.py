@@ -1,0 +1,82 @@
+"""With too little memory for the asked resolution, the real composer makes a smaller video
+and says so, instead of starting an encode the kernel would kill."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import pytest
+
+from slidespeaker.cli.redis_server import RedisHandle
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.storage import Storage
+
+from ..conftest import PIPELINE, Stack
+from ..jobs import run_job
+from ..media import probe
+from ..voice.test_voice_service import a_deck
+
+pytestmark = pytest.mark.xdist_group("composer-memory-stack")
+# Enough for a 1080p encode of still slides, not for 4k (see memory_plan's figures).
+MEMORY_MB = "400"
+UHD = ev.JobOptions(width=3840, height=2160)
+
+
+@pytest.fixture(scope="module")
+def short_of_memory(
+    redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    stack = Stack(redis_server.url, tmp_path_factory.mktemp("memory"), f"m{uuid.uuid4().hex[:8]}")
+    stack.env["SLIDESPEAKER_COMPOSER_MEMORY_MB"] = MEMORY_MB
+    for name in PIPELINE:
+        stack.start(name)
+    stack.wait_alive(PIPELINE, timeout=180)  # five Python processes starting on a shared machine
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def finished(short_of_memory: Stack) -> JobState:
+    stack = short_of_memory
+    deck = a_deck([f"Memory is short ({uuid.uuid4().hex[:6]}).", "A second slide."])
+    state = asyncio.run(
+        run_job(stack.url, stack.home, stack.prefix, deck, "short.pdf", options=UHD, timeout=180)
+    )
+    assert state.status == JobStatus.completed, state.error
+    return state
+
+
+def test_a_4k_video_is_made_at_1080p_when_memory_is_short(
+    short_of_memory: Stack, finished: JobState
+) -> None:
+    assert finished.outputs is not None
+    storage = Storage(short_of_memory.home / "artifacts")
+    slide = storage.path(finished.slide(1).composed_image_key or "")
+    video = probe(storage.path(finished.outputs.video_key))
+
+    assert probe_size(slide) == (3840, 2160), "the slides were rendered at the asked size"
+    assert (video.width, video.height) == (1920, 1080)
+    assert video.pix_fmt == "yuv420p"
+    assert video.audio.duration == pytest.approx(video.video.duration, abs=0.04)
+    assert finished.outputs.poster_key is not None
+    assert probe_size(storage.path(finished.outputs.poster_key)) == (1920, 1080)
+
+
+def test_the_user_is_told_from_what_to_what_and_why(finished: JobState) -> None:
+    lowered = [w for w in finished.warnings if w.code == "resolution_lowered"]
+
+    assert len(lowered) == 1
+    message = lowered[0].message
+    assert "1080p (1920x1080) instead of 4k (3840x2160)" in message
+    assert f"{MEMORY_MB} MB" in message
+
+
+def probe_size(picture: Path) -> tuple[int, int]:
+    with av.open(str(picture)) as container:
+        context = container.streams.video[0].codec_context
+        return context.width, context.height

@@ -1,0 +1,67 @@
+"""Planning the video's size from the memory there is: step down, never up, never stretch."""
+
+from __future__ import annotations
+
+import pytest
+
+from slidespeaker.common.settings import Settings
+from slidespeaker.composer.memory_plan import (
+    MOVING,
+    STILL,
+    available_mb,
+    planned_size,
+    resolution_name,
+)
+
+UHD, FHD, HD = (3840, 2160), (1920, 1080), (1280, 720)
+
+
+def test_the_asked_size_is_kept_when_its_encode_fits() -> None:
+    assert planned_size(*UHD, 4096, STILL) == UHD
+    assert planned_size(*FHD, 4096, MOVING) == FHD
+
+
+def test_4k_steps_down_to_1080p_when_only_that_fits() -> None:
+    assert STILL.mb(*FHD) <= 600 < STILL.mb(*UHD)
+    assert planned_size(*UHD, 600, STILL) == FHD
+
+
+def test_4k_steps_down_to_720p_when_1080p_does_not_fit_either() -> None:
+    assert STILL.mb(*HD) <= 250 < STILL.mb(*FHD)
+    assert planned_size(*UHD, 250, STILL) == HD
+    assert planned_size(*FHD, 250, STILL) == HD
+
+
+def test_a_presenter_needs_more_so_the_same_memory_gives_a_smaller_video() -> None:
+    free = STILL.mb(*FHD) + 1
+    assert planned_size(*FHD, free, STILL) == FHD
+    assert planned_size(*FHD, free, MOVING) == HD
+
+
+def test_with_too_little_for_any_step_the_smallest_step_is_tried_rather_than_nothing() -> None:
+    assert planned_size(*UHD, 10, STILL) == HD
+
+
+def test_a_size_below_720p_is_never_raised() -> None:
+    assert planned_size(640, 360, 10, STILL) == (640, 360)
+
+
+def test_a_canvas_of_another_shape_keeps_its_shape_in_even_pixels() -> None:
+    assert planned_size(2880, 2160, 400, STILL) == (1440, 1080)  # 4:3 stays 4:3
+    width, height = planned_size(1000, 1100, 100, STILL)  # an odd shape, in whole even pixels
+    assert (width, height) == (654, 720)
+    assert width / height == pytest.approx(1000 / 1100, abs=0.01)
+
+
+def test_the_need_grows_with_the_picture() -> None:
+    assert STILL.mb(*HD) < STILL.mb(*FHD) < STILL.mb(*UHD)
+    assert MOVING.mb(*FHD) > STILL.mb(*FHD)
+
+
+def test_the_setting_stands_in_for_the_machines_free_memory() -> None:
+    assert available_mb(Settings(composer_memory_mb=300)) == 300
+    assert available_mb(Settings()) > 0  # this machine's, as psutil reads it
+
+
+def test_resolutions_are_named_as_users_ask_for_them() -> None:
+    assert [resolution_name(h) for h in (2160, 1080, 720)] == ["4k", "1080p", "720p"]
