@@ -23,7 +23,7 @@ from ..voice.test_voice_service import a_deck
 
 pytestmark = pytest.mark.xdist_group("composer-memory-stack")
 # Enough for a 1080p encode of still slides, not for 4k (see memory_plan's figures).
-MEMORY_MB = "400"
+MEMORY_MB = "500"
 UHD = ev.JobOptions(width=3840, height=2160)
 
 

@@ -22,18 +22,25 @@ def test_the_asked_size_is_kept_when_its_encode_fits() -> None:
 
 
 def test_4k_steps_down_to_1080p_when_only_that_fits() -> None:
-    assert STILL.mb(*FHD) <= 600 < STILL.mb(*UHD)
+    assert STILL.mb(*FHD, source=UHD) <= 600 < STILL.mb(*UHD)
     assert planned_size(*UHD, 600, STILL) == FHD
 
 
 def test_4k_steps_down_to_720p_when_1080p_does_not_fit_either() -> None:
-    assert STILL.mb(*HD) <= 250 < STILL.mb(*FHD)
-    assert planned_size(*UHD, 250, STILL) == HD
+    assert STILL.mb(*HD, source=UHD) <= 350 < STILL.mb(*FHD, source=UHD)
+    assert planned_size(*UHD, 350, STILL) == HD
+    assert STILL.mb(*HD, source=FHD) <= 250 < STILL.mb(*FHD)
     assert planned_size(*FHD, 250, STILL) == HD
 
 
+def test_pictures_larger_than_the_video_cost_memory_to_decode() -> None:
+    assert STILL.mb(*FHD, source=FHD) == STILL.mb(*FHD)
+    assert STILL.mb(*FHD, source=UHD) > STILL.mb(*FHD)
+
+
 def test_a_presenter_needs_more_so_the_same_memory_gives_a_smaller_video() -> None:
-    free = STILL.mb(*FHD) + 1
+    free = MOVING.mb(*HD, source=FHD) + 1
+    assert STILL.mb(*FHD) <= free < MOVING.mb(*FHD)
     assert planned_size(*FHD, free, STILL) == FHD
     assert planned_size(*FHD, free, MOVING) == HD
 

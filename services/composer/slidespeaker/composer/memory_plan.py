@@ -4,7 +4,9 @@ rather than an encode the kernel kills for want of memory.
 The need of the final encode (ffmpeg's peak resident memory) grows with the frame's
 pixels. Measured on this machine: still slides (ffmpeg alone, five slides) 132 MB at
 720p, 213 MB at 1080p, 583 MB at 4k; with the moving presenter (the whole render, see
-docs/avatar.md) 241 MB at 720p and 392 MB at 1080p.
+docs/avatar.md) 241 MB at 720p and 392 MB at 1080p. Pictures larger than the video are
+decoded at their own size before they are scaled down: 4k slides made a 1080p video with a
+320 MB peak, a 720p one with 207 MB.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from slidespeaker.common.settings import Settings
 CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
 CGROUP_USED = Path("/sys/fs/cgroup/memory.current")
 HEADROOM = 1.25  # the figures are one machine's peaks; leave room for what else runs
+SOURCE_MB_PER_MEGAPIXEL = 17  # per megapixel the pictures have beyond the video's
 STEP_HEIGHTS = (2160, 1080, 720)  # 4k, 1080p, 720p: the sizes a video steps down through
 MEGAPIXEL = 1_000_000
 
@@ -30,8 +33,12 @@ class EncodeNeed:
     base_mb: float
     mb_per_megapixel: float
 
-    def mb(self, width: int, height: int) -> float:
-        return HEADROOM * (self.base_mb + self.mb_per_megapixel * width * height / MEGAPIXEL)
+    def mb(self, width: int, height: int, source: tuple[int, int] | None = None) -> float:
+        """For a `width` x `height` video from pictures of `source` size (None: the same)."""
+        pixels = width * height
+        extra = max(0, source[0] * source[1] - pixels) if source else 0
+        per_pixel = self.mb_per_megapixel * pixels + SOURCE_MB_PER_MEGAPIXEL * extra
+        return HEADROOM * (self.base_mb + per_pixel / MEGAPIXEL)
 
 
 STILL = EncodeNeed(base_mb=90, mb_per_megapixel=60)
@@ -44,7 +51,8 @@ def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed)
     there is beats one never made."""
     sizes = [(width, height)]
     sizes += [(_even(width * step / height), step) for step in STEP_HEIGHTS if step < height]
-    return next((size for size in sizes if need.mb(*size) <= available_mb), sizes[-1])
+    fits = (size for size in sizes if need.mb(*size, source=(width, height)) <= available_mb)
+    return next(fits, sizes[-1])
 
 
 def available_mb(settings: Settings) -> float:
