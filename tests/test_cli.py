@@ -17,6 +17,7 @@ import pymupdf
 from slidespeaker.cli.redis_server import free_port
 
 from .conftest import api_client
+from .media import probe
 
 CLI = [sys.executable, "-m", "slidespeaker.cli.main"]
 
@@ -51,13 +52,13 @@ def test_render_with_its_own_redis_then_status_reads_the_log_back(tmp_path: Path
     home, out = tmp_path / "state", tmp_path / "out"
     deck = one_page_pdf(tmp_path / "hello.pdf")
     env = user_env(home)
-    size = ["--width", "640", "--height", "360"]
-    run = subprocess.run([*CLI, "render", str(deck), "--out", str(out), *size],
+    run = subprocess.run([*CLI, "render", str(deck), "--out", str(out), "--resolution", "720p"],
                          env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
     job = json.loads((out / "job.json").read_text())
     assert job["status"] == "completed"
-    assert (out / "video.mp4").stat().st_size > 0
+    video = probe(out / "video.mp4")
+    assert (video.width, video.height) == (1280, 720), "--resolution names a size"
     assert not our_processes(home), "render stopped the Redis and services it started"
 
     status = subprocess.run([*CLI, "status", job["job_id"], "--json"], env=env,
@@ -69,6 +70,18 @@ def test_render_with_its_own_redis_then_status_reads_the_log_back(tmp_path: Path
     missing = subprocess.run([*CLI, "status", "no-such-job"], env=env, capture_output=True,
                              text=True, timeout=60)  # fmt: skip
     assert missing.returncode == 1 and "no such job" in missing.stderr
+
+
+def test_a_resolution_it_does_not_know_is_refused_naming_those_it_does(tmp_path: Path) -> None:
+    deck = one_page_pdf(tmp_path / "hello.pdf")
+    run = subprocess.run(
+        [*CLI, "render", str(deck), "--out", str(tmp_path / "out"), "--resolution", "8k"],
+        env=user_env(tmp_path / "state"), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    said = " ".join(run.stderr.replace("│", " ").split())  # the message as one line, unboxed
+    assert run.returncode == 2
+    assert "'8k' is not a resolution; use one of 720p, 1080p, 4k" in said
+    assert not (tmp_path / "out").exists()
 
 
 def test_up_serves_the_api_and_stops_everything_on_sigterm(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ from slidespeaker.common.storage import Storage
 app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help=True)
 console = Console(stderr=True)
 T = TypeVar("T")
+# --resolution's names, as the API and the web client offer them (16:9).
+RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 
 # Arguments and options `render` and `script` share.
 DeckArgument = Annotated[
@@ -95,6 +97,9 @@ def render(
     avatar_scale: Annotated[float, typer.Option(help="The presenter's share of the height")] = 0.25,
     width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
     height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
+    resolution: Annotated[
+        str | None, typer.Option(help="720p, 1080p or 4k (instead of --width and --height)")
+    ] = None,
     script: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
     ] = None,
@@ -110,6 +115,8 @@ def render(
     guest_voice: Annotated[str | None, typer.Option(help="The podcast guest's voice")] = None,
 ) -> None:
     """Render DECK into a narrated video (or podcast), subtitles and transcript in OUT."""
+    if resolution is not None:
+        width, height = _resolution_size(resolution)
     options = _options(
         narration=narration, language=lang, voice_provider=voice_provider, voice=voice,
         rate=rate, subtitles=subtitles, width=width, height=height, review=script is not None,
@@ -207,6 +214,16 @@ def _lexicon(path: Path | None) -> dict[str, str]:
         return parse_lexicon(path.read_text(encoding="utf-8"), str(path))
     except (BadInput, UnicodeDecodeError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--lexicon") from exc
+
+
+def _resolution_size(name: str) -> tuple[int, int]:
+    try:
+        return RESOLUTIONS[name]
+    except KeyError:
+        raise typer.BadParameter(
+            f"{name!r} is not a resolution; use one of {', '.join(RESOLUTIONS)}",
+            param_hint="--resolution",
+        ) from None
 
 
 def _options(**values: Any) -> ev.JobOptions:
