@@ -29,11 +29,17 @@ router = APIRouter(prefix="/api", tags=["voices"])
 SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
 BLOCK_S = 2.0
 
+
+class Unspeakable(BaseModel):
+    # The voice service's reason, or (as for any request) what is wrong with the parameters.
+    detail: str | list[dict[str, Any]]
+
+
 SAMPLE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": reason}
+    code: {"model": Unspeakable if code == 422 else ErrorBody, "description": reason}
     for code, reason in {
         404: "no running voice service offers this voice",
-        422: "the voice cannot speak this (the voice service's reason)",
+        422: "the voice cannot speak this (the voice service's reason), or a bad parameter",
         502: "the voice service failed to speak it; asking again may work",
         503: "no voice service is running",
         504: "no voice service answered in time",
