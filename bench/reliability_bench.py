@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
 import os
 import signal
@@ -52,17 +53,19 @@ HOSTED = SMALL.model_copy(update={"voice_provider": "openai", "voice": "alloy"})
 
 
 def deck(pages: int, words: str) -> bytes:
+    """A PDF whose slides say `words`, each deck in words of its own (`Deck 7, slide 2.`): a
+    slide already voiced would come from the voice cache, in no time."""
+    serial = next(_decks)
     doc = pymupdf.open()
     for n in range(1, pages + 1):
-        doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), f"Slide {n}. {words}")
+        text = f"Deck {serial}, slide {n}. {words}"
+        doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), text)
     data: bytes = doc.tobytes()
     return data
 
 
-LONG = deck(6, "These sentences keep the voice busy for a good while. " * 6)
-# Decks that differ in their words: a slide already voiced would come from the voice cache.
-SHORT = [deck(1, f"One short slide, number {n}.") for n in range(SMALL_JOBS)]
-SPOKEN = [deck(4, f"Job {n} has its own words on this slide.") for n in range(HOSTED_JOBS)]
+_decks = itertools.count(1)
+LONG_WORDS = "These sentences keep the voice busy for a good while. " * 6
 
 
 async def wait_for(
@@ -89,7 +92,9 @@ def all_started_ended(events: list[ev.Event]) -> bool:
 
 
 async def cancellation(log: EventLog, storage: Storage) -> float:
-    job_id = await submit_job(log, storage, deck=LONG, filename="long.pdf", options=SMALL)
+    job_id = await submit_job(
+        log, storage, deck=deck(6, LONG_WORDS), filename="long.pdf", options=SMALL
+    )
     await wait_for(log, job_id, voice_started)
     start = time.monotonic()
     await log.append(ev.JobCancelRequested(job_id=job_id))
@@ -98,7 +103,9 @@ async def cancellation(log: EventLog, storage: Storage) -> float:
 
 
 async def recovery(log: EventLog, storage: Storage) -> float:
-    job_id = await submit_job(log, storage, deck=LONG, filename="long.pdf", options=SMALL)
+    job_id = await submit_job(
+        log, storage, deck=deck(6, LONG_WORDS), filename="long.pdf", options=SMALL
+    )
     events = await wait_for(log, job_id, voice_started)
     victim = next(e for e in events if isinstance(e, ev.TaskStarted) and e.task.stage == "voice")
     os.kill(int(victim.worker.split("-")[-2]), signal.SIGKILL)
@@ -136,7 +143,8 @@ def voiced_per_minute(logs: list[list[ev.Event]]) -> float:
 
 
 async def throughput(log: EventLog, storage: Storage) -> float:
-    seconds, _ = await run_jobs(log, storage, SHORT, SMALL)
+    short = [deck(1, "One short slide.") for _ in range(SMALL_JOBS)]
+    seconds, _ = await run_jobs(log, storage, short, SMALL)
     return SMALL_JOBS / seconds * 60
 
 
@@ -188,7 +196,8 @@ async def _hosted_jobs(url: str, home: Path) -> tuple[float, float]:
     client = Redis.from_url(url)
     try:
         log, storage = EventLog(client, Keys()), Storage(home / "artifacts")
-        seconds, logs = await run_jobs(log, storage, SPOKEN, HOSTED)
+        spoken = [deck(4, "A sentence on this slide.") for _ in range(HOSTED_JOBS)]
+        seconds, logs = await run_jobs(log, storage, spoken, HOSTED)
         return HOSTED_JOBS / seconds * 60, voiced_per_minute(logs)
     finally:
         await client.aclose()
