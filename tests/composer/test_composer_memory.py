@@ -76,6 +76,27 @@ def test_the_user_is_told_from_what_to_what_and_why(finished: JobState) -> None:
     assert f"{MEMORY_MB} MB" in message
 
 
+def test_with_a_presenter_the_same_memory_gives_720p_with_the_presenter_kept(
+    short_of_memory: Stack,
+) -> None:
+    stack = short_of_memory
+    deck = a_deck([f"A presenter and little memory ({uuid.uuid4().hex[:6]})."])
+    options = UHD.model_copy(update={"avatar": "local"})
+    state = asyncio.run(
+        run_job(stack.url, stack.home, stack.prefix, deck, "talk.pdf", options=options, timeout=180)
+    )  # fmt: skip
+
+    assert state.status == JobStatus.completed, state.error
+    assert state.outputs is not None and state.slide(1).composed_avatar_key is not None
+    video = probe(Storage(stack.home / "artifacts").path(state.outputs.video_key))
+    assert (video.width, video.height) == (1280, 720)
+    # The presenter's video is whole 25 fps frames (tests/avatar allows the same 0.1 s).
+    assert video.audio.duration == pytest.approx(video.video.duration, abs=0.1)
+    assert [w.message.split(":")[0] for w in state.warnings] == [
+        "the video is 720p (1280x720) instead of 4k (3840x2160)"
+    ]
+
+
 def probe_size(picture: Path) -> tuple[int, int]:
     with av.open(str(picture)) as container:
         context = container.streams.video[0].codec_context
