@@ -36,8 +36,6 @@ from slidespeaker.common.storage import Storage
 app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help=True)
 console = Console(stderr=True)
 T = TypeVar("T")
-# --resolution's names, as the API and the web client offer them (16:9).
-RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 
 # Arguments and options `render` and `script` share.
 DeckArgument = Annotated[
@@ -218,10 +216,10 @@ def _lexicon(path: Path | None) -> dict[str, str]:
 
 def _resolution_size(name: str) -> tuple[int, int]:
     try:
-        return RESOLUTIONS[name]
+        return ev.RESOLUTIONS[name]
     except KeyError:
         raise typer.BadParameter(
-            f"{name!r} is not a resolution; use one of {', '.join(RESOLUTIONS)}",
+            f"{name!r} is not a resolution; use one of {', '.join(ev.RESOLUTIONS)}",
             param_hint="--resolution",
         ) from None
 

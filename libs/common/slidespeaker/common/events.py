@@ -130,6 +130,14 @@ class JobOptions(Frozen):
         return self.format in ("podcast", "both")
 
 
+# The named video sizes the CLI and the API accept for width x height.
+RESOLUTIONS: dict[str, tuple[int, int]] = {
+    "720p": (1280, 720),
+    "1080p": (1920, 1080),
+    "4k": (3840, 2160),
+}
+
+
 class Cue(Frozen):
     """A span of narration with its start and end in seconds."""
 

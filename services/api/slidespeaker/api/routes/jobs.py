@@ -23,7 +23,6 @@ from slidespeaker.common.slide_selection import parse_slides
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
 
 MAX_LEXICON_BYTES = 1_000_000
-RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -62,7 +61,7 @@ async def create_job(
     guest_voice: Annotated[str | None, Form(max_length=200)] = None,
 ) -> dict[str, str]:
     if resolution:
-        width, height = RESOLUTIONS[resolution]
+        width, height = ev.RESOLUTIONS[resolution]
     options = ev.JobOptions.model_validate(
         {"slides": checked_slides(slides),
          "narration": narration, "language": language, "voice_provider": voice_provider,
