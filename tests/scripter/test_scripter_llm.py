@@ -11,9 +11,10 @@ import pytest
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions, NarrationSource
+from slidespeaker.scripter.chat import LlmUnavailable
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.llm import LlmNarrator, LlmUnavailable
+from slidespeaker.scripter.llm import LlmNarrator
 from slidespeaker.scripter.script import script_deck
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server, narration_for
 

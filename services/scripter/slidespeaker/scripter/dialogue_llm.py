@@ -11,17 +11,15 @@ which the stage retries later, as for the narration.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any, Literal
 
-import openai
 from pydantic import BaseModel, ValidationError
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Turn
-from slidespeaker.scripter.config import NO_KEY, ScripterSettings
+from slidespeaker.scripter.chat import ChatModel, UnusableAnswers
+from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue import WORDS_PER_MINUTE, SlideTalk
-from slidespeaker.scripter.llm import REFUSED, LlmUnavailable
 from slidespeaker.scripter.text import has_words
 
 SYSTEM_PROMPT = """\
@@ -75,55 +73,23 @@ class _Dialogue(BaseModel):
 
 class DialogueWriter:
     def __init__(self, settings: ScripterSettings) -> None:
-        assert settings.llm_model, "only made when a model is configured"
-        self.model = settings.llm_model
-        self._settings = settings
-        self._client = openai.OpenAI(
-            api_key=settings.openai_api_key or NO_KEY,
-            base_url=settings.llm_url,
-            timeout=settings.llm_timeout_s,
-            max_retries=settings.llm_max_retries,
-        )
+        self._chat = ChatModel(settings)
+        self.model = self._chat.model
 
     def write(
         self, topic: str, slides: list[SlideTalk], minutes: float | None, language: str
     ) -> list[Turn]:
         words = dialogue_words(len(slides), minutes)
         messages = dialogue_prompt(topic, slides, words, language)
-        tries = self._settings.llm_max_retries + 1
-        problem = ""
-        for attempt in range(tries):
-            if attempt:
-                time.sleep(self._settings.llm_retry_backoff_s * 2 ** (attempt - 1))
-            try:
-                return checked(self._ask(messages), len(slides))
-            except ValueError as exc:
-                problem = str(exc)
-        raise BadInput(
-            f"the language model {self.model!r} gave no usable podcast dialogue in {tries} "
-            f"{'try' if tries == 1 else 'tries'}: {problem}"
-        )
-
-    def _ask(self, messages: Any) -> str:
-        where = self._client.base_url
         try:
-            completion = self._client.chat.completions.create(
-                model=self.model, messages=messages, response_format=RESPONSE_FORMAT
+            return self._chat.ask_checked(
+                messages, RESPONSE_FORMAT, lambda answer: checked(answer, len(slides))
             )
-        except REFUSED as exc:
+        except UnusableAnswers as exc:
             raise BadInput(
-                f"the language model at {where} refused the request (model {self.model!r}): "
-                f"{exc.status_code} {exc.message}"
+                f"the language model {self.model!r} gave no usable podcast dialogue in "
+                f"{exc.tries} {'try' if exc.tries == 1 else 'tries'}: {exc.problem}"
             ) from exc
-        except openai.APIStatusError as exc:
-            raise LlmUnavailable(
-                f"the language model at {where} failed: {exc.status_code}"
-            ) from exc
-        except openai.APIConnectionError as exc:  # also timeouts
-            raise LlmUnavailable(f"the language model at {where} did not answer: {exc}") from exc
-        if not completion.choices:
-            return ""
-        return completion.choices[0].message.content or ""
 
 
 def dialogue_words(slide_count: int, minutes: float | None) -> int:

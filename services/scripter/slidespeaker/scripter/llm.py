@@ -5,26 +5,20 @@ One request per slide, whose answer must be JSON naming the slide it is for: an 
 for another slide, or one that is not the JSON asked for, is refused and asked for again,
 so a narration can never land on the wrong slide.
 
-Failures, by whether waiting can help:
-- the key, the model or the request refused (401, 403, 404, 400, 422): BadInput, the job
-  fails at once with the server's reason, since a retry would be refused the same way;
-- the server unreachable, too slow, overloaded (429) or failing (5xx), after the SDK's own
-  retries with backoff, or still malformed answers after ours: LlmUnavailable, which the
-  stage retries later (with the job's backoff) before the job fails naming it.
+Failures (refused, unavailable, unusable answers) are sorted in chat.py; narration that
+stays unusable is LlmUnavailable, which the stage retries later before the job fails.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any
 
-import openai
 from pydantic import BaseModel, ValidationError
 
-from slidespeaker.common.errors import BadInput
-from slidespeaker.scripter.config import NO_KEY, ScripterSettings
+from slidespeaker.scripter.chat import ChatModel, LlmUnavailable, UnusableAnswers
+from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import SlideContent
 from slidespeaker.scripter.spoken import chart_sentence
 from slidespeaker.scripter.text import has_words
@@ -56,17 +50,6 @@ RESPONSE_FORMAT: Any = {
 IMAGE_WIDTH, IMAGE_HEIGHT = 1024, 576
 IMAGE_DETAIL = "high"
 IMAGE_TOKENS = 765
-REFUSED = (
-    openai.AuthenticationError,
-    openai.PermissionDeniedError,
-    openai.NotFoundError,
-    openai.BadRequestError,
-    openai.UnprocessableEntityError,
-)
-
-
-class LlmUnavailable(Exception):
-    """The model could not be reached or gave no usable answer; a later retry may work."""
 
 
 class SlideNarration(BaseModel):
@@ -76,16 +59,9 @@ class SlideNarration(BaseModel):
 
 class LlmNarrator:
     def __init__(self, settings: ScripterSettings) -> None:
-        assert settings.llm_model, "only made when a model is configured"
-        self.model = settings.llm_model
+        self._chat = ChatModel(settings)
+        self.model = self._chat.model
         self.sees_images = settings.llm_sees_images
-        self._settings = settings
-        self._client = openai.OpenAI(
-            api_key=settings.openai_api_key or NO_KEY,
-            base_url=settings.llm_url,
-            timeout=settings.llm_timeout_s,
-            max_retries=settings.llm_max_retries,
-        )
 
     def narrate(
         self,
@@ -101,40 +77,15 @@ class LlmNarrator:
         messages = prompt(slide, number, titles, words, language)
         if picture is not None:
             messages = with_picture(messages, picture)
-        problem = ""
-        for attempt in range(self._settings.llm_max_retries + 1):
-            if attempt:
-                time.sleep(self._settings.llm_retry_backoff_s * 2 ** (attempt - 1))
-            answer = self._ask(messages)
-            try:
-                return _checked(answer, number)
-            except ValueError as exc:
-                problem = str(exc)
-        raise LlmUnavailable(
-            f"the language model {self.model!r} gave no usable narration for slide {number}: "
-            f"{problem}"
-        )
-
-    def _ask(self, messages: Any) -> str:
-        where = self._client.base_url
         try:
-            completion = self._client.chat.completions.create(
-                model=self.model, messages=messages, response_format=RESPONSE_FORMAT
+            return self._chat.ask_checked(
+                messages, RESPONSE_FORMAT, lambda answer: _checked(answer, number)
             )
-        except REFUSED as exc:
-            raise BadInput(
-                f"the language model at {where} refused the request (model {self.model!r}): "
-                f"{exc.status_code} {_message(exc)}"
-            ) from exc
-        except openai.APIStatusError as exc:
+        except UnusableAnswers as exc:
             raise LlmUnavailable(
-                f"the language model at {where} failed: {exc.status_code} {_message(exc)}"
+                f"the language model {self.model!r} gave no usable narration for slide "
+                f"{number}: {exc.problem}"
             ) from exc
-        except openai.APIConnectionError as exc:  # also timeouts
-            raise LlmUnavailable(f"the language model at {where} did not answer: {exc}") from exc
-        if not completion.choices:
-            return ""
-        return completion.choices[0].message.content or ""
 
 
 def prompt(slide: SlideContent, number: int, titles: list[str], words: int, language: str) -> Any:
@@ -181,12 +132,3 @@ def _checked(answer: str, number: int) -> str:
     if not has_words(parsed.narration):
         raise ValueError("the narration is empty")
     return " ".join(parsed.narration.split())
-
-
-def _message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return exc.message
