@@ -64,12 +64,14 @@ def job_events(job_id: str, count: int) -> list[ev.Event]:
     return events
 
 
-def time_fold(events: list[ev.Event], rounds: int = 5) -> float:
+def time_fold(events: list[ev.Event], rounds: int = 10) -> float:
+    """The fold's CPU time (the best of `rounds`): on a machine others share, the wall clock
+    also counts the time this process waits for a core."""
     best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time()
         fold(events)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -129,7 +131,7 @@ async def main() -> None:
     big = job_events("fold", 10_000)
     refold = time_fold(big)
     incremental = time_fold(big[-10:])
-    print(f"fold of {len(big)} events: {refold * 1000:.1f} ms (target < 50 ms); "
+    print(f"fold of {len(big)} events: {refold * 1000:.1f} ms of CPU (target < 50 ms); "
           f"advancing a projection by 10 events: {incremental * 1000:.2f} ms "
           f"({refold / incremental:.0f}x less work per request)")  # fmt: skip
 
