@@ -17,19 +17,20 @@ import io
 import json
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import av
 import imageio_ffmpeg
+
+from tests.local_http import ReplyingHandler, serving
 
 API_KEY = "heygen-test-key"
 AVATARS = {"Angela-inTshirt-20220820", "presenter-1"}
@@ -95,16 +96,9 @@ class HeyGenServer:
 @contextmanager
 def heygen_server(server: HeyGenServer | None = None) -> Iterator[HeyGenServer]:
     config = server or HeyGenServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(config))
-    httpd.daemon_threads = True
-    config.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(config)) as port:
+        config.port = port
         yield config
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @functools.cache
@@ -136,7 +130,7 @@ def audio_seconds(data: bytes) -> float:
 
 
 def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(ReplyingHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
@@ -235,18 +229,5 @@ def _handler(config: HeyGenServer) -> type[BaseHTTPRequestHandler]:
         def _error(self, status: int, code: str, message: str) -> None:
             """The v2 API's error shape."""
             self._json(status, {"data": None, "error": {"code": code, "message": message}})
-
-        def _json(self, status: int, body: dict[str, Any]) -> None:
-            self._send(status, "application/json", json.dumps(body).encode())
-
-        def _send(self, status: int, content_type: str, data: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # quiet: the tests assert on `requests` instead
 
     return Handler

@@ -13,13 +13,14 @@ other questions (a request whose json_schema has that name) in place of a narrat
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
+
+from tests.local_http import ReplyingHandler, serving
 
 API_KEY = "test-key"
 Mode = Literal["ok", "slow", "error", "unauthorized", "malformed", "wrong_slide"]
@@ -59,16 +60,9 @@ class ChatServer:
 @contextmanager
 def chat_server(server: ChatServer | None = None) -> Iterator[ChatServer]:
     config = server or ChatServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(config))
-    httpd.daemon_threads = True
-    config.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(config)) as port:
+        config.port = port
         yield config
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def narration_for(title: str, slide: int) -> str:
@@ -76,10 +70,7 @@ def narration_for(title: str, slide: int) -> str:
 
 
 def _handler(config: ChatServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
+    class Handler(ReplyingHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             config.requests.append(body)
@@ -111,17 +102,6 @@ def _handler(config: ChatServer) -> type[BaseHTTPRequestHandler]:
         def _error(self, status: int, message: str) -> None:
             error = {"message": message, "type": "invalid_request_error", "code": None}
             self._json(status, {"error": error})
-
-        def _json(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (its timeout)
 
     return Handler
 

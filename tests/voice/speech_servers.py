@@ -14,17 +14,18 @@ import functools
 import io
 import json
 import subprocess
-import threading
 import time
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlparse
 
 import imageio_ffmpeg
+
+from tests.local_http import ReplyingHandler, serving
 
 API_KEY = "test-key"
 SAMPLE_RATE = 24000
@@ -52,17 +53,10 @@ class SpeechServer:
 @contextmanager
 def speech_server(server: SpeechServer | None = None) -> Iterator[SpeechServer]:
     config = server or SpeechServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(config))
-    httpd.daemon_threads = True
-    config.port = httpd.server_address[1]
     _tone()  # before the first request
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(config)) as port:
+        config.port = port
         yield config
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def speech_seconds(text: str, speed: float = 1.0) -> float:
@@ -96,7 +90,7 @@ def _wav(pcm: bytes) -> bytes:
 
 
 def _handler(config: SpeechServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(ReplyingHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             path = urlparse(self.path).path
@@ -144,18 +138,5 @@ def _handler(config: SpeechServer) -> type[BaseHTTPRequestHandler]:
             audio = base64.b64encode(tone_pcm(seconds)).decode()
             reply = {"audio_base64": audio, "alignment": timing, "normalized_alignment": timing}
             self._json(200, reply)
-
-        def _json(self, status: int, body: dict[str, Any]) -> None:
-            self._send(status, "application/json", json.dumps(body).encode())
-
-        def _send(self, status: int, content_type: str, data: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # quiet: the tests assert on `requests` instead
 
     return Handler
