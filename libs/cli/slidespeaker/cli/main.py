@@ -244,7 +244,7 @@ def script(
 ) -> None:
     """Write DECK's narration to OUT/script.json to read and edit, then `render --script`."""
     # Imported here: the scripter's libraries are heavy, and only this command needs them.
-    from slidespeaker.scripter.llm import LlmUnavailable
+    from slidespeaker.scripter.chat import LlmUnavailable
     from slidespeaker.scripter.script import estimate_deck, script_deck
 
     options = _options(
