@@ -64,9 +64,14 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
     redis.Redis.from_url(stack.url).shutdown(nosave=True)
 
 
-def long_deck(pages: int) -> bytes:
+# A slide that takes a while to voice; one whose narration (about twenty seconds) makes an
+# encode long enough to catch.
+LONG = "This slide has a few sentences, so that voicing it takes a while. " * 4
+NARRATED = "Every sentence here adds a few seconds to the narration of this slide. " * 6
+
+
+def long_deck(pages: int, text: str = LONG) -> bytes:
     doc = pymupdf.open()
-    text = "This slide has a few sentences, so that voicing it takes a while. " * 4
     for n in range(1, pages + 1):
         doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), f"Slide {n}. {text}")
     data: bytes = doc.tobytes()
@@ -265,16 +270,6 @@ async def test_a_cancelled_job_leaves_no_work_and_no_child_process_behind(own: O
     assert children == [], f"child processes left running: {children}"
 
 
-def narrated_deck(pages: int) -> bytes:
-    """Slides with about twenty seconds of narration each: an encode long enough to catch."""
-    doc = pymupdf.open()
-    text = "Every sentence here adds a few seconds to the narration of this slide. " * 6
-    for n in range(1, pages + 1):
-        doc.new_page().insert_textbox(pymupdf.Rect(40, 40, 560, 800), f"Slide {n}. {text}")
-    data: bytes = doc.tobytes()
-    return data
-
-
 def encoding_ffmpeg(pid: int) -> psutil.Process | None:
     """The ffmpeg child of process `pid` that encodes a job's video, if one runs."""
     with contextlib.suppress(psutil.NoSuchProcess):
@@ -303,7 +298,7 @@ def is_encode_start(event: ev.Event) -> TypeGuard[ev.TaskStarted]:
 async def test_a_composer_killed_mid_encode_has_the_video_made_by_another(own: OwnStack) -> None:
     own.start("composer")  # one of the two is killed: the other one stays for later tests
     own.wait_until_count("composer", 2)
-    job_id, log, client = await submit(own, narrated_deck(3))
+    job_id, log, client = await submit(own, long_deck(3, NARRATED))
     try:
         victim, ffmpeg = await mid_encode(log, job_id)
         os.kill(worker_pid(victim.worker), signal.SIGKILL)
@@ -330,7 +325,7 @@ async def test_a_composer_killed_mid_encode_has_the_video_made_by_another(own: O
 async def test_a_job_cancelled_mid_encode_stops_its_ffmpeg_and_leaves_no_video(
     own: OwnStack,
 ) -> None:
-    job_id, log, client = await submit(own, narrated_deck(3))
+    job_id, log, client = await submit(own, long_deck(3, NARRATED))
     try:
         started, ffmpeg = await mid_encode(log, job_id)
         await log.append(ev.JobCancelRequested(job_id=job_id))

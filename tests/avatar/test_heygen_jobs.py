@@ -202,6 +202,21 @@ async def test_a_rejected_key_fails_the_job_saying_so(
     assert "HeyGen rejected the API key" in (state.error or "")
 
 
+async def submit_while_rendering(
+    stack: Stack, server: HeyGenServer, log: EventLog, text: str, filename: str
+) -> str:
+    """Submit a one-slide job; return its id once HeyGen is being polled for its video."""
+    job_id = await submit_job(
+        log, Storage(stack.home / "artifacts"), deck=deck(text), filename=filename,
+        options=HEYGEN,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(server.polls) < 3:
+        assert time.monotonic() < deadline, "HeyGen was never polled"
+        await asyncio.sleep(0.05)
+    return job_id
+
+
 async def test_a_cancel_while_heygen_renders_stops_the_polling(
     heygen_stack: Stack, server: HeyGenServer
 ) -> None:
@@ -209,14 +224,9 @@ async def test_a_cancel_while_heygen_renders_stops_the_polling(
     redis = Redis.from_url(heygen_stack.url)
     log = EventLog(redis, Keys(heygen_stack.prefix))
     try:
-        job_id = await submit_job(
-            log, Storage(heygen_stack.home / "artifacts"), deck=deck("Never finished."),
-            filename="cancel.pdf", options=HEYGEN,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while len(server.polls) < 3:
-            assert time.monotonic() < deadline, "HeyGen was never polled"
-            await asyncio.sleep(0.05)
+        job_id = await submit_while_rendering(
+            heygen_stack, server, log, "Never finished.", "cancel.pdf"
+        )
         await log.append(ev.JobCancelRequested(job_id=job_id))
         stopped = time.monotonic()
         while not any(isinstance(e, ev.StageStopped) for _, e in await log.read(job_id)):
@@ -237,14 +247,9 @@ async def test_a_stopped_avatar_service_quits_mid_render_and_the_next_resumes_th
     redis = Redis.from_url(heygen_stack.url)
     log = EventLog(redis, Keys(heygen_stack.prefix))
     try:
-        job_id = await submit_job(
-            log, Storage(heygen_stack.home / "artifacts"), deck=deck("Rendered across a restart."),
-            filename="restart.pdf", options=HEYGEN,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while len(server.polls) < 3:
-            assert time.monotonic() < deadline, "HeyGen was never polled"
-            await asyncio.sleep(0.05)
+        job_id = await submit_while_rendering(
+            heygen_stack, server, log, "Rendered across a restart.", "restart.pdf"
+        )
         for avatar in heygen_stack.processes.pop("avatar"):
             avatar.terminate()
             # Well inside HeyGen's 30 s deadline: the polling thread does not hold it up.
