@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from redis.asyncio import Redis
 from rich.console import Console
 
 from slidespeaker.cli import parent_watch, processes, scripts
@@ -30,6 +29,7 @@ from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.log import EventLog
+from slidespeaker.common.redis_clients import async_client
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
 
@@ -65,7 +65,7 @@ def _with_redis(work: Callable[[EventLog, Settings], Awaitable[T]]) -> T:
 async def _run(
     work: Callable[[EventLog, Settings], Awaitable[T]], handle: RedisHandle, settings: Settings
 ) -> T:
-    redis = Redis.from_url(handle.url)
+    redis = async_client(handle.url)
     try:
         return await work(EventLog(redis, Keys(settings.key_prefix)), settings)
     finally:

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import redis
-
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.redis_clients import sync_client
 
 # Each service's module has `run(settings)`.
 SERVICE_MODULES = {
@@ -32,7 +31,7 @@ STOP_GRACE_S = 10
 
 def running_services(url: str, keys: Keys) -> set[str]:
     """Services with at least one live process (each refreshes its presence key)."""
-    client = redis.Redis.from_url(url)
+    client = sync_client(url)
     alive = set()
     for name in ALL_SERVICES:
         if next(iter(client.scan_iter(match=keys.presence_pattern(name), count=100)), None):

@@ -40,6 +40,7 @@ from slidespeaker.common.log import EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
 from slidespeaker.common.messages import WorkMessage
 from slidespeaker.common.periodic import running_every
+from slidespeaker.common.redis_clients import async_client
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 
@@ -108,7 +109,7 @@ def consumer_name(service: str) -> str:
 def connect(settings: Settings) -> Redis:
     if not settings.redis_url:
         raise SystemExit("SLIDESPEAKER_REDIS_URL is not set (the CLI sets it for its services)")
-    return Redis.from_url(settings.redis_url)
+    return async_client(settings.redis_url)
 
 
 class StageWorker:

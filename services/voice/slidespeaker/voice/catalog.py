@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 
-import redis
-
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.redis_clients import sync_client
 from slidespeaker.voice.config import VoiceSettings
 from slidespeaker.voice.espeak_provider import EspeakProvider
 from slidespeaker.voice.piper_engine import PiperProvider
@@ -32,7 +31,7 @@ def local_voices(settings: VoiceSettings | None = None) -> list[dict[str, str]]:
 
 
 def publish(redis_url: str, keys: Keys, voices: list[dict[str, str]]) -> None:
-    client = redis.Redis.from_url(redis_url)
+    client = sync_client(redis_url)
     try:
         entries = {f"{v['provider']}/{v['name']}": json.dumps(v) for v in voices}
         if entries:

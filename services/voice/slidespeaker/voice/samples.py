@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 import time
 
-import redis
 import structlog
 from redis.exceptions import RedisError
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.redis_clients import sync_client
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.voice_samples import REPLY_TTL_S, SampleReply, SampleRequest
@@ -48,7 +48,7 @@ def speak_sample(request: SampleRequest, storage: Storage) -> SampleReply:
 
 def serve_samples(redis_url: str, keys: Keys, storage: Storage) -> None:
     """Answer sample requests for as long as the process lives (Redis may restart)."""
-    client = redis.Redis.from_url(redis_url)
+    client = sync_client(redis_url)
     while True:
         try:
             popped = client.blpop([keys.voice_samples], timeout=POP_TIMEOUT_S)

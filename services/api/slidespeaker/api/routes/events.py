@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 from fastapi.sse import EventSourceResponse
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, SettingsDep
@@ -18,6 +17,7 @@ from slidespeaker.common.events import utc_now
 from slidespeaker.common.fold import JobState, TaskStatus, advance, fold
 from slidespeaker.common.log import EventLog, LogEntry
 from slidespeaker.common.logs import get_logger
+from slidespeaker.common.redis_clients import async_client
 
 router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))
 
@@ -98,9 +98,8 @@ def _finished(state: JobState) -> bool:
 
 async def _follow(url: str, events: EventLog, job_id: str, start: str) -> AsyncIterator[str]:
     # A connection of its own: a client that goes away cancels this generator mid-read, and
-    # a redis-py connection cancelled mid-command must not go back to the shared pool. Its
-    # socket timeout outlasts the blocking read (redis-py's default of 5 s cut idle streams).
-    redis = Redis.from_url(url, socket_timeout=KEEPALIVE_MS / 1000 + 10)
+    # a redis-py connection cancelled mid-command must not go back to the shared pool.
+    redis = async_client(url)
     log = EventLog(redis, events.keys)
     try:
         entries = await log.read(job_id)

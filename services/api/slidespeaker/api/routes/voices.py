@@ -4,7 +4,6 @@ short sample of each, spoken by a voice service (the API loads no voice engine).
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Annotated, Any
 
@@ -27,7 +26,6 @@ from slidespeaker.common.voice_samples import (
 router = APIRouter(prefix="/api", tags=["voices"])
 
 SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
-BLOCK_S = 2.0
 
 
 class Unspeakable(BaseModel):
@@ -118,11 +116,5 @@ async def _ask_voice_service(events: EventLog, request: SampleRequest) -> None:
 
 
 async def _wait_for_reply(redis: Redis, key: str) -> Any:
-    """The reply, or None after SAMPLE_WAIT_S. Waited for in short BLPOPs: redis-py gives a
-    connection a 5 s socket timeout, and a longer blocking command fails with it."""
-    deadline = time.monotonic() + SAMPLE_WAIT_S
-    while (left := deadline - time.monotonic()) > 0:
-        answer = await redis.blpop([key], timeout=min(BLOCK_S, max(left, 0.01)))
-        if answer is not None:
-            return answer
-    return None
+    """The reply, or None after SAMPLE_WAIT_S."""
+    return await redis.blpop([key], timeout=SAMPLE_WAIT_S)
