@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 from slidespeaker.common.cancel import CancelToken
 
 POLL_SECONDS = 0.1
+SETPRIV = shutil.which("setpriv")  # util-linux: in every Debian, including the slim images
 
 
 class ChildTimeout(Exception):
@@ -42,7 +44,7 @@ def run_child(
     """
     args = [str(c) for c in cmd]
     proc = subprocess.Popen(
-        args,
+        dying_with_parent(args),
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -62,6 +64,18 @@ def run_child(
                 _kill_group(proc)
                 token.check()
                 raise ChildTimeout(Path(args[0]).name, timeout) from None
+
+
+def dying_with_parent(args: Sequence[str]) -> list[str]:
+    """`args`, run so that the child is killed when the process that started it dies.
+
+    Children run in sessions of their own (to be killed as a group), so a service killed by
+    SIGKILL, which runs no clean-up, would leave them working on for nobody. The parent-death
+    signal is set by setpriv, which then becomes the child: no preexec_fn, which is unsafe in
+    a process with threads. (Linux ties it to the thread that started the child; ours start
+    them from long-lived worker threads.)
+    """
+    return [SETPRIV, "--pdeathsig", "KILL", "--", *args] if SETPRIV else list(args)
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.process import ChildTimeout
+from slidespeaker.common.process import ChildTimeout, dying_with_parent
 
 FFMPEG: str = imageio_ffmpeg.get_ffmpeg_exe()
 CLIP_CODEC = ["-c:v", "qtrle", "-pix_fmt", "argb", "-f", "mov"]
@@ -46,7 +46,8 @@ def write_clip(
         "-i", "pipe:0", *CLIP_CODEC, str(out),
     ]  # fmt: skip
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        dying_with_parent(cmd),
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True,  # its own group, to kill at once
     )  # fmt: skip
     stdin, stderr = proc.stdin, proc.stderr

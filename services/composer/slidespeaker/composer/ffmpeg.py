@@ -20,7 +20,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.process import ChildTimeout
+from slidespeaker.common.process import ChildTimeout, dying_with_parent
 
 FFMPEG: str = imageio_ffmpeg.get_ffmpeg_exe()
 COMPLAINT_LINES = 3  # ffmpeg states the cause first, then what failed because of it
@@ -59,7 +59,8 @@ def run_ffmpeg(
     cmd = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     cmd += ["-progress", "pipe:1", "-stats_period", PROGRESS_EVERY, *map(str, args)]
     proc = subprocess.Popen(
-        cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        dying_with_parent(cmd),
+        cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, errors="replace", start_new_session=True,  # its own group, to kill at once
     )  # fmt: skip
     complaint: list[str] = []
