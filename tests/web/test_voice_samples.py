@@ -17,7 +17,8 @@ import redis
 
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.voice_samples import sample_key, sample_text
+from slidespeaker.common.voice_samples import SAMPLE_TEXTS, sample_key, sample_text
+from slidespeaker.voice.language import detect
 
 from ..conftest import Stack, running_api
 
@@ -56,13 +57,22 @@ def test_the_default_voice_says_its_sentence_once_then_the_file_is_served(
     assert (stored.stat().st_ino, stored.stat().st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
 
 
-def test_a_voice_speaks_a_sentence_in_its_own_language(api: httpx.Client, stack: Stack) -> None:
+@pytest.mark.parametrize("language", ["de", "he"])
+def test_a_voice_speaks_a_sentence_in_its_own_language(
+    api: httpx.Client, stack: Stack, language: str
+) -> None:
     voices = api.get("/api/voices").json()["voices"]
-    assert {"provider": "espeak", "name": "de", "language": "de", "description": ""} in voices
-    sample = api.get("/api/voices/sample", params={"provider": "espeak", "voice": "de"})
+    voice = {"provider": "espeak", "name": language, "language": language, "description": ""}
+    assert voice in voices
+    sample = api.get("/api/voices/sample", params={"provider": "espeak", "voice": language})
     assert sample.status_code == 200, sample.text
     assert speech_seconds(sample.content) > 1
-    assert sample_path(stack, "espeak", "de", sample_text("de")).is_file()  # the German one
+    assert sample_path(stack, "espeak", language, sample_text(language)).is_file()
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLE_TEXTS))
+def test_each_sample_sentence_is_written_in_its_language(language: str) -> None:
+    assert detect(SAMPLE_TEXTS[language]) == language
 
 
 def test_a_text_of_ones_own_is_spoken_and_kept_apart(api: httpx.Client, stack: Stack) -> None:

@@ -15,7 +15,7 @@ from slidespeaker.common.events import Frozen
 
 REPLY_TTL_S = 60  # an answer nobody waits for any more expires
 
-# "How I will sound", in the languages people are most likely to pick; others hear English.
+# "How I will sound" in the languages the voices here speak most often; others hear English.
 SAMPLE_TEXTS = {
     "en": "Hello! This is how I will narrate your slides.",
     "de": "Hallo! So werde ich Ihre Folien vortragen.",
@@ -23,7 +23,26 @@ SAMPLE_TEXTS = {
     "es": "¡Hola! Así es como narraré tus diapositivas.",
     "it": "Ciao! Ecco come racconterò le tue diapositive.",
     "pt": "Olá! É assim que vou narrar os seus slides.",
-    "nl": "Hallo! Zo ga ik uw dia's vertellen.",
+    "nl": "Hallo! Zo ga ik uw dia's aan u voorlezen.",
+    "ru": "Здравствуйте! Вот так я буду озвучивать ваши слайды.",
+    "uk": "Привіт! Ось так я озвучуватиму ваші слайди.",
+    "pl": "Cześć! Tak będę czytać Twoje slajdy.",
+    "cs": "Dobrý den! Takto budu namlouvat vaše snímky.",
+    "tr": "Merhaba! Slaytlarınızı böyle anlatacağım.",
+    "sv": "Hej! Så här kommer jag att berätta om dina bilder.",
+    "da": "Hej! Sådan vil jeg fortælle om dine dias.",
+    "nb": "Hei! Slik kommer jeg til å fortelle om lysbildene dine.",
+    "fi": "Hei! Näin esittelen diasi.",
+    "el": "Γεια σας! Έτσι θα αφηγούμαι τις διαφάνειές σας.",
+    "he": "שלום! כך אקריא את השקפים שלך.",
+    "ar": "مرحبًا! هكذا سأروي شرائحك.",
+    "hi": "नमस्ते! मैं आपकी स्लाइड्स इस तरह सुनाऊँगा।",
+    "zh": "你好！我将这样为你讲解幻灯片。",
+    "ja": "こんにちは！このようにスライドを読み上げます。",
+    "ko": "안녕하세요! 이렇게 슬라이드를 읽어 드리겠습니다.",
+    "th": "สวัสดี! นี่คือเสียงที่จะใช้บรรยายสไลด์ของคุณ",
+    "id": "Halo! Beginilah saya akan membacakan slide Anda.",
+    "vi": "Xin chào! Đây là cách tôi sẽ thuyết minh các trang chiếu của bạn.",
 }
 
 
