@@ -42,6 +42,18 @@ def _narrate(*slides: SlideContent, number: int = 1, **options: object) -> tuple
     return narration.text, narration.source.value
 
 
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [("Thank you!", "Thank you!"), ("Questions", "Questions?"),
+     ("Any questions?", "Any questions?"), ("THANK YOU", "THANK YOU."),
+     ("Thank you notes", "Now let's look at Thank you notes.")],
+)  # fmt: skip
+def test_a_title_that_speaks_to_the_audience_is_said_as_it_is(title: str, said: str) -> None:
+    slides = [_slide("Topic", ENGLISH_BODY), _slide("Plan", ENGLISH_BODY), _slide(title)]
+    slides.append(_slide("End"))
+    assert _narrate(*slides, number=3) == (said, "outline")
+
+
 def test_notes_are_cleaned_for_speech() -> None:
     notes = (
         "• Welcome, everyone\n"

@@ -28,12 +28,22 @@ TITLE_END = ".:;,"
 # A title this long is a sentence of its own ("We need to split our data first"), which
 # a template would garble ("Turning to We need to ..."): it is said as it is.
 MAX_TEMPLATED_TITLE_WORDS = 7
+# Titles that speak to the audience: "Now let's look at Thank you" would be nonsense.
+SAID_AS_IS = {
+    "thank you", "thanks", "thank you for listening", "thanks for listening",
+    "thank you for your attention", "questions", "any questions", "q&a", "q & a",
+    "questions and answers", "the end",
+}  # fmt: skip
+ASKED = {"questions", "any questions"}
 
 
 def opener(title: str, number: int, total: int, previous_title: str) -> str:
     """The first sentence of slide `number` (1-based) of `total`, in English."""
     title = title.rstrip(TITLE_END)
-    if len(title.split()) > MAX_TEMPLATED_TITLE_WORDS:
+    plain = " ".join(title.rstrip("?!").split()).casefold()
+    if plain in ASKED and not title.endswith("?"):
+        return f"{title}?"
+    if len(title.split()) > MAX_TEMPLATED_TITLE_WORDS or plain in SAID_AS_IS:
         return title if title.endswith(("?", "!")) else f"{title}."
     if number == 1:
         template = FIRST
