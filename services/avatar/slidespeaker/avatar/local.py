@@ -47,7 +47,7 @@ async def render_local_clip(ctx: TaskContext, workdir: Path) -> Path:
     out = workdir / "presenter.mov"
     await asyncio.to_thread(
         render_presenter, mouths, out, height=round(options.height * options.avatar_scale),
-        seed=seed_for(ctx.job_id, slide.number), token=ctx.token, timeout=timeout,
+        seed=seed_for(slide.audio_key, slide.number), token=ctx.token, timeout=timeout,
     )  # fmt: skip
     return out
 

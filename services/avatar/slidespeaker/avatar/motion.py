@@ -1,6 +1,9 @@
 """The presenter's life between the words: blinking and a slight sway of the head.
 
-Random but seeded (by the job and slide), so the same input always gives the same clip.
+Random but seeded (by the slide's narration, whose audio key names what it says, and its
+number), so the same input always gives the same clip, in any job: a deck rendered again
+after one slide changed gets the other slides' clips, and the composer their segments, as
+they were.
 """
 
 from __future__ import annotations
