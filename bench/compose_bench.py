@@ -19,6 +19,7 @@ composed with the clips overlaid, against MoviePy's still slides at 720p in the 
     .venv/bin/python bench/compose_bench.py          # N = 10 and 100
     .venv/bin/python bench/compose_bench.py 10 1000 --ours-only  # other sizes, no MoviePy
     .venv/bin/python bench/compose_bench.py --avatar
+    .venv/bin/python bench/compose_bench.py --presenter 10 100  # composing with the clips
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ NARRATION_SECONDS = [5.1, 6.4, 5.6, 7.3, None, 6.0, 6.7, 5.2, 6.3, 6.6]
 BEFORE, AFTER, HOLD = 0.5, 0.8, 3.0  # s of pause, as the composer service pads
 PIPER_RATE = 22050
 SAMPLE_EVERY = 0.02  # s between memory samples
-WAYS = ("compose_video", "moviepy", "avatar")
+WAYS = ("compose_video", "moviepy", "avatar", "presenter", "rerender")
 SLIDE_COUNTS = (10, 100)
 # The issue's targets for still slides on a 2-core machine.
 MIN_SPEEDUP = 10.0
@@ -112,12 +113,35 @@ def main_avatar() -> None:
             )
 
 
+def main_presenter(slide_counts: list[int]) -> None:
+    """The composition alone with the presenter (clips drawn beforehand, not counted), at
+    720p: the moving-frame path's wall time, CPU and peak memory per slide count; then the
+    same deck again after slide 2 changed."""
+    peaks: dict[int, float] = {}
+    for count in slide_counts:
+        ours = measure_deck(count, ("presenter", "rerender"), AVATAR_SIZES["720p"],
+                            with_clips=True)  # fmt: skip
+        presenter, rerender = ours["presenter"], ours["rerender"]
+        print(f"N={count}: again after slide 2 changed: {rerender.seconds:.2f} s "
+              f"({rerender.seconds / presenter.seconds:.2f}x the first render)")  # fmt: skip
+        peaks[count] = presenter.peak_mb
+        minutes = presenter.video_seconds / 60
+        gap_ms = 1000 * (presenter.audio_seconds - presenter.video_seconds)
+        print(f"N={count}: composing with the presenter {presenter.seconds / minutes:.1f} s "
+              f"per minute of video (CPU {presenter.cpu_seconds / minutes:.1f} s), "
+              f"audio - video {gap_ms:+.1f} ms")  # fmt: skip
+    smallest, largest = min(peaks), max(peaks)
+    print(f"presenter, peak at N={largest} / N={smallest}: {peaks[largest] / peaks[smallest]:.2f}x")
+
+
 def measure_deck(
-    count: int, ways: tuple[str, ...], size: tuple[int, int] = SIZE
+    count: int, ways: tuple[str, ...], size: tuple[int, int] = SIZE, *, with_clips: bool = False
 ) -> dict[str, Measurement]:
     with tempfile.TemporaryDirectory(prefix="compose-bench-") as tmp:
         workdir = Path(tmp)
         total = make_deck(workdir, count, size)
+        if with_clips:
+            draw_clips(workdir)
         print(f"N={count}: deck of {count} slides, {size[0]}x{size[1]}, {total:.2f} s")
         results = {way: measure(way, workdir) for way in ways}
     for way, m in results.items():
@@ -248,6 +272,7 @@ def run_way(way: str, workdir: Path) -> None:
     out = workdir / f"{way}.mp4"
     compose = {
         "moviepy": compose_with_moviepy, "avatar": compose_with_presenter,
+        "presenter": compose_over_clips, "rerender": compose_changed,
     }.get(way, compose_with_ffmpeg)  # fmt: skip
     started, cpu_before = time.perf_counter(), cpu_seconds()
     compose(slides, out, workdir)
@@ -275,19 +300,24 @@ def compose_with_presenter(
 ) -> None:
     """What a job with `--avatar local` does after voicing: a presenter clip per slide, then
     the video with the clips overlaid."""
+    draw_clips(workdir)
+    compose_over_clips(slides, out, workdir)
+
+
+def draw_clips(workdir: Path) -> None:
+    """Each slide's presenter clip (its mouth from the narration's loudness), listed in
+    clips.json with when its narration starts."""
     import numpy as np
 
     from slidespeaker.avatar.figure import Mouth
     from slidespeaker.avatar.presenter import FPS, frame_count, render_presenter
     from slidespeaker.avatar.visemes import mouths_from_loudness
     from slidespeaker.common.cancel import CancelToken
-    from slidespeaker.composer.overlay import PresenterTrack, SlideClip
-    from slidespeaker.composer.video import compose_video
 
     spoken = json.loads((workdir / "spoken.json").read_text())
-    width, height = spoken["size"]
-    token, clips, start = CancelToken(), [], 0.0
-    for number, ((_, _, duration), voice) in enumerate(zip(slides, spoken["voices"], strict=True)):
+    height = spoken["size"][1]
+    token, clips = CancelToken(), []
+    for number, voice in enumerate(spoken["voices"], start=1):
         if voice is None:
             frames, lead = frame_count(HOLD), 0.0
             mouths = [Mouth.closed] * frames
@@ -299,11 +329,32 @@ def compose_with_presenter(
         clip = workdir / f"presenter-{number:04d}.mov"
         render_presenter(mouths, clip, height=round(height * 0.25), seed=number, token=token,
                          timeout=600)  # fmt: skip
-        clips.append(SlideClip(clip, start, start + duration, lead))
+        clips.append((str(clip), lead))
+    (workdir / "clips.json").write_text(json.dumps(clips))
+
+
+def compose_changed(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
+    """The presenter's video again, after slide 2's picture changed (its segments kept)."""
+    render_slide(len(slides) + 2, len(slides), slides[1][0], AVATAR_SIZES["720p"])
+    compose_over_clips(slides, out, workdir)
+
+
+def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
+    from slidespeaker.common.cancel import CancelToken
+    from slidespeaker.composer.overlay import PresenterTrack, SlideClip
+    from slidespeaker.composer.video import compose_video
+
+    width, height = json.loads((workdir / "spoken.json").read_text())["size"]
+    clips, start = [], 0.0
+    for (_, _, duration), (clip, lead) in zip(
+        slides, json.loads((workdir / "clips.json").read_text()), strict=True
+    ):
+        clips.append(SlideClip(Path(clip), start, start + duration, lead))
         start += duration
     compose_video(
-        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides], token=token,
-        timeout=600, workdir=workdir, presenter=PresenterTrack(clips, width, height),
+        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
+        token=CancelToken(), timeout=600, workdir=workdir,
+        presenter=PresenterTrack(clips, width, height), segment_cache=workdir / "segments",
     )  # fmt: skip
 
 
@@ -323,6 +374,8 @@ if __name__ == "__main__":
         run_way(sys.argv[1], Path(sys.argv[2]))
     elif "--avatar" in sys.argv:
         main_avatar()
+    elif "--presenter" in sys.argv:
+        main_presenter([int(arg) for arg in sys.argv[2:]] or list(SLIDE_COUNTS))
     else:
         counts = [int(arg) for arg in sys.argv[1:] if arg != "--ours-only"]
         main(counts or list(SLIDE_COUNTS), WAYS[:1] if "--ours-only" in sys.argv else WAYS[:2])

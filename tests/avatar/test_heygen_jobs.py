@@ -33,6 +33,7 @@ from slidespeaker.composer.presenter_clips import WARNING_CODE as CLIP_UNUSABLE
 
 from ..conftest import PIPELINE, Stack
 from ..jobs import run_job
+from ..media import probe
 from ..voice.test_voice_service import a_deck
 from .heygen_server import API_KEY, HeyGenServer, heygen_server
 
@@ -126,6 +127,9 @@ def test_render_overlays_the_heygen_presenter(
     first = job["slides"]["1"]
     corner, slide = motion(out / "video.mp4", 0.5, 0.4 + first["audio_duration"] - 0.1)
     assert corner > 5 * max(slide, 0.05), (corner, slide)
+    info = probe(out / "video.mp4")
+    assert abs(info.audio.duration - job["outputs"]["duration"]) <= 0.001
+    assert abs(info.video.duration - info.audio.duration) <= 0.04, "within one 25 fps frame"
 
 
 async def test_heygen_renders_the_slides_side_by_side(

@@ -108,3 +108,27 @@ def test_empty_narration_is_an_error_not_a_pause(
     with pytest.raises(MediaError, match="holds no sound"):
         pad_narration(tone_wav(0.0), out, before=0.3, after=0.7, hold=2.0, token=token, timeout=30)
     assert not out.exists()
+
+
+def test_a_presenters_slide_is_lengthened_to_whole_video_frames_at_its_end(
+    tmp_path: Path, tone_wav: ToneWav, token: CancelToken
+) -> None:
+    narration = tone_wav(1.013, SAMPLE_RATE)  # 48624 samples: 25.3 frames of 1920
+    frame = SAMPLE_RATE // 25
+    out, silent = tmp_path / "padded.wav", tmp_path / "silent.wav"
+
+    duration = pad_narration(narration, out, before=0.3, after=0.7, hold=5.0, token=token,
+                             timeout=30, multiple_of=frame)  # fmt: skip
+    held = pad_narration(None, silent, before=0.3, after=0.7, hold=2.01, token=token,
+                         timeout=30, multiple_of=frame)  # fmt: skip
+
+    samples = read_pcm(out)  # the header's sizes agree with the samples written
+    exact = 14400 + 48624 + 33600
+    assert len(samples) == exact + (-exact % frame) and len(samples) % frame == 0
+    assert samples[14400 : 14400 + 48624] == read_pcm(narration)
+    assert trailing_zeros(samples) == len(samples) - 14400 - 48624
+    assert duration * SAMPLE_RATE == len(samples)
+    assert held == 2.04 and len(read_pcm(silent)) == 2.04 * SAMPLE_RATE
+    decoded = tmp_path / "decoded.wav"  # and ffmpeg reads it whole
+    run_ffmpeg(["-i", out, "-c:a", "pcm_s16le", decoded], token=token, timeout=30)
+    assert read_pcm(decoded) == samples

@@ -57,7 +57,8 @@ def test_both_gives_a_video_and_a_podcast_of_the_same_deck(
     out, job = rendered
     assert job["status"] == "completed"
     video = probe(out / "video.mp4")
-    assert abs(video.video.duration - job["outputs"]["duration"]) < 0.1
+    assert abs(video.video.duration - job["outputs"]["duration"]) <= 0.04
+    assert abs(video.audio.duration - video.video.duration) <= 0.04
     for name in PODCAST_FILES:
         assert (out / name).stat().st_size > 0
     assert {t["slide"] for t in dialogue["turns"]} == {1, 2, 3}

@@ -6,6 +6,8 @@ samples and the joined track is exactly as long as the slides added up.
 
 from __future__ import annotations
 
+import os
+import struct
 import wave
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +20,8 @@ SAMPLE_RATE = 48000
 SAMPLE_WIDTH = 2  # bytes: 16-bit PCM
 CHANNELS = 1
 COPY_FRAMES = 1 << 16  # samples copied at a time, so long decks are never held in memory
+RIFF_HEADER = 12  # "RIFF", its size, "WAVE"; chunks follow
+CHUNK_HEADER = 8  # a chunk's kind and size
 
 
 def pad_narration(
@@ -29,20 +33,25 @@ def pad_narration(
     hold: float,
     token: CancelToken,
     timeout: float,
+    multiple_of: int = 1,
 ) -> float:
     """Write the slide's audio: `before` s of silence, the narration, `after` s of silence.
 
     `audio_in` is anything ffmpeg reads (Piper's WAV, a hosted voice's MP3); None means the
-    slide has nothing to say and gets `hold` s of silence. Returns the exact duration.
+    slide has nothing to say and gets `hold` s of silence. The silence at the end is
+    lengthened to make the whole a multiple of `multiple_of` samples. Returns the exact
+    duration.
     """
     with removed_on_failure(out_wav):
         if audio_in is None:
-            write_silence(out_wav, seconds_to_samples(hold))
+            write_silence(out_wav, _rounded_up(seconds_to_samples(hold), multiple_of))
         else:
             _decode_padded(
                 audio_in, out_wav, before=before, after=after, token=token, timeout=timeout
             )
             _check_has_sound(audio_in, out_wav, before=before, after=after)
+            samples = wav_samples(out_wav)
+            _append_silence(out_wav, _rounded_up(samples, multiple_of) - samples)
         return wav_samples(out_wav) / SAMPLE_RATE
 
 
@@ -72,6 +81,34 @@ def concatenate_wavs(parts: Sequence[Path], out_wav: Path) -> None:
             with _reading_pcm(part) as wav:
                 while chunk := wav.readframes(COPY_FRAMES):
                     out.writeframes(chunk)
+
+
+def _rounded_up(samples: int, multiple_of: int) -> int:
+    return -(-samples // multiple_of) * multiple_of
+
+
+def _append_silence(path: Path, samples: int) -> None:
+    """Lengthen a WAV whose samples come last (as ffmpeg writes them) in place."""
+    if samples == 0:
+        return
+    added = samples * SAMPLE_WIDTH * CHANNELS
+    with path.open("r+b") as wav:
+        end = wav.seek(0, os.SEEK_END)
+        position = RIFF_HEADER
+        while position + CHUNK_HEADER <= end:
+            wav.seek(position)
+            kind, size = struct.unpack("<4sI", wav.read(CHUNK_HEADER))
+            if kind == b"data":
+                break
+            position += CHUNK_HEADER + size + size % 2
+        if kind != b"data" or position + CHUNK_HEADER + size != end:
+            raise MediaError(f"{path.name} does not end with its samples")
+        wav.seek(end)
+        wav.write(bytes(added))
+        wav.seek(position + 4)
+        wav.write(struct.pack("<I", size + added))
+        wav.seek(4)  # the RIFF chunk's size: the whole file but its first 8 bytes
+        wav.write(struct.pack("<I", end + added - 8))
 
 
 def _decode_padded(

@@ -1,12 +1,10 @@
 """The presenter over the slides: each slide's clip composited in a corner of the picture.
 
-The slides stay one picture each (converted to the video's colours once), laid over a
-plain background that sets the steady frame rate the moving presenter needs (repeating the
-pictures with the fps filter instead made ffmpeg hold ~60 MB per slide of decoded frames).
-Each clip gets its own overlay, placed on the video's timeline by frame numbers (so no
-slide drifts from its narration however long the deck), shown from where its narration
-starts; its first frame is held before that and its last frame after, so the presenter
-stays on screen for the whole slide.
+Each slide is its own segment of the video (see segments.py): its picture, converted to
+the video's colours once and repeated at the steady frame rate the moving presenter needs,
+with its clip over it, shown from where its narration starts; the clip's first frame is
+held before that and its last frame after, so the presenter stays on screen for the whole
+slide.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidespeaker.composer.burn import CAPTIONS_FILE, STYLE
+from slidespeaker.composer.colours import VIDEO_TAGS
 
 FPS = 25
 MARGIN = 0.03  # of the frame's height, between the presenter and the frame's edges
@@ -64,43 +63,32 @@ class PresenterTrack:
         return width - width % 2
 
 
-def overlay_graph(track: PresenterTrack, first_input: int, *, length: float, burn: bool) -> str:
-    """The filter graph from the slides (input 0, `length` s) and the clips (inputs
-    `first_input`... in order) to `[framed]`, with the captions drawn over both when `burn`.
-
-    The video lasts `length` exactly, in whole frames."""
-    height = track.clip_height
-    margin = round(track.frame_height * MARGIN)
-    x, y = (side.format(m=margin) for side in CORNERS[track.position])
-    total = round(length * FPS)
+def segment_graph(track: PresenterTrack, *, frames: int, clip_lead: int | None, burn: bool) -> str:
+    """The filter graph of one slide's segment, `frames` long at FPS: its picture (input 0)
+    held, its clip (input 1, unless `clip_lead` is None) shown from frame `clip_lead` (its
+    first frame held before that and its last after), the captions drawn over both when
+    `burn`; the result is `[video]`."""
     size = f"{track.frame_width}x{track.frame_height}"
-    chains = [
-        f"color=c=black:s={size}:r={FPS}:d={total / FPS + 1},trim=end_frame={total},"
-        "format=yuv420p[canvas]",
-        f"[0:v]scale=size={size},{SLIDES_TO_VIDEO}[slides]",  # the frame's size may be lower
-        "[canvas][slides]overlay=eof_action=repeat:format=yuv420[s0]",
-    ]
-    for number, clip in enumerate(track.clips):
-        first = round(clip.slide_start * FPS)
-        frames = round(clip.slide_end * FPS) - first
-        lead = round((clip.slide_start + clip.clip_start) * FPS) - first
-        chains.append(
-            f"[{first_input + number}:v]fps={FPS},scale=-2:{height},setsar=1,"
+    hold = f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
+    chains = [f"[0:v]scale=size={size},{SLIDES_TO_VIDEO},{hold}[slide]"]  # the size may be lower
+    framed = "[slide]"
+    if clip_lead is not None:
+        margin = round(track.frame_height * MARGIN)
+        x, y = (side.format(m=margin) for side in CORNERS[track.position])
+        chains += [
+            f"[1:v]fps={FPS},scale=-2:{track.clip_height},setsar=1,"
             f"crop=w='min(iw,{track.clip_width})':h=ih,{CLIP_TO_VIDEO},"
-            f"tpad=start={lead}:start_mode=clone:stop=-1:stop_mode=clone,"
-            f"trim=end_frame={frames},setpts=PTS-STARTPTS+{first}/({FPS}*TB)[c{number}]"
-        )
-        chains.append(
-            f"[s{number}][c{number}]overlay=x={x}:y={y}:eof_action=pass:format=yuv420"
-            f"[s{number + 1}]"
-        )
-    last = f"[s{len(track.clips)}]"
+            f"tpad=start={clip_lead}:start_mode=clone:stop=-1:stop_mode=clone,"
+            f"trim=end_frame={frames}[clip]",
+            f"[slide][clip]overlay=x={x}:y={y}:format=yuv420[presented]",
+        ]
+        framed = "[presented]"
+    captions = ""
     if burn:
-        side = caption_side_margin(track)
+        side = caption_side_margin(track) if clip_lead is not None else 0
         style = f"{STYLE},MarginL={side},MarginR={side}"
-        chains.append(f"{last}subtitles=filename={CAPTIONS_FILE}:force_style='{style}'[framed]")
-    else:
-        chains[-1] = chains[-1].removesuffix(last) + "[framed]"
+        captions = f"subtitles=filename={CAPTIONS_FILE}:force_style='{style}',"
+    chains.append(f"{framed}{captions}{VIDEO_TAGS}[video]")
     return ";".join(chains)
 
 

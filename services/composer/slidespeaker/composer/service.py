@@ -17,7 +17,7 @@ from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.composer.audio import pad_narration
+from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
 from slidespeaker.composer.memory_plan import (
@@ -27,11 +27,15 @@ from slidespeaker.composer.memory_plan import (
     planned_size,
     resolution_name,
 )
+from slidespeaker.composer.overlay import FPS
 from slidespeaker.composer.podcast import compose_podcast
 from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import check_picture, compose_video, write_poster
+
+# The moving video's segments, kept by what made them (see segments.py) for any job's use.
+SEGMENT_CACHE = "cache/segments"
 
 
 async def compose(ctx: TaskContext) -> list[ev.Event]:
@@ -61,6 +65,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
             pad_narration, audio_in, tmp,
             before=settings.pause_before_s, after=settings.pause_after_s, hold=settings.hold_s,
             token=ctx.token, timeout=media_timeout(slide.audio_duration or 0),
+            multiple_of=frame_samples(ctx.state),
         )  # fmt: skip
     lead = settings.pause_before_s if audio_in else 0.0
     cues = [shifted(cue, lead) for cue in slide.cues]
@@ -104,7 +109,10 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
-            presenter=presenter, size=resize,
+            presenter=presenter, size=resize, segment_cache=ctx.storage.path(SEGMENT_CACHE),
+            on_segments=lambda encoded: ctx.logger.info(
+                "video.segments", encoded=encoded, reused=len(slides) - len(encoded)
+            ),
         )  # fmt: skip
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
@@ -126,6 +134,13 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             poster_key=keys["poster.jpg"],
         )
     ]  # fmt: skip
+
+
+def frame_samples(state: JobState) -> int:
+    """What a slide's audio is a whole number of samples of. With a presenter, a video
+    frame's: every slide then starts on a frame, so its segment is the same wherever the
+    slide falls and a deck rendered again after one slide changed reuses the others'."""
+    return SAMPLE_RATE // FPS if state.options.avatar != "none" else 1
 
 
 def fitting_size(ctx: TaskContext, *, moving: bool) -> tuple[tuple[int, int], list[ev.Event]]:

@@ -1,13 +1,20 @@
 """The final MP4: each slide's picture held for its duration, over the joined narration.
 
-One ffmpeg run encodes one frame per slide (variable frame rate) instead of 25 identical
-frames a second, which is what makes a long deck take seconds rather than minutes. Burned-in
-captions keep that: the picture gets one more frame wherever the caption changes.
+Still slides: one ffmpeg run encodes one frame per slide (variable frame rate) instead of 25
+identical frames a second, which is what makes a long deck take seconds rather than
+minutes. Burned-in captions keep that: the picture gets one more frame wherever the caption
+changes. That single pass is also the cheapest re-render: it costs about as much as
+checking which slides changed would.
+
+With a presenter every frame moves: a segment per slide at 25 fps (segments.py), joined
+without re-encoding, so a deck rendered again encodes only the slides that changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shutil
+import time
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -20,18 +27,16 @@ from slidespeaker.composer.burn import (
     caption_changes,
     write_captions,
 )
+from slidespeaker.composer.colours import VIDEO_TAGS
 from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failure, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
-from slidespeaker.composer.overlay import PresenterTrack, overlay_graph
+from slidespeaker.composer.overlay import PresenterTrack
+from slidespeaker.composer.segments import concat_list, encode_segments, plan_segments
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
 TICKS_PER_SECOND = SAMPLE_RATE
 DURATION_TOLERANCE = 0.001  # s between a slide's stated duration and its WAV's length
 
-# Browsers decode video as BT.709, so convert RGB with that matrix and tag it so. The tags
-# go on the frames (setparams): this ffmpeg (9.0) takes the stream's tags from its frames
-# and ignores the -color_* flags below, which stay for builds that still read them.
-VIDEO_TAGS = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
 VIDEO_FILTER = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{VIDEO_TAGS}"
 VIDEO_CODEC = [
     *["-c:v", "libx264", "-tune", "stillimage", "-crf", "18"],  # slides are mostly text
@@ -41,14 +46,9 @@ VIDEO_CODEC = [
     *["-rc-lookahead", "2"],
     *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
 ]
-# With a presenter every frame differs a little: a steady rate, and a fast x264 preset (the
-# slides' text stays sharp at this quality; the moving corner is small). At 1080p superfast
-# took a fifth less CPU than veryfast for a fifth more bytes; ultrafast saved little more.
-MOVING_VIDEO_CODEC = [
-    *["-c:v", "libx264", "-preset", "superfast", "-crf", "18", "-pix_fmt", "yuv420p"],
-    *["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"],
-]
 AUDIO_CODEC = ["-c:a", "aac", "-b:a", "128k"]
+PLAYLIST = "slides.ffconcat"  # the still pictures with their durations
+SEGMENT_LIST = "segments.ffconcat"  # the moving video's segments in order
 POSTER_QUALITY = "2"  # mjpeg's scale: 2 is near the best; a poster is one small file
 
 SlideMedia = tuple[Path, Path, float]  # canvas PNG at the output size, padded WAV, duration in s
@@ -67,6 +67,8 @@ def compose_video(
     burn_cues: Sequence[Cue] = (),
     presenter: PresenterTrack | None = None,
     size: tuple[int, int] | None = None,
+    segment_cache: Path | None = None,
+    on_segments: Callable[[list[int]], None] | None = None,
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
@@ -74,37 +76,104 @@ def compose_video(
     named by `slide_titles` (in the slides' order). `on_progress` hears, about twice a
     second, how many seconds of the video are written. `burn_cues` (on the video's
     timeline) are drawn into the picture. `presenter` puts its clips over the slides (the
-    video then has a steady frame rate instead of a frame per slide). `size` (width,
-    height) scales the pictures down to it; None keeps theirs (with a presenter, the
-    track's frame size rules).
+    video then has a steady frame rate instead of a frame per slide, and is made of a
+    segment per slide, kept in `segment_cache` for the next render; None: in `workdir`,
+    removed after; `on_segments` hears which slides' segments, numbered from 1, are encoded
+    anew rather than reused). `size` (width, height) scales the pictures down to it; None
+    keeps theirs (with a presenter, the track's frame size rules).
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
     for picture, audio, duration in slides:
         _check_duration(picture, audio, duration)
     workdir = workdir.resolve()  # ffmpeg runs in it: every other path must not depend on that
-    playlist = workdir / "slides.ffconcat"
     narration = workdir / "narration.wav"
     metadata = workdir / "metadata.txt"
-    captions = workdir / CAPTIONS_FILE
+    scratch = [narration, metadata, workdir / PLAYLIST, workdir / CAPTIONS_FILE,
+               workdir / SEGMENT_LIST]  # fmt: skip
+    kept = segment_cache or workdir / "segments"
     try:
-        playlist.write_text(_playlist(slides, caption_changes(burn_cues)), encoding="utf-8")
         durations = [duration for _, _, duration in slides]
         metadata.write_text(ffmetadata(title, slide_titles, durations), encoding="utf-8")
-        if burn_cues:
-            write_captions(burn_cues, workdir)
         concatenate_wavs([audio for _, audio, _ in slides], narration)
+        sound = (narration, metadata)
         with removed_on_failure(out_mp4):
-            encoding = _encoding(
-                playlist, narration, metadata, out_mp4.resolve(), burn=bool(burn_cues),
-                presenter=presenter, length=sum(duration for _, _, duration in slides),
-                size=size,
-            )  # fmt: skip
-            run_ffmpeg(encoding, token=token, timeout=timeout, on_progress=on_progress, cwd=workdir)
+            if presenter is None:
+                _encode_stills(
+                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size,
+                    token=token, timeout=timeout, workdir=workdir, on_progress=on_progress,
+                )  # fmt: skip
+            else:
+                _encode_moving(
+                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
+                    cache=kept, token=token, timeout=timeout, workdir=workdir,
+                    on_progress=on_progress, on_segments=on_segments,
+                )  # fmt: skip
     finally:
-        for work_file in (playlist, narration, metadata, captions):
+        for work_file in scratch:
             work_file.unlink(missing_ok=True)
+        if segment_cache is None:
+            shutil.rmtree(kept, ignore_errors=True)
     return sum(duration for _, _, duration in slides)
+
+
+def _encode_stills(
+    slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
+    burn_cues: Sequence[Cue], size: tuple[int, int] | None, token: CancelToken,
+    timeout: float, workdir: Path, on_progress: Progress | None,
+) -> None:  # fmt: skip
+    """One ffmpeg run: a frame per slide (and per caption change), over the narration."""
+    playlist = workdir / PLAYLIST
+    playlist.write_text(_playlist(slides, caption_changes(burn_cues)), encoding="utf-8")
+    if burn_cues:
+        write_captions(burn_cues, workdir)
+    # Scaled before the captions, so libass draws them at the video's own size.
+    resize = [f"scale={size[0]}:{size[1]}"] if size else []
+    captions = [SUBTITLES_FILTER] if burn_cues else []
+    pictures: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist]
+    video = ["-map", "0:v:0", "-vf", ",".join([*resize, *captions, VIDEO_FILTER]), *VIDEO_CODEC]
+    encoding = [*pictures, *_with_sound(sound, video, out_mp4)]
+    run_ffmpeg(encoding, token=token, timeout=timeout, on_progress=on_progress, cwd=workdir)
+
+
+def _encode_moving(
+    slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
+    burn_cues: Sequence[Cue], track: PresenterTrack, cache: Path, token: CancelToken,
+    timeout: float, workdir: Path, on_progress: Progress | None,
+    on_segments: Callable[[list[int]], None] | None,
+) -> None:  # fmt: skip
+    """A segment per slide (those kept from an earlier render reused), then one run that
+    joins them as they are and encodes the narration beside them."""
+    deadline = time.monotonic() + timeout
+    pictures = [picture for picture, _, _ in slides]
+    durations = [duration for _, _, duration in slides]
+    segments = plan_segments(pictures, durations, track, burn_cues)
+
+    def by_slide(indexes: list[int]) -> None:
+        if on_segments is not None:
+            on_segments([index + 1 for index in indexes])
+
+    made = encode_segments(segments, track, cache, token=token, timeout=timeout,
+                           on_progress=on_progress, on_encoding=by_slide)  # fmt: skip
+    joined = workdir / SEGMENT_LIST
+    joined.write_text(concat_list(made), encoding="utf-8")
+    pictures_in: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", joined]
+    encoding = [*pictures_in, *_with_sound(sound, ["-map", "0:v:0", "-c:v", "copy"], out_mp4)]
+    run_ffmpeg(encoding, token=token, timeout=max(0.0, deadline - time.monotonic()), cwd=workdir)
+    if on_progress is not None:
+        on_progress(sum(durations))
+
+
+def _with_sound(
+    sound: tuple[Path, Path], video: Sequence[str | Path], out_mp4: Path
+) -> list[str | Path]:
+    """The rest of the arguments after the pictures' input (0): the narration and the
+    metadata as inputs 1 and 2, `video`'s mapping and codec, the narration's, the MP4."""
+    narration, metadata = sound
+    inputs: list[str | Path] = ["-i", narration, "-f", "ffmetadata", "-i", metadata]
+    streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
+    output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
+    return [*inputs, *streams, *video, *AUDIO_CODEC, *output]
 
 
 def check_picture(picture: Path, *, token: CancelToken, timeout: float) -> None:
@@ -173,28 +242,3 @@ def _picture_entry(picture: Path) -> list[str]:
 def _quoted(path: Path) -> str:
     """Quote a path for ffconcat, where nothing is special inside single quotes but a quote."""
     return "'" + str(path).replace("'", "'\\''") + "'"
-
-
-def _encoding(
-    playlist: Path, narration: Path, metadata: Path, out_mp4: Path, *, burn: bool,
-    presenter: PresenterTrack | None, length: float, size: tuple[int, int] | None,
-) -> list[str | Path]:  # fmt: skip
-    """ffmpeg's arguments: the pictures, the narration and the metadata into one MP4."""
-    inputs: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist, "-i", narration]
-    inputs += ["-f", "ffmetadata", "-i", metadata]
-    streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
-    if presenter is None:
-        streams += ["-map", "0:v:0"]
-        # Scaled before the captions, so libass draws them at the video's own size.
-        resize = [f"scale={size[0]}:{size[1]}"] if size else []
-        captions = [SUBTITLES_FILTER] if burn else []
-        streams += ["-vf", ",".join([*resize, *captions, VIDEO_FILTER])]
-        codec = VIDEO_CODEC
-    else:
-        for slide_clip in presenter.clips:
-            inputs += ["-i", slide_clip.clip]
-        graph = overlay_graph(presenter, first_input=3, length=length, burn=burn)
-        streams += ["-filter_complex", f"{graph};[framed]{VIDEO_TAGS}[video]", "-map", "[video]"]
-        codec = MOVING_VIDEO_CODEC
-    output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
-    return [*inputs, *streams, *codec, *AUDIO_CODEC, *output]

@@ -1,0 +1,175 @@
+"""The moving video as a segment per slide: frames counted so nothing drifts, segments kept
+by what made them (a render after one slide changed encodes only that slide), and
+cancellation that stops every encode at once and leaves no partial segment."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import psutil
+import pytest
+
+from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.common.events import Cue
+from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
+from slidespeaker.composer.overlay import FPS, PresenterTrack, SlideClip
+from slidespeaker.composer.segments import plan_segments
+from slidespeaker.composer.video import SlideMedia, compose_video
+
+from ..avatar.media import narration, slide_picture, talking_clip
+from ..media import probe
+from .test_composer_video import CancelWhileEncoding, _is_ffmpeg
+
+SIZE = (640, 360)
+LEAD, AFTER = 0.4, 0.8
+COLOURS = [(200, 30, 30), (30, 160, 60), (40, 60, 210)]
+FRAME_SAMPLES = SAMPLE_RATE // FPS
+BT709 = "1"  # FFmpeg's AVCOL_SPC value, as tests/media.py's probe gives it
+
+
+def test_segments_count_frames_from_the_running_total_so_nothing_drifts(tmp_path: Path) -> None:
+    durations = [0.517 + 0.013 * (n % 7) for n in range(1000)]  # none a whole frame
+    clips = [SlideClip(tmp_path / "clip.mov", 0.517, 0.517 + 0.53, 0.4)]
+    track = PresenterTrack(clips, *SIZE)
+    cues = [Cue(text="second slide", start=0.6, end=1.0)]
+
+    segments = plan_segments([tmp_path / "slide.png"] * 1000, durations, track, cues)
+
+    assert sum(s.frames for s in segments) == round(sum(durations) * FPS)
+    assert all(abs(s.frames - d * FPS) < 1 for s, d in zip(segments, durations, strict=True))
+    second = segments[1]
+    assert second.clip == tmp_path / "clip.mov" and second.clip_lead == 10
+    assert [s.clip for s in segments].count(None) == 999
+    origin = round(0.517 * FPS) / FPS  # the second segment's first frame on the video's clock
+    assert second.cues == (Cue(text="second slide", start=0.6 - origin, end=1.0 - origin),)
+    assert segments[0].cues == segments[2].cues == ()
+
+
+def presenter_slides(
+    tmp_path: Path, spoken: list[float], tag: str
+) -> tuple[list[SlideMedia], PresenterTrack]:
+    """Slides of whole frames (as the composer pads a presenter's) with a clip each."""
+    token, media, clips, start = CancelToken(), [], [], 0.0
+    for number, (seconds, colour) in enumerate(zip(spoken, COLOURS, strict=True), start=1):
+        picture = slide_picture(tmp_path / f"slide-{number}.png", SIZE, colour)
+        padded = tmp_path / f"padded-{number}-{tag}.wav"
+        voice = narration(tmp_path / f"voice-{number}-{tag}.wav", seconds)
+        duration = pad_narration(voice, padded, before=LEAD, after=AFTER, hold=3.0, token=token,
+                                 timeout=60, multiple_of=FRAME_SAMPLES)  # fmt: skip
+        media.append((picture, padded, duration))
+        clip = talking_clip(tmp_path / f"clip-{number}-{tag}.mov", seconds, SIZE[1] // 4)
+        clips.append(SlideClip(clip, start, start + duration, LEAD))
+        start += duration
+    return media, PresenterTrack(clips, *SIZE)
+
+
+def render(tmp_path: Path, media: list[SlideMedia], track: PresenterTrack, cache: Path,
+           name: str) -> Path:  # fmt: skip
+    out = tmp_path / f"{name}.mp4"
+    workdir = tmp_path / f"work-{name}"
+    workdir.mkdir()
+    cues = [Cue(text=f"Slide {n}", start=0.5, end=1.2) for n in range(1, len(media) + 1)]
+    starts = np.cumsum([0.0, *(duration for _, _, duration in media)])
+    compose_video(
+        media, out, title="Deck", slide_titles=["One", "Two", "Three"], token=CancelToken(),
+        timeout=120, workdir=workdir, presenter=track, segment_cache=cache,
+        burn_cues=[Cue(text=c.text, start=c.start + s, end=c.end + s)
+                   for c, s in zip(cues, starts, strict=False)],
+    )  # fmt: skip
+    assert list(workdir.iterdir()) == [], "the work files are gone"
+    return out
+
+
+def cached(cache: Path) -> dict[str, int]:
+    """The segments kept, by name, with their inode (a segment written again gets a new one)."""
+    return {path.name: path.stat().st_ino for path in cache.iterdir()}
+
+
+def test_a_render_after_one_slides_narration_changed_encodes_only_that_slide(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "segments"
+    media, track = presenter_slides(tmp_path, [1.0, 1.2, 0.9], "first")
+    first = render(tmp_path, media, track, cache, "first")
+    before = cached(cache)
+    edited, edited_track = presenter_slides(tmp_path, [1.0, 2.1, 0.9], "edited")  # slide 2 longer
+
+    second = render(tmp_path, edited, edited_track, cache, "second")
+
+    after = cached(cache)
+    assert len(before) == 3 and len(after) == 4, "one segment more: the edited slide's"
+    assert {name: after[name] for name in before} == before, "the others were not written again"
+    for video, slides in ((first, media), (second, edited)):
+        check_video(video, slides)
+
+
+def check_video(video: Path, slides: list[SlideMedia]) -> None:
+    """Each slide shown at its midpoint, picture and sound within a frame, a chapter each."""
+    length = sum(duration for _, _, duration in slides)
+    info = probe(video)
+    assert info.audio.duration == pytest.approx(length, abs=0.001)
+    assert info.video.duration == pytest.approx(info.audio.duration, abs=0.04)
+    assert (info.video.codec, info.pix_fmt, info.color_space) == ("h264", "yuv420p", BT709)
+    starts = np.cumsum([0.0, *(duration for _, _, duration in slides)])
+    with av.open(str(video)) as container:
+        chapters: list[Any] = container.chapters()
+        assert [c["metadata"]["title"] for c in chapters] == ["One", "Two", "Three"]
+        for chapter, start in zip(chapters, starts, strict=False):
+            assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=1e-3)
+        for (_, _, duration), start, colour in zip(slides, starts, COLOURS, strict=False):
+            assert band_colour(container, start + duration / 2) == pytest.approx(colour, abs=6)
+
+
+def band_colour(container: Any, seconds: float) -> tuple[int, int, int]:
+    """The colour of the slide's title band (its top sixth) on screen at `seconds`."""
+    container.seek(0)
+    shown = None
+    for frame in container.decode(video=0):
+        if frame.time > seconds:
+            break
+        shown = frame
+    assert shown is not None
+    pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709")
+    red, green, blue = pixels[SIZE[1] // 12, SIZE[0] // 2]
+    return int(red), int(green), int(blue)
+
+
+def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
+    tmp_path: Path,
+) -> None:
+    token = CancelToken()
+    size = (1920, 1080)  # noise at full HD: seconds of encoding to interrupt
+    rng = np.random.default_rng(5)
+    media, clips, start = [], [], 0.0
+    clip = talking_clip(tmp_path / "clip.mov", 3.0, size[1] // 4)
+    for number in range(4):
+        picture = tmp_path / f"noise-{number}.png"
+        av_picture = av.VideoFrame.from_ndarray(
+            rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8), format="rgb24"
+        )
+        av_picture.to_image().save(picture)
+        audio = tmp_path / f"silence-{number}.wav"
+        write_silence(audio, 3 * SAMPLE_RATE)
+        media.append((picture, audio, 3.0))
+        clips.append(SlideClip(clip, start, start + 3.0, 0.0))
+        start += 3.0
+    cache, workdir, out = tmp_path / "segments", tmp_path / "work", tmp_path / "video.mp4"
+    workdir.mkdir()
+    canceller = CancelWhileEncoding(token)
+    canceller.start()
+
+    with pytest.raises(JobCancelled):
+        compose_video(
+            media, out, title="", slide_titles=[""] * 4, token=token, timeout=120,
+            workdir=workdir, presenter=PresenterTrack(clips, *size), segment_cache=cache,
+        )  # fmt: skip
+
+    assert time.monotonic() - canceller.cancelled_at < 1.0
+    assert not [c for c in psutil.Process().children(recursive=True) if _is_ffmpeg(c)]
+    assert not out.exists()
+    assert list(cache.iterdir()) == [], "no segment, whole or partial, is kept"
+    assert list(workdir.iterdir()) == []
