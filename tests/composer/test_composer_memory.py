@@ -4,6 +4,7 @@ and says so, instead of starting an encode the kernel would kill."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.storage import Storage
 
-from ..conftest import PIPELINE, Stack
+from ..conftest import PIPELINE, Stack, running_api
 from ..jobs import run_job
 from ..media import probe
 from ..voice.test_voice_service import a_deck
@@ -101,3 +102,24 @@ def probe_size(picture: Path) -> tuple[int, int]:
     with av.open(str(picture)) as container:
         context = container.streams.video[0].codec_context
         return context.width, context.height
+
+
+def test_the_apis_4k_asks_for_3840x2160_and_is_stepped_down_with_its_warning(
+    short_of_memory: Stack,
+) -> None:
+    deck = a_deck([f"Asked for in 4k through the API ({uuid.uuid4().hex[:6]})."])
+    with running_api(short_of_memory) as api:
+        answer = api.post("/api/jobs", files={"file": ("api.pdf", deck)}, data={"resolution": "4k"})
+        assert answer.status_code == 201, answer.text
+        job = f"/api/jobs/{answer.json()['job_id']}"
+        deadline = time.monotonic() + 180
+        while (state := api.get(job).json())["status"] not in ("completed", "failed"):
+            assert time.monotonic() < deadline, f"the job is still {state['status']}"
+            time.sleep(0.2)
+
+    assert state["status"] == "completed", state["error"]
+    assert (state["options"]["width"], state["options"]["height"]) == (3840, 2160)
+    video = probe(Storage(short_of_memory.home / "artifacts").path(state["outputs"]["video_key"]))
+    assert (video.width, video.height) == (1920, 1080)
+    lowered = [w["message"] for w in state["warnings"] if w["code"] == "resolution_lowered"]
+    assert len(lowered) == 1 and "1080p (1920x1080) instead of 4k (3840x2160)" in lowered[0]
