@@ -9,6 +9,7 @@ from slidespeaker.composer.memory_plan import (
     MOVING,
     STILL,
     available_mb,
+    parallel_encodes,
     planned_size,
     resolution_name,
 )
@@ -38,11 +39,17 @@ def test_pictures_larger_than_the_video_cost_memory_to_decode() -> None:
     assert STILL.mb(*FHD, source=UHD) > STILL.mb(*FHD)
 
 
-def test_a_presenter_needs_more_so_the_same_memory_gives_a_smaller_video() -> None:
-    free = MOVING.mb(*HD, source=FHD) + 1
-    assert STILL.mb(*FHD) <= free < MOVING.mb(*FHD)
-    assert planned_size(*FHD, free, STILL) == FHD
-    assert planned_size(*FHD, free, MOVING) == HD
+def test_a_presenters_segments_step_down_only_when_one_encode_at_a_time_does_not_fit() -> None:
+    assert planned_size(*UHD, MOVING.mb(*UHD) + 1, MOVING) == UHD
+    assert planned_size(*UHD, MOVING.mb(*UHD) - 1, MOVING) == FHD
+
+
+def test_segments_are_encoded_one_per_core_while_the_memory_holds_them() -> None:
+    need = MOVING.mb(*FHD)
+    assert parallel_encodes(need, 10 * need, cores=2) == 2
+    assert parallel_encodes(need, 8 * need, cores=16) == 8
+    assert parallel_encodes(need, 1.9 * need, cores=2) == 1
+    assert parallel_encodes(need, need / 2, cores=2) == 1, "one at a time, at the least"
 
 
 def test_with_too_little_for_any_step_the_smallest_step_is_tried_rather_than_nothing() -> None:
@@ -62,7 +69,7 @@ def test_a_canvas_of_another_shape_keeps_its_shape_in_even_pixels() -> None:
 
 def test_the_need_grows_with_the_picture() -> None:
     assert STILL.mb(*HD) < STILL.mb(*FHD) < STILL.mb(*UHD)
-    assert MOVING.mb(*FHD) > STILL.mb(*FHD)
+    assert MOVING.mb(*HD) < MOVING.mb(*FHD) < MOVING.mb(*UHD)
 
 
 def test_the_setting_stands_in_for_the_machines_free_memory() -> None:

@@ -3,10 +3,11 @@ rather than an encode the kernel kills for want of memory.
 
 The need of the final encode (ffmpeg's peak resident memory) grows with the frame's
 pixels. Measured on this machine: still slides (ffmpeg alone, five slides) 132 MB at
-720p, 213 MB at 1080p, 583 MB at 4k; with the moving presenter (the whole render, see
-docs/avatar.md) 241 MB at 720p and 392 MB at 1080p. Pictures larger than the video are
-decoded at their own size before they are scaled down: 4k slides made a 1080p video with a
-320 MB peak, a 720p one with 207 MB.
+720p, 213 MB at 1080p, 583 MB at 4k. With the presenter, one slide's segment (one ffmpeg,
+x264 with two threads, the most it is given here) 86 MB at 720p, 141 MB at 1080p, 396 MB
+at 4k; segments are encoded side by side, as many as there are cores and the memory
+holds. Pictures larger than the video are decoded at their own size before they are
+scaled down: 4k slides made a 1080p video with a 320 MB peak, a 720p one with 207 MB.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class EncodeNeed:
 
 
 STILL = EncodeNeed(base_mb=90, mb_per_megapixel=60)
-MOVING = EncodeNeed(base_mb=120, mb_per_megapixel=131)
+MOVING = EncodeNeed(base_mb=55, mb_per_megapixel=42)  # one segment's encode
 
 
 def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed) -> tuple[int, int]:
@@ -53,6 +54,12 @@ def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed)
     sizes += [(_even(width * step / height), step) for step in STEP_HEIGHTS if step < height]
     fits = (size for size in sizes if need.mb(*size, source=(width, height)) <= available_mb)
     return next(fits, sizes[-1])
+
+
+def parallel_encodes(need_mb: float, available_mb: float, cores: int) -> int:
+    """How many encodes of `need_mb` each to run at once: one per core while the memory
+    holds them, and always one (a slower video beats a smaller one)."""
+    return max(1, min(cores, int(available_mb // need_mb)))
 
 
 def available_mb(settings: Settings) -> float:

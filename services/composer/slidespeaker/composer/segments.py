@@ -81,10 +81,11 @@ def plan_segments(
 def encode_segments(
     segments: Sequence[Segment], track: PresenterTrack, cache: Path, *, token: CancelToken,
     timeout: float, on_progress: Progress | None = None,
-    on_encoding: Callable[[list[int]], None] | None = None,
+    on_encoding: Callable[[list[int]], None] | None = None, max_encodes: int | None = None,
 ) -> list[Path]:  # fmt: skip
     """Each segment's file in `cache`: the one there already if made from the same inputs,
-    else encoded now, at most os.cpu_count() at a time. Cancelling `token`, passing
+    else encoded now, at most `max_encodes` (None: os.cpu_count()) at a time, the cores
+    shared among them as x264's threads. Cancelling `token`, passing
     `timeout` or one segment failing stops every encode and leaves no partial file.
     `on_encoding` hears which segments (by index) are to be encoded, before they are."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -95,8 +96,9 @@ def encode_segments(
     missing = [(segments[index], made[index]) for index in to_encode]
     progress = _Progress(on_progress, sum(s.frames for s in segments) - sum(
         s.frames for s, _ in missing))  # fmt: skip
-    workers = min(os.cpu_count() or 1, len(missing)) or 1
-    threads = max(1, (os.cpu_count() or 1) // workers)  # x264 threads: the cores, shared
+    cores = os.cpu_count() or 1
+    workers = max(1, min(max_encodes or cores, cores, len(missing)))
+    threads = max(1, cores // workers)
     stop = CancelToken()  # ends the other encodes when one fails
     deadline = time.monotonic() + timeout
     with concurrent.futures.ThreadPoolExecutor(workers, "segment") as pool:

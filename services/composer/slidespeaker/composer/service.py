@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from slidespeaker.composer.memory_plan import (
     MOVING,
     STILL,
     available_mb,
+    parallel_encodes,
     planned_size,
     resolution_name,
 )
@@ -97,7 +99,10 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     length = sum(duration for _, _, duration in media)
     progress = EncodeProgress(ctx, length)
     presenter = presenter_track(ctx, slides)
-    size, lowered = fitting_size(ctx, moving=presenter is not None)
+    free = available_mb(ctx.settings)
+    size, lowered = fitting_size(ctx, free, moving=presenter is not None)
+    asked = (state.options.width, state.options.height)
+    encodes = parallel_encodes(MOVING.mb(*size, source=asked), free, os.cpu_count() or 1)
     if presenter is not None:
         presenter = dataclasses.replace(presenter, frame_width=size[0], frame_height=size[1])
     resize = size if lowered else None  # the pictures are at the asked size already
@@ -110,8 +115,10 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
             presenter=presenter, size=resize, segment_cache=ctx.storage.path(SEGMENT_CACHE),
+            max_encodes=encodes,
             on_segments=lambda encoded: ctx.logger.info(
-                "video.segments", encoded=encoded, reused=len(slides) - len(encoded)
+                "video.segments", encoded=encoded, reused=len(slides) - len(encoded),
+                at_once=encodes,
             ),
         )  # fmt: skip
     await progress.sent()
@@ -143,12 +150,13 @@ def frame_samples(state: JobState) -> int:
     return SAMPLE_RATE // FPS if state.options.avatar != "none" else 1
 
 
-def fitting_size(ctx: TaskContext, *, moving: bool) -> tuple[tuple[int, int], list[ev.Event]]:
-    """The video's size: the one asked for, or a lower step that the free memory can encode
-    (with a warning saying so) rather than an encode killed for want of memory."""
+def fitting_size(
+    ctx: TaskContext, free: float, *, moving: bool
+) -> tuple[tuple[int, int], list[ev.Event]]:
+    """The video's size: the one asked for, or a lower step that `free` MB can encode (with
+    a warning saying so) rather than an encode killed for want of memory."""
     options = ctx.state.options
     asked = (options.width, options.height)
-    free = available_mb(ctx.settings)
     size = planned_size(*asked, free, MOVING if moving else STILL)
     if size == asked:
         return size, []

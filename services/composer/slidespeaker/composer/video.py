@@ -69,6 +69,7 @@ def compose_video(
     size: tuple[int, int] | None = None,
     segment_cache: Path | None = None,
     on_segments: Callable[[list[int]], None] | None = None,
+    max_encodes: int | None = None,
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
@@ -79,7 +80,8 @@ def compose_video(
     video then has a steady frame rate instead of a frame per slide, and is made of a
     segment per slide, kept in `segment_cache` for the next render; None: in `workdir`,
     removed after; `on_segments` hears which slides' segments, numbered from 1, are encoded
-    anew rather than reused). `size` (width, height) scales the pictures down to it; None
+    anew rather than reused; at most `max_encodes` of them, None: one per core, are encoded
+    at a time). `size` (width, height) scales the pictures down to it; None
     keeps theirs (with a presenter, the track's frame size rules).
     """
     if not slides:
@@ -107,7 +109,7 @@ def compose_video(
                 _encode_moving(
                     slides, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
                     cache=kept, token=token, timeout=timeout, workdir=workdir,
-                    on_progress=on_progress, on_segments=on_segments,
+                    on_progress=on_progress, on_segments=on_segments, max_encodes=max_encodes,
                 )  # fmt: skip
     finally:
         for work_file in scratch:
@@ -140,7 +142,7 @@ def _encode_moving(
     slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
     burn_cues: Sequence[Cue], track: PresenterTrack, cache: Path, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
-    on_segments: Callable[[list[int]], None] | None,
+    on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
 ) -> None:  # fmt: skip
     """A segment per slide (those kept from an earlier render reused), then one run that
     joins them as they are and encodes the narration beside them."""
@@ -154,7 +156,8 @@ def _encode_moving(
             on_segments([index + 1 for index in indexes])
 
     made = encode_segments(segments, track, cache, token=token, timeout=timeout,
-                           on_progress=on_progress, on_encoding=by_slide)  # fmt: skip
+                           on_progress=on_progress, on_encoding=by_slide,
+                           max_encodes=max_encodes)  # fmt: skip
     joined = workdir / SEGMENT_LIST
     joined.write_text(concat_list(made), encoding="utf-8")
     pictures_in: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", joined]
