@@ -1,5 +1,6 @@
 """Retention: finished jobs older than SLIDESPEAKER_RETENTION_DAYS are deleted with their
-files, and cached audio that no remaining job uses is removed."""
+files, cached audio that no remaining job uses is removed, and so are video segments no
+job has used for as long."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 
 AUDIO_CACHE = "cache/audio"
+# The composer's video segments: any job may reuse one (it is touched when it is), so one
+# untouched since the cutoff goes.
+SEGMENT_CACHE = "cache/segments"
 
 
 @dataclass
@@ -40,6 +44,7 @@ async def purge_expired(
         else:
             kept.append(state)
     purged.cache_files = _purge_cache(storage, kept, cutoff)
+    purged.cache_files += _purge_unused(storage.path(SEGMENT_CACHE), cutoff)
     return purged
 
 
@@ -53,6 +58,15 @@ def _purge_cache(storage: Storage, kept: list[JobState], cutoff: datetime) -> in
     removed = 0
     for path in root.rglob("*") if root.is_dir() else []:
         if path.is_file() and _stem(path) not in used and _older(path, cutoff):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _purge_unused(root: Path, cutoff: datetime) -> int:
+    removed = 0
+    for path in root.rglob("*") if root.is_dir() else []:
+        if path.is_file() and _older(path, cutoff):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
