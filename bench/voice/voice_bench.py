@@ -90,8 +90,8 @@ def piper_speed() -> None:
 
 
 def service_path_speed(provider: PiperProvider) -> None:
-    """As the service speaks: English reading rules, word timings and loudness (whose
-    ffmpeg runs are counted too, as CPU time of this process's children)."""
+    """As the service speaks: English reading rules, word timings and loudness (any child
+    processes' CPU time counted too)."""
     read = reader("en", Lexicon({}))
     token = CancelToken()
     cpu, wall = _cpu_with_children(), time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_the_cli_refuses_a_broken_lexicon_before_it_starts_anything(tmp_path: Pa
     lexicon.write_text('{"SQL": 1}', encoding="utf-8")
     command = [sys.executable, "-m", "slidespeaker.cli.main", "render", str(deck),
                "--out", str(tmp_path / "out"), "--lexicon", str(lexicon)]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    wide = {**os.environ, "COLUMNS": "400"}  # the error box wraps a long path at 80 columns
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=wide)
     assert result.returncode == 2, result.stderr
     assert "must be a JSON object of words to spoken forms" in result.stderr
     assert not (tmp_path / "out").exists()

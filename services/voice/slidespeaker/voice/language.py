@@ -32,6 +32,13 @@ def detect(text: str, deck: str = "") -> str | None:
     return language if share >= LIKELY else None
 
 
+def warm_up() -> None:
+    """Load the models of the languages written in Latin letters now (about 1 s of CPU),
+    before the first slide: most narration needs them, and every voice process would
+    otherwise spend that second on its first slide."""
+    detect("The models of the languages written in Latin letters are loaded on first use.")
+
+
 def _best_guess(text: str) -> tuple[str | None, float]:
     if not any(char.isalpha() for char in text):
         return None, 0.0

@@ -16,6 +16,7 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
+from slidespeaker.voice import language
 from slidespeaker.voice.catalog import local_voices, publish
 from slidespeaker.voice.choice import choose_voice
 from slidespeaker.voice.config import VoiceSettings
@@ -29,7 +30,9 @@ from slidespeaker.voice.sentences import split_sentences
 from slidespeaker.voice.speech import Speech
 from slidespeaker.voice.turns import voice_turn
 
-CACHE_FORMAT = 3  # 2: word timings beside the captions; 3: loudness normalised
+# 2: word timings beside the captions; 3: loudness normalised; 4: measured and limited
+# in-process (the limiter's envelope differs from ffmpeg's alimiter)
+CACHE_FORMAT = 4
 Timings = dict[str, object]  # the fields of SlideVoiced that describe the audio
 
 
@@ -118,6 +121,7 @@ async def voice_task(ctx: TaskContext) -> list[ev.Event]:
 def run(settings: Settings) -> None:
     provider = get_provider("piper")
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
+    language.warm_up()  # and the language detector's models
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
         start_sample_thread(settings.redis_url, settings)
