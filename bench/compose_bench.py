@@ -272,8 +272,10 @@ def run_way(way: str, workdir: Path) -> None:
     out = workdir / f"{way}.mp4"
     compose = {
         "moviepy": compose_with_moviepy, "avatar": compose_with_presenter,
-        "presenter": compose_over_clips, "rerender": compose_changed,
+        "presenter": compose_over_clips, "rerender": compose_over_clips,
     }.get(way, compose_with_ffmpeg)  # fmt: skip
+    if way == "rerender":  # slide 2's picture changes; the other slides' segments are kept
+        render_slide(len(slides), len(slides) + 1, slides[1][0], AVATAR_SIZES["720p"])
     started, cpu_before = time.perf_counter(), cpu_seconds()
     compose(slides, out, workdir)
     print(time.perf_counter() - started, cpu_seconds() - cpu_before)
@@ -331,12 +333,6 @@ def draw_clips(workdir: Path) -> None:
                          timeout=600)  # fmt: skip
         clips.append((str(clip), lead))
     (workdir / "clips.json").write_text(json.dumps(clips))
-
-
-def compose_changed(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
-    """The presenter's video again, after slide 2's picture changed (its segments kept)."""
-    render_slide(len(slides) + 2, len(slides), slides[1][0], AVATAR_SIZES["720p"])
-    compose_over_clips(slides, out, workdir)
 
 
 def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
