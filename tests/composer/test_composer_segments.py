@@ -4,6 +4,7 @@ cancellation that stops every encode at once and leaves no partial segment."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.events import Cue
+from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
 from slidespeaker.composer.overlay import FPS, PresenterTrack, SlideClip
 from slidespeaker.composer.segments import plan_segments
@@ -68,7 +70,7 @@ def presenter_slides(
 
 
 def render(tmp_path: Path, media: list[SlideMedia], track: PresenterTrack, cache: Path,
-           name: str) -> Path:  # fmt: skip
+           name: str, heard: list[float] | None = None) -> Path:  # fmt: skip
     out = tmp_path / f"{name}.mp4"
     workdir = tmp_path / f"work-{name}"
     workdir.mkdir()
@@ -77,6 +79,7 @@ def render(tmp_path: Path, media: list[SlideMedia], track: PresenterTrack, cache
     compose_video(
         media, out, title="Deck", slide_titles=["One", "Two", "Three"], token=CancelToken(),
         timeout=120, workdir=workdir, presenter=track, segment_cache=cache,
+        on_progress=None if heard is None else heard.append,
         burn_cues=[Cue(text=c.text, start=c.start + s, end=c.end + s)
                    for c, s in zip(cues, starts, strict=False)],
     )  # fmt: skip
@@ -98,13 +101,18 @@ def test_a_render_after_one_slides_narration_changed_encodes_only_that_slide(
     before = cached(cache)
     edited, edited_track = presenter_slides(tmp_path, [1.0, 2.1, 0.9], "edited")  # slide 2 longer
 
-    second = render(tmp_path, edited, edited_track, cache, "second")
+    heard: list[float] = []
+    second = render(tmp_path, edited, edited_track, cache, "second", heard)
 
     after = cached(cache)
     assert len(before) == 3 and len(after) == 4, "one segment more: the edited slide's"
     assert {name: after[name] for name in before} == before, "the others were not written again"
     for video, slides in ((first, media), (second, edited)):
         check_video(video, slides)
+    kept = edited[0][2] + edited[2][2]  # the reused segments count as written from the start
+    assert heard[0] >= kept - 0.04
+    assert all(later >= earlier - 1e-6 for earlier, later in itertools.pairwise(heard))
+    assert heard[-1] == pytest.approx(sum(duration for _, _, duration in edited))
 
 
 def check_video(video: Path, slides: list[SlideMedia]) -> None:
@@ -138,11 +146,8 @@ def band_colour(container: Any, seconds: float) -> tuple[int, int, int]:
     return int(red), int(green), int(blue)
 
 
-def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
-    tmp_path: Path,
-) -> None:
-    token = CancelToken()
-    size = (1920, 1080)  # noise at full HD: seconds of encoding to interrupt
+def noise_slides(tmp_path: Path, size: tuple[int, int]) -> tuple[list[SlideMedia], PresenterTrack]:
+    """Four 3 s slides of noise, slow to encode, each with the presenter."""
     rng = np.random.default_rng(5)
     media, clips, start = [], [], 0.0
     clip = talking_clip(tmp_path / "clip.mov", 3.0, size[1] // 4)
@@ -157,6 +162,14 @@ def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
         media.append((picture, audio, 3.0))
         clips.append(SlideClip(clip, start, start + 3.0, 0.0))
         start += 3.0
+    return media, PresenterTrack(clips, *size)
+
+
+def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
+    tmp_path: Path,
+) -> None:
+    token = CancelToken()
+    media, track = noise_slides(tmp_path, (1920, 1080))  # seconds of encoding to interrupt
     cache, workdir, out = tmp_path / "segments", tmp_path / "work", tmp_path / "video.mp4"
     workdir.mkdir()
     canceller = CancelWhileEncoding(token)
@@ -165,7 +178,7 @@ def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
     with pytest.raises(JobCancelled):
         compose_video(
             media, out, title="", slide_titles=[""] * 4, token=token, timeout=120,
-            workdir=workdir, presenter=PresenterTrack(clips, *size), segment_cache=cache,
+            workdir=workdir, presenter=track, segment_cache=cache,
         )  # fmt: skip
 
     assert time.monotonic() - canceller.cancelled_at < 1.0
@@ -173,3 +186,22 @@ def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
     assert not out.exists()
     assert list(cache.iterdir()) == [], "no segment, whole or partial, is kept"
     assert list(workdir.iterdir()) == []
+
+
+def test_the_segments_are_stopped_at_the_videos_timeout_and_leave_nothing(
+    tmp_path: Path,
+) -> None:
+    media, track = noise_slides(tmp_path, (1280, 720))
+    cache, workdir, out = tmp_path / "segments", tmp_path / "work", tmp_path / "video.mp4"
+    workdir.mkdir()
+    started = time.monotonic()
+
+    with pytest.raises(ChildTimeout):
+        compose_video(
+            media, out, title="", slide_titles=[""] * 4, token=CancelToken(), timeout=0.3,
+            workdir=workdir, presenter=track, segment_cache=cache,
+        )  # fmt: skip
+
+    assert time.monotonic() - started < 2.0
+    assert not [c for c in psutil.Process().children(recursive=True) if _is_ffmpeg(c)]
+    assert not out.exists() and list(cache.iterdir()) == [] and list(workdir.iterdir()) == []
