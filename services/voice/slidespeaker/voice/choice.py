@@ -39,8 +39,9 @@ def choose_voice(options: JobOptions, text: str, deck: str) -> VoiceChoice:
     """The voice for a slide saying `text`, in a deck whose whole narration is `deck`."""
     provider = get_provider(options.voice_provider)
     if options.voice:
-        return VoiceChoice(provider, options.voice, _voice_language(provider, options.voice)
-                           or _language(options, text, deck))  # fmt: skip
+        return VoiceChoice(
+            provider, options.voice, reading_language(provider, options.voice, options, text, deck)
+        )
     language = _language(options, text, deck)
     if isinstance(provider, PiperProvider):
         return _piper_or_espeak(provider, language)
@@ -53,6 +54,14 @@ def choose_voice(options: JobOptions, text: str, deck: str) -> VoiceChoice:
             )
         return VoiceChoice(provider, voice, language)
     return VoiceChoice(provider, provider.default_voice, language)
+
+
+def reading_language(
+    provider: VoiceProvider, voice: str, options: JobOptions, text: str, context: str
+) -> str | None:
+    """The language `voice` reads `text` in: the voice's own where it has one (a Piper or
+    espeak-ng voice), else the text's (or, too short to tell, `context`'s)."""
+    return _voice_language(provider, voice) or _language(options, text, context)
 
 
 def language_name(code: str) -> str:

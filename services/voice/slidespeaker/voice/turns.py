@@ -1,7 +1,10 @@
 """Voicing one turn of the podcast: the same providers as the slides, in the speaker's voice.
 
-Like a slide's audio, a turn's is keyed by everything that produced it (text, provider,
-voice, rate, pitch, engine), so a redelivered task or a re-run never speaks it twice.
+A turn is read as a slide is: the job's lexicon, then (in English) the reading rules for
+figures, dates and addresses, with the captions keeping the written words. Like a slide's
+audio, a turn's is keyed by everything that produced it (text as written and as read,
+provider, voice, rate, pitch, engine), so a redelivered task or a re-run never speaks it
+twice.
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ import imageio_ffmpeg
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
+from slidespeaker.voice.choice import reading_language
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
-from slidespeaker.voice.provider import synthesize
+from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
+from slidespeaker.voice.reading import Reader, reader, spoken_text
+from slidespeaker.voice.sentences import split_sentences
 from slidespeaker.voice.speech import Speech
 
-TURN_FORMAT = 1
+TURN_FORMAT = 2  # 2: read with the lexicon and the reading rules
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 SHIFT_TIMEOUT_S = 120.0
 
@@ -41,14 +48,17 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     if not 1 <= ctx.task.turn <= len(ctx.state.turns):
         raise BadInput(f"the podcast has no turn {ctx.task.turn}")
     turn = ctx.state.turns[ctx.task.turn - 1]
-    provider = get_provider(ctx.state.options.voice_provider)
-    speaker = speaker_voice(provider, ctx.state.options, turn.speaker)
+    options = ctx.state.options
+    provider = get_provider(options.voice_provider)
+    speaker = speaker_voice(provider, options, turn.speaker)
+    read = await _reader(ctx, provider, speaker.voice, turn.text)
+    spoken = spoken_text(split_sentences(turn.text), read)
     engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
-    key = turn_audio_key(turn.text, provider.name, speaker, engine)
+    key = turn_audio_key(f"{turn.text}\n\n{spoken}", provider.name, speaker, engine)
     timings_key = key.removesuffix(".wav") + ".timings.json"
     if not (ctx.storage.exists(key) and ctx.storage.exists(timings_key)):
         speech = await asyncio.to_thread(
-            synthesize, provider, turn.text, speaker.voice, speaker.rate, ctx.token
+            synthesize, provider, turn.text, speaker.voice, speaker.rate, ctx.token, read
         )
         if not speech.samples.any():
             raise RuntimeError(f"{provider.name} gave silence for turn {ctx.task.turn}")
@@ -64,6 +74,15 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
             voice=speaker.label, provider=provider.name, **said,
         )
     ]  # fmt: skip
+
+
+async def _reader(ctx: TaskContext, provider: VoiceProvider, voice: str, text: str) -> Reader:
+    """How the turn is read: in its language (too short to tell: the dialogue's), with the
+    job's lexicon."""
+    dialogue = "\n".join(said.text for said in ctx.state.turns)
+    options = ctx.state.options
+    language = await asyncio.to_thread(reading_language, provider, voice, options, text, dialogue)
+    return reader(language, Lexicon(options.lexicon))
 
 
 def write_voiced(speech: Speech, pitch: float, out: Path, token: CancelToken) -> None:
