@@ -35,7 +35,7 @@ def test_lower_case_entries_match_any_case_and_capitals_only_themselves() -> Non
     ("text", "message"),
     [
         ("SQL sequel\n", "line 1: expected WORD<TAB>SPOKEN FORM"),
-        ("two words\tx\n", "'two words' is not one word"),
+        ("\tx\n", "an entry has no word"),
         ("SQL\t\n", "'SQL' has no spoken form"),
         ('{"SQL": 1}', "must be a JSON object of words to spoken forms"),
         ('{"SQL": ', "is not valid JSON"),

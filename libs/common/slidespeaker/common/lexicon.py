@@ -6,9 +6,11 @@ The file is either a JSON object `{"word": "spoken form"}` or lines `word<TAB>sp
 its entries travel in the job's options, so every voice process, a retry and a replay of
 the log read the same words the same way, wherever the file was.
 
-Matching is by whole word, the punctuation around it aside ("SQL," matches "SQL"). An entry
-written all in lower case matches the word in any case ("nginx" matches "Nginx"); an entry
-with a capital matches that exact spelling only ("US" is not "us").
+Matching is by whole words, the punctuation around them aside ("SQL," matches "SQL"). An
+entry may be several words ("machine learning" -> "M L"), matched on word boundaries with
+any spacing between them; where entries overlap, the longest wins. An entry written all in
+lower case matches in any case ("nginx" matches "Nginx"); an entry with a capital matches
+that exact spelling only ("US" is not "us").
 """
 
 from __future__ import annotations
@@ -24,12 +26,20 @@ MAX_LENGTH = 200  # characters of a word or a spoken form
 
 class Lexicon:
     def __init__(self, entries: Mapping[str, str]) -> None:
-        self._exact = {w: s for w, s in entries.items() if w != w.lower()}
-        self._any_case = {w: s for w, s in entries.items() if w == w.lower()}
+        spaced = {_spaced(w): s for w, s in entries.items()}
+        self._exact = {w: s for w, s in spaced.items() if w != w.lower()}
+        self._any_case = {w: s for w, s in spaced.items() if w == w.lower()}
+        self.longest = max(map(len, spaced), default=0)  # characters: no longer text matches
 
-    def spoken(self, word: str) -> str | None:
-        """How `word` is said, or None where the lexicon does not say."""
-        return self._exact.get(word) or self._any_case.get(word.lower())
+    def spoken(self, words: str) -> str | None:
+        """How `words` (one, or several however spaced) are said, or None where the lexicon
+        does not say."""
+        words = _spaced(words)
+        return self._exact.get(words) or self._any_case.get(words.lower())
+
+
+def _spaced(words: str) -> str:
+    return " ".join(words.split())
 
 
 def parse_lexicon(text: str, name: str = "the lexicon") -> dict[str, str]:
@@ -70,8 +80,8 @@ def _tsv_entries(text: str, name: str) -> dict[str, str]:
 
 
 def _check(word: str, spoken: str, name: str) -> None:
-    if not word or any(char.isspace() for char in word):
-        raise BadInput(f"{name}: {word!r} is not one word (entries match whole words)")
+    if not word:
+        raise BadInput(f"{name}: an entry has no word")
     if not spoken:
         raise BadInput(f"{name}: {word!r} has no spoken form")
     if len(word) > MAX_LENGTH or len(spoken) > MAX_LENGTH:
