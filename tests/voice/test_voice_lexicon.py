@@ -1,4 +1,5 @@
-"""The pronunciation lexicon: its two file forms, its case rule, and clear errors."""
+"""The pronunciation lexicon: its two file forms, its case rule, entries of several words, and
+clear errors."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.lexicon import Lexicon, parse_lexicon
+from slidespeaker.voice.piper_engine import PiperProvider
+from slidespeaker.voice.provider import synthesize
+from slidespeaker.voice.reading import reader
 
 from ..conftest import Stack, running_api
 from .test_voice_service import a_deck
@@ -29,6 +34,39 @@ def test_lower_case_entries_match_any_case_and_capitals_only_themselves() -> Non
     assert lexicon.spoken("Nginx") == lexicon.spoken("NGINX") == "engine x"
     assert lexicon.spoken("US") == "you ess"
     assert lexicon.spoken("us") is None and lexicon.spoken("Us") is None
+
+
+def test_entries_of_several_words_match_on_word_boundaries_longest_first() -> None:
+    lexicon = Lexicon({"machine learning": "M L", "Machine Learning Ops": "M L ops",
+                       "learning": "learn-ing", "New York": "the big apple"})  # fmt: skip
+    read = reader("en", lexicon)
+    said = {
+        "We use machine learning, daily.": "We use M L, daily.",
+        "Machine  Learning Ops (and Machine Learning).": "M L ops (and M L).",
+        "machine learning ops is not Machine Learning Ops.": "M L ops is not M L ops.",
+        "machine learnings and machine, learning": "machine learnings and machine, learn-ing",
+        "new york is not New York.": "new york is not the big apple.",
+    }
+    assert {text: read(text).text for text in said} == said
+    assert read("Machine  Learning Ops rule.").written == ["Machine Learning Ops", "rule."]
+
+
+def test_the_words_an_entry_says_together_are_captioned_as_one(piper: PiperProvider) -> None:
+    read = reader("en", Lexicon({"machine learning": "M L"}))
+    text = "Our machine learning team grew."
+    speech = synthesize(piper, text, piper.default_voice, 1.0, CancelToken(), read)
+    assert speech.timing == "word", speech.fallbacks
+    assert [w.text for w in speech.words] == ["Our", "machine learning", "team", "grew."]
+    assert " ".join(c.text for c in speech.cues) == text
+    phrase = speech.words[1]
+    assert speech.words[0].end <= phrase.start < phrase.end <= speech.words[2].start
+
+
+def test_a_lexicon_entry_in_chinese_or_japanese_matches_its_characters_together() -> None:
+    lexicon = Lexicon({"机器学习": "ji qi xue xi", "東京": "Tokyo"})
+    chinese = reader("zh", lexicon)("我们用机器学习。")
+    assert chinese.written[-1] == "机器学习。" and chinese.spoken[-1] == "ji qi xue xi。"
+    assert reader("ja", lexicon)("「東京」に行く。").text.startswith("「Tokyo」")
 
 
 @pytest.mark.parametrize(

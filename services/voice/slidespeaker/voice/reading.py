@@ -4,21 +4,24 @@ The captions show what the slide says ("$1.2M"); the engine says its spoken form
 point two million dollars"). Each written word is read on its own — first by the job's
 pronunciation lexicon, then (for English) by the rules in `english` — so each spoken word
 belongs to exactly one written word, and a written word is shown from the start of its
-first spoken word to the end of its last.
+first spoken word to the end of its last. Words a lexicon entry says together ("machine
+learning" -> "M L") are one written unit, shown for all that is said for them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from slidespeaker.common.events import Cue
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.voice import english
-from slidespeaker.voice.segments import joined, units
+from slidespeaker.voice.segments import joined, unit_spans, units
 from slidespeaker.voice.speech import SpokenSentence
 
-_PUNCTUATION = "\"'([{“‘«»”’)]}.,;:!?…"
+_PUNCTUATION = "\"'([{“‘«»”’)]}.,;:!?…" + "。、，！？；：「」『』（）【】《》〈〉"  # and CJK's
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,16 @@ def reader(language: str | None, lexicon: Lexicon) -> Reader:
     rules = english.say if (language or "").lower().split("-")[0] == "en" else None
 
     def read(sentence: str) -> Reading:
-        written = units(sentence)
-        return Reading(sentence, written, [_read(word, lexicon, rules) for word in written])
+        spans = unit_spans(sentence)
+        written: list[str] = []
+        spoken: list[str] = []
+        while spans:
+            count, said = _from_lexicon(sentence, spans, lexicon) or (1, None)
+            words = _SPACES.sub(" ", sentence[spans[0][0] : spans[count - 1][1]])
+            written.append(words)  # several words the lexicon says as one are one unit
+            spoken.append(said if said is not None else rules(words) if rules else words)
+            spans = spans[count:]
+        return Reading(sentence, written, spoken)
 
     return read
 
@@ -78,13 +89,24 @@ def as_written(sentence: str) -> Reading:
     return Reading(sentence, written, list(written))
 
 
-def _read(word: str, lexicon: Lexicon, rules: Callable[[str], str] | None) -> str:
-    core = word.strip().strip(_PUNCTUATION)  # a Thai unit keeps the space after it
-    spoken = lexicon.spoken(core) if core else None
-    if spoken is not None:
-        start = word.index(core)
-        return word[:start] + spoken + word[start + len(core) :]
-    return rules(word) if rules else word
+def _from_lexicon(
+    sentence: str, spans: list[tuple[int, int]], lexicon: Lexicon
+) -> tuple[int, str] | None:
+    """How many units from the first the lexicon says, and how: the longest entry that
+    matches them, the punctuation around them kept around what is said."""
+    found: list[tuple[int, str, str]] = []  # units, their text, and it without punctuation
+    for count, (_, end) in enumerate(spans, start=1):
+        words = sentence[spans[0][0] : end]
+        core = words.strip().strip(_PUNCTUATION)  # a Thai unit keeps the space after it
+        if len(_SPACES.sub(" ", core)) > lexicon.longest:
+            break  # no entry is that long; each unit more only makes it longer
+        found.append((count, words, core))
+    for count, words, core in reversed(found):
+        spoken = lexicon.spoken(core) if core else None
+        if spoken is not None:
+            before = words.index(core)
+            return count, words[:before] + spoken + words[before + len(core) :]
+    return None
 
 
 def spoken_text(sentences: list[str], read: Reader) -> str:
