@@ -44,6 +44,7 @@ class EncodeNeed:
 
 STILL = EncodeNeed(base_mb=90, mb_per_megapixel=60)
 MOVING = EncodeNeed(base_mb=55, mb_per_megapixel=42)  # one segment's encode
+NARRATION_MB = 36  # the narration's AAC encode, beside the segments' (any length)
 
 
 def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed) -> tuple[int, int]:

@@ -82,12 +82,14 @@ def encode_segments(
     segments: Sequence[Segment], track: PresenterTrack, cache: Path, *, token: CancelToken,
     timeout: float, on_progress: Progress | None = None,
     on_encoding: Callable[[list[int]], None] | None = None, max_encodes: int | None = None,
+    beside: Callable[[CancelToken], None] | None = None,
 ) -> list[Path]:  # fmt: skip
     """Each segment's file in `cache`: the one there already if made from the same inputs,
     else encoded now, at most `max_encodes` (None: os.cpu_count()) at a time, the cores
     shared among them as x264's threads. Cancelling `token`, passing
     `timeout` or one segment failing stops every encode and leaves no partial file.
-    `on_encoding` hears which segments (by index) are to be encoded, before they are."""
+    `on_encoding` hears which segments (by index) are to be encoded, before they are.
+    `beside` runs alongside the encodes and is stopped with them (by the token it is given)."""
     cache.mkdir(parents=True, exist_ok=True)
     made = [cache / f"{segment_key(segment, track)}.mp4" for segment in segments]
     to_encode = [index for index, path in enumerate(made) if not _reuse(path)]
@@ -101,12 +103,17 @@ def encode_segments(
     threads = max(1, cores // workers)
     stop = CancelToken()  # ends the other encodes when one fails
     deadline = time.monotonic() + timeout
-    with concurrent.futures.ThreadPoolExecutor(workers, "segment") as pool:
+    with (
+        concurrent.futures.ThreadPoolExecutor(workers, "segment") as pool,
+        concurrent.futures.ThreadPoolExecutor(1, "beside") as aside,
+    ):
         futures = [
             pool.submit(_encode, segment, track, path, threads=threads, stop=stop,
                         deadline=deadline, progress=progress.part(index))
             for index, (segment, path) in enumerate(missing)
         ]  # fmt: skip
+        if beside is not None:
+            futures.append(aside.submit(beside, stop))
         _wait_all(futures, token, stop)
     return made
 

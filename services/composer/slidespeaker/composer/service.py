@@ -23,6 +23,7 @@ from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError, media_timeout
 from slidespeaker.composer.memory_plan import (
     MOVING,
+    NARRATION_MB,
     STILL,
     available_mb,
     parallel_encodes,
@@ -102,7 +103,8 @@ async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
     free = available_mb(ctx.settings)
     size, lowered = fitting_size(ctx, free, moving=presenter is not None)
     asked = (state.options.width, state.options.height)
-    encodes = parallel_encodes(MOVING.mb(*size, source=asked), free, os.cpu_count() or 1)
+    segment_mb = MOVING.mb(*size, source=asked)
+    encodes = parallel_encodes(segment_mb, free - NARRATION_MB, os.cpu_count() or 1)
     if presenter is not None:
         presenter = dataclasses.replace(presenter, frame_width=size[0], frame_height=size[1])
     resize = size if lowered else None  # the pictures are at the asked size already

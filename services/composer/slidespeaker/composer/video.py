@@ -51,6 +51,8 @@ VIDEO_CODEC = [
 AUDIO_CODEC = ["-c:a", "aac", "-b:a", "128k"]
 PLAYLIST = "slides.ffconcat"  # the still pictures with their durations
 SEGMENT_LIST = "segments.ffconcat"  # the moving video's segments in order
+NARRATION_AAC = "narration.m4a"  # encoded beside the segments, copied into the video
+COPY = ["-c:a", "copy"]
 POSTER_QUALITY = "2"  # mjpeg's scale: 2 is near the best; a poster is one small file
 
 SlideMedia = tuple[Path, Path, float]  # canvas PNG at the output size, padded WAV, duration in s
@@ -94,7 +96,7 @@ def compose_video(
     narration = workdir / "narration.wav"
     metadata = workdir / "metadata.txt"
     scratch = [narration, metadata, workdir / PLAYLIST, workdir / CAPTIONS_FILE,
-               workdir / SEGMENT_LIST]  # fmt: skip
+               workdir / SEGMENT_LIST, workdir / NARRATION_AAC]  # fmt: skip
     kept = segment_cache or workdir / "segments"
     try:
         durations = [duration for _, _, duration in slides]
@@ -146,39 +148,48 @@ def _encode_moving(
     timeout: float, workdir: Path, on_progress: Progress | None,
     on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
 ) -> None:  # fmt: skip
-    """A segment per slide (those kept from an earlier render reused), then one run that
-    joins them as they are and encodes the narration beside them."""
+    """A segment per slide (those kept from an earlier render reused) and, beside them, the
+    narration's AAC (the longest part of a render after one slide changed); then one run
+    that joins them as they are."""
     deadline = time.monotonic() + timeout
     pictures = [picture for picture, _, _ in slides]
     durations = [duration for _, _, duration in slides]
     segments = plan_segments(pictures, durations, track, burn_cues)
+    narration, metadata = sound
+    narration_aac = workdir / NARRATION_AAC
 
     def by_slide(indexes: list[int]) -> None:
         if on_segments is not None:
             on_segments([index + 1 for index in indexes])
 
+    def encode_narration(stop: CancelToken) -> None:
+        run_ffmpeg(["-i", narration, "-map", "0:a:0", *AUDIO_CODEC, "-f", "mp4", narration_aac],
+                   token=stop, timeout=max(0.0, deadline - time.monotonic()))  # fmt: skip
+
     made = encode_segments(segments, track, cache, token=token, timeout=timeout,
                            on_progress=on_progress, on_encoding=by_slide,
-                           max_encodes=max_encodes)  # fmt: skip
+                           max_encodes=max_encodes, beside=encode_narration)  # fmt: skip
     joined = workdir / SEGMENT_LIST
     joined.write_text(concat_list(made), encoding="utf-8")
     pictures_in: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", joined]
-    encoding = [*pictures_in, *_with_sound(sound, ["-map", "0:v:0", "-c:v", "copy"], out_mp4)]
+    streams = ["-map", "0:v:0", "-c:v", "copy"]
+    encoding = [*pictures_in, *_with_sound((narration_aac, metadata), streams, out_mp4, COPY)]
     run_ffmpeg(encoding, token=token, timeout=max(0.0, deadline - time.monotonic()), cwd=workdir)
     if on_progress is not None:
         on_progress(sum(durations))
 
 
 def _with_sound(
-    sound: tuple[Path, Path], video: Sequence[str | Path], out_mp4: Path
-) -> list[str | Path]:
+    sound: tuple[Path, Path], video: Sequence[str | Path], out_mp4: Path,
+    audio_codec: Sequence[str] = AUDIO_CODEC,
+) -> list[str | Path]:  # fmt: skip
     """The rest of the arguments after the pictures' input (0): the narration and the
     metadata as inputs 1 and 2, `video`'s mapping and codec, the narration's, the MP4."""
     narration, metadata = sound
     inputs: list[str | Path] = ["-i", narration, "-f", "ffmetadata", "-i", metadata]
     streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
     output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
-    return [*inputs, *streams, *video, *AUDIO_CODEC, *output]
+    return [*inputs, *streams, *video, *audio_codec, *output]
 
 
 def check_picture(picture: Path, *, token: CancelToken, timeout: float) -> None:
