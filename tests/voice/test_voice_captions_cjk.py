@@ -1,5 +1,6 @@
-"""Captions in scripts without spaces: Chinese and Japanese by character, Thai by grapheme
-cluster, never torn inside one, about 21 wide characters a line."""
+"""Captions in scripts without spaces: Chinese and Japanese by character, Thai, Lao, Khmer
+and Burmese by dictionary word, never torn inside a grapheme cluster, about 21 wide
+characters a line."""
 
 from __future__ import annotations
 
@@ -40,11 +41,15 @@ def test_chinese_and_japanese_are_split_by_character_with_their_punctuation() ->
         assert joined(units(text)) == text
 
 
-def test_thai_units_never_split_a_grapheme_cluster() -> None:
+def test_thai_is_split_into_words_never_inside_a_grapheme_cluster() -> None:
     for unit in units(THAI):
         assert unicodedata.category(unit[0]) not in ("Mn", "Mc"), unit
         assert unit[-1] not in "เแโใไ", f"{unit!r} ends with a vowel written before its consonant"
     assert "".join(units(THAI)) == joined(units(THAI)) == THAI, "the space between phrases stays"
+    # quarter, region, Thailand: whole words, where grapheme clusters gave ไ|ต|ร|มา|ส
+    assert {"ไตรมาส", "ภูมิภาค", "ประเทศไทย"} <= set(units(THAI)), units(THAI)
+    assert units("ខ្ញុំស្រឡាញ់អ្នក") == ["ខ្ញុំ", "ស្រឡាញ់", "អ្នក"]  # Khmer: "I love you"
+    assert units("Revenue ในไตรมาสนี้ grew.") == ["Revenue", "ใน", "ไตรมาส", "นี้", "grew."]
 
 
 @pytest.mark.parametrize("text", [CHINESE, JAPANESE, THAI])

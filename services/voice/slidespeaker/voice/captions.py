@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from slidespeaker.common.events import Cue
-from slidespeaker.voice.segments import gap, joined
+from slidespeaker.voice.segments import joined
 
 MAX_LINE_WIDTH = 42  # columns; a wide (CJK) character takes two
 MAX_LINES = 2
@@ -43,17 +43,18 @@ def fits(words: Sequence[Cue]) -> bool:
 
 
 def lines_needed(words: Sequence[str]) -> int:
-    """Lines the words take when filled greedily, as the subtitle writer wraps them."""
+    """Lines the words take as the subtitle writer wraps them: greedily, between the spaces
+    of their text, a piece wider than a line (Chinese, Thai between its spaces) cut at the
+    line's width."""
     lines = 0
     width = 0
-    for before, word in zip(["", *words], words, strict=False):
-        word_width = display_width(word)
-        space = gap(before, word) if before else 0
-        if lines and width + space + word_width <= MAX_LINE_WIDTH:
-            width += space + word_width
+    for piece in joined(words).split():
+        piece_width = display_width(piece)
+        if lines and width + 1 + piece_width <= MAX_LINE_WIDTH:
+            width += 1 + piece_width
         else:
-            lines += max(1, -(-word_width // MAX_LINE_WIDTH))  # a too-wide word takes several
-            width = word_width % MAX_LINE_WIDTH or min(word_width, MAX_LINE_WIDTH)
+            lines += max(1, -(-piece_width // MAX_LINE_WIDTH))  # a too-wide piece takes several
+            width = piece_width % MAX_LINE_WIDTH or min(piece_width, MAX_LINE_WIDTH)
     return lines
 
 
