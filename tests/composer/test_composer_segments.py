@@ -4,7 +4,10 @@ cancellation that stops every encode at once and leaves no partial segment."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -205,3 +208,41 @@ def test_the_segments_are_stopped_at_the_videos_timeout_and_leave_nothing(
     assert time.monotonic() - started < 2.0
     assert not [c for c in psutil.Process().children(recursive=True) if _is_ffmpeg(c)]
     assert not out.exists() and list(cache.iterdir()) == [] and list(workdir.iterdir()) == []
+
+
+@pytest.mark.parametrize("max_encodes", [1, None])
+def test_segments_are_encoded_no_more_at_once_than_allowed(
+    tmp_path: Path, max_encodes: int | None
+) -> None:
+    media, track = noise_slides(tmp_path, (640, 360))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    watcher = EncodesAtOnce()
+    watcher.start()
+
+    compose_video(
+        media, tmp_path / "video.mp4", title="", slide_titles=[""] * 4, token=CancelToken(),
+        timeout=120, workdir=workdir, presenter=track, max_encodes=max_encodes,
+    )  # fmt: skip
+
+    watcher.stop = True
+    watcher.join()
+    assert watcher.most == (max_encodes or min(os.cpu_count() or 1, 4))
+
+
+class EncodesAtOnce(threading.Thread):
+    """The most segment encodes (ffmpeg children running x264) this process ran at once."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.most = 0
+        self.stop = False
+
+    def run(self) -> None:
+        while not self.stop:
+            encodes = 0
+            for child in psutil.Process().children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    encodes += _is_ffmpeg(child) and "libx264" in child.cmdline()
+            self.most = max(self.most, encodes)
+            time.sleep(0.005)
