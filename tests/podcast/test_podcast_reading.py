@@ -17,7 +17,7 @@ from slidespeaker.voice.provider import synthesize
 from slidespeaker.voice.reading import Reader, as_written, reader
 from tests.conftest import Stack
 from tests.jobs import run_job
-from tests.voice.test_voice_service import a_pptx
+from tests.voice.test_voice_service import a_deck
 
 SENTENCE = "Acme shipped it on 2024-03-01 to 3.5% of its users."
 LEXICON = {"Acme": "the Acme Corporation of America"}  # far longer to say than "Acme"
@@ -39,7 +39,7 @@ async def the_turn_saying(stack: Stack, job_id: str, text: str) -> ev.TurnVoiced
 async def test_a_turn_gets_the_lexicon_and_the_reading_rules(stack: Stack) -> None:
     options = ev.JobOptions(format="podcast", lexicon=LEXICON)
     state = await run_job(
-        stack.url, stack.home, stack.prefix, a_pptx([SENTENCE]), "t.pptx", options
+        stack.url, stack.home, stack.prefix, a_deck([f"Launch\n\n{SENTENCE}"]), "t.pdf", options
     )
     assert state.status == JobStatus.completed, state.error
     turn = await the_turn_saying(stack, state.job_id, "3.5%")
