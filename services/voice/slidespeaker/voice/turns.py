@@ -21,10 +21,11 @@ import imageio_ffmpeg
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.fold import TurnState
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
-from slidespeaker.voice.choice import reading_language
+from slidespeaker.voice.choice import choose_voice, reading_language
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
@@ -48,9 +49,7 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     if not 1 <= ctx.task.turn <= len(ctx.state.turns):
         raise BadInput(f"the podcast has no turn {ctx.task.turn}")
     turn = ctx.state.turns[ctx.task.turn - 1]
-    options = ctx.state.options
-    provider = get_provider(options.voice_provider)
-    speaker = speaker_voice(provider, options, turn.speaker)
+    provider, speaker = await _speaker(ctx, turn)
     read = await _reader(ctx, provider, speaker.voice, turn.text)
     spoken = spoken_text(split_sentences(turn.text), read)
     engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
@@ -76,13 +75,30 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
+async def _speaker(ctx: TaskContext, turn: TurnState) -> tuple[VoiceProvider, SpeakerVoice]:
+    """Who speaks the turn, in which voice: the voices the job names, else, as for a slide, a
+    voice that speaks the turn's language (an English voice never reads a Hebrew turn)."""
+    options = ctx.state.options
+    if options.host_voice or options.guest_voice:  # voices of the job's provider
+        provider = get_provider(options.voice_provider)
+        return provider, speaker_voice(provider, options, turn.speaker)
+    choice = await asyncio.to_thread(choose_voice, options, turn.text, _dialogue(ctx))
+    speaking = options.model_copy(update={"voice": choice.voice})
+    return choice.provider, speaker_voice(choice.provider, speaking, turn.speaker)
+
+
 async def _reader(ctx: TaskContext, provider: VoiceProvider, voice: str, text: str) -> Reader:
     """How the turn is read: in its language (too short to tell: the dialogue's), with the
     job's lexicon."""
-    dialogue = "\n".join(said.text for said in ctx.state.turns)
     options = ctx.state.options
-    language = await asyncio.to_thread(reading_language, provider, voice, options, text, dialogue)
+    language = await asyncio.to_thread(
+        reading_language, provider, voice, options, text, _dialogue(ctx)
+    )
     return reader(language, Lexicon(options.lexicon))
+
+
+def _dialogue(ctx: TaskContext) -> str:
+    return "\n".join(said.text for said in ctx.state.turns)
 
 
 def write_voiced(speech: Speech, pitch: float, out: Path, token: CancelToken) -> None:
