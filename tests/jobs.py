@@ -37,3 +37,12 @@ async def run_job(
             await asyncio.sleep(0.1)
     finally:
         await redis.aclose()
+
+
+async def job_events(url: str, prefix: str, job_id: str) -> list[ev.Event]:
+    """The job's events, in order, read from its log."""
+    redis = Redis.from_url(url)
+    try:
+        return [event for _, event in await EventLog(redis, Keys(prefix)).read(job_id)]
+    finally:
+        await redis.aclose()

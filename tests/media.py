@@ -25,6 +25,19 @@ class MediaInfo:
     color_space: str
 
 
+def frame_shown_at(container: Any, seconds: float) -> Any:
+    """The frame on screen at `seconds`: the last one to start by then (a still slide is one
+    frame held until the next)."""
+    container.seek(0)
+    shown = None
+    for frame in container.decode(video=0):
+        if frame.time is not None and frame.time > seconds:
+            break
+        shown = frame
+    assert shown is not None, f"no frame on screen at {seconds} s"
+    return shown
+
+
 def probe(path: Path) -> MediaInfo:
     with av.open(str(path)) as container:
         v: Any = container.streams.video[0]

@@ -32,7 +32,7 @@ from slidespeaker.common.storage import Storage
 from slidespeaker.composer.presenter_clips import WARNING_CODE as CLIP_UNUSABLE
 
 from ..conftest import PIPELINE, Stack
-from ..jobs import run_job
+from ..jobs import job_events, run_job
 from ..media import probe
 from ..voice.test_voice_service import a_deck
 from .heygen_server import API_KEY, HeyGenServer, heygen_server
@@ -74,14 +74,6 @@ def heygen_stack(
 def deck(*texts: str) -> bytes:
     """A PDF deck whose narration no other test uses, so no clip comes from the cache."""
     return a_deck([f"{text} ({uuid.uuid4().hex[:6]})" for text in texts])
-
-
-async def job_events(stack: Stack, job_id: str) -> list[ev.Event]:
-    redis = Redis.from_url(stack.url)
-    try:
-        return [e for _, e in await EventLog(redis, Keys(stack.prefix)).read(job_id)]
-    finally:
-        await redis.aclose()
 
 
 def warnings(state: JobState, code: str) -> list[int | None]:
@@ -145,7 +137,7 @@ async def test_heygen_renders_the_slides_side_by_side(
     assert state.status == JobStatus.completed, state.error
     assert all(state.slide(n).avatar_key for n in (1, 2, 3)), state.warnings
     assert len(server.calls("/v2/video/generate")) == 3  # none paid for twice
-    events = await job_events(heygen_stack, state.job_id)
+    events = await job_events(heygen_stack.url, heygen_stack.prefix, state.job_id)
     ahead = [e.message for e in events if isinstance(e, ev.JobProgress) and "also" in e.message]
     assert ahead, "no video was started ahead of its own task"
 
@@ -157,7 +149,7 @@ async def test_heygen_down_at_first_is_retried(heygen_stack: Stack, server: HeyG
         deck("HeyGen is down, then back."), "down.pdf", HEYGEN,
     )  # fmt: skip
     assert state.status == JobStatus.completed, state.error
-    events = await job_events(heygen_stack, state.job_id)
+    events = await job_events(heygen_stack.url, heygen_stack.prefix, state.job_id)
     retried = [e for e in events if isinstance(e, ev.StageRetried)]
     assert [e.task.action for e in retried] == [ev.Action.avatar_slide] * 2
     progress = [e.message for e in events if isinstance(e, ev.JobProgress) and e.slide == 1]

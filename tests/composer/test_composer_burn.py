@@ -16,6 +16,8 @@ from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import SAMPLE_RATE, write_silence
 from slidespeaker.composer.video import compose_video
 
+from ..media import frame_shown_at
+
 BLUE = (40, 60, 210)
 GREY = (90, 90, 90)
 CUES = [
@@ -69,13 +71,7 @@ def test_a_frame_starts_at_each_slide_and_caption_change_and_no_more(
 
 def caption_band_change(container: Any, seconds: float, colour: tuple[int, int, int]) -> int:
     """How many pixels of the bottom quarter differ clearly from the slide's own colour."""
-    container.seek(0)
-    shown = None
-    for frame in container.decode(video=0):
-        if frame.time > seconds:
-            break
-        shown = frame
-    assert shown is not None
+    shown = frame_shown_at(container, seconds)
     pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709").astype(int)
     band = pixels[pixels.shape[0] * 3 // 4 :]
     centre = pixels[pixels.shape[0] // 2, pixels.shape[1] // 2]

@@ -24,7 +24,7 @@ from slidespeaker.common.storage import Storage
 
 from ..avatar.test_avatar_jobs import job_end
 from ..conftest import Stack
-from ..media import probe
+from ..media import frame_shown_at, probe
 from ..voice.test_voice_service import a_deck
 
 SIZE = (640, 360)
@@ -113,11 +113,5 @@ def check_video(stack: Stack, state: JobState) -> None:
 
 
 def frame_at(container: Any, seconds: float) -> Any:
-    container.seek(0)
-    shown = None
-    for frame in container.decode(video=0):
-        if frame.time > seconds:
-            break
-        shown = frame
-    assert shown is not None
+    shown = frame_shown_at(container, seconds)
     return shown.to_ndarray(format="rgb24", src_colorspace="ITU709").astype(int)

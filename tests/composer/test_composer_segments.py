@@ -26,7 +26,7 @@ from slidespeaker.composer.segments import plan_segments
 from slidespeaker.composer.video import SlideMedia, compose_video
 
 from ..avatar.media import narration, slide_picture, talking_clip
-from ..media import probe
+from ..media import frame_shown_at, probe
 from .test_composer_video import CancelWhileEncoding, _is_ffmpeg
 
 SIZE = (640, 360)
@@ -137,13 +137,7 @@ def check_video(video: Path, slides: list[SlideMedia]) -> None:
 
 def band_colour(container: Any, seconds: float) -> tuple[int, int, int]:
     """The colour of the slide's title band (its top sixth) on screen at `seconds`."""
-    container.seek(0)
-    shown = None
-    for frame in container.decode(video=0):
-        if frame.time > seconds:
-            break
-        shown = frame
-    assert shown is not None
+    shown = frame_shown_at(container, seconds)
     pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709")
     red, green, blue = pixels[SIZE[1] // 12, SIZE[0] // 2]
     return int(red), int(green), int(blue)

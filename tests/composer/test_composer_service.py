@@ -9,16 +9,14 @@ from typing import Any
 import av
 import pymupdf
 import pytest
-from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 
 from ..conftest import Stack
-from ..jobs import run_job
+from ..jobs import job_events, run_job
+from ..media import frame_shown_at
 
 TITLES = ["Quarterly results", "Hiring plan", "Risks; and = what # we do"]
 
@@ -66,7 +64,7 @@ def test_encoding_is_reported_on_the_log_up_to_the_whole_length(
     stack: Stack, finished: JobState
 ) -> None:
     assert finished.outputs is not None
-    events = asyncio.run(read_events(stack, finished.job_id))
+    events = asyncio.run(job_events(stack.url, stack.prefix, finished.job_id))
     encoding = [
         e for e in events
         if isinstance(e, ev.JobProgress) and e.stage == ev.Stage.composer and e.total > 0
@@ -77,14 +75,6 @@ def test_encoding_is_reported_on_the_log_up_to_the_whole_length(
     assert encoding[-1].done == encoding[-1].total == round(finished.outputs.duration)
     assert [e.done for e in encoding] == sorted({e.done for e in encoding})
     assert events.index(encoding[-1]) < composed, "no report comes after the video"
-
-
-async def read_events(stack: Stack, job_id: str) -> list[ev.Event]:
-    redis = Redis.from_url(stack.url)
-    try:
-        return [event for _, event in await EventLog(redis, Keys(stack.prefix)).read(job_id)]
-    finally:
-        await redis.aclose()
 
 
 def test_the_poster_beside_the_video_shows_the_first_slide(
@@ -141,10 +131,4 @@ def seconds(timestamp: str) -> float:
 def frame_at(video: Path, time: float) -> Any:
     """The picture on screen at `time` s, as grey levels."""
     with av.open(str(video)) as container:
-        shown = None
-        for frame in container.decode(video=0):
-            if frame.time is not None and frame.time > time:
-                break
-            shown = frame
-        assert shown is not None
-        return shown.to_ndarray(format="gray").astype(int)
+        return frame_shown_at(container, time).to_ndarray(format="gray").astype(int)

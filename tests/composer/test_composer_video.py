@@ -18,6 +18,8 @@ from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silenc
 from slidespeaker.composer.ffmpeg import FFMPEG, MediaError, media_timeout
 from slidespeaker.composer.video import SlideMedia, compose_video, write_poster
 
+from ..media import frame_shown_at
+
 Colour = tuple[int, int, int]
 RED: Colour = (200, 30, 30)
 GREEN: Colour = (30, 160, 60)
@@ -310,13 +312,7 @@ def stream_seconds(stream: Any) -> float:
 
 def colour_shown_at(container: Any, seconds: float) -> Colour:
     """The colour at the centre of the picture on screen at `seconds`, decoded as a browser does."""
-    container.seek(0)
-    shown = None
-    for frame in container.decode(video=0):
-        if frame.time > seconds:
-            break
-        shown = frame
-    assert shown is not None
+    shown = frame_shown_at(container, seconds)
     pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709")
     red, green, blue = pixels[shown.height // 2, shown.width // 2]
     return int(red), int(green), int(blue)

@@ -7,20 +7,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.fold import JobStatus
-from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
-from slidespeaker.common.log import EventLog
 from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import synthesize
 from slidespeaker.voice.reading import Reader, as_written, reader
 from tests.conftest import Stack
-from tests.jobs import run_job
+from tests.jobs import job_events, run_job
 from tests.voice.test_voice_service import a_deck, a_pptx
 
 SENTENCE = "Acme shipped it on 2024-03-01 to 3.5% of its users."
@@ -29,12 +26,8 @@ DATE = "2024-03-01"
 
 
 async def voiced_turns(stack: Stack, job_id: str) -> list[ev.TurnVoiced]:
-    redis = Redis.from_url(stack.url)
-    try:
-        entries = await EventLog(redis, Keys(stack.prefix)).read(job_id)
-    finally:
-        await redis.aclose()
-    return [e for _, e in entries if isinstance(e, ev.TurnVoiced)]
+    events = await job_events(stack.url, stack.prefix, job_id)
+    return [e for e in events if isinstance(e, ev.TurnVoiced)]
 
 
 async def the_turn_saying(stack: Stack, job_id: str, text: str) -> ev.TurnVoiced:

@@ -8,16 +8,13 @@ import shutil
 import pptx
 import pymupdf
 import pytest
-from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.settings import Settings
 
 from ..conftest import Stack
-from ..jobs import run_job
+from ..jobs import job_events, run_job
 from ..media import srt_times
 
 SMALL = ev.JobOptions(width=320, height=180)
@@ -36,12 +33,8 @@ def a_deck(texts: list[str]) -> bytes:
 
 
 async def voiced_events(stack: Stack, job_id: str) -> list[ev.SlideVoiced]:
-    redis = Redis.from_url(stack.url)
-    try:
-        entries = await EventLog(redis, Keys(stack.prefix)).read(job_id)
-    finally:
-        await redis.aclose()
-    return sorted((e for _, e in entries if isinstance(e, ev.SlideVoiced)), key=lambda e: e.slide)
+    events = await job_events(stack.url, stack.prefix, job_id)
+    return sorted((e for e in events if isinstance(e, ev.SlideVoiced)), key=lambda e: e.slide)
 
 
 async def render(stack: Stack, texts: list[str], options: ev.JobOptions = SMALL) -> JobState:
