@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import multiprocessing
 import os
 import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
@@ -45,7 +41,7 @@ from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
 from slidespeaker.common.log import EventLog  # noqa: E402
 from slidespeaker.common.storage import Storage  # noqa: E402
-from tests.voice.speech_servers import API_KEY, SpeechServer, speech_server  # noqa: E402
+from tests.voice.speech_servers import API_KEY, latency_bound_server  # noqa: E402
 
 RUNS, SMALL_JOBS, CLAIM_TIMEOUT_S = 20, 30, 5
 SMALL = ev.JobOptions(width=320, height=180)
@@ -158,27 +154,6 @@ async def throughput(log: EventLog, storage: Storage) -> float:
     return SMALL_JOBS / seconds * 60
 
 
-@contextmanager
-def latency_bound_provider() -> Iterator[str]:
-    """The speech server in a process of its own (in this one it would share the GIL with
-    the benchmark's own polling); yields its OpenAI base URL."""
-    spawn = multiprocessing.get_context("spawn")
-    ports: multiprocessing.Queue[int] = spawn.Queue()
-    server = spawn.Process(target=_serve_speech, args=(ports,))
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{ports.get(timeout=120)}/v1"
-    finally:
-        server.terminate()
-        server.join()
-
-
-def _serve_speech(ports: multiprocessing.Queue[int]) -> None:
-    with speech_server(SpeechServer(delay_s=LATENCY_S)) as server:
-        ports.put(server.port)
-        threading.Event().wait()
-
-
 def hosted_throughput(url: str, home: Path, voices: int) -> tuple[float, float]:
     """Jobs a minute with `voices` voice processes speaking through the hosted provider, and
     slides the voice stage voiced a minute."""
@@ -248,7 +223,7 @@ def main() -> None:
             wait_for_processes(handle.url, "voice", 2)
             asyncio.run(_with_supervision(services, handle.url, home))
             services.stop()
-            with latency_bound_provider() as provider_url:
+            with latency_bound_server(LATENCY_S) as provider_url:
                 os.environ.update({"OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": provider_url})
                 rates = {n: hosted_throughput(handle.url, home, n) for n in HOSTED_VOICES}
             for n, (jobs, slides) in rates.items():

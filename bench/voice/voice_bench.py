@@ -16,16 +16,12 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
@@ -48,7 +44,7 @@ from slidespeaker.voice.loudness import normalized  # noqa: E402
 from slidespeaker.voice.piper_engine import PiperProvider, load_voice  # noqa: E402
 from slidespeaker.voice.provider import synthesize  # noqa: E402
 from slidespeaker.voice.reading import reader  # noqa: E402
-from tests.voice.speech_servers import API_KEY, SpeechServer, speech_server  # noqa: E402
+from tests.voice.speech_servers import API_KEY, latency_bound_server  # noqa: E402
 
 NARRATION = (
     "Welcome to the quarterly review. Revenue grew twelve percent in 2024, ahead of plan, "
@@ -170,28 +166,11 @@ async def voiced_rate(redis_url: str, home: Path, keys: Keys, run: str) -> float
         await redis.aclose()
 
 
-@contextmanager
-def provider() -> Iterator[str]:
-    """The latency-bound speech server, in a process of its own like a real provider."""
-    spawn = multiprocessing.get_context("spawn")
-    ports: multiprocessing.Queue[int] = spawn.Queue()
-    server = spawn.Process(target=serve, args=(ports,))
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{ports.get(timeout=30)}/v1"
-    finally:
-        server.terminate()
-        server.join()
-
-
-def serve(ports: multiprocessing.Queue[int]) -> None:
-    with speech_server(SpeechServer(delay_s=LATENCY_S)) as server:
-        ports.put(server.port)
-        threading.Event().wait()
-
-
 async def scaling() -> None:
-    with tempfile.TemporaryDirectory(prefix="voice-bench-") as work, provider() as server_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="voice-bench-") as work,
+        latency_bound_server(LATENCY_S) as server_url,
+    ):
         home = Path(work)
         redis_handle = start_redis(home / "redis")
         try:

@@ -13,7 +13,9 @@ import base64
 import functools
 import io
 import json
+import multiprocessing
 import subprocess
+import threading
 import time
 import wave
 from collections.abc import Iterator
@@ -57,6 +59,28 @@ def speech_server(server: SpeechServer | None = None) -> Iterator[SpeechServer]:
     with serving(_handler(config)) as port:
         config.port = port
         yield config
+
+
+@contextmanager
+def latency_bound_server(delay_s: float) -> Iterator[str]:
+    """A server answering each request after `delay_s`, in a process of its own as a real
+    provider is (in the caller's it would share the GIL with the caller's own polling);
+    yields its OpenAI base URL. For the benchmarks."""
+    spawn = multiprocessing.get_context("spawn")
+    ports: multiprocessing.Queue[int] = spawn.Queue()
+    server = spawn.Process(target=_serve_with_delay, args=(delay_s, ports))
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{ports.get(timeout=120)}/v1"
+    finally:
+        server.terminate()
+        server.join()
+
+
+def _serve_with_delay(delay_s: float, ports: multiprocessing.Queue[int]) -> None:
+    with speech_server(SpeechServer(delay_s=delay_s)) as server:
+        ports.put(server.port)
+        threading.Event().wait()
 
 
 def speech_seconds(text: str, speed: float = 1.0) -> float:
