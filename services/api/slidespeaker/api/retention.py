@@ -5,6 +5,7 @@ job has used for as long."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,19 +55,15 @@ def _purge_cache(storage: Storage, kept: list[JobState], cutoff: datetime) -> in
     keys = [s.audio_key for state in kept for s in state.slides.values()]
     keys += [turn.audio_key for state in kept for turn in state.turns]  # a podcast's
     used = {_stem(Path(key)) for key in keys if key}
-    root = storage.path(AUDIO_CACHE)
-    removed = 0
-    for path in root.rglob("*") if root.is_dir() else []:
-        if path.is_file() and _stem(path) not in used and _older(path, cutoff):
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return _purge_unused(storage.path(AUDIO_CACHE), cutoff, keep=used)
 
 
-def _purge_unused(root: Path, cutoff: datetime) -> int:
+def _purge_unused(root: Path, cutoff: datetime, keep: Container[str] = frozenset()) -> int:
+    """Remove the files below `root` older than the cutoff, but those whose stem is in
+    `keep`."""
     removed = 0
     for path in root.rglob("*") if root.is_dir() else []:
-        if path.is_file() and _older(path, cutoff):
+        if path.is_file() and _stem(path) not in keep and _older(path, cutoff):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
