@@ -288,16 +288,11 @@ def test_a_token_guards_everything_but_health(stack: Stack) -> None:
         assert client.get("/api/health").status_code == 200
 
 
-def test_health_and_metrics_describe_the_running_stack(api: httpx.Client) -> None:
+def test_health_describes_the_running_stack(api: httpx.Client) -> None:
     health = api.get("/api/health").json()
     assert health["redis"] == "ok"
     assert health["services"]["voice"]["processes"] >= 1
     assert health["services"]["dispatcher"]["processes"] >= 1
-    wait_for_status(api, submit(api, a_pdf(1)))
-    metrics = api.get("/api/metrics").text
-    assert 'slidespeaker_jobs{status="completed"}' in metrics
-    assert 'slidespeaker_stage_seconds_count{stage="voice"}' in metrics
-    assert "slidespeaker_queue_pending" in metrics
 
 
 def test_health_is_measured_once_for_many_callers_and_is_never_older_than_a_second(

@@ -40,6 +40,7 @@ class SpeechServer:
     voices: set[str] = field(default_factory=lambda: {"alloy", "nova", "voice-1"})
     delay_s: float = 0.0
     down: bool = False  # answer every request 503, as a provider in an outage does
+    down_for: str | None = None  # answer 503 to requests whose text holds this
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
@@ -131,7 +132,7 @@ def _handler(config: SpeechServer) -> type[BaseHTTPRequestHandler]:
             if self.headers.get("Authorization") != f"Bearer {API_KEY}":
                 error = {"message": "Incorrect API key provided.", "code": "invalid_api_key"}
                 return self._json(401, {"error": {**error, "type": "invalid_request_error"}})
-            if config.down:
+            if config.down or (config.down_for and config.down_for in body.get("input", "")):
                 return self._json(503, {"error": {"message": "The server is overloaded."}})
             if body.get("voice") not in config.voices:
                 message = f"Invalid value for 'voice' = {body.get('voice')}."

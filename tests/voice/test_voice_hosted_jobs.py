@@ -3,17 +3,20 @@ speaking their protocols), and a provider that is down: retried, then a failed j
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobStatus
 
-from ..conftest import PIPELINE, Stack
-from ..jobs import run_job
+from ..conftest import PIPELINE, Stack, running_api
+from ..jobs import job_events, run_job
+from ..test_api import wait_for_status
 from .speech_servers import API_KEY, SpeechServer, speech_server
 from .test_voice_service import SMALL, a_deck, voiced_events
 
@@ -86,3 +89,40 @@ async def test_a_rejected_key_fails_the_job_at_once(hosted_stack: Stack) -> None
     assert state.status == JobStatus.failed
     assert "refused voice 'no-such-voice'" in (state.error or "")
     assert "attempts" not in (state.error or ""), "bad input is not retried"
+
+
+def test_a_retry_after_a_voice_failure_keeps_the_slides_already_voiced(
+    hosted_stack: Stack, server: SpeechServer
+) -> None:
+    texts = ["Voiced before the failure.", "Unlucky slide, its provider fails."]
+    options = {"width": 320, "height": 180, "voice_provider": "openai", "voice": "alloy"}
+    server.down_for = "Unlucky"
+    try:
+        with running_api(hosted_stack) as api:
+            job_id = submit_with(api, a_deck(texts), options)
+            failed = wait_for_status(api, job_id)
+            assert failed["status"] == "failed" and "slide 2" in failed["error"]
+            asked = spoken(server, texts[0])
+            server.down_for = None
+            assert api.post(f"/api/jobs/{job_id}/retry").status_code == 202
+            assert wait_for_status(api, job_id)["status"] == "completed"
+    finally:
+        server.down_for = None
+
+    assert spoken(server, texts[0]) == asked, "slide 1 was not voiced again"
+    events = asyncio.run(job_events(hosted_stack.url, hosted_stack.prefix, job_id))
+    started = [e.task for e in events if isinstance(e, ev.TaskStarted)]
+    assert [t.slide for t in started if t.action == ev.Action.voice_slide].count(1) == 1
+    assert sum(t.action.stage == ev.Stage.scripter for t in started) == 1, "the script was kept"
+    assert sum(isinstance(e, ev.SlideVoiced) and e.slide == 1 for e in events) == 1
+
+
+def submit_with(api: httpx.Client, deck: bytes, options: dict[str, object]) -> str:
+    response = api.post("/api/jobs", files={"file": ("deck.pdf", deck)}, data=options)
+    assert response.status_code == 201, response.text
+    job_id: str = response.json()["job_id"]
+    return job_id
+
+
+def spoken(server: SpeechServer, text: str) -> int:
+    return sum(text in str(request.get("input")) for request in server.requests)
