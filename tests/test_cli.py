@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 import pymupdf
+import pytest
 
 from slidespeaker.cli.redis_server import free_port
 
@@ -84,13 +86,16 @@ def test_a_resolution_it_does_not_know_is_refused_naming_those_it_does(tmp_path:
     assert not (tmp_path / "out").exists()
 
 
-def test_up_serves_the_api_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
-    home, port = tmp_path / "state", free_port()
-    env = {**user_env(home), "SLIDESPEAKER_API_PORT": str(port)}
-    up = subprocess.Popen([*CLI, "up", "--scale", "voice=2"], env=env,
+def test_up_serves_the_api_on_its_port_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
+    home, port, env_port = tmp_path / "state", free_port(), free_port()
+    env = {**user_env(home), "SLIDESPEAKER_API_PORT": str(env_port)}
+    up = subprocess.Popen([*CLI, "up", "--scale", "voice=2", "--host", "127.0.0.1",
+                           "--port", str(port)], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     try:
         client = api_client(port, up)
+        with pytest.raises(httpx.TransportError):  # --port wins over the environment
+            httpx.get(f"http://127.0.0.1:{env_port}/api/health", timeout=2)
         voices = [p for p in our_processes(home) if p.cmdline()[-2:] == ["service", "voice"]]
         assert len(voices) == 2, "--scale voice=2 runs two voice processes"
 

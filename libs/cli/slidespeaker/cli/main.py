@@ -390,9 +390,17 @@ async def _dead_letters(log: EventLog, requeue: list[str], as_json: bool) -> Non
 @app.command()
 def up(
     scale: Annotated[list[str], typer.Option(help="More processes for a service: voice=4")] = [],  # noqa: B006
+    host: Annotated[
+        str | None, typer.Option(help="The API's address (else SLIDESPEAKER_API_HOST)")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="The API's port (else SLIDESPEAKER_API_PORT)"),
+    ] = None,
 ) -> None:
     """Start Redis (embedded unless given), every service and the API; Ctrl-C stops them."""
-    settings = get_settings()
+    given = {"api_host": host, "api_port": port}
+    settings = get_settings().model_copy(update={k: v for k, v in given.items() if v is not None})
     counts = {name: 1 for name in processes.ALL_SERVICES}
     for item in scale:
         name, _, number = item.partition("=")
@@ -401,7 +409,12 @@ def up(
         counts[name] = int(number)
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
-    services = processes.LocalServices(handle.url, settings.home)
+    # The API process reads its address from its environment, as every setting.
+    api_env = {
+        "SLIDESPEAKER_API_HOST": settings.api_host,
+        "SLIDESPEAKER_API_PORT": str(settings.api_port),
+    }
+    services = processes.LocalServices(handle.url, settings.home, api_env)
     try:
         for name, count in counts.items():
             services.start(name, count)

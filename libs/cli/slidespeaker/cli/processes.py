@@ -45,6 +45,7 @@ class LocalServices:
 
     url: str
     home: Path
+    env: dict[str, str] = field(default_factory=dict)  # more settings for every process
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     def start(self, name: str, count: int = 1) -> None:
@@ -52,6 +53,7 @@ class LocalServices:
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
+            **self.env,
             "SLIDESPEAKER_REDIS_URL": self.url,
             "SLIDESPEAKER_HOME": str(self.home.resolve()),
             "SLIDESPEAKER_PARENT_PID": str(os.getpid()),

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState
+from slidespeaker.common.review import approval
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.scripter.script import ScriptLine
 
@@ -53,12 +54,4 @@ def script_events(state: JobState, script: EditedScript) -> list[ev.Event]:
             f"the script has {len(script.slides)} slides but the deck has {state.slide_count} "
             "visible slides: write it again with 'slidespeaker script'"
         )
-    edits: list[ev.Event] = [
-        ev.SlideScripted(
-            job_id=state.job_id, slide=line.index, title=state.slide(line.index).title,
-            narration=line.narration.strip(), source=ev.NarrationSource.edited,
-        )
-        for line in script.slides
-        if line.narration.strip() != (state.slide(line.index).narration or "")
-    ]  # fmt: skip
-    return [*edits, ev.ScriptApproved(job_id=state.job_id)]
+    return approval(state, {line.index: line.narration for line in script.slides})

@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep
 from slidespeaker.api.views import errors
 from slidespeaker.common import events as ev
+from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.review import ReviewClosed, approval
 
 router = APIRouter(prefix="/api/jobs", tags=["script"], responses=errors(400, 404, 409))
 
@@ -52,22 +54,13 @@ async def approve_script(
     state = await projection.state(job_id)
     if state is None:
         raise HTTPException(404, "no such job")
-    if state.status != JobStatus.awaiting_review:
-        raise HTTPException(409, f"the script can be edited only while the job awaits review; "
-                                 f"it is {state.status.value}")  # fmt: skip
-    count = state.slide_count or 0
-    wrong = [e.slide for e in review.slides if e.slide > count]
-    if wrong:
-        raise HTTPException(422, f"the deck has {count} slides; no slide {wrong[0]}")
-    edits = [
-        ev.SlideScripted(
-            job_id=job_id, slide=e.slide, title=state.slide(e.slide).title,
-            narration=e.narration.strip(), source=ev.NarrationSource.edited,
-        )
-        for e in review.slides
-        if e.narration.strip() != (state.slide(e.slide).narration or "")
-    ]  # fmt: skip
-    await events.append(*edits, ev.ScriptApproved(job_id=job_id))
+    try:
+        approved = approval(state, {edit.slide: edit.narration for edit in review.slides})
+    except ReviewClosed as exc:
+        raise HTTPException(409, exc.message) from exc
+    except BadInput as exc:
+        raise HTTPException(422, exc.message) from exc
+    await events.append(*approved)
     updated = await projection.state(job_id)
     assert updated is not None
     return script_of(updated)
