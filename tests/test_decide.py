@@ -49,7 +49,7 @@ def test_every_scripted_slide_fans_out_to_voice_at_once() -> None:
 
 
 def test_slides_move_on_independently_and_the_video_waits_for_all() -> None:
-    events = scripted_deck(2)
+    events = with_options(scripted_deck(2), avatar="local")
     events += [ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.voice_slide, slide=n))
                for n in (1, 2)]  # fmt: skip
     events.append(ev.SlideVoiced(job_id=JOB, slide=2, audio_key="a", duration=1.0, voice="v"))
@@ -61,6 +61,22 @@ def test_slides_move_on_independently_and_the_video_waits_for_all() -> None:
         ev.SlideComposed(job_id=JOB, slide=2, audio_key="c", image_key="i", duration=2.0),
     ]
     assert dispatched(next_events(fold(events))) == [], "slide 1 is not voiced yet"
+
+
+def test_without_a_presenter_a_voiced_slide_goes_straight_to_the_composer() -> None:
+    events = scripted_deck(2)
+    events += [ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.voice_slide, slide=n))
+               for n in (1, 2)]  # fmt: skip
+    events.append(ev.SlideVoiced(job_id=JOB, slide=2, audio_key="a", duration=1.0, voice="v"))
+    assert dispatched(next_events(fold(events))) == ["compose_slide/2"]
+
+
+def with_options(events: list[ev.Event], **options: object) -> list[ev.Event]:
+    """The job asking for `options` (the first event is its submission)."""
+    submitted = events[0]
+    assert isinstance(submitted, ev.JobSubmitted)
+    asked = ev.JobOptions.model_validate(options)
+    return [submitted.model_copy(update={"options": asked}), *events[1:]]
 
 
 def test_a_retryable_failure_is_retried_with_backoff_then_fails_the_job() -> None:
@@ -100,10 +116,7 @@ def test_cancellation_ends_the_job() -> None:
 
 
 def test_nothing_is_voiced_until_a_reviewed_script_is_approved() -> None:
-    events = scripted_deck(2)
-    submitted = events[0]
-    assert isinstance(submitted, ev.JobSubmitted)
-    events[0] = submitted.model_copy(update={"options": ev.JobOptions(review=True)})
+    events = with_options(scripted_deck(2), review=True)
     events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.script_deck)))
     assert dispatched(next_events(fold(events))) == []
     events.append(ev.ScriptApproved(job_id=JOB))
@@ -112,12 +125,7 @@ def test_nothing_is_voiced_until_a_reviewed_script_is_approved() -> None:
 
 def podcast_job(fmt: str, slides: int = 2) -> list[ev.Event]:
     """A deck scripted to the end (the script task done), asking for `fmt`."""
-    events = scripted_deck(slides)
-    submitted = events[0]
-    assert isinstance(submitted, ev.JobSubmitted)
-    events[0] = submitted.model_copy(
-        update={"options": ev.JobOptions.model_validate({"format": fmt})}
-    )
+    events = with_options(scripted_deck(slides), format=fmt)
     events.append(ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.script_deck)))
     return events
 

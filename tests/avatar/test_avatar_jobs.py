@@ -24,6 +24,7 @@ from slidespeaker.common.storage import Storage
 from slidespeaker.composer.overlay import MARGIN
 
 from ..conftest import Stack
+from ..jobs import job_events, run_job
 from ..media import probe
 from .frames import Box, changed_pixels, decoded_frames
 from .media import narration, slide_picture, talking_clip
@@ -72,6 +73,7 @@ def test_render_with_the_local_presenter(stack: Stack, tmp_path: Path) -> None:
     spoken, silent = job["slides"]["1"], job["slides"]["2"]
     assert spoken["phonemes_key"], "Piper's phoneme timings reach the presenter"
     assert spoken["composed_avatar_key"] and silent["composed_avatar_key"]
+    assert {"avatar_slide/1", "avatar_slide/2"} <= set(job["tasks"]), "the presenter was asked"
 
     video = out / "video.mp4"
     info = probe(video)
@@ -83,6 +85,20 @@ def test_render_with_the_local_presenter(stack: Stack, tmp_path: Path) -> None:
     # Burned-in captions change above the presenter, so the slide area is checked on the
     # silent slide, which has none.
     assert motion(video, end_of_first, info.video.duration, above) == 0
+
+
+async def test_a_job_without_a_presenter_sends_no_avatar_task(stack: Stack, tmp_path: Path) -> None:
+    deck = two_page_pdf(tmp_path / "review.pdf")
+    options = ev.JobOptions(width=SIZE[0], height=SIZE[1])
+    state = await run_job(stack.url, stack.home, stack.prefix, deck, deck.name, options)
+    assert state.status.value == "completed", state.error
+    logged = await job_events(stack.url, stack.prefix, state.job_id)
+    stages = {e.task.stage for e in logged if isinstance(e, ev.TaskDispatched)}
+    assert stages == {ev.Stage.scripter, ev.Stage.voice, ev.Stage.composer}
+    assert not [e for e in logged if isinstance(e, ev.AvatarRendered)]
+    assert state.outputs is not None
+    video = probe(Storage(stack.home / "artifacts").path(state.outputs.video_key))
+    assert abs(video.video.duration - state.outputs.duration) < 0.1
 
 
 async def job_end(stack: Stack, job_id: str, timeout: float) -> JobState:

@@ -89,6 +89,8 @@ def _show_asked(progress: Progress, bars: dict[str, TaskID], options: ev.JobOpti
     progress.update(bars["podcast"], visible=options.wants_podcast)
     for name in _VIDEO_BARS:
         progress.update(bars[name], visible=options.wants_video)
+    if options.avatar == "none":  # no avatar task runs: no bar waits for one
+        progress.update(bars["avatar"], visible=False)
 
 
 def _show_progress(progress: Progress, video: TaskID, event: ev.JobProgress) -> None:

@@ -346,7 +346,7 @@ class SlideVoiced(BaseEvent):
 class AvatarRendered(BaseEvent):
     type: Literal["slide.avatar_rendered"] = "slide.avatar_rendered"
     slide: int
-    video_key: str | None = None  # None: no presenter was asked for
+    video_key: str | None = None  # None: no clip (the presenter could not be made for it)
 
 
 class SlideComposed(BaseEvent):

@@ -30,9 +30,7 @@ CLIP_RENDERERS: dict[str, ClipRenderer] = {
 
 async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     assert ctx.task.slide is not None
-    presenter = ctx.state.options.avatar
-    if presenter == "none":
-        return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=None)]
+    presenter = ctx.state.options.avatar  # never "none": the dispatcher asks no avatar then
     render_clip = CLIP_RENDERERS.get(presenter)
     if render_clip is None:
         raise BadInput(f"the presenter {presenter!r} is not available in this version")

@@ -62,7 +62,7 @@ def _done(state: JobState, task: TaskRef) -> bool:
 def _next_video_tasks(state: JobState) -> Iterator[TaskRef]:
     count = state.slide_count or 0
     for number in range(1, count + 1):
-        yield from _next_slide_tasks(state.slide(number))
+        yield from _next_slide_tasks(state.slide(number), presenter=state.options.avatar != "none")
     if count and all(state.slide(n).duration is not None for n in range(1, count + 1)):
         yield TaskRef(action=Action.compose_video)
 
@@ -81,16 +81,19 @@ def _next_podcast_tasks(state: JobState) -> Iterator[TaskRef]:
         yield TaskRef(action=Action.compose_podcast)
 
 
-def _next_slide_tasks(slide: SlideState) -> Iterator[TaskRef]:
-    """Each slide moves on as soon as its previous stage is done: slides flow independently."""
+def _next_slide_tasks(slide: SlideState, *, presenter: bool) -> Iterator[TaskRef]:
+    """Each slide moves on as soon as its previous stage is done: slides flow independently.
+    The avatar stage is asked only when the job wants a presenter."""
     if slide.narration is None or slide.image_key is None:
         return
     yield TaskRef(action=Action.voice_slide, slide=slide.number)
     if slide.audio_duration is None:
         return
-    yield TaskRef(action=Action.avatar_slide, slide=slide.number)
-    if slide.avatar_done:
-        yield TaskRef(action=Action.compose_slide, slide=slide.number)
+    if presenter:
+        yield TaskRef(action=Action.avatar_slide, slide=slide.number)
+        if not slide.avatar_done:
+            return
+    yield TaskRef(action=Action.compose_slide, slide=slide.number)
 
 
 def _handle_failure(
