@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.events import Action, NarrationSource, TaskRef
 from slidespeaker.common.fold import JobState, fold
-from slidespeaker.dispatcher.decide import decide
+from slidespeaker.dispatcher.decide import decide, overdue
 
 JOB = "j"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -182,3 +182,57 @@ def test_a_failed_turn_is_retried_then_named_in_the_failure() -> None:
     (failed,) = next_events(fold(events))
     assert isinstance(failed, ev.JobFailed)
     assert failed.reason == "voice failed on podcast turn 4 after 3 attempts: x"
+
+
+def test_a_job_past_its_deadline_fails_saying_what_was_still_running() -> None:
+    events = [
+        *scripted_deck(2),
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.voice_slide, slide=2)),
+    ]
+    state = fold(events)
+    start = state.running_since
+    assert start is not None
+    assert overdue(state, now=start + timedelta(seconds=599), deadline_s=600) == []
+    (failed,) = overdue(state, now=start + timedelta(seconds=601), deadline_s=600)
+    assert isinstance(failed, ev.JobFailed)
+    assert failed.reason == (
+        "the job took longer than its deadline of 10 minutes"
+        " (still running: script_deck, voice_slide/2)"
+    )
+
+
+def test_the_deadline_waits_while_the_script_is_reviewed_and_restarts_on_approval() -> None:
+    submitted = ev.JobSubmitted(
+        job_id=JOB, filename="d.pdf", deck_key="k", options=ev.JobOptions(review=True)
+    )
+    scripting: list[ev.Event] = [
+        submitted,
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.script_deck)),
+    ]
+    in_review = fold(scripting)
+    later = submitted.ts + timedelta(hours=5)
+    assert overdue(in_review, now=later, deadline_s=600) == []
+    approved = ev.ScriptApproved(job_id=JOB, ts=later)
+    events: list[ev.Event] = [submitted, approved]
+    state = fold(events)
+    assert overdue(state, now=later + timedelta(seconds=599), deadline_s=600) == []
+    assert overdue(state, now=later + timedelta(seconds=601), deadline_s=600)
+
+
+def test_a_timed_out_task_is_retried_then_fails_the_job_naming_it() -> None:
+    voice = TaskRef(action=Action.voice_slide, slide=1)
+    events = [*scripted_deck(1), ev.TaskDispatched(job_id=JOB, task=voice)]
+    for attempt in (1, 2, 3):
+        if attempt > 1:
+            events.append(ev.TaskDispatched(job_id=JOB, task=voice, attempt=attempt))
+        events.append(
+            ev.TaskTimedOut(job_id=JOB, task=voice, attempt=attempt, deadline_s=61, worker="w")
+        )
+        decisions = next_events(fold(events))
+        if attempt < 3:
+            assert [d.type for d in decisions] == ["stage.retried", "task.dispatched"]
+    (failed,) = decisions
+    assert isinstance(failed, ev.JobFailed)
+    assert failed.reason == (
+        "voice failed on slide 1 after 3 attempts: took longer than its deadline of 61 s"
+    )

@@ -70,6 +70,7 @@ def test_every_event_type_has_a_fold_function() -> None:
     assert handled_types() == ev.KNOWN_TYPES
     kinds = {e.type for e in a_whole_job()}
     others = {"job.cancel_requested", "job.cancelled", "job.failed", "job.retry_requested"}
+    others |= {"task.timed_out"}
     assert kinds | others | {"job.deleted", "script.approved"} == ev.KNOWN_TYPES
 
 

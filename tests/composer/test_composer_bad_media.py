@@ -16,7 +16,7 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.log import EventLog
-from slidespeaker.common.runtime import TaskContext
+from slidespeaker.common.runtime import TaskContext, TaskDeadline
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.composer.service import compose_slide
@@ -48,6 +48,7 @@ def context(event_log: EventLog, storage: Storage, slide: SlideState) -> TaskCon
     return TaskContext(
         JOB, ev.TaskRef(action=ev.Action.compose_slide, slide=SLIDE), 1, state, settings,
         storage, event_log, CancelToken(), "composer-test", structlog.get_logger(),
+        TaskDeadline(60),
     )  # fmt: skip
 
 

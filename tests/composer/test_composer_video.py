@@ -13,9 +13,10 @@ import psutil
 import pytest
 
 from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
-from slidespeaker.composer.ffmpeg import FFMPEG, MediaError, media_timeout
+from slidespeaker.composer.ffmpeg import FFMPEG, MediaError
 from slidespeaker.composer.video import SlideMedia, compose_video, write_poster
 
 from ..media import frame_shown_at

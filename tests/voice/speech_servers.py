@@ -41,6 +41,7 @@ class SpeechServer:
     delay_s: float = 0.0
     down: bool = False  # answer every request 503, as a provider in an outage does
     down_for: str | None = None  # answer 503 to requests whose text holds this
+    silent_for: str | None = None  # never answer requests whose text holds this
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
@@ -121,6 +122,8 @@ def _handler(config: SpeechServer) -> type[BaseHTTPRequestHandler]:
             path = urlparse(self.path).path
             config.requests.append({"path": path, **body})
             time.sleep(config.delay_s)
+            while config.silent_for and config.silent_for in str(body.get("input")):
+                time.sleep(0.1)  # a provider that never answers (until the test ends)
             if path == "/v1/audio/speech":
                 self._openai(body)
             elif path.startswith("/v1/text-to-speech/") and path.endswith("/with-timestamps"):

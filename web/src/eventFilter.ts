@@ -81,6 +81,8 @@ export function summarize(event: LogEvent): string {
       return `${taskName(event)} done`;
     case "stage.failed":
       return `${taskName(event)} failed: ${text("error")}${event.retryable ? " (retryable)" : ""}`;
+    case "task.timed_out":
+      return `${taskName(event)} stopped: past its deadline of ${text("deadline_s")} s`;
     case "stage.retried":
       return `${taskName(event)} retried in ${text("delay_s")} s`;
     case "stage.stopped":

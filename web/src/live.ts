@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   "task.started",
   "task.completed",
   "stage.failed",
+  "task.timed_out",
   "stage.retried",
   "stage.stopped",
   "deck.parsed",

@@ -266,6 +266,17 @@ class StageFailed(BaseEvent):
     retryable: bool
 
 
+class TaskTimedOut(BaseEvent):
+    """A task ran past its deadline (deadlines.py): stopped, its children killed, and retried
+    like any failure that may pass."""
+
+    type: Literal["task.timed_out"] = "task.timed_out"
+    task: TaskRef
+    attempt: int = 1
+    deadline_s: float
+    worker: str
+
+
 class StageRetried(BaseEvent):
     type: Literal["stage.retried"] = "stage.retried"
     task: TaskRef
@@ -421,6 +432,7 @@ KnownEvent = Annotated[
     | TaskStarted
     | TaskCompleted
     | StageFailed
+    | TaskTimedOut
     | StageRetried
     | StageStopped
     | DeckParsed

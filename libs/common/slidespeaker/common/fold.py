@@ -163,6 +163,8 @@ class JobState(StateModel):
     options: JobOptions = JobOptions()
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # When the job's deadline began: submitted, its script approved, or retried.
+    running_since: datetime | None = None
     deck_format: str | None = None
     slide_count: int | None = None
     slides: dict[int, SlideState] = {}
@@ -256,7 +258,7 @@ def _start_running(state: JobState) -> None:
 def _submitted(state: JobState, e: ev.JobSubmitted) -> None:
     _set(
         state, job_id=e.job_id, filename=e.filename, deck_key=e.deck_key, options=e.options,
-        created_at=e.ts,
+        created_at=e.ts, running_since=e.ts,
     )  # fmt: skip
 
 
@@ -294,7 +296,7 @@ def _retry_requested(state: JobState, e: ev.JobRetryRequested) -> None:
     state.tasks = {key: t for key, t in state.tasks.items() if t.status == TaskStatus.done}
     _set(
         state, status=JobStatus.running, error=None, failed_stage=None, failed_slide=None,
-        cancel_requested=False, retries=state.retries + 1,
+        cancel_requested=False, retries=state.retries + 1, running_since=e.ts,
     )  # fmt: skip
 
 
@@ -345,7 +347,7 @@ def _task_completed(state: JobState, e: ev.TaskCompleted) -> None:
 
 @_on(ev.ScriptApproved)
 def _script_approved(state: JobState, e: ev.ScriptApproved) -> None:
-    state.script_approved = True
+    _set(state, script_approved=True, running_since=e.ts)
     if state.status == JobStatus.awaiting_review:
         state.status = JobStatus.running
 
@@ -356,6 +358,17 @@ def _stage_failed(state: JobState, e: ev.StageFailed) -> None:
         return
     _set(
         _task(state, e.task), status=TaskStatus.failed, error=e.error, retryable=e.retryable,
+        finished_at=e.ts,
+    )  # fmt: skip
+
+
+@_on(ev.TaskTimedOut)
+def _timed_out(state: JobState, e: ev.TaskTimedOut) -> None:
+    if _is_stale(state, e.task, e.attempt):
+        return
+    error = f"took longer than its deadline of {e.deadline_s:.0f} s"
+    _set(
+        _task(state, e.task), status=TaskStatus.failed, error=error, retryable=True,
         finished_at=e.ts,
     )  # fmt: skip
 

@@ -40,6 +40,11 @@ class Keys:
         return f"{self.prefix}:jobs"
 
     @property
+    def job_deadlines(self) -> str:
+        """Index of unfinished jobs by when their deadline passes (derived by the dispatcher)."""
+        return f"{self.prefix}:jobs:deadlines"
+
+    @property
     def voices(self) -> str:
         """Hash of the voices the running voice services offer: `provider/name` -> JSON."""
         return f"{self.prefix}:voices"

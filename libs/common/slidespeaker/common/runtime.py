@@ -4,7 +4,9 @@ A stage service (scripter, voice, avatar, composer) is one `StageHandler`: given
 and the job's folded state, it returns the result events. This module does the rest:
 skips tasks that are stale or already done (at-least-once delivery), records
 `task.started`, watches the job's stop flag so checkpoints see cancellation, and turns the
-outcome into `task.completed`, `stage.failed` or `stage.stopped`.
+outcome into `task.completed`, `stage.failed` or `stage.stopped`. A task past its deadline
+(deadlines.py) is stopped like a cancelled one, abandoned if it does not stop at a checkpoint,
+and recorded as `task.timed_out`: its heartbeat never outlives it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import os
 import signal
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from slidespeaker.common.bus import (
     StreamConsumer,
 )
 from slidespeaker.common.cancel import CancelToken, JobCancelled
+from slidespeaker.common.deadlines import task_deadline_s
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
@@ -45,6 +49,30 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 
 PRESENCE_TTL_S = 5
+# For a task past its deadline to stop at a checkpoint before it is abandoned (a tenth of a
+# short deadline).
+STOP_GRACE_S = 5.0
+
+
+class TaskDeadline:
+    """When a running task must be done by; the handler may extend it once it knows the
+    work's size (the scripter, once it has counted the slides)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._started = time.monotonic()
+
+    def extend_to(self, seconds: float) -> None:
+        self.seconds = max(self.seconds, seconds)
+
+    def remaining(self) -> float:
+        return self.seconds - (time.monotonic() - self._started)
+
+
+class PastDeadline(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"took longer than its deadline of {seconds:.0f} s")
+        self.seconds = seconds
 
 
 @dataclass
@@ -59,6 +87,7 @@ class TaskContext:
     token: CancelToken
     worker: str
     logger: Any
+    deadline: TaskDeadline
 
     async def emit(self, *events: ev.Event) -> None:
         """Append events now (progress, warnings, partial results) rather than at the end."""
@@ -151,6 +180,7 @@ class StageWorker:
         ctx = TaskContext(
             job_id, task, attempt, state, self.settings, self.storage, self.events, token,
             self.name, self.logger.bind(job_id=job_id, slide=task.slide),
+            TaskDeadline(task_deadline_s(task, state, self.settings)),
         )  # fmt: skip
         try:
             await self._wait_until(state.task(task), token)
@@ -158,11 +188,19 @@ class StageWorker:
                 ev.TaskStarted(job_id=job_id, task=task, attempt=attempt, worker=self.name)
             )
             ctx.logger.info("task.started", task=task.key, attempt=attempt)
-            results = await self.handler(ctx)
+            results = await _within_deadline(self.handler(ctx), ctx)
             await self.events.append(
                 *results, ev.TaskCompleted(job_id=job_id, task=task, attempt=attempt)
             )
             ctx.logger.info("task.completed", task=task.key)
+        except PastDeadline as exc:
+            ctx.logger.warning("task.timed_out", task=task.key, deadline_s=exc.seconds)
+            await self.events.append(
+                ev.TaskTimedOut(
+                    job_id=job_id, task=task, attempt=attempt, deadline_s=exc.seconds,
+                    worker=self.name,
+                )
+            )  # fmt: skip
         except JobCancelled:
             ctx.logger.info("task.stopped", task=task.key)
             await self.events.append(
@@ -210,6 +248,26 @@ class StageWorker:
             return  # no job to tell: the dead-letter stream keeps it for an operator
         error = f"the {self.stage.value} service kept failing on this task ({why})"
         await self._fail(work.job_id, work.task, work.attempt, error, retryable=False)
+
+
+async def _within_deadline(work: Awaitable[list[ev.Event]], ctx: TaskContext) -> list[ev.Event]:
+    """The handler's result, or PastDeadline once its deadline passes: the token tells its
+    checkpoints to stop (killing its children); one that does not stop within STOP_GRACE_S
+    is abandoned (a thread blocked in a call runs on until that call's own timeout)."""
+    grace = min(STOP_GRACE_S, ctx.deadline.seconds / 10)
+    running = asyncio.ensure_future(work)
+    while (remaining := ctx.deadline.remaining()) > 0:
+        done, _ = await asyncio.wait({running}, timeout=remaining)
+        if done:
+            return running.result()
+    ctx.token.cancel("the task ran past its deadline")
+    done, _ = await asyncio.wait({running}, timeout=grace)
+    if not done:
+        running.cancel()
+        await asyncio.wait({running})
+    if not running.cancelled():
+        running.exception()  # retrieved: how it stopped does not matter any more
+    raise PastDeadline(ctx.deadline.seconds)
 
 
 def _should_run(state: JobState, task: ev.TaskRef, attempt: int) -> bool:

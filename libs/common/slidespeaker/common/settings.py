@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     max_attempts: int = 3
     retry_backoff_s: float = 2.0
 
+    # Deadlines (deadlines.py): every task's comes from its size, times deadline_scale; a
+    # whole job's is job_deadline_s for a deck of up to 30 slides, more for longer ones.
+    deadline_scale: float = Field(1.0, gt=0)
+    job_deadline_s: float = Field(1800.0, gt=0)
+    job_deadline_check_s: float = Field(30.0, gt=0)
+
     # The deck and its slides.
     max_deck_mb: int = 200
     soffice_timeout_s: float = 180.0

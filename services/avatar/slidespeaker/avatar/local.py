@@ -19,14 +19,13 @@ from slidespeaker.avatar.motion import seed_for
 from slidespeaker.avatar.presenter import FPS, frame_count, render_presenter
 from slidespeaker.avatar.visemes import Phoneme, mouths_from_loudness, mouths_from_phonemes
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.fold import SlideState
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
 from slidespeaker.common.storage import Storage
 
 LOUDNESS_RATE = 16000  # Hz: plenty to tell speech from silence
-TIMEOUT_BASE_S = 60.0
-TIMEOUT_PER_SECOND = 2.0  # of clip
 
 
 def clip_seconds(ctx: TaskContext, slide: SlideState) -> float:
@@ -40,7 +39,7 @@ async def render_local_clip(ctx: TaskContext, workdir: Path) -> Path:
     slide = ctx.state.slide(ctx.task.slide)
     options = ctx.state.options
     seconds = clip_seconds(ctx, slide)
-    timeout = TIMEOUT_BASE_S + TIMEOUT_PER_SECOND * seconds
+    timeout = media_timeout(seconds)
     mouths = await asyncio.to_thread(
         slide_mouths, ctx.storage, slide, frame_count(seconds), workdir, ctx.token, timeout
     )

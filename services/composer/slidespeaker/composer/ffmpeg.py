@@ -27,20 +27,12 @@ COMPLAINT_LINES = 3  # ffmpeg states the cause first, then what failed because o
 _CONTEXT = re.compile(r"^(\[[^\]]*\]\s*)+")  # "[png @ 0x55d…] [dec:png @ 0x…] " before a message
 POLL_SECONDS = 0.1  # how often a run looks at its cancel token and deadline
 PROGRESS_EVERY = "0.5"  # s between ffmpeg's progress reports
-# A child may run this long plus this many times the length of the media it makes.
-TIMEOUT_BASE_S = 60.0
-TIMEOUT_PER_MEDIA_S = 2.0
 
 Progress = Callable[[float], None]  # told the seconds of media written so far
 
 
 class MediaError(Exception):
     """ffmpeg could not make the file, or a media file is not what the composer expects."""
-
-
-def media_timeout(media_seconds: float) -> float:
-    """How long ffmpeg may take to make `media_seconds` of media before it is stopped."""
-    return TIMEOUT_BASE_S + TIMEOUT_PER_MEDIA_S * media_seconds
 
 
 def run_ffmpeg(

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Cue
 from slidespeaker.common.fold import JobState, TurnState
 from slidespeaker.common.runtime import TaskContext
 from slidespeaker.common.storage import Storage
 from slidespeaker.composer.audio import pad_narration
-from slidespeaker.composer.ffmpeg import MediaError, media_timeout, run_ffmpeg
+from slidespeaker.composer.ffmpeg import MediaError, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
 from slidespeaker.composer.podcast_audio import leveled, read_samples, writing_track
 from slidespeaker.composer.podcast_captions import write_podcast_srt, write_podcast_vtt

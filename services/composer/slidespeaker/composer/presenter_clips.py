@@ -13,9 +13,10 @@ from pathlib import Path
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.fold import SlideState
 from slidespeaker.common.runtime import TaskContext
-from slidespeaker.composer.ffmpeg import MediaError, media_timeout, run_ffmpeg
+from slidespeaker.composer.ffmpeg import MediaError, run_ffmpeg
 from slidespeaker.composer.overlay import PresenterTrack, SlideClip
 
 LENGTH_TOLERANCE_S = 0.2  # between a clip and the narration it shows being spoken

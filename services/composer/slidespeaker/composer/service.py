@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
@@ -20,7 +21,7 @@ from slidespeaker.common.runtime import TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
-from slidespeaker.composer.ffmpeg import MediaError, media_timeout
+from slidespeaker.composer.ffmpeg import MediaError
 from slidespeaker.composer.memory_plan import (
     MOVING,
     NARRATION_MB,

@@ -33,6 +33,30 @@ def decide(
     ]
 
 
+def deadline_at(state: JobState, deadline_s: float) -> datetime | None:
+    """When the job must have ended by; None while it waits for nothing but the user (its
+    script under review) or has ended."""
+    if state.status.terminal or state.needs_review or state.running_since is None:
+        return None
+    return state.running_since + timedelta(seconds=deadline_s)
+
+
+def overdue(state: JobState, *, now: datetime, deadline_s: float) -> list[ev.Event]:
+    """A job still running past its deadline fails, saying so and what it was doing."""
+    at = deadline_at(state, deadline_s)
+    if at is None or now < at:
+        return []
+    running = sorted(
+        t.task.key
+        for t in state.tasks.values()
+        if t.status in (TaskStatus.dispatched, TaskStatus.running)
+    )
+    doing = f" (still running: {', '.join(running)})" if running else ""
+    limit = f"{deadline_s:.0f} s" if deadline_s < 120 else f"{deadline_s / 60:.0f} minutes"
+    reason = f"the job took longer than its deadline of {limit}{doing}"
+    return [ev.JobFailed(job_id=state.job_id, reason=reason)]
+
+
 def _next_tasks(state: JobState) -> Iterator[TaskRef]:
     yield TaskRef(action=Action.script_deck)
     if state.slide_count is None:

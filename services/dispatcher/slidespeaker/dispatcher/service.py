@@ -2,25 +2,35 @@
 
 Several dispatchers may run: a decision is appended only if the job's log has not moved
 since the state it was based on (optimistic concurrency), else the job is folded again.
+
+Jobs have deadlines (deadlines.py): each job's is kept in an index as its events pass, and
+every `job_deadline_check_s` the jobs past theirs are folded and failed, so a job nothing
+happens to any more still ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message, StreamConsumer
+from slidespeaker.common.deadlines import job_deadline_s
+from slidespeaker.common.fold import JobState
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.log import Conflict, EventLog
 from slidespeaker.common.logs import configure_logging, get_logger
 from slidespeaker.common.messages import FeedMessage
+from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
 from slidespeaker.common.settings import Settings
-from slidespeaker.dispatcher.decide import decide
+from slidespeaker.dispatcher.decide import deadline_at, decide, overdue
 
 MAX_CONFLICTS = 20
 
@@ -47,6 +57,7 @@ class Dispatcher:
             state = await self.projection.state(job_id)
             if state is None:
                 return
+            await self._index_deadline(state)
             decisions = decide(
                 state,
                 now=datetime.now(UTC),
@@ -64,6 +75,37 @@ class Dispatcher:
             return
         raise RuntimeError(f"job {job_id}: the log kept moving; giving up for now")
 
+    async def _index_deadline(self, state: JobState) -> None:
+        at = deadline_at(state, job_deadline_s(state, self.settings))
+        if at is None:
+            await self.redis.zrem(self.keys.job_deadlines, state.job_id)
+        else:
+            await self.redis.zadd(self.keys.job_deadlines, {state.job_id: at.timestamp()})
+
+    async def fail_overdue_jobs(self) -> bool:
+        """One round of the deadline check; never ends the loop (returns False)."""
+        now = datetime.now(UTC)
+        try:
+            due: Any = await self.redis.zrangebyscore(self.keys.job_deadlines, 0, now.timestamp())
+            for job_id in due:
+                await self._fail_if_overdue(job_id.decode(), now)
+        except RedisError as exc:  # Redis away for a moment: the next round looks again
+            self.logger.warning("dispatcher.deadline_check_failed", error=str(exc))
+        return False
+
+    async def _fail_if_overdue(self, job_id: str, now: datetime) -> None:
+        state = await self.projection.state(job_id)
+        if state is None:
+            await self.redis.zrem(self.keys.job_deadlines, job_id)
+            return
+        failed = overdue(state, now=now, deadline_s=job_deadline_s(state, self.settings))
+        if not failed:
+            await self._index_deadline(state)  # moved on (retried, in review, ended)
+            return
+        with contextlib.suppress(Conflict):  # the job moved meanwhile: the next round sees it
+            await self.events.append(*failed, expected_last_id=state.last_event_id)
+            self.logger.warning("dispatcher.job_overdue", job_id=job_id)
+
     async def dead_letter(self, message: Message, why: str) -> None:
         """Deciding keeps failing for this job: fail it visibly rather than leave it hanging."""
         job_id = FeedMessage.model_validate(message.fields).job_id
@@ -76,6 +118,8 @@ def run(settings: Settings) -> None:
 
     async def main() -> None:
         redis = connect(settings)
-        await serve("dispatcher", Dispatcher(redis, settings).consumer(), redis, settings)
+        dispatcher = Dispatcher(redis, settings)
+        async with running_every(settings.job_deadline_check_s, dispatcher.fail_overdue_jobs):
+            await serve("dispatcher", dispatcher.consumer(), redis, settings)
 
     asyncio.run(main())

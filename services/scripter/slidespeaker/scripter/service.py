@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.deadlines import script_deadline_s
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
@@ -40,6 +41,7 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
         except ChildTimeout as exc:
             # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
             raise BadInput(f"the deck could not be converted: {exc}") from exc
+        ctx.deadline.extend_to(script_deadline_s(len(deck.slides), ctx.settings))
         await ctx.emit(*parsed_events(ctx.job_id, deck))
         settings = ScripterSettings()
         narrator = Narrator(deck.slides, ctx.state.options, make_llm(settings))
