@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.text_cleaning import clean_text
 
 
 class ReviewClosed(BadInput):
@@ -27,9 +28,9 @@ def approval(state: JobState, narrations: Mapping[int, str]) -> list[ev.Event]:
     edits: list[ev.Event] = [
         ev.SlideScripted(
             job_id=state.job_id, slide=slide, title=state.slide(slide).title,
-            narration=text.strip(), source=ev.NarrationSource.edited,
+            narration=clean_text(text), source=ev.NarrationSource.edited,
         )
         for slide, text in sorted(narrations.items())
-        if text.strip() != (state.slide(slide).narration or "")
+        if clean_text(text) != (state.slide(slide).narration or "")
     ]  # fmt: skip
     return [*edits, ev.ScriptApproved(job_id=state.job_id)]

@@ -37,7 +37,7 @@ from slidespeaker.common.bus import (
 )
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.deadlines import task_deadline_s
-from slidespeaker.common.errors import BadInput
+from slidespeaker.common.errors import BadInput, is_retryable
 from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
@@ -211,7 +211,10 @@ class StageWorker:
             await self._fail(job_id, task, attempt, exc.message, retryable=False)
         except Exception as exc:
             ctx.logger.exception("task.failed", task=task.key)
-            await self._fail(job_id, task, attempt, _describe(exc), retryable=True)
+            if is_retryable(exc):
+                await self._fail(job_id, task, attempt, _describe(exc), retryable=True)
+            else:
+                await self._fail(job_id, task, attempt, _not_retried(exc), retryable=False)
 
     async def _fail(
         self, job_id: str, task: ev.TaskRef, attempt: int, error: str, *, retryable: bool
@@ -275,6 +278,13 @@ def _should_run(state: JobState, task: ev.TaskRef, attempt: int) -> bool:
     if state.status.terminal or current is None or current.attempt != attempt:
         return False
     return current.status in (TaskStatus.dispatched, TaskStatus.running)
+
+
+def _not_retried(exc: BaseException) -> str:
+    return (
+        f"{_describe(exc)} (a fault of SlideSpeaker on this input, not retried: it would "
+        "fail the same way; please report it)"
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Turn
+from slidespeaker.common.text_cleaning import clean_text
 from slidespeaker.scripter.chat import ChatModel, UnusableAnswers
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue import WORDS_PER_MINUTE, SlideTalk
@@ -125,7 +126,4 @@ def checked(answer: str, slide_count: int) -> list[Turn]:
             raise ValueError(f"turn {number} has nothing to say")
     if len({turn.speaker for turn in dialogue.turns}) < 2:
         raise ValueError("only one of the two speakers talks")
-    return [
-        Turn(speaker=t.speaker, text=" ".join(t.text.split()), slide=t.slide)
-        for t in dialogue.turns
-    ]
+    return [Turn(speaker=t.speaker, text=clean_text(t.text), slide=t.slide) for t in dialogue.turns]

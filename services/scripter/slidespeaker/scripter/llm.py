@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from slidespeaker.common.text_cleaning import clean_text
 from slidespeaker.scripter.chat import ChatModel, LlmUnavailable, UnusableAnswers
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import SlideContent
@@ -131,4 +132,4 @@ def _checked(answer: str, number: int) -> str:
         raise ValueError(f"the answer is for slide {parsed.slide}, not {number}")
     if not has_words(parsed.narration):
         raise ValueError("the narration is empty")
-    return " ".join(parsed.narration.split())
+    return clean_text(parsed.narration)

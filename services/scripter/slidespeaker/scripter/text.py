@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from slidespeaker.common.text_cleaning import clean_text
+
 # Marks after which a line reads as finished, in the scripts the decks use.
 SENTENCE_ENDS = tuple(".!?…:;。！？؟।")
 WIDE_FULL_STOP = "。"  # after Chinese and Japanese text a "." reads as a stray symbol
@@ -13,8 +15,9 @@ CJK_CHARS_PER_WORD = 2
 
 
 def one_line(text: str) -> str:
-    """Collapse line breaks (python-pptx gives soft breaks as \\v) and runs of spaces."""
-    return " ".join(text.split())
+    """Collapse line breaks (python-pptx gives soft breaks as \\v) and runs of spaces; every
+    text the readers take from a deck passes here, so it is cleaned here (see clean_text)."""
+    return clean_text(text)
 
 
 def has_words(text: str) -> bool:
