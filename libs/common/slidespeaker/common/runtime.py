@@ -1,7 +1,8 @@
 """What every service shares: connecting, consuming its stream, staying visible, stopping.
 
-A stage service (scripter, voice, avatar, composer) is one `StageHandler`: given a task
-and the job's folded state, it returns the result events. This module does the rest:
+A stage service (scripter, voice, avatar, composer) registers one `StageHandler` per
+action of its stage: given a task and the job's folded state, it returns the result
+events. This module does the rest: picks the handler by the task's action,
 skips tasks that are stale or already done (at-least-once delivery), records
 `task.started`, watches the job's stop flag so checkpoints see cancellation, and turns the
 outcome into `task.completed`, `stage.failed` or `stage.stopped`. A task past its deadline
@@ -18,7 +19,7 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -104,6 +105,21 @@ class TaskContext:
 
 
 StageHandler = Callable[[TaskContext], Awaitable[list[ev.Event]]]
+StageHandlers = Mapping[ev.Action, StageHandler]  # one per action of the stage
+
+
+def stage_of(handlers: StageHandlers) -> ev.Stage:
+    """The stage the handlers serve: every action of one stage, and no other, has one."""
+    stages = {action.stage for action in handlers}
+    if len(stages) != 1:
+        raise ValueError(f"handlers for more or less than one stage: {sorted(stages)}")
+    (stage,) = stages
+    missing = [
+        action.value for action in ev.Action if action.stage == stage and action not in handlers
+    ]
+    if missing:
+        raise ValueError(f"the {stage.value} stage has no handler for {', '.join(missing)}")
+    return stage
 
 
 def stream_consumer(
@@ -142,16 +158,16 @@ def connect(settings: Settings) -> Redis:
 
 
 class StageWorker:
-    def __init__(self, stage: ev.Stage, handler: StageHandler, settings: Settings, redis: Redis):
-        self.stage = stage
-        self.handler = handler
+    def __init__(self, handlers: StageHandlers, settings: Settings, redis: Redis):
+        self.stage = stage_of(handlers)
+        self.handlers = handlers
         self.settings = settings
         self.redis = redis
         self.keys = Keys(settings.key_prefix)
         self.events = EventLog(redis, self.keys)
         self.storage = Storage(settings.storage_dir)
-        self.name = consumer_name(stage.value)
-        self.logger = get_logger(stage=stage.value, worker=self.name)
+        self.name = consumer_name(self.stage.value)
+        self.logger = get_logger(stage=self.stage.value, worker=self.name)
 
     def consumer(self) -> StreamConsumer:
         return stream_consumer(
@@ -188,7 +204,7 @@ class StageWorker:
                 ev.TaskStarted(job_id=job_id, task=task, attempt=attempt, worker=self.name)
             )
             ctx.logger.info("task.started", task=task.key, attempt=attempt)
-            results = await _within_deadline(self.handler(ctx), ctx)
+            results = await _within_deadline(self.handlers[task.action](ctx), ctx)
             await self.events.append(
                 *results, ev.TaskCompleted(job_id=job_id, task=task, attempt=attempt)
             )
@@ -322,12 +338,13 @@ async def serve(service: str, consumer: StreamConsumer, redis: Redis, settings: 
     get_logger().info("service.stopped")
 
 
-def run_stage(stage: ev.Stage, handler: StageHandler, settings: Settings) -> None:
+def run_stage(handlers: StageHandlers, settings: Settings) -> None:
+    stage = stage_of(handlers)
     configure_logging(settings.log_level, service=stage.value)
 
     async def main() -> None:
         redis = connect(settings)
-        worker = StageWorker(stage, handler, settings, redis)
+        worker = StageWorker(handlers, settings, redis)
         await serve(stage.value, worker.consumer(), redis, settings)
 
     asyncio.run(main())

@@ -18,7 +18,7 @@ from slidespeaker.avatar.heygen_slide import render_heygen_slide
 from slidespeaker.avatar.local import render_local_clip
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
-from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 
 ClipRenderer = Callable[[TaskContext, Path], Awaitable[Path]]
@@ -44,5 +44,8 @@ async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=key)]
 
 
+HANDLERS: StageHandlers = {ev.Action.avatar_slide: avatar_slide}
+
+
 def run(settings: Settings) -> None:
-    run_stage(ev.Stage.avatar, avatar_slide, settings)
+    run_stage(HANDLERS, settings)

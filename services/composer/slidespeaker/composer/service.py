@@ -17,7 +17,7 @@ from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
-from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
@@ -40,14 +40,6 @@ from slidespeaker.composer.video import check_picture, compose_video, write_post
 
 # The moving video's segments, kept by what made them (see segments.py) for any job's use.
 SEGMENT_CACHE = "cache/segments"
-
-
-async def compose(ctx: TaskContext) -> list[ev.Event]:
-    if ctx.task.action == Action.compose_slide:
-        return await compose_slide(ctx)
-    if ctx.task.action == Action.compose_podcast:
-        return await compose_podcast(ctx)
-    return await compose_outputs(ctx)
 
 
 async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
@@ -84,7 +76,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
-async def compose_outputs(ctx: TaskContext) -> list[ev.Event]:
+async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     state = ctx.state
     slides = ordered_slides(state)
     media = [
@@ -214,5 +206,12 @@ def shifted(cue: Cue, offset: float) -> Cue:
     return Cue(text=cue.text, start=cue.start + offset, end=cue.end + offset)
 
 
+HANDLERS: StageHandlers = {
+    Action.compose_slide: compose_slide,
+    Action.compose_video: compose_video_outputs,
+    Action.compose_podcast: compose_podcast,
+}
+
+
 def run(settings: Settings) -> None:
-    run_stage(ev.Stage.composer, compose, settings)
+    run_stage(HANDLERS, settings)

@@ -16,7 +16,7 @@ from slidespeaker.common.deadlines import script_deadline_s
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
-from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
@@ -121,11 +121,11 @@ def written_by_model(ctx: TaskContext, number: int) -> Narration | None:
     return Narration(slide.title, slide.narration, NarrationSource.llm)
 
 
-async def script(ctx: TaskContext) -> list[ev.Event]:
-    if ctx.task.action == ev.Action.script_podcast:
-        return await script_podcast(ctx)
-    return await script_deck(ctx)
+HANDLERS: StageHandlers = {
+    ev.Action.script_deck: script_deck,
+    ev.Action.script_podcast: script_podcast,
+}
 
 
 def run(settings: Settings) -> None:
-    run_stage(ev.Stage.scripter, script, settings)
+    run_stage(HANDLERS, settings)

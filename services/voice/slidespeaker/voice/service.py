@@ -14,7 +14,7 @@ import json
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
-from slidespeaker.common.runtime import TaskContext, run_stage
+from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.voice import language
 from slidespeaker.voice.catalog import local_voices, publish
@@ -111,11 +111,8 @@ def _voiced(
     )  # fmt: skip
 
 
-async def voice_task(ctx: TaskContext) -> list[ev.Event]:
-    """A slide's narration, or one turn of the podcast (the same consumer group serves both)."""
-    if ctx.task.action == ev.Action.voice_turn:
-        return await voice_turn(ctx)
-    return await voice_slide(ctx)
+# A slide's narration, or one turn of the podcast (the same consumer group serves both).
+HANDLERS: StageHandlers = {ev.Action.voice_slide: voice_slide, ev.Action.voice_turn: voice_turn}
 
 
 def run(settings: Settings) -> None:
@@ -125,4 +122,4 @@ def run(settings: Settings) -> None:
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
         start_sample_thread(settings.redis_url, settings)
-    run_stage(ev.Stage.voice, voice_task, settings)
+    run_stage(HANDLERS, settings)
