@@ -1,5 +1,6 @@
-"""Damage done for real: a voice process SIGKILLed mid-slide, Redis restarted mid-job,
-messages and events delivered twice, a message no one can read. Each test runs against a
+"""Damage done for real: a voice process SIGKILLed mid-slide, Redis restarted, SIGKILLed
+(mid-voice, mid-encode) and paused for 30 s mid-job, messages and events delivered twice, a
+message no one can read. Each test runs against a
 stack of its own (its own redis-server), so the damage never reaches other tests."""
 
 from __future__ import annotations
@@ -44,8 +45,16 @@ class OwnStack(Stack):
         self.handle, self.data = handle, data
         self.env["SLIDESPEAKER_MAX_DELIVERIES"] = "2"
 
-    def restart_redis(self, down_s: float) -> None:
-        redis.Redis.from_url(self.url).shutdown(nosave=False)
+    def restart_redis(self, down_s: float, *, kill: bool = False) -> None:
+        """Shut Redis down, or SIGKILL it (no save, no goodbye to its clients), and start it
+        again on its append-only file after `down_s`."""
+        if kill:
+            assert self.handle.pid is not None
+            server = psutil.Process(self.handle.pid)
+            server.kill()
+            server.wait(timeout=10)
+        else:
+            redis.Redis.from_url(self.url).shutdown(nosave=False)
         time.sleep(down_s)
         port = int(self.url.rsplit(":", 1)[1].split("/")[0])
         self.handle = start_redis(self.data, port=port)
@@ -156,6 +165,58 @@ async def test_redis_restarted_mid_job_every_service_reconnects_and_the_job_comp
         await client.aclose()
     assert fold(events).status == JobStatus.completed, fold(events).error
     assert all(own.alive(name) for name in set(SERVICES)), "no service died of it"
+
+
+@pytest.mark.parametrize("moment", [ev.Action.voice_slide, ev.Action.compose_video])
+async def test_redis_killed_mid_job_the_job_completes_with_every_slide_once(
+    own: OwnStack, moment: ev.Action
+) -> None:
+    deck = long_deck(3, NARRATED if moment == ev.Action.compose_video else LONG)
+    job_id, log, client = await submit(own, deck)
+    try:
+        await until(
+            log, job_id,
+            lambda es: any(isinstance(e, ev.TaskStarted) and e.task.action == moment for e in es),
+        )  # fmt: skip
+        await asyncio.to_thread(own.restart_redis, 1.0, kill=True)
+        events = await until(log, job_id, ended, timeout=180)
+    finally:
+        await client.aclose()
+    state = fold(events)
+    assert state.status == JobStatus.completed, state.error
+    assert all(own.alive(name) for name in set(SERVICES)), "no service died of it"
+    assert state.outputs is not None
+    video = probe(own.home / "artifacts" / state.outputs.video_key)
+    spoken = sum(s.duration or 0 for s in state.slides.values())
+    assert sorted(state.slides) == [1, 2, 3] and all(s.duration for s in state.slides.values())
+    assert abs(video.video.duration - spoken) < 0.1, "each slide once in the video"
+    assert abs(video.audio.duration - spoken) < 0.2
+
+
+async def test_redis_paused_for_30_s_the_job_completes_and_the_logs_stay_calm(
+    own: OwnStack,
+) -> None:
+    job_id, log, client = await submit(own, long_deck(2))
+    logs_before = {path: path.stat().st_size for path in own.home.glob("*.log")}
+    try:
+        await until(log, job_id, lambda es: any(isinstance(e, ev.SlideRendered) for e in es))
+        assert own.handle.pid is not None
+        os.kill(own.handle.pid, signal.SIGSTOP)
+        try:
+            await asyncio.sleep(30)
+        finally:
+            os.kill(own.handle.pid, signal.SIGCONT)
+        events = await until(log, job_id, ended, timeout=180)
+    finally:
+        await client.aclose()
+    assert fold(events).status == JobStatus.completed, fold(events).error
+    assert all(own.alive(name) for name in set(SERVICES)), "no service died of it"
+    for path, size in logs_before.items():
+        with path.open("rb") as written:
+            written.seek(size)
+            new_lines = written.read().decode(errors="replace").splitlines()
+        complaints = [line for line in new_lines if "rror" in line or "arning" in line]
+        assert len(complaints) <= 20, f"{path.name}: {len(complaints)} lines of complaint"
 
 
 async def test_a_message_delivered_twice_and_an_event_appended_twice_change_nothing(
