@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
@@ -20,7 +21,7 @@ def new_job_id() -> str:
 
 def deck_key(job_id: str, filename: str) -> str:
     suffix = Path(filename).suffix.lower()
-    return f"jobs/{job_id}/deck{suffix if _SAFE_SUFFIX.match(suffix) else ''}"
+    return storage_keys.deck(job_id, suffix if _SAFE_SUFFIX.match(suffix) else "")
 
 
 async def submit_job(

@@ -1,4 +1,4 @@
-"""Artifact storage: a local directory, keys like `jobs/<id>/slides/001.png`.
+"""Artifact storage: a local directory holding each key (see storage_keys.py) as a file.
 
 Writes go to a temporary name in the same directory and are renamed into place, so a
 reader never sees half a file and a crash leaves no partial artifact under its key.
@@ -55,3 +55,17 @@ class Storage:
 
     def read_bytes(self, key: str) -> bytes:
         return self.path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def delete_below(self, prefix: str) -> None:
+        """Remove every key below `prefix` (a job's folder)."""
+        shutil.rmtree(self.path(prefix), ignore_errors=True)
+
+    def files_below(self, prefix: str) -> Iterator[tuple[str, float]]:
+        """Every key below `prefix`, with when it was last written (seconds since the epoch)."""
+        folder = self.path(prefix)
+        for path in folder.rglob("*") if folder.is_dir() else []:
+            if path.is_file():
+                yield path.relative_to(self.root).as_posix(), path.stat().st_mtime

@@ -8,10 +8,8 @@ the request's own reply list. A sample already in storage is served without aski
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from slidespeaker.common.events import Frozen
+from slidespeaker.common.storage_keys import Cache, cached
 
 REPLY_TTL_S = 60  # an answer nobody waits for any more expires
 
@@ -53,8 +51,7 @@ def sample_text(language: str) -> str:
 
 def sample_key(provider: str, voice: str | None, text: str) -> str:
     """Where the sample lives in storage: keyed by all that produced it, so it is made once."""
-    digest = hashlib.sha256(json.dumps([provider, voice, text]).encode()).hexdigest()
-    return f"cache/samples/{digest[:2]}/{digest}.wav"
+    return cached(Cache.samples, [provider, voice, text], ".wav")
 
 
 class SampleRequest(Frozen):

@@ -11,8 +11,6 @@ works through its tasks one by one, and each later task finds its video under wa
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from slidespeaker.avatar.heygen_config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.storage_keys import Cache, beside, cached
 
 CLAIM_POLL_S = 0.2
 
@@ -37,11 +36,11 @@ class SlideVideo:
 
     @property
     def id_key(self) -> str:
-        return f"{self.key}.video_id"
+        return beside(self.key, "video_id")
 
     @property
     def claim_key(self) -> str:
-        return f"{self.key}.claim"
+        return beside(self.key, "claim")
 
 
 def video_key(made_by: dict[str, object], settings: HeyGenSettings) -> str:
@@ -51,8 +50,7 @@ def video_key(made_by: dict[str, object], settings: HeyGenSettings) -> str:
         "voice": settings.voice_id, "background": settings.background,
         "size": [settings.width, settings.height],
     }  # fmt: skip
-    digest = hashlib.sha256(json.dumps(made_by, sort_keys=True).encode()).hexdigest()
-    return f"cache/avatar/heygen/{digest[:2]}/{digest}"
+    return cached(Cache.heygen, made_by)
 
 
 class StartedVideos:
@@ -96,7 +94,7 @@ class StartedVideos:
 
     def forget(self, video: SlideVideo) -> None:
         """HeyGen could not render it: a later job asks for a new one."""
-        self.storage.path(video.id_key).unlink(missing_ok=True)
+        self.storage.delete(video.id_key)
 
     def _start(self, video: SlideVideo) -> str:
         """Start the claimed video (unless its id came just before the claim) and release it."""
@@ -107,7 +105,7 @@ class StartedVideos:
             self.storage.write_text(video.id_key, video_id)
             return video_id
         finally:
-            self.storage.path(video.claim_key).unlink(missing_ok=True)
+            self.storage.delete(video.claim_key)
 
     def _claim(self, video: SlideVideo) -> bool:
         path = self.storage.path(video.claim_key)

@@ -17,6 +17,7 @@ from slidespeaker.avatar.fallback import PresenterUnavailable, without_presenter
 from slidespeaker.avatar.heygen_slide import render_heygen_slide
 from slidespeaker.avatar.local import render_local_clip
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
@@ -39,7 +40,7 @@ async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
             clip = await render_clip(ctx, Path(work))
         except PresenterUnavailable as error:
             return without_presenter(ctx, str(error))
-        key = f"jobs/{ctx.job_id}/avatar/slide-{ctx.task.slide:03d}{clip.suffix}"
+        key = storage_keys.avatar_clip(ctx.job_id, ctx.task.slide, clip.suffix)
         ctx.storage.put_file(key, clip)
     return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=key)]
 

@@ -17,6 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.errors import BadInput
@@ -54,7 +55,7 @@ async def compose_podcast(ctx: TaskContext) -> list[ev.Event]:
     if not turns:
         raise BadInput("the podcast has no dialogue to compose")
     await ctx.progress(f"joining the podcast's {len(turns)} turns")
-    keys = {name: f"jobs/{ctx.job_id}/output/{name}" for name in OUTPUTS}
+    keys = {name: storage_keys.output(ctx.job_id, name) for name in OUTPUTS}
     with tempfile.TemporaryDirectory(prefix="podcast-") as work:
         track = Path(work) / "podcast.wav"
         try:

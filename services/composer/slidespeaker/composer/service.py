@@ -13,12 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
+from slidespeaker.common.storage_keys import Cache
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
@@ -38,8 +40,7 @@ from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import check_picture, compose_video, write_poster
 
-# The moving video's segments, kept by what made them (see segments.py) for any job's use.
-SEGMENT_CACHE = "cache/segments"
+VIDEO_OUTPUTS = ("video.mp4", "subtitles.srt", "subtitles.vtt", "transcript.md", "poster.jpg")
 
 
 async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
@@ -49,7 +50,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
         raise RuntimeError(f"slide {slide.number} has no image yet")
     settings = ctx.settings
     audio_in = ctx.storage.path(slide.audio_key) if slide.audio_key else None
-    key = f"jobs/{ctx.job_id}/compose/slide-{slide.number:03d}.wav"
+    key = storage_keys.composed_audio(ctx.job_id, slide.number)
     with about_slide(slide.number), ctx.storage.writing(key) as tmp:
         if audio_in is not None and not audio_in.is_file():
             raise MediaError(f"its narration audio {audio_in.name} is missing")
@@ -85,9 +86,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         for s in slides
     ]  # fmt: skip
     await ctx.progress(f"encoding the video of {len(slides)} slides")
-    out = f"jobs/{ctx.job_id}/output"
-    keys = {name: f"{out}/{name}" for name in ("video.mp4", "subtitles.srt", "subtitles.vtt",
-                                                 "transcript.md", "poster.jpg")}  # fmt: skip
+    keys = {name: storage_keys.output(ctx.job_id, name) for name in VIDEO_OUTPUTS}
     title = deck_title(state)
     cues = timeline_cues(slides)
     length = sum(duration for _, _, duration in media)
@@ -109,7 +108,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
-            presenter=presenter, size=resize, segment_cache=ctx.storage.path(SEGMENT_CACHE),
+            presenter=presenter, size=resize, segment_cache=ctx.storage.path(Cache.segments),
             max_encodes=encodes,
             on_segments=lambda encoded: ctx.logger.info(
                 "video.segments", encoded=encoded, reused=len(slides) - len(encoded),

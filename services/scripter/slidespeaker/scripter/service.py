@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.deadlines import script_deadline_s
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
@@ -79,7 +80,7 @@ async def slide_events(
     ctx: TaskContext, deck: Deck, narrator: Narrator, number: int
 ) -> list[ev.Event]:
     options = ctx.state.options
-    key = f"jobs/{ctx.job_id}/slides/slide-{number:03d}.png"
+    key = storage_keys.slide_image(ctx.job_id, number)
     with ctx.storage.writing(key) as tmp:
         await asyncio.to_thread(
             render_slide, deck.pdf_path, number - 1, options.width, options.height, tmp

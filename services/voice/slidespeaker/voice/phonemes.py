@@ -14,6 +14,7 @@ from piper.voice import AudioChunk
 
 from slidespeaker.common.events import Cue
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.storage_keys import beside
 from slidespeaker.voice.word_timing import spoken_phones
 
 
@@ -33,7 +34,7 @@ def timed_phonemes(chunks: Sequence[AudioChunk], sample_rate: int) -> list[Cue]:
 
 def store_phonemes(storage: Storage, audio_key: str, phonemes: Sequence[Cue]) -> str:
     """Write the slide's phonemes beside its audio; return their key."""
-    key = audio_key.removesuffix(".wav") + ".phonemes.json"
+    key = beside(audio_key, "phonemes.json")
     rows = [[p.text, round(p.start, 4), round(p.end, 4)] for p in phonemes]
     storage.write_text(key, json.dumps(rows, ensure_ascii=False))
     return key

@@ -8,7 +8,6 @@ narration twice, and a change to any of them never reuses stale audio.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 
 from slidespeaker.common import events as ev
@@ -16,6 +15,7 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
+from slidespeaker.common.storage_keys import Cache, beside, cached
 from slidespeaker.voice import language
 from slidespeaker.voice.catalog import local_voices, publish
 from slidespeaker.voice.choice import choose_voice
@@ -40,8 +40,7 @@ def audio_key(
     text: str, provider: str, voice: str, rate: float, engine: str, loudness: float
 ) -> str:
     produced_by = [CACHE_FORMAT, provider, engine, voice, rate, loudness, text]
-    digest = hashlib.sha256(json.dumps(produced_by).encode()).hexdigest()
-    return f"cache/audio/{digest[:2]}/{digest}.wav"
+    return cached(Cache.audio, produced_by, ".wav")
 
 
 async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
@@ -60,7 +59,7 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     engine = await asyncio.to_thread(provider.engine_version, voice)
     loudness = VoiceSettings().loudness_lufs
     key = audio_key(f"{text}\n\n{spoken}", provider.name, voice, options.rate, engine, loudness)
-    timings_key = key.removesuffix(".wav") + ".timings.json"
+    timings_key = beside(key, "timings.json")
     if ctx.storage.exists(key) and ctx.storage.exists(timings_key):
         ctx.logger.info("voice.cached", audio_key=key)
         return [_voiced(ctx, provider, voice, key, json.loads(ctx.storage.read_bytes(timings_key)))]

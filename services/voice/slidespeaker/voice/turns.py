@@ -10,7 +10,6 @@ twice.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import tempfile
 import wave
@@ -25,6 +24,7 @@ from slidespeaker.common.fold import TurnState
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
+from slidespeaker.common.storage_keys import Cache, beside, cached
 from slidespeaker.voice.choice import choose_voice, reading_language
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import VoiceProvider, synthesize
@@ -40,8 +40,7 @@ SHIFT_TIMEOUT_S = 120.0
 
 def turn_audio_key(text: str, provider: str, speaker: SpeakerVoice, engine: str) -> str:
     produced_by = [TURN_FORMAT, provider, engine, speaker.voice, speaker.rate, speaker.pitch, text]
-    digest = hashlib.sha256(json.dumps(produced_by).encode()).hexdigest()
-    return f"cache/audio/{digest[:2]}/{digest}.wav"
+    return cached(Cache.audio, produced_by, ".wav")
 
 
 async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
@@ -54,7 +53,7 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     spoken = spoken_text(split_sentences(turn.text), read)
     engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
     key = turn_audio_key(f"{turn.text}\n\n{spoken}", provider.name, speaker, engine)
-    timings_key = key.removesuffix(".wav") + ".timings.json"
+    timings_key = beside(key, "timings.json")
     if not (ctx.storage.exists(key) and ctx.storage.exists(timings_key)):
         speech = await asyncio.to_thread(
             synthesize, provider, turn.text, speaker.voice, speaker.rate, ctx.token, read

@@ -3,7 +3,6 @@ delete."""
 
 from __future__ import annotations
 
-import shutil
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Response, UploadFile, status
@@ -13,6 +12,7 @@ from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep,
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
@@ -211,5 +211,5 @@ async def delete_job(
     if not state.status.terminal:
         await events.append(ev.JobCancelRequested(job_id=job_id, reason="deleted"))
     await events.append(ev.JobDeleted(job_id=job_id))
-    shutil.rmtree(storage.path(f"jobs/{job_id}"), ignore_errors=True)
+    storage.delete_below(storage_keys.job(job_id))
     return {"job_id": job_id, "status": "deleted"}
