@@ -70,9 +70,10 @@ async def event_log(aredis: Redis, keys: Keys) -> EventLog:
 class Stack:
     """The real services, each a process, sharing one Redis and one state directory."""
 
-    def __init__(self, url: str, home: Path, prefix: str) -> None:
+    def __init__(self, url: str, home: Path, prefix: str, log_dir: Path | None = None) -> None:
         self.url = url
         self.home = home
+        self.log_dir = log_dir or home  # each service's output, as `<name>-<n>.log`
         self.prefix = prefix
         self.env = {
             **os.environ,
@@ -85,7 +86,7 @@ class Stack:
         self.processes: dict[str, list[subprocess.Popen[bytes]]] = {}
 
     def start(self, name: str) -> subprocess.Popen[bytes]:
-        log = open(self.home / f"{name}-{len(self.processes.get(name, []))}.log", "ab")  # noqa: SIM115
+        log = open(self.log_dir / f"{name}-{len(self.processes.get(name, []))}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
             env=self.env,
