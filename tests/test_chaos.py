@@ -1,0 +1,110 @@
+"""Chaos: six jobs while a random stage process is SIGKILLed every few seconds and the CLI's
+supervisor (the one `slidespeaker up` runs) starts it again. Every job completes, every
+video holds every slide once at the right length, and no process is left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+import redis
+
+from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices
+from slidespeaker.cli.redis_server import start_redis
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, JobStatus
+
+from .conftest import FAST_TIMINGS
+from .jobs import run_job
+from .media import probe
+from .test_reliability import long_deck
+
+pytestmark = pytest.mark.xdist_group("chaos")
+PREFIX = "chaos"
+JOBS = 6
+KILL_EVERY_S = (2.0, 5.0)
+CHAOS_S = 45.0  # of killing; then the jobs are let finish
+SMALL = ev.JobOptions(width=320, height=180)
+SPOKEN = "A sentence or two, so that each slide takes a moment to voice and to compose."
+
+
+@pytest.fixture
+def supervised(tmp_path: Path) -> Iterator[LocalServices]:
+    handle = start_redis(tmp_path / "redis")
+    services = LocalServices(handle.url, tmp_path / "home", env={
+        **FAST_TIMINGS, "SLIDESPEAKER_KEY_PREFIX": PREFIX,
+    })  # fmt: skip
+    for name in PIPELINE_SERVICES:
+        services.start(name, count=2 if name == "voice" else 1)
+    try:
+        yield services
+    finally:
+        services.stop()
+        redis.Redis.from_url(handle.url).shutdown(nosave=True)
+
+
+async def test_jobs_complete_while_stage_processes_are_killed_at_random(
+    supervised: LocalServices,
+) -> None:
+    home = supervised.home
+    kills: list[str] = []
+    stop = asyncio.Event()
+    supervisor = asyncio.create_task(supervised.supervise(lambda names: None))
+    chaos = asyncio.create_task(kill_at_random(supervised, kills, stop))
+    try:
+        states = await asyncio.gather(*(
+            run_job(supervised.url, home, PREFIX, long_deck(2, SPOKEN), f"d{n}.pdf", SMALL,
+                    timeout=600)
+            for n in range(JOBS)
+        ))  # fmt: skip
+    finally:
+        stop.set()
+        await chaos
+        supervisor.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await supervisor
+
+    assert len(kills) >= 5, f"the chaos did some damage: {kills}"
+    for state in states:
+        assert state.status == JobStatus.completed, state.error
+        check_video(home, state)
+    supervised.stop()
+    assert left_behind(home) == [], "no process of this stack outlives it"
+
+
+async def kill_at_random(services: LocalServices, kills: list[str], stop: asyncio.Event) -> None:
+    until = time.monotonic() + CHAOS_S
+    while not stop.is_set() and time.monotonic() < until:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), random.uniform(*KILL_EVERY_S))
+        alive = [(name, p) for name, p in services.processes if p.poll() is None]
+        if alive and not stop.is_set():
+            name, victim = random.choice(alive)
+            victim.kill()
+            kills.append(name)
+
+
+def check_video(home: Path, state: JobState) -> None:
+    assert state.outputs is not None and sorted(state.slides) == [1, 2]
+    video = probe(home / "artifacts" / state.outputs.video_key)
+    spoken = sum(slide.duration or 0 for slide in state.slides.values())
+    assert abs(video.video.duration - spoken) < 0.1, "each slide once, at its length"
+    assert abs(video.audio.duration - spoken) < 0.2
+
+
+def left_behind(home: Path) -> list[str]:
+    """Processes whose environment names this stack's home: services, ffmpeg, soffice."""
+    mine = str(home.resolve())
+    found = []
+    for proc in psutil.process_iter(["pid", "name"]):
+        with contextlib.suppress(psutil.Error):
+            ours = proc.environ().get("SLIDESPEAKER_HOME") == mine
+            if ours and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(f"{proc.info['name']} ({proc.info['pid']})")
+    return found
