@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from slidespeaker.cli import parent_watch, processes, scripts
+from slidespeaker.cli.job_options import checked, with_job_options
 from slidespeaker.cli.progress import follow_job
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
@@ -37,19 +38,19 @@ app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help
 console = Console(stderr=True)
 T = TypeVar("T")
 
-# Arguments and options `render` and `script` share.
+# Arguments and options `render` and `script` share (the job's options come from JobOptions).
 DeckArgument = Annotated[
     Path, typer.Argument(exists=True, dir_okay=False, help="PPTX, PPSX, PPT, ODP or PDF")
-]
-NarrationOption = Annotated[str, typer.Option(help="auto, notes, outline or llm")]
-LanguageOption = Annotated[str | None, typer.Option(help="Narrate in this language (e.g. de)")]
-SlidesOption = Annotated[
-    str | None, typer.Option(help="Only these of the deck's slides (or pages), e.g. 3-7,9")
 ]
 PasswordOption = Annotated[
     str | None,
     typer.Option(envvar="SLIDESPEAKER_DECK_PASSWORD", help="The deck's password, if it has one"),
 ]
+# Every option a rendered job takes from the command line (the lexicon comes as a file, and
+# review is what --script asks for).
+RENDER_OPTIONS = tuple(
+    name for name in ev.JobOptions.model_fields if name not in ("lexicon", "review")
+)
 
 
 def _with_redis(work: Callable[[EventLog, Settings], Awaitable[T]]) -> T:
@@ -73,58 +74,32 @@ async def _run(
 
 
 @app.command()
+@with_job_options(*RENDER_OPTIONS)
 def render(
     deck: DeckArgument,
     out: Annotated[Path, typer.Option(help="Directory for the video and its companions")],
-    narration: NarrationOption = "auto",
-    lang: LanguageOption = None,
-    voice_provider: Annotated[
-        str, typer.Option(help="piper, espeak, openai, elevenlabs")
-    ] = "piper",
-    voice: Annotated[str | None, typer.Option(help="A voice of that provider")] = None,
-    rate: Annotated[float, typer.Option(help="Speaking rate; 1.25 is a quarter faster")] = 1.0,
+    options: ev.JobOptions,
     lexicon: Annotated[
         Path | None,
         typer.Option(exists=True, dir_okay=False, help="How to say words: WORD<TAB>SPOKEN lines"),
     ] = None,
-    subtitles: Annotated[str, typer.Option(help="sidecar, burn or none")] = "sidecar",
-    avatar: Annotated[str, typer.Option(help="A presenter: none, local or heygen")] = "none",
-    avatar_position: Annotated[
-        str, typer.Option(help="bottom-right, bottom-left, top-right or top-left")
-    ] = "bottom-right",
-    avatar_scale: Annotated[float, typer.Option(help="The presenter's share of the height")] = 0.25,
-    width: Annotated[int, typer.Option(help="Video width in pixels")] = 1920,
-    height: Annotated[int, typer.Option(help="Video height in pixels")] = 1080,
     resolution: Annotated[
         str | None, typer.Option(help="720p, 1080p or 4k (instead of --width and --height)")
     ] = None,
     script: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
     ] = None,
-    slides: SlidesOption = None,
     password: PasswordOption = None,
-    output_format: Annotated[
-        str, typer.Option("--format", help="video, podcast (two voices talking) or both")
-    ] = "video",
-    podcast_minutes: Annotated[
-        float | None, typer.Option(help="The podcast's target length in minutes")
-    ] = None,
-    host_voice: Annotated[str | None, typer.Option(help="The podcast host's voice")] = None,
-    guest_voice: Annotated[str | None, typer.Option(help="The podcast guest's voice")] = None,
 ) -> None:
     """Render DECK into a narrated video (or podcast), subtitles and transcript in OUT."""
+    chosen = {"lexicon": _lexicon(lexicon), "review": script is not None}
     if resolution is not None:
-        width, height = _resolution_size(resolution)
-    options = _options(
-        narration=narration, language=lang, voice_provider=voice_provider, voice=voice,
-        rate=rate, subtitles=subtitles, width=width, height=height, review=script is not None,
-        format=output_format, podcast_minutes=podcast_minutes, host_voice=host_voice,
-        guest_voice=guest_voice,
-        avatar=avatar, avatar_position=avatar_position, avatar_scale=avatar_scale,
-        slides=slides, lexicon=_lexicon(lexicon),
-    )  # fmt: skip
+        chosen["width"], chosen["height"] = _resolution_size(resolution)
+    options = checked({**options.model_dump(), **chosen})
     edited = scripts.read_script(script) if script else None
-    if edited and edited.selection and not slides:  # the slides that script was written for
+    if (
+        edited and edited.selection and options.slides is None
+    ):  # the slides that script was written for
         options = options.model_copy(update={"slides": edited.selection})
     source = _readable(deck, password)
     settings = get_settings()
@@ -224,22 +199,13 @@ def _resolution_size(name: str) -> tuple[int, int]:
         ) from None
 
 
-def _options(**values: Any) -> ev.JobOptions:
-    try:
-        return ev.JobOptions.model_validate(values)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-
-
 @app.command()
+@with_job_options("narration", "language", "words_per_slide", "slides")
 def script(
     deck: DeckArgument,
     out: Annotated[Path, typer.Option(help="Directory for script.json and transcript.md")],
-    narration: NarrationOption = "auto",
-    lang: LanguageOption = None,
-    words_per_slide: Annotated[int, typer.Option(help="Target length of a narration")] = 100,
+    options: ev.JobOptions,
     estimate: Annotated[bool, typer.Option(help="Only say what hosted calls would cost")] = False,
-    slides: SlidesOption = None,
     password: PasswordOption = None,
 ) -> None:
     """Write DECK's narration to OUT/script.json to read and edit, then `render --script`."""
@@ -247,9 +213,6 @@ def script(
     from slidespeaker.scripter.chat import LlmUnavailable
     from slidespeaker.scripter.script import estimate_deck, script_deck
 
-    options = _options(
-        narration=narration, language=lang, words_per_slide=words_per_slide, slides=slides
-    )
     try:
         with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
             readable = unlock(deck, password, Path(work) / deck.name) if password else deck

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from slidespeaker.common.slide_selection import SlidesOption
 
@@ -80,46 +80,80 @@ class TaskRef(Frozen):
         return self.action.value if self.slide is None else f"{self.action.value}/{self.slide}"
 
 
+def _avatar_from_flag(value: object) -> object:
+    # Logs (and clients) from when the avatar was a yes/no flag still work.
+    flags = {True: "local", False: "none", "true": "local", "false": "none"}
+    return flags.get(value, value) if isinstance(value, bool | str) else value
+
+
 class JobOptions(Frozen):
-    """What the user asked for. New options get defaults, so old logs still replay."""
+    """What the user asked for. New options get defaults, so old logs still replay.
 
-    narration: Literal["auto", "notes", "outline", "llm"] = "auto"
-    language: str | None = None  # narrate in this language (BCP 47); None: the deck's own
-    # The narration's target length; longer text is shortened (see the scripter's outline).
-    words_per_slide: int = Field(100, ge=10)
-    # Only these of the deck's own slide numbers (or PDF pages), e.g. "3-7,9"; None: all.
-    slides: SlidesOption | None = None
-    # US dollars: a job whose estimate (see CostEstimated) is above it stops before any
-    # hosted call. None: no limit.
-    max_cost: float | None = Field(None, gt=0)
-    # What to make: the narrated video, a two-voice podcast of the deck, or both.
-    format: Literal["video", "podcast", "both"] = "video"
-    podcast_minutes: float | None = Field(None, gt=0, le=180)  # target length; None: as it comes
-    host_voice: str | None = None  # the podcast's host; None: `voice`, else the default
-    guest_voice: str | None = None  # None: a voice clearly unlike the host's
-    voice_provider: str = "piper"
-    voice: str | None = None
-    rate: float = Field(1.0, gt=0)  # speaking rate: 1.0 the voice's own, 1.25 a quarter faster
-    # How to say particular words (word -> spoken form; see common.lexicon), read from the
-    # user's file at submission so it travels with the job.
-    lexicon: dict[str, str] = Field(default_factory=dict)
-    # The presenter: "local" is drawn on this machine, "heygen" made by HeyGen's API.
-    avatar: Literal["none", "local", "heygen"] = "none"
-    avatar_position: Literal["bottom-right", "bottom-left", "top-right", "top-left"] = (
-        "bottom-right"  # bottom corners keep the slide's title clear
+    The only definition of the options: the API's form fields, the CLI's `render` options
+    and the web client's types and limits (through the OpenAPI schema) are derived from
+    these fields, their bounds and descriptions."""
+
+    narration: Literal["auto", "notes", "outline", "llm"] = Field(
+        "auto",
+        description="Where the narration comes from: the speaker notes else the slide's text "
+        "(auto), the notes only, the slide's own text (outline), or a language model (llm)",
     )
-    avatar_scale: float = Field(0.25, ge=0.1, le=0.5)  # the presenter's share of the height
-    subtitles: Literal["sidecar", "burn", "none"] = "sidecar"
-    review: bool = False  # pause after scripting until the script is approved
-    width: int = 1920
-    height: int = 1080
-
-    @field_validator("avatar", mode="before")
-    @classmethod
-    def _avatar_from_flag(cls, value: object) -> object:
-        # Logs (and clients) from when the avatar was a yes/no flag still work.
-        flags = {True: "local", False: "none", "true": "local", "false": "none"}
-        return flags.get(value, value) if isinstance(value, bool | str) else value
+    language: str | None = Field(
+        None, max_length=35, description="Narrate in this language (BCP 47, e.g. de); "
+        "none: the deck's own"
+    )  # fmt: skip
+    # Longer text is shortened (see the scripter's outline).
+    words_per_slide: int = Field(100, ge=10, description="The narration's target length")
+    slides: SlidesOption | None = Field(
+        None, max_length=200,
+        description="Only these of the deck's own slide numbers (or PDF pages), e.g. 3-7,9",
+    )  # fmt: skip
+    # See CostEstimated: a job whose estimate is above it stops before any hosted call.
+    max_cost: float | None = Field(
+        None, gt=0, description="US dollars the hosted calls may cost; none: no limit"
+    )
+    format: Literal["video", "podcast", "both"] = Field(
+        "video", description="What to make: the narrated video, a podcast (two voices talk "
+        "the deck through) or both"
+    )  # fmt: skip
+    podcast_minutes: float | None = Field(
+        None, gt=0, le=180, description="The podcast's target length in minutes"
+    )
+    host_voice: str | None = Field(
+        None, max_length=200, description="The podcast host's voice; none: --voice, else "
+        "the provider's default"
+    )  # fmt: skip
+    guest_voice: str | None = Field(
+        None, max_length=200, description="The podcast guest's voice; none: one unlike the "
+        "host's"
+    )  # fmt: skip
+    voice_provider: str = Field(
+        "piper", max_length=40, description="piper, espeak, openai or elevenlabs"
+    )
+    voice: str | None = Field(None, max_length=200, description="A voice of that provider")
+    rate: float = Field(
+        1.0, gt=0, le=4, description="Speaking rate: 1 is the voice's own, 1.25 a quarter faster"
+    )
+    # Read from the user's file at submission so it travels with the job (see common.lexicon).
+    lexicon: dict[str, str] = Field(
+        default_factory=dict, description="How to say particular words: word -> spoken form"
+    )
+    avatar: Annotated[Literal["none", "local", "heygen"], BeforeValidator(_avatar_from_flag)] = (
+        Field("none", description="A presenter: drawn on this machine (local) or made by HeyGen")
+    )
+    avatar_position: Literal["bottom-right", "bottom-left", "top-right", "top-left"] = Field(
+        "bottom-right",
+        description="The presenter's corner",  # the bottom keeps titles clear
+    )
+    avatar_scale: float = Field(
+        0.25, ge=0.1, le=0.5, description="The presenter's share of the video's height"
+    )
+    subtitles: Literal["sidecar", "burn", "none"] = Field(
+        "sidecar", description="Subtitles as files beside the video, burned in, or none"
+    )
+    review: bool = Field(False, description="Pause after scripting until the script is approved")
+    width: int = Field(1920, ge=160, le=3840, description="The video's width in pixels")
+    height: int = Field(1080, ge=90, le=2160, description="The video's height in pixels")
 
     @property
     def wants_video(self) -> bool:

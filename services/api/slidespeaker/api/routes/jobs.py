@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Response,
 from fastapi.responses import JSONResponse
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
+from slidespeaker.api.job_form import JobForm
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
@@ -30,47 +31,22 @@ async def create_job(
     file: UploadFile,
     events: EventLogDep,
     storage: StorageDep,
-    narration: Annotated[Literal["auto", "notes", "outline", "llm"], Form()] = "auto",
-    language: Annotated[str | None, Form(max_length=35)] = None,
-    voice_provider: Annotated[str, Form(max_length=40)] = "piper",
-    voice: Annotated[str | None, Form(max_length=200)] = None,
-    rate: Annotated[float, Form(gt=0, le=4)] = 1.0,
+    form: Annotated[JobForm, Form()],
     lexicon: Annotated[
         UploadFile | None, File(description="how to say words: WORD<TAB>SPOKEN lines or JSON")
-    ] = None,
-    # "true"/"false": what clients sent when the presenter was a yes/no flag.
-    avatar: Annotated[Literal["none", "local", "heygen", "true", "false"], Form()] = "none",
-    avatar_position: Annotated[
-        Literal["bottom-right", "bottom-left", "top-right", "top-left"], Form()
-    ] = "bottom-right",
-    avatar_scale: Annotated[float, Form(ge=0.1, le=0.5)] = 0.25,
-    subtitles: Annotated[Literal["sidecar", "burn", "none"], Form()] = "sidecar",
-    review: Annotated[bool, Form()] = False,
-    slides: Annotated[
-        str | None, Form(max_length=200, description="only these of the deck's slides: 3-7,9")
     ] = None,
     password: Annotated[
         str | None, Form(max_length=1000, description="opens the deck; never stored")
     ] = None,
-    resolution: Annotated[Literal["720p", "1080p", "4k"] | None, Form()] = None,
-    width: Annotated[int, Form(ge=160, le=3840)] = 1920,
-    height: Annotated[int, Form(ge=90, le=2160)] = 1080,
-    format: Annotated[Literal["video", "podcast", "both"], Form()] = "video",
-    podcast_minutes: Annotated[float | None, Form(gt=0, le=180)] = None,
-    host_voice: Annotated[str | None, Form(max_length=200)] = None,
-    guest_voice: Annotated[str | None, Form(max_length=200)] = None,
+    resolution: Annotated[
+        Literal["720p", "1080p", "4k"] | None, Form(description="instead of width and height")
+    ] = None,
 ) -> dict[str, str]:
+    chosen = form.model_dump()
     if resolution:
-        width, height = ev.RESOLUTIONS[resolution]
-    options = ev.JobOptions.model_validate(
-        {"slides": checked_slides(slides),
-         "narration": narration, "language": language, "voice_provider": voice_provider,
-         "voice": voice, "rate": rate, "lexicon": await checked_lexicon(lexicon),
-         "avatar": avatar, "avatar_position": avatar_position,
-         "avatar_scale": avatar_scale, "subtitles": subtitles, "review": review, "width": width,
-         "height": height, "format": format, "podcast_minutes": podcast_minutes,
-         "host_voice": host_voice, "guest_voice": guest_voice}
-    )  # fmt: skip
+        chosen["width"], chosen["height"] = ev.RESOLUTIONS[resolution]
+    chosen["slides"] = checked_slides(chosen.get("slides"))
+    options = ev.JobOptions.model_validate({**chosen, "lexicon": await checked_lexicon(lexicon)})
     with checked_upload(file, storage.root / "uploads", password) as deck:
         job_id = await submit_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options
