@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 import redis
 
@@ -20,6 +17,7 @@ from slidespeaker.cli.redis_server import start_redis
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 
+from .chaos import kill_at_random, left_behind
 from .conftest import FAST_TIMINGS
 from .jobs import run_job
 from .media import probe
@@ -56,7 +54,9 @@ async def test_jobs_complete_while_stage_processes_are_killed_at_random(
     kills: list[str] = []
     stop = asyncio.Event()
     supervisor = asyncio.create_task(supervised.supervise(lambda names: None))
-    chaos = asyncio.create_task(kill_at_random(supervised, kills, stop))
+    chaos = asyncio.create_task(
+        kill_at_random(supervised, kills, stop, every_s=KILL_EVERY_S, for_s=CHAOS_S)
+    )
     try:
         states = await asyncio.gather(*(
             run_job(supervised.url, home, PREFIX, long_deck(2, SPOKEN), f"d{n}.pdf", SMALL,
@@ -78,33 +78,9 @@ async def test_jobs_complete_while_stage_processes_are_killed_at_random(
     assert left_behind(home) == [], "no process of this stack outlives it"
 
 
-async def kill_at_random(services: LocalServices, kills: list[str], stop: asyncio.Event) -> None:
-    until = time.monotonic() + CHAOS_S
-    while not stop.is_set() and time.monotonic() < until:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), random.uniform(*KILL_EVERY_S))
-        alive = [(name, p) for name, p in services.processes if p.poll() is None]
-        if alive and not stop.is_set():
-            name, victim = random.choice(alive)
-            victim.kill()
-            kills.append(name)
-
-
 def check_video(home: Path, state: JobState) -> None:
     assert state.outputs is not None and sorted(state.slides) == [1, 2]
     video = probe(home / "artifacts" / state.outputs.video_key)
     spoken = sum(slide.duration or 0 for slide in state.slides.values())
     assert abs(video.video.duration - spoken) < 0.1, "each slide once, at its length"
     assert abs(video.audio.duration - spoken) < 0.2
-
-
-def left_behind(home: Path) -> list[str]:
-    """Processes whose environment names this stack's home: services, ffmpeg, soffice."""
-    mine = str(home.resolve())
-    found = []
-    for proc in psutil.process_iter(["pid", "name"]):
-        with contextlib.suppress(psutil.Error):
-            ours = proc.environ().get("SLIDESPEAKER_HOME") == mine
-            if ours and proc.status() != psutil.STATUS_ZOMBIE:
-                found.append(f"{proc.info['name']} ({proc.info['pid']})")
-    return found
