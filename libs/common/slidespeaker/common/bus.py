@@ -16,6 +16,7 @@ the raw commands anyway.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -99,8 +100,11 @@ class StreamConsumer:
             except (RedisConnectionError, RedisTimeoutError) as exc:
                 # Redis restarting: keep trying; the pool reconnects on the next command, and
                 # work taken but not acknowledged is still pending when Redis is back.
-                self.log.warning("bus.redis_unreachable", error=str(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
+                # Jittered, so the processes of every service do not all knock at once when
+                # Redis comes back.
+                wait = backoff * random.uniform(0.5, 1.0)
+                self.log.warning("bus.redis_unreachable", error=str(exc), retry_in=round(wait, 2))
+                await asyncio.sleep(wait)
                 backoff = min(backoff * 2, RECONNECT_MAX_S)
 
     async def _read_new(self) -> Message | None:
