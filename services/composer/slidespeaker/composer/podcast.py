@@ -28,7 +28,7 @@ from slidespeaker.common.storage import Storage
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.ffmpeg import MediaError, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
-from slidespeaker.composer.podcast_audio import leveled, read_samples, writing_track
+from slidespeaker.composer.podcast_audio import read_samples, with_speech, writing_track
 from slidespeaker.composer.podcast_captions import write_podcast_srt, write_podcast_vtt
 
 LEAD_IN_S = 0.3
@@ -119,7 +119,7 @@ def join_turns(
             )  # fmt: skip
             writer.silence(gap_before(turn, turns[number - 2] if number > 1 else None))
             start = writer.seconds
-            writer.speech(leveled(read_samples(decoded), name))
+            writer.speech(with_speech(read_samples(decoded), name))
             placed.append(Placed(number, turn, start, writer.seconds))
         writer.silence(TAIL_S)
         if writer.peak == 0.0:

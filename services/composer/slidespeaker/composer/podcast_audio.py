@@ -1,9 +1,6 @@
-"""The podcast's one track: each turn at one loudness, joined in order with natural gaps.
-
-Each turn gets one measured gain: its speech (the 20 ms frames louder than SPEECH_FLOOR)
-is brought to TARGET_RMS, less where that would push a peak past PEAK_LIMIT, so the host
-and the guest sound equally loud whatever their voices' own levels. The track is written
-turn by turn, never held whole in memory.
+"""The podcast's one track: the turns joined in order with natural gaps, each as loud as
+the voice service made it (every turn and slide at SLIDESPEAKER_LOUDNESS_LUFS). The track
+is written turn by turn, never held whole in memory.
 """
 
 from __future__ import annotations
@@ -19,8 +16,6 @@ from slidespeaker.composer.audio import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, sec
 from slidespeaker.composer.ffmpeg import MediaError
 
 FULL_SCALE = 32767.0
-TARGET_RMS = FULL_SCALE * 10 ** (-20 / 20)  # -20 dBFS while speaking
-PEAK_LIMIT = FULL_SCALE * 10 ** (-1 / 20)
 SPEECH_FLOOR = FULL_SCALE * 10 ** (-45 / 20)
 FRAME = SAMPLE_RATE // 50  # 20 ms
 
@@ -40,13 +35,11 @@ def speech_rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(spoken**2))) if len(spoken) else 0.0
 
 
-def leveled(samples: np.ndarray, name: str) -> np.ndarray:
-    """The turn at the target loudness; MediaError for a turn with no speech in it."""
-    measured = speech_rms(samples)
-    if measured == 0.0:
+def with_speech(samples: np.ndarray, name: str) -> np.ndarray:
+    """The turn as it is; MediaError for a turn with no speech in it."""
+    if speech_rms(samples) == 0.0:
         raise MediaError(f"{name} holds no speech")
-    gain = min(TARGET_RMS / measured, PEAK_LIMIT / float(np.max(np.abs(samples))))
-    return np.clip(np.round(samples * gain), -FULL_SCALE, FULL_SCALE)
+    return samples
 
 
 class TrackWriter:

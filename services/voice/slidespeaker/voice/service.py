@@ -1,46 +1,25 @@
-"""The voice service: speaks one slide's narration and records its audio and timings.
-
-Audio is keyed by everything that produced it (text, provider, voice, rate, engine
-version), so a redelivered task or a re-run of the same deck never synthesises the same
-narration twice, and a change to any of them never reuses stale audio.
-"""
+"""The voice service: speaks one slide's narration, or one turn of the podcast, and
+records its audio (at one loudness, made once: see audio_cache.py) and timings."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.common.storage_keys import Cache, beside, cached
 from slidespeaker.voice import language
+from slidespeaker.voice.audio_cache import Timings, Utterance, voiced_once
 from slidespeaker.voice.catalog import local_voices, publish
 from slidespeaker.voice.choice import choose_voice
-from slidespeaker.voice.config import VoiceSettings
-from slidespeaker.voice.loudness import normalized
-from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.reading import reader, spoken_text
 from slidespeaker.voice.samples import start_sample_thread
 from slidespeaker.voice.sentences import split_sentences
-from slidespeaker.voice.speech import Speech
 from slidespeaker.voice.turns import voice_turn
-
-# 2: word timings beside the captions; 3: loudness normalised; 4: measured and limited
-# in-process (the limiter's envelope differs from ffmpeg's alimiter)
-CACHE_FORMAT = 4
-Timings = dict[str, object]  # the fields of SlideVoiced that describe the audio
-
-
-def audio_key(
-    text: str, provider: str, voice: str, rate: float, engine: str, loudness: float
-) -> str:
-    produced_by = [CACHE_FORMAT, provider, engine, voice, rate, loudness, text]
-    return cached(Cache.audio, produced_by, ".wav")
 
 
 async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
@@ -57,43 +36,16 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     read = reader(choice.language, Lexicon(options.lexicon))
     spoken = spoken_text(split_sentences(text), read)  # the lexicon and reading rules, applied
     engine = await asyncio.to_thread(provider.engine_version, voice)
-    loudness = VoiceSettings().loudness_lufs
-    key = audio_key(f"{text}\n\n{spoken}", provider.name, voice, options.rate, engine, loudness)
-    timings_key = beside(key, "timings.json")
-    if ctx.storage.exists(key) and ctx.storage.exists(timings_key):
-        ctx.logger.info("voice.cached", audio_key=key)
-        return [_voiced(ctx, provider, voice, key, json.loads(ctx.storage.read_bytes(timings_key)))]
-    speech = await asyncio.to_thread(
-        synthesize, provider, text, voice, options.rate, ctx.token, read
+    utterance = Utterance(f"{text}\n\n{spoken}", provider.name, engine, voice, options.rate)
+    key, timings = await voiced_once(
+        ctx, utterance, lambda: synthesize(provider, text, voice, options.rate, ctx.token, read)
     )
-    speech = await asyncio.to_thread(normalized, speech, loudness, ctx.token)
-    with ctx.storage.writing(key) as tmp:
-        speech.write_wav(tmp)
-    timings = _timings(speech)
-    if speech.phonemes:  # stored with the timings, so cached audio keeps its phonemes
-        timings["phonemes_key"] = store_phonemes(ctx.storage, key, speech.phonemes)
-    ctx.storage.write_text(timings_key, json.dumps(timings))
-    ctx.logger.info(
-        "voice.synthesized", audio_key=key, duration=round(speech.duration, 3),
-        timing=speech.timing, fallbacks=speech.fallbacks,
-    )  # fmt: skip
     return [_voiced(ctx, provider, voice, key, timings)]
 
 
 def _deck_narration(ctx: TaskContext) -> str:
     """Every slide's narration: the language of a slide too short to tell is the deck's."""
     return "\n".join(slide.narration or "" for slide in ctx.state.slides.values())
-
-
-def _timings(speech: Speech) -> Timings:
-    """What is stored beside the audio: everything SlideVoiced says about it."""
-    return {
-        "duration": speech.duration,
-        "cues": [c.model_dump() for c in speech.cues],
-        "words": [w.model_dump() for w in speech.words],
-        "timing": speech.timing,
-        "fallbacks": speech.fallbacks,
-    }
 
 
 def _silence() -> Timings:

@@ -2,20 +2,19 @@
 
 A turn is read as a slide is: the job's lexicon, then (in English) the reading rules for
 figures, dates and addresses, with the captions keeping the written words. Like a slide's
-audio, a turn's is keyed by everything that produced it (text as written and as read,
-provider, voice, rate, pitch, engine), so a redelivered task or a re-run never speaks it
-twice.
+audio, a turn's is brought to the loudness and kept in the audio cache (audio_cache.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
@@ -24,7 +23,7 @@ from slidespeaker.common.fold import TurnState
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
-from slidespeaker.common.storage_keys import Cache, beside, cached
+from slidespeaker.voice.audio_cache import Utterance, voiced_once
 from slidespeaker.voice.choice import choose_voice, reading_language
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import VoiceProvider, synthesize
@@ -33,14 +32,8 @@ from slidespeaker.voice.reading import Reader, reader, spoken_text
 from slidespeaker.voice.sentences import split_sentences
 from slidespeaker.voice.speech import Speech
 
-TURN_FORMAT = 2  # 2: read with the lexicon and the reading rules
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 SHIFT_TIMEOUT_S = 120.0
-
-
-def turn_audio_key(text: str, provider: str, speaker: SpeakerVoice, engine: str) -> str:
-    produced_by = [TURN_FORMAT, provider, engine, speaker.voice, speaker.rate, speaker.pitch, text]
-    return cached(Cache.audio, produced_by, ".wav")
 
 
 async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
@@ -52,24 +45,23 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     read = await _reader(ctx, provider, speaker.voice, turn.text)
     spoken = spoken_text(split_sentences(turn.text), read)
     engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
-    key = turn_audio_key(f"{turn.text}\n\n{spoken}", provider.name, speaker, engine)
-    timings_key = beside(key, "timings.json")
-    if not (ctx.storage.exists(key) and ctx.storage.exists(timings_key)):
-        speech = await asyncio.to_thread(
-            synthesize, provider, turn.text, speaker.voice, speaker.rate, ctx.token, read
-        )
+    utterance = Utterance(
+        f"{turn.text}\n\n{spoken}", provider.name, engine, speaker.voice, speaker.rate,
+        speaker.pitch,
+    )  # fmt: skip
+
+    def speak() -> Speech:
+        speech = synthesize(provider, turn.text, speaker.voice, speaker.rate, ctx.token, read)
         if not speech.samples.any():
             raise RuntimeError(f"{provider.name} gave silence for turn {ctx.task.turn}")
-        with ctx.storage.writing(key) as tmp:
-            await asyncio.to_thread(write_voiced, speech, speaker.pitch, tmp, ctx.token)
-        timings = {"duration": speech.duration, "cues": [c.model_dump() for c in speech.cues],
-                   "words": [w.model_dump() for w in speech.words]}  # fmt: skip
-        ctx.storage.write_text(timings_key, json.dumps(timings))
-    said = json.loads(ctx.storage.read_bytes(timings_key))
+        return pitched(speech, speaker.pitch, ctx.token)
+
+    key, timings = await voiced_once(ctx, utterance, speak)
+    said = {name: timings[name] for name in ("duration", "cues", "words")}
     return [
-        ev.TurnVoiced(
-            job_id=ctx.job_id, turn=ctx.task.turn, speaker=turn.speaker, audio_key=key,
-            voice=speaker.label, provider=provider.name, **said,
+        ev.TurnVoiced.model_validate(
+            {**said, "job_id": ctx.job_id, "turn": ctx.task.turn, "speaker": turn.speaker,
+             "audio_key": key, "voice": speaker.label, "provider": provider.name}
         )
     ]  # fmt: skip
 
@@ -100,14 +92,13 @@ def _dialogue(ctx: TaskContext) -> str:
     return "\n".join(said.text for said in ctx.state.turns)
 
 
-def write_voiced(speech: Speech, pitch: float, out: Path, token: CancelToken) -> None:
-    """The speech as a WAV at `out`, pitched by `pitch` (formants with it), sample for sample
-    as long as it was spoken, so its word timings still hold."""
+def pitched(speech: Speech, pitch: float, token: CancelToken) -> Speech:
+    """The speech pitched by `pitch` (formants with it), sample for sample as long as it was
+    spoken, so its word timings still hold."""
     if pitch == 1.0:
-        speech.write_wav(out)
-        return
+        return speech
     with tempfile.TemporaryDirectory(prefix="turn-") as work:
-        spoken = Path(work) / "spoken.wav"
+        spoken, out = Path(work) / "spoken.wav", Path(work) / "pitched.wav"
         speech.write_wav(spoken)
         length = len(speech.samples)  # rubberband may end a few samples early or late
         shift = f"rubberband=pitch={pitch}:formant=shifted,apad=whole_len={length}"
@@ -117,6 +108,8 @@ def write_voiced(speech: Speech, pitch: float, out: Path, token: CancelToken) ->
         done = run_child(command, token=token, timeout=SHIFT_TIMEOUT_S)
         if done.returncode != 0:
             raise RuntimeError(f"ffmpeg could not pitch the guest's voice: {done.stderr.strip()}")
-    with wave.open(str(out), "rb") as shifted:
-        if shifted.getnframes() != len(speech.samples):
-            raise RuntimeError("the pitched voice came out longer or shorter than it was spoken")
+        with wave.open(str(out), "rb") as shifted:
+            samples = np.frombuffer(shifted.readframes(shifted.getnframes()), dtype="<i2")
+    if len(samples) != len(speech.samples):
+        raise RuntimeError("the pitched voice came out longer or shorter than it was spoken")
+    return replace(speech, samples=samples.astype(np.int16))
