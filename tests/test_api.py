@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.jobs import deck_key, new_job_id
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
@@ -239,7 +240,7 @@ def test_delete_cancels_removes_files_and_keeps_the_log(api: httpx.Client, stack
     job_id = submit(api, a_pdf(1))
     wait_for_status(api, job_id)
     assert api.delete(f"/api/jobs/{job_id}").status_code == 200
-    assert not (stack.home / "artifacts" / "jobs" / job_id).exists()
+    assert not list(Storage(stack.home / "artifacts").files_below(storage_keys.job(job_id)))
     state = api.get(f"/api/jobs/{job_id}").json()
     assert state["deleted"] and state["artifacts"] == {}
     assert job_id not in [j["job_id"] for j in api.get("/api/jobs").json()["jobs"]]
@@ -368,7 +369,7 @@ async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
     finally:
         await redis.aclose()
     assert old in purged.jobs
-    assert not (stack.home / "artifacts" / "jobs" / old).exists()
+    assert not list(storage.files_below(storage_keys.job(old)))
     assert not audio.exists() and purged.cache_files >= 1
     state = await asyncio.to_thread(lambda: api.get(f"/api/jobs/{old}").json())
     assert state["deleted"], "the log records the purge"

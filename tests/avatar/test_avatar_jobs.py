@@ -16,11 +16,13 @@ import pymupdf
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.events import Action, TaskRef
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.storage_keys import Cache, cache_entry
 from slidespeaker.composer.overlay import MARGIN
 
 from ..conftest import Stack
@@ -126,13 +128,15 @@ async def planted_job(stack: Stack, tmp_path: Path, clips: list[Path | None]) ->
         ev.TaskCompleted(job_id=job, task=TaskRef(action=Action.script_deck)),
     ]  # fmt: skip
     for number, clip in enumerate(clips, start=1):
-        image, audio = f"jobs/{job}/slide-{number}.png", f"jobs/{job}/voice-{number}.wav"
-        storage.path(image).parent.mkdir(parents=True, exist_ok=True)
+        image = storage_keys.slide_image(job, number)
+        audio = cache_entry(Cache.audio, f"{job}{number}", ".wav")
+        for key in (image, audio):
+            storage.path(key).parent.mkdir(parents=True, exist_ok=True)
         slide_picture(storage.path(image), SIZE, (50 * number, 90, 150))
         narration(storage.path(audio), 2.0)
         clip_key = None
         if clip is not None:
-            clip_key = f"jobs/{job}/avatar/slide-{number}.mov"
+            clip_key = storage_keys.avatar_clip(job, number, ".mov")
             storage.put_file(clip_key, clip)
         events += [
             ev.SlideRendered(job_id=job, slide=number, image_key=image, width=SIZE[0],

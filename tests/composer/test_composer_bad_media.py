@@ -12,6 +12,7 @@ import pytest
 import structlog
 
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, SlideState
@@ -99,4 +100,4 @@ async def test_a_picture_that_does_not_decode_fails_naming_the_slide(
 
     with pytest.raises(BadInput, match=r"slide 4 .*004\.png cannot be decoded"):
         await compose(event_log, storage, image_key="slides/004.png", audio_key=voice)
-    assert not storage.exists(f"jobs/{JOB}/compose/slide-004.wav")
+    assert not storage.exists(storage_keys.composed_audio(JOB, 4))
