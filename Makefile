@@ -7,7 +7,7 @@ PACKAGES  := libs/common libs/cli services/api services/dispatcher services/scri
              services/voice services/avatar services/composer
 DEMO_DECK ?= examples/slidespeaker-intro.pptx
 
-.PHONY: install system-deps demo test test-corpus lint web bench clean
+.PHONY: install system-deps demo test test-corpus lint web web-types bench clean
 
 $(VENV)/.installed: $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -44,6 +44,11 @@ web/node_modules/.installed: web/package.json $(wildcard web/package-lock.json)
 
 web: web/node_modules/.installed
 	cd web && npm run build && npm test
+
+# The web client's types from the API's OpenAPI and AsyncAPI documents (commit what it writes;
+# tests/web/test_generated_types.py fails while they are stale).
+web-types: install web/node_modules/.installed
+	$(PY) scripts/gen-web-types
 
 bench: install
 	$(PY) -m pip install -q -c constraints.txt -r bench/requirements.txt

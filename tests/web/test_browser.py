@@ -124,6 +124,10 @@ def test_a_person_makes_a_video_watches_it_reads_the_log_and_cancels_another(
     assert f"#/jobs/{found['jobId']}" in found["listedAfterDelete"]
 
     podcast = web_api.get(f"/api/jobs/{found['podcastJobId']}").json()
+    podcast_log = web_api.get(f"/api/jobs/{found['podcastJobId']}/events").json()
+    assert "podcast.composed" not in found["podcastLogAtOpen"], "the log view opened mid-job"
+    assert found["podcastLogLive"] == [e["type"] for e in podcast_log], "it moved live to the end"
+    assert {"podcast.scripted", "turn.voiced", "podcast.composed"} <= set(found["podcastLogLive"])
     assert podcast["status"] == "completed" and podcast["options"]["format"] == "podcast"
     dialogue = web_api.get(podcast["artifacts"]["podcast.json"]).json()
     assert found["podcastTurns"] == len(dialogue["turns"]), "every turn of the conversation shown"

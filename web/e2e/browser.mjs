@@ -268,6 +268,18 @@ try {
 
   // A podcast: made from the form, played with its conversation following.
   found.podcastJobId = await upload(page, args["podcast-deck"], null, { podcast: true });
+  // Its event log, opened while it runs, moves live to the end (no reload): the podcast's
+  // own events come over the stream as every other.
+  await page.getByRole("link", { name: "Event log" }).click();
+  await page.locator(".timeline > li").first().waitFor();
+  const loggedTypes = () =>
+    page.locator(".timeline .event-type").evaluateAll((cells) => cells.map((cell) => cell.textContent));
+  found.podcastLogAtOpen = await loggedTypes();
+  await page.locator(".timeline .event-podcast-composed").waitFor({ timeout: JOB_TIMEOUT });
+  await page.locator(".timeline .event-job-completed").waitFor({ timeout: 10_000 });
+  found.podcastLogLive = await loggedTypes();
+  mark("podcast-log-live");
+  await page.getByRole("link", { name: "Progress" }).click();
   await page.getByText("The podcast is ready.").waitFor({ timeout: JOB_TIMEOUT });
   mark("podcast-done");
   await page.getByRole("link", { name: "Listen to the podcast" }).first().click();

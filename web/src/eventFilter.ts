@@ -1,6 +1,6 @@
 // Which stage and slide an event of the log belongs to, a one-line summary, and the filter
 // of the event log view.
-import type { Action, LogEvent, Stage } from "./types";
+import type { Action, EventType, LogEvent, Stage, TaskRef } from "./types";
 
 /** "job" gathers the events of the job as a whole (submitted, cancelled, completed, ...). */
 export type EventStage = Stage | "job";
@@ -16,24 +16,35 @@ export const ACTION_STAGE: Record<Action, Stage> = {
   compose_podcast: "composer",
 };
 
-const RESULT_STAGE: Record<string, Stage> = {
+/** The stage each result event comes from; the others say it in their task or stage. */
+const RESULT_STAGE: Partial<Record<EventType, Stage>> = {
   "deck.parsed": "scripter",
   "slide.rendered": "scripter",
   "slide.scripted": "scripter",
+  "cost.estimated": "scripter",
+  "podcast.scripted": "scripter",
   "slide.voiced": "voice",
+  "turn.voiced": "voice",
   "slide.avatar_rendered": "avatar",
   "slide.composed": "composer",
   "video.composed": "composer",
+  "podcast.composed": "composer",
 };
 
+function taskOf(event: LogEvent): TaskRef | null {
+  return "task" in event ? event.task : null;
+}
+
 export function eventStage(event: LogEvent): EventStage {
-  if (event.task) return ACTION_STAGE[event.task.action] ?? "job";
-  if (event.type in RESULT_STAGE) return RESULT_STAGE[event.type];
-  return event.stage ?? "job";
+  const task = taskOf(event);
+  if (task) return ACTION_STAGE[task.action] ?? "job";
+  const result = RESULT_STAGE[event.type];
+  if (result) return result;
+  return ("stage" in event ? event.stage : null) ?? "job";
 }
 
 export function eventSlide(event: LogEvent): number | null {
-  return event.task?.slide ?? event.slide ?? null;
+  return taskOf(event)?.slide ?? ("slide" in event ? event.slide : null) ?? null;
 }
 
 export interface EventFilter {
@@ -54,49 +65,57 @@ export function filterEvents(events: LogEvent[], filter: EventFilter): LogEvent[
 }
 
 function taskName(event: LogEvent): string {
-  const task = event.task;
+  const task = taskOf(event);
   if (!task) return "";
+  if (task.turn !== null && task.turn !== undefined) return `${task.action} of turn ${task.turn}`;
   return task.slide === null ? task.action : `${task.action} of slide ${task.slide}`;
 }
 
+const seconds = (duration: number) => `${duration.toFixed(1)} s`;
+
 /** One line of plain words per event, for the timeline. */
 export function summarize(event: LogEvent): string {
-  const text = (field: string) => String(event[field] ?? "");
   switch (event.type) {
     case "job.submitted":
-      return `submitted ${text("filename")}`;
+      return `submitted ${event.filename}`;
     case "job.failed":
-      return `failed: ${text("reason")}`;
+      return `failed: ${event.reason}`;
     case "job.warning":
-      return `warning: ${text("message")}`;
+      return `warning: ${event.message}`;
     case "job.progress":
-      return text("message");
+      return event.message;
     case "job.cancel_requested":
-      return `cancel requested: ${text("reason")}`;
+      return `cancel requested: ${event.reason}`;
     case "task.dispatched":
-      return `${taskName(event)} queued (attempt ${text("attempt")})`;
+      return `${taskName(event)} queued (attempt ${event.attempt})`;
     case "task.started":
-      return `${taskName(event)} started on ${text("worker")}`;
+      return `${taskName(event)} started on ${event.worker}`;
     case "task.completed":
       return `${taskName(event)} done`;
     case "stage.failed":
-      return `${taskName(event)} failed: ${text("error")}${event.retryable ? " (retryable)" : ""}`;
-    case "task.timed_out":
-      return `${taskName(event)} stopped: past its deadline of ${text("deadline_s")} s`;
+      return `${taskName(event)} failed: ${event.error}${event.retryable ? " (retryable)" : ""}`;
     case "stage.retried":
-      return `${taskName(event)} retried in ${text("delay_s")} s`;
+      return `${taskName(event)} retried in ${event.delay_s} s`;
     case "stage.stopped":
       return `${taskName(event)} stopped`;
     case "deck.parsed":
-      return `${text("format")} deck with ${text("slide_count")} slides`;
+      return `${event.format} deck with ${event.slide_count} slides`;
+    case "cost.estimated":
+      return event.cost_usd === null ? "hosted calls counted (no price set)" : `estimated at $${event.cost_usd.toFixed(2)}`;
     case "slide.scripted":
-      return `slide ${text("slide")} scripted from ${text("source")}`;
+      return `slide ${event.slide} scripted from ${event.source}`;
     case "slide.voiced":
-      return `slide ${text("slide")} voiced, ${Number(event.duration).toFixed(1)} s`;
+      return `slide ${event.slide} voiced, ${seconds(event.duration)}`;
     case "slide.composed":
-      return `slide ${text("slide")} composed, ${Number(event.duration).toFixed(1)} s`;
+      return `slide ${event.slide} composed, ${seconds(event.duration)}`;
     case "video.composed":
-      return `video composed, ${Number(event.duration).toFixed(1)} s`;
+      return `video composed, ${seconds(event.duration)}`;
+    case "podcast.scripted":
+      return `podcast scripted: ${event.turns.length} turns`;
+    case "turn.voiced":
+      return `turn ${event.turn} (${event.speaker}) voiced, ${seconds(event.duration)}`;
+    case "podcast.composed":
+      return `podcast composed, ${seconds(event.duration)}`;
     default:
       return event.type;
   }

@@ -3,37 +3,12 @@
 // events. Where the stream is unavailable it falls back to polling every two seconds.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, eventStreamUrl, getEvents, getJob } from "./api";
+import { EVENT_TYPES } from "./generated/events";
 import type { JobState, LogEvent } from "./types";
 import { isTerminal } from "./types";
 
-/** The SSE `event:` names: EventSource only delivers named events to their own listeners. */
-export const EVENT_TYPES = [
-  "job.submitted",
-  "job.cancel_requested",
-  "job.cancelled",
-  "job.failed",
-  "job.completed",
-  "job.retry_requested",
-  "job.deleted",
-  "job.warning",
-  "job.progress",
-  "task.dispatched",
-  "task.started",
-  "task.completed",
-  "stage.failed",
-  "task.timed_out",
-  "stage.retried",
-  "stage.stopped",
-  "deck.parsed",
-  "slide.rendered",
-  "slide.scripted",
-  "script.approved",
-  "cost.estimated",
-  "slide.voiced",
-  "slide.avatar_rendered",
-  "slide.composed",
-  "video.composed",
-] as const;
+// The SSE `event:` names are the event types (EventSource only delivers named events to
+// their own listeners): all of them, as generated from the AsyncAPI document.
 
 const POLL_MS = 2000;
 

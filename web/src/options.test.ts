@@ -31,7 +31,7 @@ describe("the options form's values", () => {
       avatar_position: "top-left" as const,
     };
     // What the form does not offer stays as the job had it (a re-run sends only changes).
-    const { words_per_slide: _w, max_cost: _m, avatar_scale: _a, ...offered } = options;
+    const { words_per_slide: _w, max_cost: _m, avatar_scale: _a, lexicon: _l, ...offered } = options;
     expect(chosenOptions(choicesFrom(options), options)).toEqual(offered);
   });
 

@@ -1,6 +1,7 @@
 // The options form's values and what they mean for the API: the form fields of a new
 // upload, or the changed options of a re-run. One model for both forms.
 import { RATES, RESOLUTIONS } from "./choices";
+import { JOB_OPTION_DEFAULTS, JOB_OPTION_LIMITS } from "./generated/api";
 import type { AvatarMode, AvatarPosition, JobOptions, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
 import { languageProblem, slidesProblem } from "./upload";
 
@@ -27,30 +28,13 @@ export interface Choices {
   review: boolean;
 }
 
-/** The server's defaults (events.py JobOptions). */
+/** The server's defaults, from its schema (events.py JobOptions). */
 export const DEFAULT_OPTIONS: JobOptions = {
-  narration: "auto",
-  language: null,
-  words_per_slide: 100,
-  slides: null,
-  max_cost: null,
-  format: "video",
-  podcast_minutes: null,
-  host_voice: null,
-  guest_voice: null,
-  voice_provider: "piper",
-  voice: null,
-  rate: 1,
-  avatar: "none",
-  avatar_position: "bottom-right",
-  avatar_scale: 0.25,
-  subtitles: "sidecar",
-  review: false,
-  width: 1920,
-  height: 1080,
+  ...JOB_OPTION_DEFAULTS,
+  lexicon: {}, // made anew for each job (a default factory): the schema names no default
 };
 
-export const MAX_PODCAST_MINUTES = 180;
+export const MAX_PODCAST_MINUTES = JOB_OPTION_LIMITS.podcast_minutes.maximum;
 
 export function sizeValue(width: number, height: number): string {
   return `${width}x${height}`;

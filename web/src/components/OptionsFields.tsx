@@ -203,11 +203,11 @@ function voiceLabel(voice: Voice): string {
 function voiceOptions(voices: Voice[], chosen: string): Voice[] {
   const split = splitVoice(chosen);
   if (!split || voices.some((v) => v.provider === split.provider && v.name === split.name)) return voices;
-  return [...voices, { ...split, language: "" }];
+  return [...voices, { ...split, language: "", description: "" }];
 }
 
 /** A provider's voices, plus the chosen name if none of them has it. */
 function namedVoices(voices: Voice[], provider: string, chosen: string): Voice[] {
   if (!chosen || voices.some((v) => v.name === chosen)) return voices;
-  return [...voices, { provider, name: chosen, language: "" }];
+  return [...voices, { provider, name: chosen, language: "", description: "" }];
 }

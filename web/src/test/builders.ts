@@ -2,7 +2,7 @@
 // are the Python models' defaults (fold.py, events.py), each test states only what matters.
 import { DEFAULT_OPTIONS } from "../options";
 import { EMPTY_SLIDE } from "../stages";
-import type { JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
+import type { EventType, JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
 
 export const OPTIONS: JobOptions = DEFAULT_OPTIONS;
 
@@ -30,6 +30,7 @@ export function task(key: string, fields: Partial<TaskState> = {}): [string, Tas
   const ref: TaskRef = {
     action: action as TaskRef["action"],
     slide: slideNumber ? Number(slideNumber) : null,
+    turn: null,
   };
   return [
     key,
@@ -74,6 +75,10 @@ export function jobState(
     failed_stage: null,
     failed_slide: null,
     outputs: null,
+    running_since: null,
+    turns: [],
+    podcast: null,
+    estimate: null,
     event_count: 10,
     last_event_id: "1-0",
     ...rest,
@@ -82,7 +87,9 @@ export function jobState(
 
 let sequence = 0;
 
-export function logEvent(type: string, fields: Partial<LogEvent> = {}): LogEvent {
+/** A log event with only the fields a test needs (the rest as the server would leave them
+ * out of a hand-made event: absent). */
+export function logEvent<T extends EventType>(type: T, fields: Record<string, unknown> = {}): LogEvent {
   sequence += 1;
   return {
     id: `1700000000000-${sequence}`,
@@ -92,5 +99,5 @@ export function logEvent(type: string, fields: Partial<LogEvent> = {}): LogEvent
     job_id: "job-1",
     ts: new Date(Date.UTC(2026, 0, 1, 10, 0, sequence)).toISOString(),
     ...fields,
-  };
+  } as unknown as LogEvent;
 }
