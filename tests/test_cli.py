@@ -111,3 +111,53 @@ def test_up_serves_the_api_on_its_port_and_stops_everything_on_sigterm(tmp_path:
         up.wait(timeout=30)
     time.sleep(0.5)
     assert not our_processes(home), "SIGTERM stopped every service and the Redis"
+
+
+def test_render_of_three_decks_one_damaged_makes_two_videos_and_says_why_the_third_failed(
+    tmp_path: Path,
+) -> None:
+    home, out = tmp_path / "state", tmp_path / "out"
+    first, second = one_page_pdf(tmp_path / "first.pdf"), one_page_pdf(tmp_path / "second.pdf")
+    damaged = tmp_path / "damaged.pptx"
+    damaged.write_bytes(b"PK\x03\x04 not really a presentation")
+    run = subprocess.run(
+        [*CLI, "render", str(first), str(damaged), str(second), "--out", str(out),
+         "--width", "320", "--height", "180"],
+        env=user_env(home), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    said = " ".join(run.stderr.split())
+    assert run.returncode == 1, said[-3000:]
+    for name in ("first", "second"):
+        video = probe(out / name / "video.mp4")
+        assert (video.width, video.height) == (320, 180), "each deck into OUT/<deck name>/"
+        assert json.loads((out / name / "job.json").read_text())["status"] == "completed"
+    failed = json.loads((out / "damaged" / "job.json").read_text())
+    assert failed["status"] == "failed" and failed["error"]
+    assert not (out / "damaged" / "video.mp4").exists()
+    assert "2 of 3 decks rendered" in said
+    assert f"failed damaged.pptx: {' '.join(failed['error'].split())}" in said
+    assert "done first.pdf:" in said and "done second.pdf:" in said
+    assert not our_processes(home), "one stack, stopped after the last deck"
+
+
+def test_render_estimate_prints_the_cost_and_max_cost_stops_a_dearer_job(tmp_path: Path) -> None:
+    deck = one_page_pdf(tmp_path / "hello.pdf")
+    # A hosted voice at $15 per million characters; nothing is ever sent to it.
+    env = {**user_env(tmp_path / "state"), "SLIDESPEAKER_TTS_USD_PER_MCHAR": "15"}
+    hosted = ["--voice-provider", "openai", "--out", str(tmp_path / "out")]
+    estimate = subprocess.run([*CLI, "render", str(deck), *hosted, "--estimate"], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert estimate.returncode == 0, estimate.stderr
+    counted = json.loads(estimate.stdout)
+    said = "Hello from the command line."
+    assert counted["deck"] == "hello.pdf" and counted["tts_characters"] >= len(said)
+    assert counted["cost_usd"] == pytest.approx(counted["tts_characters"] * 15 / 1e6)
+    assert not (tmp_path / "out").exists(), "an estimate renders nothing"
+
+    limit = counted["cost_usd"] / 2
+    stopped = subprocess.run([*CLI, "render", str(deck), *hosted, "--max-cost", str(limit)],
+                             env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert stopped.returncode == 1
+    assert "above its limit" in stopped.stderr and "nothing was sent" in stopped.stderr
+    job = json.loads((tmp_path / "out" / "job.json").read_text())
+    assert job["options"]["max_cost"] == limit and job["estimate"]["cost_usd"] > limit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import importlib
@@ -11,16 +12,16 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from slidespeaker.cli import parent_watch, processes, scripts
+from slidespeaker.cli import batch, parent_watch, processes, scripts
 from slidespeaker.cli.job_options import checked, with_job_options
-from slidespeaker.cli.progress import follow_job
+from slidespeaker.cli.progress import follow_job, follow_jobs
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
 from slidespeaker.common.deckpassword import unlock
@@ -76,7 +77,14 @@ async def _run(
 @app.command()
 @with_job_options(*RENDER_OPTIONS)
 def render(
-    deck: DeckArgument,
+    decks: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="PPTX, PPSX, PPT, ODP or PDF; several share one stack, each into OUT/<deck name>/",
+        ),
+    ],
     out: Annotated[Path, typer.Option(help="Directory for the video and its companions")],
     options: ev.JobOptions,
     lexicon: Annotated[
@@ -90,38 +98,58 @@ def render(
         Path | None, typer.Option(exists=True, dir_okay=False, help="Say this (edited) script")
     ] = None,
     password: PasswordOption = None,
+    estimate: Annotated[
+        bool, typer.Option(help="Only print what the hosted calls would cost, then stop")
+    ] = False,
 ) -> None:
-    """Render DECK into a narrated video (or podcast), subtitles and transcript in OUT."""
+    """Render each DECK into a narrated video (or podcast), subtitles and transcript in OUT."""
     chosen = {"lexicon": _lexicon(lexicon), "review": script is not None}
     if resolution is not None:
         chosen["width"], chosen["height"] = _resolution_size(resolution)
     options = checked({**options.model_dump(), **chosen})
+    if script and len(decks) > 1:
+        raise typer.BadParameter("a script is written for one deck", param_hint="--script")
+    if estimate:
+        _print_estimates(decks, options, password)
+        return
+    if len(decks) > 1:
+        _render_several(decks, out, options, password)
+        return
     edited = scripts.read_script(script) if script else None
-    if (
-        edited and edited.selection and options.slides is None
-    ):  # the slides that script was written for
+    if edited and edited.selection and options.slides is None:  # the slides it was written for
         options = options.model_copy(update={"slides": edited.selection})
-    source = _readable(deck, password)
+    try:
+        source = _readable(decks[0], password)
+    except BadInput as exc:
+        console.print(f"[red]failed[/]: {exc.message}")
+        raise typer.Exit(1) from exc
+    with _local_stack() as (handle, services, settings):
+        render_job = functools.partial(
+            _render, deck=decks[0], source=source, options=options, services=services,
+            script=edited,
+        )  # fmt: skip
+        state = asyncio.run(_run(render_job, handle, settings))
+    _write_outputs(state, settings, out)
+    if state.status != JobStatus.completed:
+        console.print(f"[red]failed[/]: {state.error or state.status.value}")
+        raise typer.Exit(1)
+    console.print(f"[green]done[/]: {batch.made(state, out)}")
+
+
+@contextlib.contextmanager
+def _local_stack() -> Iterator[tuple[RedisHandle, processes.LocalServices, Settings]]:
+    """Redis (the embedded one unless given) and the pipeline's services that are not running
+    yet, stopped again afterwards."""
     settings = get_settings()
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
     services = processes.LocalServices(handle.url, settings.home)
     try:
         services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
-        render_job = functools.partial(
-            _render, deck=deck, source=source, options=options, services=services, script=edited
-        )
-        state = asyncio.run(_run(render_job, handle, settings))
+        yield handle, services, settings
     finally:
         services.stop()
         stop_redis(handle, settings.home)
-    _write_outputs(state, settings, out)
-    if state.status != JobStatus.completed:
-        console.print(f"[red]failed[/]: {state.error or state.status.value}")
-        raise typer.Exit(1)
-    made = [(state.outputs, "video.mp4"), (state.podcast, "podcast.mp3")]
-    done = [f"{out / name} ({output.duration:.1f} s)" for output, name in made if output]
-    console.print(f"[green]done[/]: {', '.join(done)}" if done else "[green]done[/]")
 
 
 async def _render(
@@ -155,6 +183,82 @@ async def _render(
         supervisor.cancel()
 
 
+def _render_several(
+    decks: list[Path], out: Path, options: ev.JobOptions, password: str | None
+) -> None:
+    """Every deck as a job of its own on one stack, followed in one view, each written to
+    OUT/<deck name>/; then a summary, and exit status 1 if any failed."""
+    folders = batch.output_folders(decks, out)
+    results: dict[Path, str] = {}  # deck -> why it could not even be submitted
+    sources: dict[Path, Path | bytes] = {}
+    for deck in decks:
+        try:
+            sources[deck] = _readable(deck, password)
+        except BadInput as exc:
+            results[deck] = exc.message
+    states: dict[Path, JobState] = {}
+    if sources:
+        with _local_stack() as (handle, services, settings):
+            render_jobs = functools.partial(
+                _render_all, sources=sources, options=options, services=services
+            )
+            states = asyncio.run(_run(render_jobs, handle, settings))
+        for deck, state in states.items():
+            _write_outputs(state, settings, folders[deck])
+    outcomes = [batch.outcome(deck, states.get(deck), results.get(deck)) for deck in decks]
+    batch.print_summary(console, outcomes, folders)
+    if any(not outcome.done for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+async def _render_all(
+    events: EventLog,
+    settings: Settings,
+    *,
+    sources: dict[Path, Path | bytes],
+    options: ev.JobOptions,
+    services: processes.LocalServices,
+) -> dict[Path, JobState]:
+    storage = Storage(settings.storage_dir)
+    jobs: dict[str, Path] = {}
+    for deck, source in sources.items():
+        job_id = await submit_job(events, storage, deck=source, filename=deck.name, options=options)
+        jobs[job_id] = deck
+        console.print(f"job {job_id}: {deck.name}")
+    supervisor = asyncio.create_task(services.supervise(_report_restart))
+    try:
+        states = await follow_jobs(events, {job: deck.name for job, deck in jobs.items()}, console)
+        return {jobs[state.job_id]: state for state in states}
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        for job_id in jobs:
+            await events.append(ev.JobCancelRequested(job_id=job_id, reason="interrupted (Ctrl-C)"))
+        raise
+    finally:
+        supervisor.cancel()
+
+
+def _print_estimates(decks: list[Path], options: ev.JobOptions, password: str | None) -> None:
+    """What each deck's hosted calls would take and cost (JSON, one line per deck); nothing
+    is sent and nothing rendered. Exit status 1 if a deck could not be read."""
+    # Imported here: the scripter's libraries are heavy, and only this needs them.
+    from slidespeaker.scripter.script import estimate_deck
+
+    failed = False
+    for deck in decks:
+        try:
+            with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
+                readable = unlock(deck, password, Path(work) / deck.name) if password else deck
+                counted = estimate_deck(readable, options)
+        except BadInput as exc:
+            console.print(f"[red]failed[/]: {deck.name}: {exc.message}")
+            failed = True
+            continue
+        print(json.dumps({"deck": deck.name, **dataclasses.asdict(counted)}))
+        console.print(f"{deck.name}: {batch.cost_words(counted.cost_usd, counted.hosted)}")
+    if failed:
+        raise typer.Exit(1)
+
+
 def _stop_on_sigterm() -> None:
     """A process manager's SIGTERM stops this command as Ctrl-C does: the job is cancelled,
     and the services and the Redis it started are stopped, not left running."""
@@ -167,15 +271,11 @@ def _report_restart(names: list[str]) -> None:
 
 def _readable(deck: Path, password: str | None) -> Path | bytes:
     """The deck, or its decrypted bytes when a password is given and it is encrypted: the job
-    gets the decrypted deck, never the password."""
+    gets the decrypted deck, never the password. BadInput when the password does not open it."""
     if not password:
         return deck
     with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
-        try:
-            unlocked = unlock(deck, password, Path(work) / deck.name)
-        except BadInput as exc:
-            console.print(f"[red]failed[/]: {exc.message}")
-            raise typer.Exit(1) from exc
+        unlocked = unlock(deck, password, Path(work) / deck.name)
         return deck if unlocked == deck else unlocked.read_bytes()
 
 

@@ -1,8 +1,9 @@
 """Following a job's log on the terminal: one progress bar per stage, counting slides (and
-the podcast's turns, when one is asked for)."""
+the podcast's turns, when one is asked for); several jobs: one line each."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from rich.console import Console
@@ -16,7 +17,7 @@ from rich.progress import (
 )
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.fold import JobState, JobStatus, advance
+from slidespeaker.common.fold import JobState, JobStatus, TaskStatus, advance
 from slidespeaker.common.log import EventLog
 
 # Which event moves which bar forward by one slide.
@@ -100,3 +101,33 @@ def _show_progress(progress: Progress, video: TaskID, event: ev.JobProgress) -> 
         progress.update(video, completed=event.done / event.total)
     else:
         progress.console.print(f"[dim]{event.stage.value}: {event.message}[/]")
+
+
+async def follow_jobs(events: EventLog, decks: dict[str, str], console: Console) -> list[JobState]:
+    """Show one line per deck (`decks`: job id -> its name) until every job ends: the tasks
+    done of those dispatched so far, and the job's status. Their final states, in order."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        rows = {
+            job: progress.add_task(name, total=None, status="queued") for job, name in decks.items()
+        }
+
+        async def follow(job_id: str) -> JobState:
+            state = JobState()
+            async for entry_id, event in events.follow(job_id):
+                advance(state, [(entry_id, event)])
+                done = sum(1 for task in state.tasks.values() if task.status == TaskStatus.done)
+                status = state.status.value
+                progress.update(rows[job_id], completed=done, total=len(state.tasks), status=status)
+                if isinstance(event, _TERMINAL):
+                    progress.stop_task(rows[job_id])  # its clock stops with it
+                    break
+            return state
+
+        return list(await asyncio.gather(*(follow(job) for job in decks)))
