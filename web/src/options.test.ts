@@ -5,6 +5,7 @@ import {
   chosenOptions,
   DEFAULT_OPTIONS,
   optionChanges,
+  maxCostProblem,
   podcastMinutesProblem,
   rateChoices,
   sizeChoices,
@@ -29,9 +30,10 @@ describe("the options form's values", () => {
       guest_voice: "en",
       avatar: "heygen" as const,
       avatar_position: "top-left" as const,
+      max_cost: 2.5,
     };
     // What the form does not offer stays as the job had it (a re-run sends only changes).
-    const { words_per_slide: _w, max_cost: _m, avatar_scale: _a, lexicon: _l, ...offered } = options;
+    const { words_per_slide: _w, avatar_scale: _a, lexicon: _l, ...offered } = options;
     expect(chosenOptions(choicesFrom(options), options)).toEqual(offered);
   });
 
@@ -91,5 +93,12 @@ describe("the options form's values", () => {
     const video = { ...choicesFrom(DEFAULT_OPTIONS), podcastMinutes: "ten" };
     expect(choicesProblem(video)).toBeNull(); // no podcast asked for: its length does not matter
     expect(choicesProblem({ ...video, format: "both" })).toMatch(/not a length/);
+  });
+
+  it("take a cost limit above 0 US dollars, or none", () => {
+    expect(["", "0.5", " 12 "].map(maxCostProblem)).toEqual([null, null, null]);
+    expect(maxCostProblem("0")).toMatch(/not an amount of US dollars above 0/);
+    expect(maxCostProblem("cheap")).toMatch(/"cheap" is not an amount/);
+    expect(uploadFields({ ...choicesFrom(DEFAULT_OPTIONS), maxCost: "0.75" }).max_cost).toBe("0.75");
   });
 });

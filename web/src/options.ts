@@ -22,6 +22,8 @@ export interface Choices {
   avatarPosition: AvatarPosition;
   /** Minutes as typed; "" lets the podcast be as long as it comes. */
   podcastMinutes: string;
+  /** US dollars as typed; "" sets no cost limit. */
+  maxCost: string;
   /** Voice names of the narration voice's provider; "" for the default. */
   hostVoice: string;
   guestVoice: string;
@@ -53,6 +55,7 @@ export function choicesFrom(options: JobOptions): Choices {
     avatar: options.avatar,
     avatarPosition: options.avatar_position,
     podcastMinutes: options.podcast_minutes === null ? "" : String(options.podcast_minutes),
+    maxCost: options.max_cost === null ? "" : String(options.max_cost),
     hostVoice: options.host_voice ?? "",
     guestVoice: options.guest_voice ?? "",
     review: options.review,
@@ -89,6 +92,7 @@ export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIO
     avatar: choices.avatar,
     avatar_position: choices.avatarPosition,
     podcast_minutes: choices.podcastMinutes.trim() ? Number(choices.podcastMinutes) : null,
+    max_cost: choices.maxCost.trim() ? Number(choices.maxCost) : null,
     host_voice: choices.hostVoice || null,
     guest_voice: choices.guestVoice || null,
     review: choices.review,
@@ -120,10 +124,19 @@ export function podcastMinutesProblem(typed: string): string | null {
   return `"${typed}" is not a length in minutes: give a number above 0 and up to ${MAX_PODCAST_MINUTES}, or nothing.`;
 }
 
+/** A cost limit must be an amount above the schema's bound (0), or nothing. */
+export function maxCostProblem(typed: string): string | null {
+  if (!typed.trim()) return null;
+  const dollars = Number(typed);
+  const above = JOB_OPTION_LIMITS.max_cost.exclusiveMinimum;
+  if (Number.isFinite(dollars) && dollars > above) return null;
+  return `"${typed}" is not an amount of US dollars above ${above}: give one such as 0.50, or nothing for no limit.`;
+}
+
 /** Why the choices cannot be sent, or null. */
 export function choicesProblem(choices: Choices): string | null {
   const minutes = wantsPodcast(choices.format) ? podcastMinutesProblem(choices.podcastMinutes) : null;
-  return languageProblem(choices.language) ?? slidesProblem(choices.slides) ?? minutes;
+  return languageProblem(choices.language) ?? slidesProblem(choices.slides) ?? minutes ?? maxCostProblem(choices.maxCost);
 }
 
 export function wantsVideo(format: OutputFormat): boolean {

@@ -5,6 +5,7 @@ import { AVATAR_POSITIONS, AVATARS, FORMATS, NARRATIONS, SUBTITLES } from "../ch
 import type { Choices } from "../options";
 import {
   chosenProvider,
+  maxCostProblem,
   podcastMinutesProblem,
   rateChoices,
   sizeChoices,
@@ -177,6 +178,15 @@ export function OptionsFields({ value, onChange }: Props) {
           )}
         </>
       )}
+      <TypedField
+        label="Cost limit in US dollars"
+        value={value.maxCost}
+        placeholder="no limit"
+        help="Hosted calls (a language model, a hosted voice, HeyGen) are estimated before any is made; above this the job stops and nothing is sent."
+        problem={maxCostProblem(value.maxCost)}
+        inputMode="decimal"
+        onType={(typed) => set("maxCost", typed)}
+      />
       <label className="check">
         <input type="checkbox" checked={value.review} onChange={(e) => set("review", e.target.checked)} />
         Let me review the script before it is voiced

@@ -10,6 +10,7 @@ import { roughDuration } from "../format";
 import { useJobFeed } from "../live";
 import { resultWords } from "./Result";
 import { href } from "../router";
+import { CostEstimate } from "../components/CostEstimate";
 import { podcastProgress } from "../podcast";
 import { currentActivity, estimateSecondsLeft, overallProgress } from "../stages";
 import type { JobState } from "../types";
@@ -95,6 +96,7 @@ export function Job({ jobId }: { jobId: string }) {
           <progress max={progress.total} value={progress.done} />
         </label>
         {podcastProgress(state) && <p className="small">{podcastProgress(state)}</p>}
+        <CostEstimate state={state} />
         <p className="muted small" aria-live="polite">
           {state.cancel_requested && !ended ? "Cancelling… " : ""}
           {currentActivity(state).join(" · ")}
