@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices  # noqa:
 from slidespeaker.cli.redis_server import start_redis  # noqa: E402
 from slidespeaker.common import events as ev  # noqa: E402
 from slidespeaker.common.fold import JobStatus  # noqa: E402
-from tests.chaos import kill_at_random, left_behind  # noqa: E402
+from tests.chaos import left_behind, supervised_chaos  # noqa: E402
 from tests.jobs import run_job  # noqa: E402
 from tests.test_reliability import long_deck  # noqa: E402
 
@@ -79,20 +78,12 @@ async def phase(work: Path, jobs: int, minutes: float, chaos: bool) -> Outcome:
     })  # fmt: skip
     for service in PIPELINE_SERVICES:
         services.start(service, count=2 if service == "voice" else 1)
-    kills: list[str] = []
-    stop = asyncio.Event()
-    supervisor = asyncio.create_task(services.supervise(lambda names: None))
-    damage = asyncio.create_task(
-        kill_at_random(services, kills, stop, every_s=(2, 5), for_s=minutes * 60 if chaos else 0)
-    )
     try:
-        outcomes = await run_jobs(services, name, jobs, spread_s=minutes * 60 * 0.8)
+        async with supervised_chaos(
+            services, every_s=(2, 5), for_s=minutes * 60 if chaos else 0
+        ) as kills:
+            outcomes = await run_jobs(services, name, jobs, spread_s=minutes * 60 * 0.8)
     finally:
-        stop.set()
-        await damage
-        supervisor.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await supervisor
         services.stop()
         redis.Redis.from_url(handle.url).shutdown(nosave=True)
     scratch_left = [path for path in scratch.iterdir() if path.name != ONNXRUNTIME_SESSION]

@@ -7,11 +7,34 @@ import asyncio
 import contextlib
 import random
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psutil
 
 from slidespeaker.cli.processes import LocalServices
+
+
+@contextlib.asynccontextmanager
+async def supervised_chaos(
+    services: LocalServices, *, every_s: tuple[float, float], for_s: float
+) -> AsyncIterator[list[str]]:
+    """For the block: the CLI's supervisor restarting whatever dies, and a random service
+    process SIGKILLed every `every_s` seconds for `for_s` seconds; yields the victims' names."""
+    kills: list[str] = []
+    stop = asyncio.Event()
+    supervisor = asyncio.create_task(services.supervise(lambda names: None))
+    damage = asyncio.create_task(
+        kill_at_random(services, kills, stop, every_s=every_s, for_s=for_s)
+    )
+    try:
+        yield kills
+    finally:
+        stop.set()
+        await damage
+        supervisor.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await supervisor
 
 
 async def kill_at_random(

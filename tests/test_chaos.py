@@ -5,7 +5,6 @@ video holds every slide once at the right length, and no process is left behind.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from slidespeaker.cli.redis_server import start_redis
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
 
-from .chaos import kill_at_random, left_behind
+from .chaos import left_behind, supervised_chaos
 from .conftest import FAST_TIMINGS
 from .jobs import run_job
 from .media import probe
@@ -51,24 +50,12 @@ async def test_jobs_complete_while_stage_processes_are_killed_at_random(
     supervised: LocalServices,
 ) -> None:
     home = supervised.home
-    kills: list[str] = []
-    stop = asyncio.Event()
-    supervisor = asyncio.create_task(supervised.supervise(lambda names: None))
-    chaos = asyncio.create_task(
-        kill_at_random(supervised, kills, stop, every_s=KILL_EVERY_S, for_s=CHAOS_S)
-    )
-    try:
+    async with supervised_chaos(supervised, every_s=KILL_EVERY_S, for_s=CHAOS_S) as kills:
         states = await asyncio.gather(*(
             run_job(supervised.url, home, PREFIX, long_deck(2, SPOKEN), f"d{n}.pdf", SMALL,
                     timeout=600)
             for n in range(JOBS)
         ))  # fmt: skip
-    finally:
-        stop.set()
-        await chaos
-        supervisor.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await supervisor
 
     assert len(kills) >= 5, f"the chaos did some damage: {kills}"
     for state in states:
