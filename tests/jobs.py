@@ -9,7 +9,7 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.log import EventLog
@@ -18,9 +18,10 @@ from slidespeaker.common.storage import Storage
 
 async def run_job(
     url: str, home: Path, prefix: str, deck: Path | bytes, filename: str,
-    options: ev.JobOptions | None = None, timeout: float = 120,
+    options: ev.JobOptions | None = None, timeout: float = 120, until: JobStatus | None = None,
 ) -> JobState:  # fmt: skip
-    """Submit a deck and wait until its job ends; the final state, folded from its log."""
+    """Submit a deck and wait until its job ends (or reaches `until`); the state then, folded
+    from its log."""
     redis = Redis.from_url(url)
     try:
         log = EventLog(redis, Keys(prefix))
@@ -31,7 +32,7 @@ async def run_job(
         deadline = time.monotonic() + timeout
         while True:
             state = fold(await log.read(job_id))
-            if state.status.terminal:
+            if state.status.terminal or state.status == until:
                 return state
             assert time.monotonic() < deadline, f"job {job_id} did not end: {state.status}"
             await asyncio.sleep(0.1)

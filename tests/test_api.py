@@ -339,8 +339,13 @@ def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) ->
         f"/api/jobs/{job_id}/script", json={"slides": [{"slide": 2, "narration": edited}]}
     )
     assert approved.status_code == 200
-    assert approved.json()["slides"][1] == {"slide": 2, "title": script["slides"][1]["title"],
-                                            "narration": edited, "source": "edited"}  # fmt: skip
+    kept = {key: script["slides"][1][key] for key in ("title", "language", "language_source")}
+    assert approved.json()["slides"][1] == {
+        "slide": 2,
+        "narration": edited,
+        "source": "edited",
+        **kept,
+    }, "the language stays"
     state = wait_for_status(api, job_id)
     assert state["status"] == "completed"
     assert edited in api.get(state["artifacts"]["transcript.md"]).text

@@ -1,4 +1,5 @@
-"""Every real-world deck gives slides (each with a frame and a narration) or a clear BadInput."""
+"""Every real-world deck gives slides (each with a frame, a narration and a voice that reads
+it in its language) or a clear BadInput."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions
 from slidespeaker.scripter.deck import open_deck, render_slide
 from slidespeaker.scripter.narration import Narrator
+from slidespeaker.voice.choice import choose_voice
 
 
 @pytest.mark.corpus
@@ -24,9 +26,12 @@ def test_deck_reads_or_fails_clearly(corpus_deck: Path, tmp_path: Path) -> None:
     assert deck.slides
     with pymupdf.open(deck.pdf_path) as pdf:
         assert pdf.page_count == len(deck.slides)
-    narrator = Narrator(deck.slides, JobOptions(), None)
+    narrator = Narrator(deck.slides, JobOptions(), None, deck.language)
     for number in range(1, len(deck.slides) + 1):
-        narrator.narrate(number)
+        narration = narrator.narrate(number)
+        language = narrator.narration_language(number, narration).language
+        # A voice always exists: a language guess never fails the job.
+        assert choose_voice(JobOptions(), language, narrator.language.language).voice
     out = tmp_path / "first.png"
     render_slide(deck.pdf_path, 0, 1280, 720, out)
     assert pymupdf.Pixmap(str(out)).width == 1280

@@ -35,7 +35,7 @@ def _as_slideshow(deck: Path, out: Path) -> Path:
 def test_a_pptx_that_declares_itself_a_slideshow(realworld: Path, tmp_path: Path) -> None:
     deck = _as_slideshow(realworld / JAPANESE, tmp_path / "talk.pptx")
     opened = open_deck(deck, tmp_path / "work", token=CancelToken(), soffice_timeout=120)
-    original, _ = read_pptx(realworld / JAPANESE, "pptx")
+    original, _, _ = read_pptx(realworld / JAPANESE, "pptx")
     assert opened.format == "ppsx"
     assert [(s.title, s.body) for s in opened.slides] == [(s.title, s.body) for s in original]
     with pymupdf.open(opened.pdf_path) as pdf:

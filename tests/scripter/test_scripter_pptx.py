@@ -101,20 +101,22 @@ def test_slideshow_is_read_and_converted(realworld: Path, slideshow: Deck) -> No
 
 
 def test_unrecognized_shape_does_not_stop_the_deck(realworld: Path) -> None:
-    slides, _ = read_pptx(realworld / "docling_unrecognized_shape_3s.pptx", "pptx")
+    slides, _, _ = read_pptx(realworld / "docling_unrecognized_shape_3s.pptx", "pptx")
     assert [s.title for s in slides] == ["Q3 Revenue Summary", "", "Next Steps"]
     assert "Net retention rate: 112%" in slides[1].body
 
 
 def test_grouped_shapes_are_read(realworld: Path) -> None:
-    (slide,), _ = read_pptx(realworld / "shapecrawler_077_chinese_grouped_shapes_1s.pptx", "pptx")
+    (slide,), _, _ = read_pptx(
+        realworld / "shapecrawler_077_chinese_grouped_shapes_1s.pptx", "pptx"
+    )
     assert "尊重他人意见" in slide.body
     assert len(slide.body) > 10
 
 
 def test_picture_without_image_data_is_still_read(realworld: Path) -> None:
     # One picture placeholder there has no blipFill: python-pptx fails on its .image.
-    slides, total = read_pptx(realworld / "poi_apache_perf_tuning_48s_notes.pptx", "pptx")
+    slides, total, _ = read_pptx(realworld / "poi_apache_perf_tuning_48s_notes.pptx", "pptx")
     assert (len(slides), total) == (46, 48)
 
 
@@ -136,7 +138,9 @@ def test_embedded_video_is_flagged_and_shown_as_its_poster_frame(
 
 def test_smartart_text_is_read_from_the_diagram_data(various: Deck, realworld: Path) -> None:
     assert various.slides[3].body == ["SmartList1", "SmartList2"]  # python-pptx sees none
-    slides, _ = read_pptx(realworld / "poi_bug60810_talent_review_28s_notes_smartart.pptx", "pptx")
+    slides, _, _ = read_pptx(
+        realworld / "poi_bug60810_talent_review_28s_notes_smartart.pptx", "pptx"
+    )
     by_number = {s.source_slide: s for s in slides}
     assert {
         "Communication and planning",
@@ -147,7 +151,7 @@ def test_smartart_text_is_read_from_the_diagram_data(various: Deck, realworld: P
 
 def test_charts_python_pptx_cannot_plot_are_still_read(realworld: Path) -> None:
     # Slide 5's chart is a 3-D bar chart: python-pptx's chart.plots raises on it.
-    slides, _ = read_pptx(realworld / "poi_aascu_birth_to_career_34s_charts.pptx", "pptx")
+    slides, _, _ = read_pptx(realworld / "poi_aascu_birth_to_career_34s_charts.pptx", "pptx")
     (age,) = slides[4].charts
     assert age.kind == "column" and age.categories[0] == "100 years and over"
     (enrolment,) = slides[8].charts

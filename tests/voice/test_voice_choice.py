@@ -1,4 +1,5 @@
-"""With no voice named, a voice that speaks the narration's language reads it."""
+"""With no voice named, a voice that speaks the narration's recorded language reads it; a
+language no voice here speaks falls back on the deck's, else the default, voice."""
 
 from __future__ import annotations
 
@@ -9,41 +10,32 @@ import pytest
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions
-from slidespeaker.voice.choice import choose_voice
-from slidespeaker.voice.language import detect
+from slidespeaker.voice.choice import choose_voice, unspoken_warning
 
-ENGLISH_DECK = "Our results this quarter. Revenue grew in every region, and costs fell."
-HEBREW = "ההכנסות גדלו בכל האזורים ברבעון הזה, והעלויות ירדו."
 CHINESE = "本季度各地区收入均有增长，成本有所下降。"
-ZULU = "Sawubona, unjani namhlanje? Ngiyabonga kakhulu ngokufika kwakho lapha."
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None,
     reason="espeak-ng is not installed (apt-get install espeak-ng)",
 )
 
 
-def test_the_language_of_a_slide_too_short_to_tell_is_the_decks() -> None:
-    assert detect(HEBREW) == "he" and detect(CHINESE) == "zh"
-    assert detect("Thank you for listening.", ENGLISH_DECK) == "en"
-    assert detect("2024", "") is None
-
-
 def test_english_is_read_by_the_bundled_piper_voice() -> None:
-    choice = choose_voice(JobOptions(), "Thank you for listening.", ENGLISH_DECK)
-    assert (choice.provider.name, choice.voice, choice.language) == (
-        "piper", "en_US-joe-medium", "en"
+    choice = choose_voice(JobOptions(), "en-US", "en-US")
+    assert (choice.provider.name, choice.voice, choice.language, choice.unspoken) == (
+        "piper", "en_US-joe-medium", "en", None
     )  # fmt: skip
+    assert choose_voice(JobOptions(), None, None).voice == "en_US-joe-medium", "not known"
 
 
 @needs_espeak
 def test_an_english_voice_never_reads_hebrew() -> None:
-    choice = choose_voice(JobOptions(), HEBREW, ENGLISH_DECK)
+    choice = choose_voice(JobOptions(), "he-IL", "en-US")
     assert (choice.provider.name, choice.voice, choice.language) == ("espeak", "he", "he")
 
 
 @needs_espeak
 def test_chinese_is_read_in_mandarin_not_its_tone_digits_in_english() -> None:
-    choice = choose_voice(JobOptions(), CHINESE, CHINESE)
+    choice = choose_voice(JobOptions(), "zh-CN", "zh-CN")
     assert (choice.provider.name, choice.voice) == ("espeak", "cmn-latn-pinyin")
 
     def phonemes(voice: str) -> str:
@@ -55,16 +47,28 @@ def test_chinese_is_read_in_mandarin_not_its_tone_digits_in_english() -> None:
 
 
 @needs_espeak
-def test_a_language_no_installed_voice_speaks_is_bad_input_naming_what_to_install() -> None:
-    with pytest.raises(
-        BadInput, match=r"no installed voice speaks .*Zulu \(zu\).*add a Piper voice"
-    ):
-        choose_voice(JobOptions(), ZULU, ZULU)
+def test_a_language_no_voice_speaks_is_read_by_the_decks_voice_saying_what_to_install() -> None:
+    in_german_deck = choose_voice(JobOptions(), "zu", "de-DE")
+    assert (in_german_deck.voice, in_german_deck.language, in_german_deck.unspoken) == (
+        "de", "de", "zu"
+    )  # fmt: skip
+    alone = choose_voice(JobOptions(), "zu-ZA", "zu-ZA")
+    assert (alone.provider.name, alone.voice, alone.unspoken) == ("piper", "en_US-joe-medium", "zu")
+    warning = unspoken_warning(alone, "slide 3")
+    assert warning.startswith("slide 3 is in Zulu (zu), which no installed voice speaks")
+    assert "English voice en_US-joe-medium reads it" in warning
+    assert "add a Piper voice for it (NAME.onnx and NAME.onnx.json)" in warning
+
+
+@needs_espeak
+def test_only_a_language_asked_for_that_no_voice_speaks_is_refused() -> None:
+    with pytest.raises(BadInput, match=r"no installed voice speaks Zulu \(zu\), the language ask"):
+        choose_voice(JobOptions(language="zu"), "zu", "zu")
 
 
 def test_a_named_voice_is_used_as_given() -> None:
     options = JobOptions(voice="en_US-joe-medium")
-    choice = choose_voice(options, "Guten Tag, meine Damen und Herren.", "")
+    choice = choose_voice(options, "de-DE", "de-DE")
     assert (choice.provider.name, choice.voice, choice.language) == (
         "piper", "en_US-joe-medium", "en"
     )  # fmt: skip
@@ -73,6 +77,6 @@ def test_a_named_voice_is_used_as_given() -> None:
 @needs_espeak
 def test_espeak_with_no_voice_named_speaks_the_narrations_language() -> None:
     options = JobOptions(voice_provider="espeak")
-    german = choose_voice(options, "Guten Tag, meine Damen und Herren, willkommen.", "")
+    german = choose_voice(options, "de", None)
     assert (german.provider.name, german.voice, german.language) == ("espeak", "de", "de")
-    assert choose_voice(options, "2024", "").voice == "en-us", "nothing to tell: English"
+    assert choose_voice(options, None, None).voice == "en-us", "not known: English"

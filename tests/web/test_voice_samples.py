@@ -18,7 +18,7 @@ import redis
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.voice_samples import SAMPLE_TEXTS, sample_key, sample_text
-from slidespeaker.voice.language import detect
+from slidespeaker.scripter.language import detect
 
 from ..conftest import Stack, running_api
 
@@ -72,7 +72,7 @@ def test_a_voice_speaks_a_sentence_in_its_own_language(
 
 @pytest.mark.parametrize("language", sorted(SAMPLE_TEXTS))
 def test_each_sample_sentence_is_written_in_its_language(language: str) -> None:
-    assert detect(SAMPLE_TEXTS[language]) == language
+    assert detect(SAMPLE_TEXTS[language]).language == language
 
 
 def test_a_text_of_ones_own_is_spoken_and_kept_apart(api: httpx.Client, stack: Stack) -> None:

@@ -73,7 +73,7 @@ describe("per-stage status of each slide", () => {
     expect(cells.voice.detail).toBe("not needed: only the podcast was asked for");
     // deck read + render + script; the dialogue and the podcast not yet done
     expect(overallProgress(state)).toEqual({ done: 3, total: 5, fraction: 3 / 5 });
-    const turn = { speaker: "host" as const, text: "Hi.", slide: 1, audio_key: "t.wav", voice: "joe", cues: [] };
+    const turn = { speaker: "host" as const, text: "Hi.", slide: 1, language: "en", audio_key: "t.wav", voice: "joe", cues: [] };
     const talking = { ...state, turns: [{ ...turn, duration: 1 }, { ...turn, audio_key: null, duration: null }] };
     // + the dialogue written and one of its two turns voiced
     expect(overallProgress(talking)).toEqual({ done: 5, total: 7, fraction: 5 / 7 });

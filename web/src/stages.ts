@@ -118,6 +118,8 @@ export const EMPTY_SLIDE: Omit<SlideState, "number"> = {
   title: "",
   narration: null,
   narration_source: null,
+  language: null,
+  language_source: null,
   audio_key: null,
   audio_duration: null,
   voice: null,

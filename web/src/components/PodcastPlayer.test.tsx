@@ -30,7 +30,7 @@ const STATE = jobState({
 });
 
 function turn(fields: Partial<Turn>): Turn {
-  return { speaker: "host", text: "Hi.", slide: 1, audio_key: null, duration: null, voice: null, cues: [], ...fields };
+  return { speaker: "host", text: "Hi.", slide: 1, language: null, audio_key: null, duration: null, voice: null, cues: [], ...fields };
 }
 
 describe("the podcast on its timeline", () => {

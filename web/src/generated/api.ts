@@ -14,6 +14,7 @@ export type ApiModels =
   | JobState
   | JobStatus
   | JobSummary
+  | LanguageSource
   | NarrationSource
   | Outputs
   | PodcastOutputs
@@ -46,6 +47,10 @@ export type Action =
   | "compose_podcast";
 export type BodyCreateJobApiJobsPost = JobForm & BodyCreateJobApiJobsPost1;
 export type JobStatus = "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled";
+/**
+ * Where the language of a slide's (or a turn's) narration came from.
+ */
+export type LanguageSource = "tags" | "detected" | "deck" | "option" | "edited";
 export type NarrationSource = "notes" | "outline" | "llm" | "none" | "edited";
 export type TaskStatus = "dispatched" | "running" | "done" | "failed" | "stopped";
 export type Stage = "scripter" | "voice" | "avatar" | "composer";
@@ -287,6 +292,9 @@ export interface JobState {
   running_since: string | null;
   deck_format: string | null;
   slide_count: number | null;
+  language: string | null;
+  language_source: LanguageSource | null;
+  narration_seconds: number | null;
   slides: {
     [k: string]: SlideState;
   };
@@ -318,6 +326,8 @@ export interface SlideState {
   title: string;
   narration: string | null;
   narration_source: NarrationSource | null;
+  language: string | null;
+  language_source: LanguageSource | null;
   audio_key: string | null;
   audio_duration: number | null;
   voice: string | null;
@@ -374,6 +384,7 @@ export interface TurnState {
   speaker: "host" | "guest";
   text: string;
   slide: number;
+  language: string | null;
   audio_key: string | null;
   duration: number | null;
   voice: string | null;
@@ -396,10 +407,13 @@ export interface ScriptLine {
   title: string;
   narration: string;
   source: NarrationSource | null;
+  language: string | null;
+  language_source: LanguageSource | null;
 }
 export interface ScriptEdit {
   slide: number;
   narration: string;
+  language?: string | null;
 }
 export interface ScriptReview {
   slides?: ScriptEdit[];

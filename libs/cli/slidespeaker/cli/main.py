@@ -29,6 +29,7 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.languages import LOCAL_PROVIDERS, unspeakable
 from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.log import EventLog
 from slidespeaker.common.redis_clients import async_client
@@ -107,6 +108,7 @@ def render(
     if resolution is not None:
         chosen["width"], chosen["height"] = _resolution_size(resolution)
     options = checked({**options.model_dump(), **chosen})
+    _refuse_unspeakable(options)
     if script and len(decks) > 1:
         raise typer.BadParameter("a script is written for one deck", param_hint="--script")
     if estimate:
@@ -256,6 +258,20 @@ def _print_estimates(decks: list[Path], options: ev.JobOptions, password: str | 
         print(json.dumps({"deck": deck.name, **dataclasses.asdict(counted)}))
         console.print(f"{deck.name}: {batch.cost_words(counted.cost_usd, counted.hosted)}")
     if failed:
+        raise typer.Exit(1)
+
+
+def _refuse_unspeakable(options: ev.JobOptions) -> None:
+    """A language or voice asked for that no voice here speaks is refused before any work."""
+    asked = options.language or options.voice or options.host_voice or options.guest_voice
+    offered = []
+    if asked and options.voice_provider in LOCAL_PROVIDERS:
+        from slidespeaker.voice.catalog import local_voices  # loads the voice libraries: only here
+
+        offered = local_voices()
+    refused = unspeakable(options, offered)
+    if refused:
+        console.print(f"[red]refused[/]: {refused}")
         raise typer.Exit(1)
 
 

@@ -20,6 +20,7 @@ from slidespeaker.scripter.script import ScriptLine
 class EditedLine(BaseModel):
     index: int
     narration: str
+    language: str | None = None  # BCP 47; a person may fix a slide's language here
 
 
 class EditedScript(BaseModel):
@@ -31,7 +32,11 @@ def write_script(
     lines: list[ScriptLine], deck: Path, out: Path, selection: str | None = None
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    slides = [{**dataclasses.asdict(line), "source": line.source.value} for line in lines]
+    slides = [
+        {**dataclasses.asdict(line), "source": line.source.value,
+         "language_source": line.language_source.value if line.language_source else None}
+        for line in lines
+    ]  # fmt: skip
     written = {"deck": deck.name, "selection": selection, "slides": slides}
     text = json.dumps(written, ensure_ascii=False, indent=2)
     (out / "script.json").write_text(text + "\n", encoding="utf-8")
@@ -54,4 +59,10 @@ def script_events(state: JobState, script: EditedScript) -> list[ev.Event]:
             f"the script has {len(script.slides)} slides but the deck has {state.slide_count} "
             "visible slides: write it again with 'slidespeaker script'"
         )
-    return approval(state, {line.index: line.narration for line in script.slides})
+    narrations = {line.index: line.narration for line in script.slides}
+    languages = {
+        line.index: line.language
+        for line in script.slides
+        if line.language and line.language != state.slide(line.index).language
+    }
+    return approval(state, narrations, languages)

@@ -193,6 +193,16 @@ class NarrationSource(StrEnum):
         return cls.outline if value == "slide_text" else None
 
 
+class LanguageSource(StrEnum):
+    """Where the language of a slide's (or a turn's) narration came from."""
+
+    tags = "tags"  # the deck's language tags on the text itself (runs, paragraphs)
+    detected = "detected"  # detected from the text: enough of it, and a sure guess
+    deck = "deck"  # the deck's language (its tags' or defaults', else detected from it all)
+    option = "option"  # the job's `language`
+    edited = "edited"  # a person set it in the script
+
+
 Speaker = Literal["host", "guest"]
 
 
@@ -202,6 +212,7 @@ class Turn(Frozen):
     speaker: Speaker
     text: str
     slide: int
+    language: str | None = None  # BCP 47; None: not known (logs before it was recorded)
 
 
 class BaseEvent(Frozen):
@@ -335,6 +346,14 @@ class DeckParsed(BaseEvent):
     format: str
     slide_count: int
     source_slides: list[int] = []  # the deck's own slide number (or page) for slide 1..N
+    # The deck's language (BCP 47) and where it came from; None: not known (a deck with no
+    # tags and too little text to tell, or a log from before it was recorded).
+    language: str | None = None
+    language_source: LanguageSource | None = None
+    # What the narration is expected to come to, reckoned before any of it is voiced (the
+    # model's slides at the words asked for); None in logs from before it was.
+    narration_words: int | None = None
+    narration_seconds: float | None = None
 
 
 class CostEstimated(BaseEvent):
@@ -362,6 +381,9 @@ class SlideScripted(BaseEvent):
     title: str = ""
     narration: str
     source: NarrationSource
+    # The narration's language (BCP 47) and where it came from; the voice speaks in it.
+    language: str | None = None
+    language_source: LanguageSource | None = None
 
 
 class ScriptApproved(BaseEvent):

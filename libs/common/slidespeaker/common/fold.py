@@ -17,7 +17,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.events import Cue, JobOptions, NarrationSource, Speaker, Stage, TaskRef
+from slidespeaker.common.events import (
+    Cue,
+    JobOptions,
+    LanguageSource,
+    NarrationSource,
+    Speaker,
+    Stage,
+    TaskRef,
+)
 
 
 class JobStatus(StrEnum):
@@ -67,6 +75,8 @@ class SlideState(StateModel):
     title: str = ""
     narration: str | None = None
     narration_source: NarrationSource | None = None
+    language: str | None = None  # the narration's, BCP 47
+    language_source: LanguageSource | None = None
     audio_key: str | None = None
     audio_duration: float | None = None
     voice: str | None = None
@@ -119,6 +129,7 @@ class TurnState(StateModel):
     speaker: Speaker
     text: str
     slide: int
+    language: str | None = None
     audio_key: str | None = None
     duration: float | None = None
     voice: str | None = None
@@ -167,6 +178,9 @@ class JobState(StateModel):
     running_since: datetime | None = None
     deck_format: str | None = None
     slide_count: int | None = None
+    language: str | None = None  # the deck's, BCP 47
+    language_source: LanguageSource | None = None
+    narration_seconds: float | None = None  # expected, before any slide is voiced
     slides: dict[int, SlideState] = {}
     tasks: dict[str, TaskState] = {}
     warnings: list[Warning] = []
@@ -387,7 +401,10 @@ def _stopped(state: JobState, e: ev.StageStopped) -> None:
 
 @_on(ev.DeckParsed)
 def _deck_parsed(state: JobState, e: ev.DeckParsed) -> None:
-    _set(state, deck_format=e.format, slide_count=e.slide_count)
+    _set(
+        state, deck_format=e.format, slide_count=e.slide_count, language=e.language,
+        language_source=e.language_source, narration_seconds=e.narration_seconds,
+    )  # fmt: skip
     _start_running(state)
     for number, source in enumerate(e.source_slides, start=1):
         _set(_slide(state, number), source_slide=source)
@@ -405,7 +422,10 @@ def _rendered(state: JobState, e: ev.SlideRendered) -> None:
 
 @_on(ev.SlideScripted)
 def _scripted(state: JobState, e: ev.SlideScripted) -> None:
-    _set(_slide(state, e.slide), title=e.title, narration=e.narration, narration_source=e.source)
+    _set(
+        _slide(state, e.slide), title=e.title, narration=e.narration, narration_source=e.source,
+        language=e.language, language_source=e.language_source,
+    )  # fmt: skip
 
 
 @_on(ev.SlideVoiced)
@@ -441,7 +461,10 @@ def _video_composed(state: JobState, e: ev.VideoComposed) -> None:
 
 @_on(ev.PodcastScripted)
 def _podcast_scripted(state: JobState, e: ev.PodcastScripted) -> None:
-    state.turns = [TurnState(speaker=t.speaker, text=t.text, slide=t.slide) for t in e.turns]
+    state.turns = [
+        TurnState(speaker=t.speaker, text=t.text, slide=t.slide, language=t.language)
+        for t in e.turns
+    ]
 
 
 @_on(ev.TurnVoiced)

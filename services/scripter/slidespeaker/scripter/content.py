@@ -35,6 +35,10 @@ class SlideContent:
     image_only: bool  # a PDF page that is only an image (a scan), no text layer
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # Characters of the slide's own text, and of its notes, per language tag ("": no tag,
+    # so the deck's default); see language_tags.
+    text_languages: dict[str, int] = field(default_factory=dict)
+    notes_languages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class DeckText:
     slides: list[SlideContent]  # the visible slides (of the selection, if any), in order
     pages: list[int]  # slides[i] is page pages[i] (from 0) of the deck's PDF, or once converted
     visible: int  # the deck's visible slides, selected or not: its PDF's page count
+    language: str | None = None  # the deck's default language tag (text with no tag of its own)
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,4 @@ class Deck:
     slides: list[SlideContent]  # visible slides only, in order
     pdf_path: Path  # page i (0-based) is the image of slides[i]
     warnings: list[DeckWarning]
+    language: str | None = None  # as DeckText.language

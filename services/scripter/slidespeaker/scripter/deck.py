@@ -69,7 +69,7 @@ def open_deck(
         pdf_path = _only_pages(pdf_path, text.pages, workdir / SELECTED_PDF)
     return Deck(
         format=text.format, slides=text.slides, pdf_path=pdf_path,
-        warnings=deck_warnings(text.slides),
+        warnings=deck_warnings(text.slides), language=text.language,
     )  # fmt: skip
 
 
@@ -94,7 +94,7 @@ def read_slides(path: Path, slides: str | None = None) -> DeckText:
     """The deck's format and its visible slides' content (those `slides` names, if given),
     without converting it."""
     fmt = detect_format(path)
-    visible, total = read_pdf(path) if fmt == "pdf" else read_pptx(path, fmt)
+    visible, total, language = read_pdf(path) if fmt == "pdf" else read_pptx(path, fmt)
     pages = list(range(len(visible)))
     if slides:
         selection = parse_slides(slides)
@@ -103,8 +103,9 @@ def read_slides(path: Path, slides: str | None = None) -> DeckText:
         if not pages:
             raise BadInput(f"slides {selection} are all hidden, so there is nothing to render")
     return DeckText(
-        format=fmt, slides=[visible[p] for p in pages], pages=pages, visible=len(visible)
-    )
+        format=fmt, slides=[visible[p] for p in pages], pages=pages, visible=len(visible),
+        language=language,
+    )  # fmt: skip
 
 
 def _check_one_page_per_slide(pdf_path: Path, visible_slides: int) -> None:

@@ -11,11 +11,12 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.fold import JobState
+from slidespeaker.common.languages import base_language
 from slidespeaker.common.runtime import TaskContext
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue import MAX_TITLE_WORDS, SlideTalk, compose_dialogue
 from slidespeaker.scripter.dialogue_llm import DialogueWriter
-from slidespeaker.scripter.language import narrates_in_english
+from slidespeaker.scripter.language import Decided, decide, detect
 from slidespeaker.scripter.narration import NO_MODEL
 from slidespeaker.scripter.notes_text import speakable
 from slidespeaker.scripter.text import has_words
@@ -44,20 +45,44 @@ async def script_podcast(ctx: TaskContext) -> list[ev.Event]:
             writer.write, topic, slides, options.podcast_minutes, language
         )
         ctx.token.check()
+        turns = in_their_languages(state, turns)
         return [ev.PodcastScripted(job_id=ctx.job_id, turns=turns, source="llm")]
-    return offline_dialogue(ctx.job_id, topic, slides, options)
+    return offline_dialogue(ctx.job_id, topic, slides, options, state)
 
 
 def offline_dialogue(
-    job_id: str, topic: str, slides: list[SlideTalk], options: ev.JobOptions
+    job_id: str,
+    topic: str,
+    slides: list[SlideTalk],
+    options: ev.JobOptions,
+    state: JobState | None = None,
 ) -> list[ev.Event]:
     """The dialogue composed here, with a warning when the deck is not in English."""
     turns = compose_dialogue(topic, slides, options.podcast_minutes)
+    if state is not None:
+        turns = in_their_languages(state, turns)
     scripted = ev.PodcastScripted(job_id=job_id, turns=turns, source="outline")
-    texts = [text for s in slides for text in (s.title, s.text)]
-    if narrates_in_english(options.language, texts):
+    language = options.language or (state.language if state else None)
+    if language is None:  # not recorded: the detector's guess, which costs only the warning
+        language = detect(" ".join(text for s in slides for text in (s.title, s.text))).language
+    if language is not None and base_language(language) == "en":
         return [scripted]
     return [scripted, ev.JobWarning(job_id=job_id, code="podcast_english", message=IN_ENGLISH)]
+
+
+def in_their_languages(state: JobState, turns: list[ev.Turn]) -> list[ev.Turn]:
+    """Each turn with its language, by the slides' rule: the language of the slide it is
+    about, unless the turn's own text makes another plain (the host's English around a
+    Hebrew slide)."""
+    deck = Decided(state.language, state.language_source)
+    if state.options.language:
+        deck = Decided(state.options.language, ev.LanguageSource.option)
+    said = []
+    for turn in turns:
+        slide = state.slide(turn.slide)
+        prior = Decided(slide.language, slide.language_source) if slide.language else deck
+        said.append(turn.model_copy(update={"language": decide(turn.text, prior).language}))
+    return said
 
 
 def talk_about(state: JobState, number: int) -> SlideTalk:

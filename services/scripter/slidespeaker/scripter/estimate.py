@@ -13,17 +13,20 @@ import math
 from dataclasses import dataclass
 
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.events import JobOptions
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.dialogue import SlideTalk
+from slidespeaker.scripter.dialogue import WORDS_PER_MINUTE, SlideTalk
 from slidespeaker.scripter.dialogue_llm import dialogue_prompt, dialogue_words
 from slidespeaker.scripter.llm import IMAGE_TOKENS, prompt
 from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.text import word_count
 
 CHARS_PER_TOKEN = 4
 TOKENS_PER_WORD = 1.4
 ANSWER_OVERHEAD_TOKENS = 12  # the JSON around the narration
 CHARS_PER_WORD = 6  # with the space after it
 HOSTED_VOICES = {"openai", "elevenlabs"}
+LONG_NARRATION_S = 3600.0  # past this, the user is told at once, with how to shorten it
 NO_PRICE = (
     "the job has a cost limit, but the price of {what} is not configured: set {setting} "
     "(US dollars), or submit it without max_cost"
@@ -69,6 +72,39 @@ def estimate(narrator: Narrator, settings: ScripterSettings) -> Estimate:
         speech_chars = 0
     counted = Estimate(requests, input_tokens, output_tokens, speech_chars)
     return Estimate(requests, input_tokens, output_tokens, speech_chars, _cost(counted, settings))
+
+
+@dataclass(frozen=True)
+class NarrationLength:
+    words: int
+    seconds: float  # at WORDS_PER_MINUTE, and the job's rate
+
+    @property
+    def too_long(self) -> bool:
+        return self.seconds > LONG_NARRATION_S
+
+    def warning(self, options: JobOptions) -> str:
+        """What the user is told about a narration past an hour, and how to shorten it."""
+        return (
+            f"the narration is expected to run about {self.seconds / 3600:.1f} hours "
+            f"({self.words:,} words at about {WORDS_PER_MINUTE} a minute), past an hour: to "
+            f"shorten it, say fewer words a slide (--words-per-slide, now "
+            f"{options.words_per_slide}; words_per_slide in the API) or narrate fewer slides "
+            "(--slides, e.g. 1-20)"
+        )
+
+
+def narration_length(narrator: Narrator) -> NarrationLength:
+    """How long the slides' narration will run: offline narration is counted (it is cheap
+    to make), the model's slides at the words asked for."""
+    words = 0
+    for number in range(1, len(narrator.slides) + 1):
+        if narrator.uses_model(number):
+            words += narrator.options.words_per_slide
+        else:
+            words += word_count(narrator.narrate(number).text)
+    seconds = words / WORDS_PER_MINUTE * 60 / narrator.options.rate
+    return NarrationLength(words, seconds)
 
 
 def _podcast(narrator: Narrator) -> Estimate:

@@ -1,102 +1,194 @@
-"""Which language a deck is written in, as far as the narration needs to know: whether it
-is English (the outline may then add English transitions and glue words, "Next, ...",
-"For North, Q1 is 10"), and whether it is already in the language the user asked for
-(otherwise only a language model can narrate it in that language)."""
+"""The language of each slide's narration: the deck's own word first, a detector's only when
+the text makes it plain. The one language detector of the pipeline: the voice speaks the
+language recorded here.
+
+The deck says what it is written in: every PowerPoint run carries a tag, the presentation a
+default, a PDF maybe `/Lang` (see language_tags). The deck's language is the tag covering
+most of its text (text with no tag counting for the default); with no tag at all, it is
+detected from all its text. A slide takes the tag covering most of the text it is narrated
+from (its notes, or its own text), else the deck's language; the detector's guess replaces
+that only when
+
+- the text is written in a script that language is not (Chinese text in a deck tagged
+  English, a Hebrew title in an untagged deck), and the guess is MIN_CONFIDENCE sure
+  (lingua is, of a few words in a script only one language writes); or
+- the text has at least MIN_WORDS words, the guess is at least MIN_CONFIDENCE sure, and the
+  tagged language is not even the detector's second guess: lingua confuses neighbours
+  (Indonesian and Malay, Portuguese and Spanish or Catalan) even when "sure" of them.
+
+Short texts (titles, a few words) keep the tagged or the deck's language: a statistical
+guess from a few words is not evidence ("Slide With Missing BlipFill." looked Sotho).
+The thresholds were chosen on the real-world decks (bench/languages.py lists every deck's
+choices): see MIN_WORDS and MIN_CONFIDENCE.
+
+Lingua (`lingua-language-detector`) in its low-accuracy mode, over all its 75 languages:
+6 ms to import, about 1 s and 40-65 MB to load (done when the scripter starts), under 1 ms
+a slide after that; its high-accuracy mode took 14-34 s and 0.5-1 GB.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import functools
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-# Words so common in English text that their share tells English from other languages,
-# Latin-script ones included (German, Portuguese, Indonesian share almost none of them).
-ENGLISH_FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "is",
-        "are",
-        "for",
-        "with",
-        "on",
-        "that",
-        "this",
-        "as",
-        "be",
-        "by",
-        "it",
-        "from",
-        "or",
-        "we",
-        "you",
-        "at",
-        "an",
-        "can",
-        "will",
-        "your",
-        "our",
-        "how",
-        "what",
-    ]
-)
-MIN_ENGLISH_SHARE = 0.06  # of all words; English prose runs at 0.3-0.4, slide text lower
-WORD = re.compile(r"[^\W\d_]+")
+from lingua import LanguageDetector, LanguageDetectorBuilder
 
+from slidespeaker.common.events import LanguageSource
+from slidespeaker.common.languages import base_language
+from slidespeaker.scripter.language_tags import UNTAGGED
+from slidespeaker.scripter.text import word_count
 
-def looks_english(texts: Iterable[str]) -> bool:
-    words = WORD.findall(" ".join(texts).casefold())
-    if not words:
-        return False
-    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
-    return english / len(words) >= MIN_ENGLISH_SHARE
+# Measured on the real-world decks (bench/languages.py --slides): lingua's low-accuracy mode
+# was 0.90-0.98 sure of wrong neighbours (Malay for Indonesian at 53 words, German for a
+# Chinese slide's English labels at 30), never 0.99 sure of a wrong one with its second
+# guess not the tagged language; at 0.99 and 10 words it corrects the keyboard-language tags
+# of a Indonesian deck (Swedish, Finnish, English) and English notes tagged Portuguese.
+MIN_WORDS = 10  # spoken words (CJK characters two to a word) before a guess may count
+MIN_CONFIDENCE = 0.99  # lingua's share for its best guess
+SAMPLE = 3000  # characters looked at: plenty to tell, and fast (60,000 took 1-4 s)
+TAGGED_SHARE = 0.5  # of a text's characters, for its own tags to speak for it
 
-
-def narrates_in_english(language: str | None, texts: Iterable[str]) -> bool:
-    """The language asked for, else the deck's own."""
-    if language:
-        return base_language(language) == "en"
-    return looks_english(texts)
-
-
-def base_language(language: str) -> str:
-    """ "pt-BR" -> "pt"."""
-    return language.casefold().replace("_", "-").split("-")[0]
-
-
-# Languages told apart by their script: the share of letters in it must reach SCRIPT_SHARE.
-SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
-    "he": ((0x0590, 0x05FF),),
-    "ar": ((0x0600, 0x06FF), (0x0750, 0x077F)),
-    "fa": ((0x0600, 0x06FF),),
-    "ru": ((0x0400, 0x04FF),),
-    "uk": ((0x0400, 0x04FF),),
-    "bg": ((0x0400, 0x04FF),),
-    "el": ((0x0370, 0x03FF),),
-    "th": ((0x0E00, 0x0E7F),),
-    "ko": ((0xAC00, 0xD7AF), (0x1100, 0x11FF)),
-    "ja": ((0x3040, 0x30FF),),  # kana: Chinese has none
-    "zh": ((0x4E00, 0x9FFF), (0x3400, 0x4DBF)),
+# The scripts each language is written in, as Unicode names a letter's script (the first
+# word of its name); any other language is written in Latin letters.
+SCRIPTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("ru", "uk", "bg", "be", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv"),
+        frozenset({"CYRILLIC"}),
+    ),
+    "sr": frozenset({"CYRILLIC", "LATIN"}),
+    **dict.fromkeys(("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), frozenset({"ARABIC"})),
+    **dict.fromkeys(("he", "yi"), frozenset({"HEBREW"})),
+    "zh": frozenset({"CJK"}),
+    "yue": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL", "CJK"}),
+    "el": frozenset({"GREEK"}),
+    **dict.fromkeys(("hi", "mr", "ne", "sa"), frozenset({"DEVANAGARI"})),
+    **dict.fromkeys(("bn", "as"), frozenset({"BENGALI"})),
+    "pa": frozenset({"GURMUKHI"}),
+    "gu": frozenset({"GUJARATI"}),
+    "or": frozenset({"ORIYA"}),
+    "ta": frozenset({"TAMIL"}),
+    "te": frozenset({"TELUGU"}),
+    "kn": frozenset({"KANNADA"}),
+    "ml": frozenset({"MALAYALAM"}),
+    "si": frozenset({"SINHALA"}),
+    "th": frozenset({"THAI"}),
+    "lo": frozenset({"LAO"}),
+    "km": frozenset({"KHMER"}),
+    "my": frozenset({"MYANMAR"}),
+    "ka": frozenset({"GEORGIAN"}),
+    "hy": frozenset({"ARMENIAN"}),
+    **dict.fromkeys(("am", "ti"), frozenset({"ETHIOPIC"})),
+    **dict.fromkeys(("bo", "dz"), frozenset({"TIBETAN"})),
 }
-SCRIPT_SHARE = 0.3
+LATIN = frozenset({"LATIN"})
 
 
-def written_in(language: str, texts: Iterable[str]) -> bool | None:
-    """Whether the texts are in `language`; None where neither its script nor English tells
-    (asking for Portuguese of a Spanish deck)."""
-    text = " ".join(texts)
-    wanted = base_language(language)
-    if wanted == "en":
-        return looks_english([text])
-    ranges = SCRIPT_RANGES.get(wanted)
-    if ranges is None:
-        return False if looks_english([text]) else None
-    letters = [ord(ch) for ch in text if ch.isalpha()]
-    if not letters:
+@dataclass(frozen=True)
+class Decided:
+    language: str | None  # BCP 47 (as tagged) or ISO 639-1 (as detected); None: not known
+    source: LanguageSource | None
+
+
+@dataclass(frozen=True)
+class Guess:
+    language: str | None  # ISO 639-1
+    confidence: float
+    runner_up: str | None
+    words: int
+
+
+def detect(text: str) -> Guess:
+    """The detector's best guess at `text`'s language, how sure it is, and its second."""
+    sample = text[:SAMPLE]
+    if not any(char.isalpha() for char in sample):
+        return Guess(None, 0.0, None, 0)
+    ranked = _detector().compute_language_confidence_values(sample)
+    codes = [value.language.iso_code_639_1.name.lower() for value in ranked[:2]]
+    if not codes:
+        return Guess(None, 0.0, None, word_count(text))
+    runner_up = codes[1] if len(codes) > 1 else None
+    return Guess(codes[0], ranked[0].value, runner_up, word_count(text))
+
+
+def warm_up() -> None:
+    """Load the models of the languages written in Latin letters now (about 1 s of CPU),
+    before the first slide, which would otherwise spend that second."""
+    detect("The models of the languages written in Latin letters are loaded on first use.")
+
+
+def decide(text: str, prior: Decided) -> Decided:
+    """The language `text` is in, given what the deck says (`prior`): the detector's guess
+    only where the text makes it plain (see the module's doc)."""
+    if prior.source in (LanguageSource.option, LanguageSource.edited):
+        return prior
+    guess = detect(text)
+    if guess.language is None:
+        return prior
+    detected = Decided(guess.language, LanguageSource.detected)
+    sure = guess.confidence >= MIN_CONFIDENCE
+    if prior.language is None or _foreign_script(text, base_language(prior.language)):
+        # Nothing to go by, or what the deck says cannot be (Chinese is not written in
+        # Latin letters): a sure guess, however short the text (a script of its own, like
+        # Hebrew's, makes lingua sure of a word); else not known (the default voice).
+        return detected if sure else Decided(None, None)
+    plain = sure and guess.words >= MIN_WORDS
+    if plain and base_language(prior.language) not in (guess.language, guess.runner_up):
+        return detected
+    return prior
+
+
+def tagged(counts: Mapping[str, int], default: str | None) -> str | None:
+    """The language tagged on most of a text's characters (text with no tag counting for
+    `default`), or None when nothing is tagged."""
+    resolved: Counter[str] = Counter()
+    for tag, characters in counts.items():
+        language = tag if tag != UNTAGGED else default
+        if language:
+            resolved[language] += characters
+    return resolved.most_common(1)[0][0] if resolved else None
+
+
+def own_tags(counts: Mapping[str, int]) -> str | None:
+    """The language a text's own tags give it: the tag on most of it, when tags cover at
+    least TAGGED_SHARE of its characters."""
+    total = sum(counts.values())
+    explicit = {tag: n for tag, n in counts.items() if tag != UNTAGGED}
+    if not explicit or sum(explicit.values()) < TAGGED_SHARE * total:
         return None
-    in_script = sum(1 for code in letters if any(lo <= code <= hi for lo, hi in ranges))
-    share = in_script / len(letters)
-    # Japanese mixes kana with Chinese characters: a little kana is enough to tell it.
-    return share >= (SCRIPT_SHARE / 3 if wanted == "ja" else SCRIPT_SHARE)
+    return max(explicit, key=lambda tag: explicit[tag])
+
+
+def deck_language(
+    counts: Iterable[Mapping[str, int]], default: str | None, texts: Iterable[str]
+) -> Decided:
+    """The deck's language: its tags' (and default's), else detected from all its text."""
+    total: Counter[str] = Counter()
+    for part in counts:
+        total.update(part)
+    language = tagged(total, default) or default
+    if language:
+        return Decided(language, LanguageSource.tags)
+    return decide(" ".join(texts), Decided(None, None))
+
+
+def _foreign_script(text: str, language: str) -> bool:
+    """Whether most of the text's letters are in scripts `language` is not written in."""
+    scripts = Counter(_script(char) for char in text[:SAMPLE] if char.isalpha())
+    letters = sum(scripts.values())
+    own = SCRIPTS.get(language, LATIN)
+    return letters > 0 and sum(n for script, n in scripts.items() if script in own) < letters / 2
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return "LATIN" if "LATIN" in name else name.split(" ")[0]
+
+
+@functools.cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slidespeaker.common.errors import BadInput
-from slidespeaker.common.events import JobOptions, NarrationSource
+from slidespeaker.common.events import JobOptions, LanguageSource, NarrationSource
+from slidespeaker.common.languages import base_language
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.language import narrates_in_english, written_in
+from slidespeaker.scripter.language import Decided, decide, deck_language, own_tags
 from slidespeaker.scripter.llm import LlmNarrator
 from slidespeaker.scripter.notes_text import clean_notes
 from slidespeaker.scripter.outline import OutlineContext, outline_narration
@@ -46,28 +47,76 @@ class Narration:
 
 
 class Narrator:
-    """Narrates the visible slides of one deck; slide numbers count from 1."""
+    """Narrates the visible slides of one deck, and says in which language; slide numbers
+    count from 1. `declared` is the deck's default language tag (text with none of its own
+    is in it)."""
 
     def __init__(
-        self, slides: list[SlideContent], options: JobOptions, llm: LlmNarrator | None
+        self,
+        slides: list[SlideContent],
+        options: JobOptions,
+        llm: LlmNarrator | None,
+        declared: str | None = None,
     ) -> None:
         if options.narration == "llm" and llm is None:
             raise BadInput(NO_MODEL)
         self.slides = slides
         self.options = options
         self.llm = llm if options.narration in ("llm", "auto") else None
-        texts = [line for s in slides for line in (s.title, *s.body, *s.pictures)]
-        self.english = narrates_in_english(options.language, texts)
-        self.translate = self._must_translate([*texts, *(s.notes for s in slides)])
+        self._slide_languages: dict[int, Decided] = {}
+        tags = [tags for s in slides for tags in (s.text_languages, s.notes_languages)]
+        self.deck = deck_language(tags, declared, [_own_text(s) + " " + s.notes for s in slides])
+        self.translate = self._must_translate()
 
-    def _must_translate(self, texts: list[str]) -> bool:
+    def _must_translate(self) -> bool:
         language = self.options.language
         if not language:
             return False
-        already = written_in(language, texts)
+        deck = self.deck.language
+        already = None if deck is None else base_language(deck) == base_language(language)
         if already is False and self.llm is None:
             raise BadInput(NEEDS_TRANSLATION.format(language=language))
         return already is not True and self.llm is not None
+
+    @property
+    def language(self) -> Decided:
+        """The language the deck is narrated in as a whole: the job's, else the deck's."""
+        if self.options.language:
+            return Decided(self.options.language, LanguageSource.option)
+        return self.deck
+
+    def narration_language(self, number: int, narration: Narration) -> Decided:
+        """The language slide `number`'s narration is in, and where that came from."""
+        if self.options.language:
+            return self.language
+        slide = self.slides[number - 1]
+        if narration.source == NarrationSource.notes:
+            return decide(narration.text, self._prior(slide.notes_languages))
+        if narration.source == NarrationSource.llm:
+            return decide(narration.text, self.slide_language(number))
+        return self.slide_language(number)
+
+    def slide_language(self, number: int) -> Decided:
+        """The language of slide `number`'s own text (title, body, pictures' descriptions)."""
+        if number not in self._slide_languages:
+            slide = self.slides[number - 1]
+            prior = self._prior(slide.text_languages)
+            self._slide_languages[number] = decide(_own_text(slide), prior)
+        return self._slide_languages[number]
+
+    def _prior(self, tags: dict[str, int]) -> Decided:
+        own = own_tags(tags)
+        if own:
+            return Decided(own, LanguageSource.tags)
+        return Decided(self.deck.language, LanguageSource.deck if self.deck.language else None)
+
+    def _english(self, number: int) -> bool:
+        """Whether the outline of slide `number` may add English glue words ("Next, ...")."""
+        if self.options.language:
+            return base_language(self.options.language) == "en"
+        language = self.slide_language(number).language
+        # Not known: the default voice, English, reads it.
+        return language is None or base_language(language) == "en"
 
     def narrate(self, number: int, picture: bytes | None = None) -> Narration:
         """Slide `number`'s narration; `picture` (a PNG of it) is shown to a model that sees
@@ -118,9 +167,13 @@ class Narrator:
             number=number,
             total=len(self.slides),
             previous_title=self.slides[number - 2].title if number > 1 else "",
-            english=self.english,
+            english=self._english(number),
             words_per_slide=self.options.words_per_slide,
         )
+
+
+def _own_text(slide: SlideContent) -> str:
+    return " ".join([slide.title, *slide.body, *slide.pictures])
 
 
 def _has_content(slide: SlideContent) -> bool:

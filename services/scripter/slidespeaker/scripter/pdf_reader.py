@@ -13,6 +13,7 @@ import pymupdf
 from slidespeaker.common.deckfile import PASSWORD_PROTECTED
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.content import SlideContent
+from slidespeaker.scripter.language_tags import pdf_language
 from slidespeaker.scripter.text import SENTENCE_ENDS, has_words, one_line
 
 DAMAGED_PDF = "the file is damaged: it is not a readable PDF"
@@ -42,11 +43,12 @@ def open_pdf(path: Path) -> Any:
     return document
 
 
-def read_pdf(path: Path) -> tuple[list[SlideContent], int]:
-    """Every page's content, and the number of pages."""
+def read_pdf(path: Path) -> tuple[list[SlideContent], int, str | None]:
+    """Every page's content, the number of pages, and the document's language (`/Lang`)."""
     with open_pdf(path) as document:
         pages = [_page_content(number, page) for number, page in enumerate(document, start=1)]
-    return pages, len(pages)
+        language = pdf_language(document)
+    return pages, len(pages), language
 
 
 def _page_content(number: int, page: Any) -> SlideContent:

@@ -15,6 +15,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from slidespeaker.common.deckfile import CONTENT_TYPES_PART, DAMAGED_PACKAGE, DeckFormat
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.content import SlideContent
+from slidespeaker.scripter.language_tags import deck_default, run_languages
 from slidespeaker.scripter.pptx_shapes import read_slide_text
 from slidespeaker.scripter.text import one_line
 
@@ -42,9 +43,10 @@ NO_SLIDES = "the deck has no visible slides"
 ALL_HIDDEN = "the deck has no visible slides: every slide is hidden"
 
 
-def read_pptx(path: Path, fmt: DeckFormat) -> tuple[list[SlideContent], int]:
-    """The visible slides, in order, and how many slides there are, hidden ones counted;
-    BadInput when the package is unreadable or has no visible slide."""
+def read_pptx(path: Path, fmt: DeckFormat) -> tuple[list[SlideContent], int, str | None]:
+    """The visible slides, in order, how many slides there are, hidden ones counted, and the
+    deck's default language; BadInput when the package is unreadable or has no visible
+    slide."""
     presentation = _open(path, fmt)
     slides = list(presentation.slides)
     visible = [
@@ -54,7 +56,7 @@ def read_pptx(path: Path, fmt: DeckFormat) -> tuple[list[SlideContent], int]:
     ]
     if not visible:
         raise BadInput(ALL_HIDDEN if slides else NO_SLIDES)
-    return visible, len(slides)
+    return visible, len(slides), deck_default(presentation)
 
 
 def _open(path: Path, fmt: DeckFormat) -> Any:
@@ -95,6 +97,8 @@ def _slide_content(number: int, slide: Any) -> SlideContent:
         image_only=False,
         tables=text.tables,
         charts=text.charts,
+        text_languages=run_languages(slide.shapes._spTree),
+        notes_languages=_notes_languages(slide),
     )
 
 
@@ -106,6 +110,11 @@ def _notes(slide: Any) -> str:
         return ""
     paragraphs = (one_line(p.text) for p in placeholder.text_frame.paragraphs)
     return "\n".join(p for p in paragraphs if p)
+
+
+def _notes_languages(slide: Any) -> dict[str, int]:
+    placeholder = slide.notes_slide.notes_placeholder if slide.has_notes_slide else None
+    return run_languages(placeholder.element) if placeholder is not None else {}
 
 
 def _has_media(slide: Any) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.events import JobOptions, NarrationSource
+from slidespeaker.common.events import JobOptions, LanguageSource, NarrationSource
 from slidespeaker.common.settings import get_settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.deck import (
@@ -33,6 +33,8 @@ class ScriptLine:
     narration: str
     source: NarrationSource
     warnings: list[str] = field(default_factory=list)  # for a person, about this slide
+    language: str | None = None  # the narration's (BCP 47); a person may fix it in the script
+    language_source: LanguageSource | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def script_deck(
         lines = []
         for number, slide in enumerate(slides, start=1):
             narration = narrator.narrate(number, _picture(reading, number))
+            language = narrator.narration_language(number, narration)
             said = [
                 *warnings.get(number, []),
                 *(
@@ -77,6 +80,8 @@ def script_deck(
                     narration=narration.text,
                     source=narration.source,
                     warnings=said,
+                    language=language.language,
+                    language_source=language.source,
                 )
             )
     return lines
@@ -106,11 +111,12 @@ def _reading(
             deck = open_deck(
                 path, Path(work), token=token, soffice_timeout=timeout, slides=options.slides
             )
-            slides, pdf_path = deck.slides, deck.pdf_path
+            slides, pdf_path, declared = deck.slides, deck.pdf_path, deck.language
         else:
             readable = readable_copy(path, Path(work), token=token, soffice_timeout=timeout)
-            slides = read_slides(readable, options.slides).slides
-        yield _Reading(Narrator(slides, options, llm), settings, pdf_path)
+            text = read_slides(readable, options.slides)
+            slides, declared = text.slides, text.language
+        yield _Reading(Narrator(slides, options, llm, declared), settings, pdf_path)
 
 
 def _picture(reading: _Reading, number: int) -> bytes | None:

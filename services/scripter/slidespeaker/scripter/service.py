@@ -19,11 +19,18 @@ from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
+from slidespeaker.scripter import language
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
 from slidespeaker.scripter.deck import open_deck, render_slide, slide_png
 from slidespeaker.scripter.dialogue_task import script_podcast
-from slidespeaker.scripter.estimate import check_limit, estimate
+from slidespeaker.scripter.estimate import (
+    NarrationLength,
+    check_limit,
+    estimate,
+    narration_length,
+)
+from slidespeaker.scripter.language import Decided
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH
 from slidespeaker.scripter.narration import Narration, Narrator
 from slidespeaker.scripter.script import make_llm, silence_warning
@@ -43,9 +50,13 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
             # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
             raise BadInput(f"the deck could not be converted: {exc}") from exc
         ctx.deadline.extend_to(script_deadline_s(len(deck.slides), ctx.settings))
-        await ctx.emit(*parsed_events(ctx.job_id, deck))
         settings = ScripterSettings()
-        narrator = Narrator(deck.slides, ctx.state.options, make_llm(settings))
+        narrator = Narrator(deck.slides, ctx.state.options, make_llm(settings), deck.language)
+        length = narration_length(narrator)
+        await ctx.emit(*parsed_events(ctx.job_id, deck, narrator.language, length))
+        if length.too_long:
+            warning = length.warning(ctx.state.options)
+            await ctx.emit(ev.JobWarning(job_id=ctx.job_id, code="long_narration", message=warning))
         counted = estimate(narrator, settings)
         if counted.hosted:
             await ctx.emit(ev.CostEstimated(job_id=ctx.job_id, **asdict(counted)))
@@ -62,12 +73,18 @@ def check_size(path: Path, max_mb: int) -> None:
         raise BadInput(f"the deck is {size / 2**20:.0f} MB, more than the {max_mb} MB allowed")
 
 
-def parsed_events(job_id: str, deck: Deck) -> list[ev.Event]:
+def parsed_events(
+    job_id: str, deck: Deck, language: Decided, length: NarrationLength
+) -> list[ev.Event]:
     parsed = ev.DeckParsed(
         job_id=job_id,
         format=deck.format,
         slide_count=len(deck.slides),
         source_slides=[s.source_slide for s in deck.slides],
+        language=language.language,
+        language_source=language.source,
+        narration_words=length.words,
+        narration_seconds=round(length.seconds, 1),
     )
     warnings = [
         ev.JobWarning(job_id=job_id, slide=slide, code=code, message=message)
@@ -94,6 +111,7 @@ async def slide_events(
             )
         # A model may take a while.
         narration = await asyncio.to_thread(narrator.narrate, number, picture)
+    language = narrator.narration_language(number, narration)
     events: list[ev.Event] = [
         ev.SlideRendered(
             job_id=ctx.job_id, slide=number, image_key=key,
@@ -102,6 +120,7 @@ async def slide_events(
         ev.SlideScripted(
             job_id=ctx.job_id, slide=number, title=narration.title,
             narration=narration.text, source=narration.source,
+            language=language.language, language_source=language.source,
         ),
     ]  # fmt: skip
     if narration.silent_because:
@@ -129,4 +148,5 @@ HANDLERS: StageHandlers = {
 
 
 def run(settings: Settings) -> None:
+    language.warm_up()  # the language detector's models, before the first deck
     run_stage(HANDLERS, settings)

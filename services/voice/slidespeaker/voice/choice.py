@@ -1,120 +1,127 @@
-"""Which provider and voice speak a slide, and in which language it is read.
+"""Which provider and voice speak a slide (or a podcast turn), and in which language it is read.
 
-A voice the user named is used as given. Otherwise the narration's language is detected
-and a voice that speaks it is chosen: the bundled English voice for English, a Piper voice
-of that language from the voices directory, else espeak-ng's voice for it (so an English
-voice never reads Hebrew). Hosted voices speak many languages, so their voice stays; the
-language still decides how figures are read. No voice for the language is bad input that
-names what to install.
+The language is the one the scripter recorded for the narration (the deck's tags first, see
+the scripter's language module); the voice service does not guess it again. A voice the
+user named is used as given. Otherwise a voice that speaks the language is chosen: the
+bundled English voice for English, a Piper voice of that language from the voices
+directory, else espeak-ng's voice for it (so an English voice never reads Hebrew). Hosted
+voices speak many languages, so their voice stays; the language still decides how figures
+are read.
+
+A voice always exists: when none here speaks the language, the deck language's voice reads
+it, else the default voice, with a warning that says what to install. Only a language the
+user asked for explicitly, that nothing here speaks, is refused (the API and the CLI refuse
+it at submission; this is the last word for a stack that could not tell then).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from lingua import IsoCode639_1, Language
+from dataclasses import dataclass, replace
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions
+from slidespeaker.common.fold import JobState
+from slidespeaker.common.languages import base_language, espeak_voice, language_name, named
 from slidespeaker.voice.espeak_provider import EspeakProvider
-from slidespeaker.voice.language import detect
 from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.provider import VoiceProvider
 from slidespeaker.voice.providers import get_provider
-
-# espeak-ng's voice for a language where its code alone does not name one. Chinese: `cmn`
-# reads the tone digits of its own romanisation aloud in English ("ben three"), while
-# `cmn-latn-pinyin` says them as Mandarin tones.
-ESPEAK_VOICES = {"en": "en-us", "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb"}
 
 
 @dataclass(frozen=True)
 class VoiceChoice:
     provider: VoiceProvider
     voice: str
-    language: str | None  # ISO 639-1; None: not known (then figures are left to the engine)
+    language: str | None  # ISO 639-1 it is read in; None: not known (figures left to the engine)
+    unspoken: str | None = None  # the language no voice here speaks, which this voice reads
 
 
-def choose_voice(options: JobOptions, text: str, deck: str) -> VoiceChoice:
-    """The voice for a slide saying `text`, in a deck whose whole narration is `deck`."""
+def choose_voice(options: JobOptions, language: str | None, deck: str | None) -> VoiceChoice:
+    """The voice for narration in `language` (BCP 47, as recorded), in a deck whose language
+    is `deck`."""
     provider = get_provider(options.voice_provider)
+    wanted = base_language(language) if language else None
     if options.voice:
-        return VoiceChoice(
-            provider, options.voice, reading_language(provider, options.voice, options, text, deck)
+        own = voice_language(provider, options.voice)
+        return VoiceChoice(provider, options.voice, own or wanted)
+    if not isinstance(provider, PiperProvider | EspeakProvider):
+        return VoiceChoice(provider, provider.default_voice, wanted)
+    if wanted is None:
+        return _default(provider)
+    speaking = _local_voice(provider, wanted)
+    if speaking is not None:
+        return speaking
+    if options.language and base_language(options.language) == wanted:
+        raise BadInput(
+            f"no installed voice speaks {named(wanted)}, the language asked for: "
+            f"{_what_would(provider)}"
         )
-    language = _language(options, text, deck)
+    fallback = _local_voice(provider, base_language(deck)) if deck else None
+    return replace(fallback or _default(provider), unspoken=wanted)
+
+
+def deck_language(state: JobState) -> str | None:
+    """The language the deck is narrated in as a whole: the job's, else the deck's own."""
+    return state.options.language or state.language
+
+
+def voice_language(provider: VoiceProvider, voice: str) -> str | None:
+    """The language a Piper or espeak-ng voice speaks (ISO 639-1); None for hosted ones."""
     if isinstance(provider, PiperProvider):
-        return _piper_or_espeak(provider, language)
+        return base_language(provider.language(voice))
     if isinstance(provider, EspeakProvider):
-        provider.voices()  # BadInput saying what to install where espeak-ng is missing
-        voice = _espeak_voice(provider, language or "en")
-        if voice is None:
-            raise BadInput(
-                f"espeak-ng has no voice for the narration's language, {_named(language or 'en')}"
-            )
-        return VoiceChoice(provider, voice, language)
-    return VoiceChoice(provider, provider.default_voice, language)
-
-
-def reading_language(
-    provider: VoiceProvider, voice: str, options: JobOptions, text: str, context: str
-) -> str | None:
-    """The language `voice` reads `text` in: the voice's own where it has one (a Piper or
-    espeak-ng voice), else the text's (or, too short to tell, `context`'s)."""
-    return _voice_language(provider, voice) or _language(options, text, context)
-
-
-def language_name(code: str) -> str:
-    try:
-        return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())).name.title()
-    except AttributeError:
-        return code
-
-
-def _language(options: JobOptions, text: str, deck: str) -> str | None:
-    hint = options.language.split("-")[0].lower() if options.language else None
-    return detect(text, deck) or hint
-
-
-def _voice_language(provider: VoiceProvider, voice: str) -> str | None:
-    if isinstance(provider, PiperProvider):
-        return provider.language(voice).split("-")[0].lower()
-    if isinstance(provider, EspeakProvider):
-        return voice.split("-")[0].lower()
+        return base_language(voice)
     return None
 
 
-def _piper_or_espeak(piper: PiperProvider, language: str | None) -> VoiceChoice:
-    if language in (None, "en"):
-        return VoiceChoice(piper, piper.default_voice, language)
-    speaking = [name for name in piper.voices() if _voice_language(piper, name) == language]
-    if speaking:
-        return VoiceChoice(piper, speaking[0], language)
+def unspoken_warning(choice: VoiceChoice, what: str) -> str:
+    """For a person: `what` ("slide 7") is in a language no voice here speaks, which voice
+    reads it instead, and what to install to hear it in its own."""
+    assert choice.unspoken is not None
+    reader = f"{language_name(choice.language)} " if choice.language else ""
+    return (
+        f"{what} is in {named(choice.unspoken)}, which no installed voice speaks, so the "
+        f"{reader}voice {choice.voice} reads it; to hear it in "
+        f"{language_name(choice.unspoken)}, {_what_would(choice.provider)}"
+    )
+
+
+def _what_would(provider: VoiceProvider) -> str:
     espeak = get_provider("espeak")
-    assert isinstance(espeak, EspeakProvider) and language is not None
-    voice = _espeak_voice(espeak, language)
-    if voice is None:
-        install = "" if _espeak_languages(espeak) else ", or install Debian's espeak-ng package"
-        raise BadInput(
-            f"no installed voice speaks the narration's language, {_named(language)}: add a "
-            f"Piper voice for it (NAME.onnx and NAME.onnx.json) to {piper.voices_dir}{install}, "
-            "or name a voice (--voice) or a hosted provider (--voice-provider openai)"
-        )
-    return VoiceChoice(espeak, voice, language)
+    assert isinstance(espeak, EspeakProvider)
+    install = "" if _espeak_voices(espeak) else ", or install Debian's espeak-ng package"
+    where = provider.voices_dir if isinstance(provider, PiperProvider) else "the voices directory"
+    return (
+        f"add a Piper voice for it (NAME.onnx and NAME.onnx.json) to {where}{install}, or "
+        "choose a hosted voice (--voice-provider openai)"
+    )
 
 
-def _espeak_voice(espeak: EspeakProvider, language: str) -> str | None:
-    voices = _espeak_languages(espeak)
-    code = ESPEAK_VOICES.get(language, language)
-    return code if code in voices else next((v for v in voices if v.startswith(f"{code}-")), None)
+def _local_voice(provider: PiperProvider | EspeakProvider, language: str) -> VoiceChoice | None:
+    """A voice of the provider that speaks `language`; for Piper, else espeak-ng's."""
+    if isinstance(provider, PiperProvider):
+        if language == "en":
+            return VoiceChoice(provider, provider.default_voice, language)
+        for name in provider.voices():
+            if voice_language(provider, name) == language:
+                return VoiceChoice(provider, name, language)
+        espeak = get_provider("espeak")
+        assert isinstance(espeak, EspeakProvider)
+    else:
+        provider.voices()  # BadInput saying what to install where espeak-ng is missing
+        espeak = provider
+    voice = espeak_voice(language, _espeak_voices(espeak))
+    return VoiceChoice(espeak, voice, language) if voice else None
 
 
-def _espeak_languages(espeak: EspeakProvider) -> list[str]:
+def _default(provider: PiperProvider | EspeakProvider) -> VoiceChoice:
+    if isinstance(provider, PiperProvider):
+        return VoiceChoice(provider, provider.default_voice, "en")
+    return VoiceChoice(provider, espeak_voice("en", _espeak_voices(provider)) or "en-us", "en")
+
+
+def _espeak_voices(espeak: EspeakProvider) -> list[str]:
     try:
         return espeak.voices()
     except BadInput:
         return []  # espeak-ng is not installed
-
-
-def _named(language: str) -> str:
-    return f"{language_name(language)} ({language})"

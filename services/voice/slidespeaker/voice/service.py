@@ -10,10 +10,9 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.voice import language
 from slidespeaker.voice.audio_cache import Timings, Utterance, voiced_once
 from slidespeaker.voice.catalog import local_voices, publish
-from slidespeaker.voice.choice import choose_voice
+from slidespeaker.voice.choice import choose_voice, deck_language, unspoken_warning
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
 from slidespeaker.voice.reading import reader, spoken_text
@@ -31,8 +30,15 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     text = slide.narration or ""
     if not text.strip():
         return [_voiced(ctx, provider, voice, None, _silence())]
-    choice = await asyncio.to_thread(choose_voice, options, text, _deck_narration(ctx))
+    choice = await asyncio.to_thread(
+        choose_voice, options, slide.language or options.language, deck_language(ctx.state)
+    )
     provider, voice = choice.provider, choice.voice
+    said: list[ev.Event] = []
+    if choice.unspoken:
+        warning = unspoken_warning(choice, f"slide {slide.source_slide or slide.number}")
+        said.append(ev.JobWarning(job_id=ctx.job_id, slide=slide.number, code="voice_language",
+                                  message=warning))  # fmt: skip
     read = reader(choice.language, Lexicon(options.lexicon))
     spoken = spoken_text(split_sentences(text), read)  # the lexicon and reading rules, applied
     engine = await asyncio.to_thread(provider.engine_version, voice)
@@ -40,12 +46,7 @@ async def voice_slide(ctx: TaskContext) -> list[ev.Event]:
     key, timings = await voiced_once(
         ctx, utterance, lambda: synthesize(provider, text, voice, options.rate, ctx.token, read)
     )
-    return [_voiced(ctx, provider, voice, key, timings)]
-
-
-def _deck_narration(ctx: TaskContext) -> str:
-    """Every slide's narration: the language of a slide too short to tell is the deck's."""
-    return "\n".join(slide.narration or "" for slide in ctx.state.slides.values())
+    return [*said, _voiced(ctx, provider, voice, key, timings)]
 
 
 def _silence() -> Timings:
@@ -69,7 +70,6 @@ HANDLERS: StageHandlers = {ev.Action.voice_slide: voice_slide, ev.Action.voice_t
 def run(settings: Settings) -> None:
     provider = get_provider("piper")
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
-    language.warm_up()  # and the language detector's models
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
         start_sample_thread(settings.redis_url, settings)

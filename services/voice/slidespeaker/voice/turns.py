@@ -20,11 +20,17 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import TurnState
+from slidespeaker.common.languages import base_language
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext
 from slidespeaker.voice.audio_cache import Utterance, voiced_once
-from slidespeaker.voice.choice import choose_voice, reading_language
+from slidespeaker.voice.choice import (
+    choose_voice,
+    deck_language,
+    unspoken_warning,
+    voice_language,
+)
 from slidespeaker.voice.podcast_voices import SpeakerVoice, speaker_voice
 from slidespeaker.voice.provider import VoiceProvider, synthesize
 from slidespeaker.voice.providers import get_provider
@@ -41,8 +47,8 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     if not 1 <= ctx.task.turn <= len(ctx.state.turns):
         raise BadInput(f"the podcast has no turn {ctx.task.turn}")
     turn = ctx.state.turns[ctx.task.turn - 1]
-    provider, speaker = await _speaker(ctx, turn)
-    read = await _reader(ctx, provider, speaker.voice, turn.text)
+    provider, speaker, warnings = await _speaker(ctx, turn)
+    read = await _reader(ctx, provider, speaker.voice, turn)
     spoken = spoken_text(split_sentences(turn.text), read)
     engine = await asyncio.to_thread(provider.engine_version, speaker.voice)
     utterance = Utterance(
@@ -59,6 +65,7 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     key, timings = await voiced_once(ctx, utterance, speak)
     said = {name: timings[name] for name in ("duration", "cues", "words")}
     return [
+        *warnings,
         ev.TurnVoiced.model_validate(
             {**said, "job_id": ctx.job_id, "turn": ctx.task.turn, "speaker": turn.speaker,
              "audio_key": key, "voice": speaker.label, "provider": provider.name}
@@ -66,30 +73,33 @@ async def voice_turn(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
-async def _speaker(ctx: TaskContext, turn: TurnState) -> tuple[VoiceProvider, SpeakerVoice]:
+async def _speaker(
+    ctx: TaskContext, turn: TurnState
+) -> tuple[VoiceProvider, SpeakerVoice, list[ev.Event]]:
     """Who speaks the turn, in which voice: the voices the job names, else, as for a slide, a
-    voice that speaks the turn's language (an English voice never reads a Hebrew turn)."""
+    voice that speaks the turn's language as the scripter recorded it (an English voice
+    never reads a Hebrew turn), with a warning where no voice here speaks it."""
     options = ctx.state.options
     if options.host_voice or options.guest_voice:  # voices of the job's provider
         provider = get_provider(options.voice_provider)
-        return provider, speaker_voice(provider, options, turn.speaker)
-    choice = await asyncio.to_thread(choose_voice, options, turn.text, _dialogue(ctx))
+        return provider, speaker_voice(provider, options, turn.speaker), []
+    language = turn.language or options.language
+    choice = await asyncio.to_thread(choose_voice, options, language, deck_language(ctx.state))
     speaking = options.model_copy(update={"voice": choice.voice})
-    return choice.provider, speaker_voice(choice.provider, speaking, turn.speaker)
+    warnings: list[ev.Event] = []
+    if choice.unspoken:
+        message = unspoken_warning(choice, f"podcast turn {ctx.task.turn}")
+        warnings.append(ev.JobWarning(job_id=ctx.job_id, code="voice_language", message=message))
+    return choice.provider, speaker_voice(choice.provider, speaking, turn.speaker), warnings
 
 
-async def _reader(ctx: TaskContext, provider: VoiceProvider, voice: str, text: str) -> Reader:
-    """How the turn is read: in its language (too short to tell: the dialogue's), with the
-    job's lexicon."""
+async def _reader(ctx: TaskContext, provider: VoiceProvider, voice: str, turn: TurnState) -> Reader:
+    """How the turn is read: in the voice's own language where it has one, else the turn's,
+    with the job's lexicon."""
     options = ctx.state.options
-    language = await asyncio.to_thread(
-        reading_language, provider, voice, options, text, _dialogue(ctx)
-    )
-    return reader(language, Lexicon(options.lexicon))
-
-
-def _dialogue(ctx: TaskContext) -> str:
-    return "\n".join(said.text for said in ctx.state.turns)
+    own = await asyncio.to_thread(voice_language, provider, voice)
+    language = own or turn.language or options.language
+    return reader(base_language(language) if language else None, Lexicon(options.lexicon))
 
 
 def pitched(speech: Speech, pitch: float, token: CancelToken) -> Speech:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
 from slidespeaker.api.job_form import JobForm
+from slidespeaker.api.routes.voices import offered_voices
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
@@ -17,6 +18,7 @@ from slidespeaker.common import storage_keys
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
+from slidespeaker.common.languages import unspeakable
 from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.slide_selection import parse_slides
@@ -47,6 +49,9 @@ async def create_job(
         chosen["width"], chosen["height"] = ev.RESOLUTIONS[resolution]
     chosen["slides"] = checked_slides(chosen.get("slides"))
     options = ev.JobOptions.model_validate({**chosen, "lexicon": await checked_lexicon(lexicon)})
+    refused = unspeakable(options, await offered_voices(events))
+    if refused:  # before any work: nothing here could speak what was asked for
+        raise HTTPException(422, refused)
     with checked_upload(file, storage.root / "uploads", password) as deck:
         job_id = await submit_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options

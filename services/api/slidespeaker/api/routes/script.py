@@ -22,6 +22,8 @@ class ScriptLine(BaseModel):
     title: str = ""
     narration: str = Field(max_length=MAX_NARRATION_CHARS)
     source: ev.NarrationSource | None = None
+    language: str | None = None  # the narration's, BCP 47: the voice speaks it
+    language_source: ev.LanguageSource | None = None
 
 
 class Script(BaseModel):
@@ -32,6 +34,7 @@ class Script(BaseModel):
 class ScriptEdit(BaseModel):
     slide: int = Field(ge=1)
     narration: str = Field(max_length=MAX_NARRATION_CHARS)
+    language: str | None = Field(None, max_length=35)  # a fix of the slide's language
 
 
 class ScriptReview(BaseModel):
@@ -55,7 +58,9 @@ async def approve_script(
     if state is None:
         raise HTTPException(404, "no such job")
     try:
-        approved = approval(state, {edit.slide: edit.narration for edit in review.slides})
+        narrations = {edit.slide: edit.narration for edit in review.slides}
+        languages = {edit.slide: edit.language for edit in review.slides if edit.language}
+        approved = approval(state, narrations, languages)
     except ReviewClosed as exc:
         raise HTTPException(409, exc.message) from exc
     except BadInput as exc:
@@ -68,7 +73,14 @@ async def approve_script(
 
 def script_of(state: JobState) -> Script:
     lines = [
-        ScriptLine(slide=n, title=s.title, narration=s.narration or "", source=s.narration_source)
+        ScriptLine(
+            slide=n,
+            title=s.title,
+            narration=s.narration or "",
+            source=s.narration_source,
+            language=s.language,
+            language_source=s.language_source,
+        )
         for n, s in sorted(state.slides.items())
         if s.narration is not None
     ]

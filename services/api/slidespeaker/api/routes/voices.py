@@ -58,9 +58,14 @@ class Voices(BaseModel):
 
 @router.get("/voices")
 async def list_voices(events: EventLogDep) -> Voices:
-    raw: Any = await events.redis.hvals(events.keys.voices)
-    voices = [Voice.model_validate(json.loads(item)) for item in raw]
+    voices = [Voice.model_validate(voice) for voice in await offered_voices(events)]
     return Voices(voices=sorted(voices, key=lambda v: (v.language, v.provider, v.name)))
+
+
+async def offered_voices(events: EventLog) -> list[dict[str, str]]:
+    """The voices the running voice services said they offer (each publishes its own)."""
+    raw: Any = await events.redis.hvals(events.keys.voices)
+    return [json.loads(item) for item in raw]
 
 
 @router.get(
