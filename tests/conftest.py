@@ -67,6 +67,10 @@ async def event_log(aredis: Redis, keys: Keys) -> EventLog:
     return EventLog(aredis, keys)
 
 
+# Loading Piper takes the voice service about 15 s on a quiet machine, over 60 s on a busy one.
+STARTUP_TIMEOUT_S = 180
+
+
 class Stack:
     """The real services, each a process, sharing one Redis and one state directory."""
 
@@ -97,7 +101,7 @@ class Stack:
         self.processes.setdefault(name, []).append(proc)
         return proc
 
-    def wait_alive(self, names: list[str], timeout: float = 60) -> None:
+    def wait_alive(self, names: list[str], timeout: float = STARTUP_TIMEOUT_S) -> None:
         client = redis.Redis.from_url(self.url)
         keys = Keys(self.prefix)
         deadline = time.monotonic() + timeout
@@ -106,7 +110,7 @@ class Stack:
                 assert time.monotonic() < deadline, f"service {name} did not come up"
                 time.sleep(0.1)
 
-    def wait_until_count(self, name: str, count: int, timeout: float = 60) -> None:
+    def wait_until_count(self, name: str, count: int, timeout: float = STARTUP_TIMEOUT_S) -> None:
         """Until `count` processes of the service announce themselves."""
         client = redis.Redis.from_url(self.url)
         pattern = Keys(self.prefix).presence_pattern(name)
@@ -132,8 +136,6 @@ class Stack:
 
 
 PIPELINE = ["dispatcher", "scripter", "voice", "avatar", "composer"]
-# Loading Piper takes the voice service about 15 s on a quiet machine, over 60 s on a busy one.
-STARTUP_TIMEOUT_S = 180
 
 
 @pytest.fixture(scope="session")
