@@ -153,6 +153,11 @@ def test_a_language_nothing_can_speak_is_refused_at_submission(stack: Stack) -> 
         assert api.get("/api/jobs").json()["total"] == jobs, "nothing was submitted"
         bad = api.post("/api/jobs", files={"file": ("d.pptx", deck)}, data={"language": "x!"})
         assert bad.status_code == 422 and "is not a language tag" in bad.text
+        waiting = api.post("/api/jobs", files={"file": ("d.pptx", deck)}, data={"review": "true"})
+        job_id = waiting.json()["job_id"]
+        rerun = api.post(f"/api/jobs/{job_id}/rerun", json={"language": "zu"})
+        assert rerun.status_code == 422 and "speaks Zulu (zu)" in rerun.text
+        api.post(f"/api/jobs/{job_id}/cancel")
 
 
 def test_the_cli_refuses_a_language_nothing_can_speak_before_any_work(tmp_path: Path) -> None:

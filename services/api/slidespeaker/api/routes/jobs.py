@@ -176,6 +176,9 @@ async def rerun_job(
         options = ev.JobOptions.model_validate({**state.options.model_dump(), **changes})
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
+    refused = unspeakable(options, await offered_voices(events))
+    if refused:
+        raise HTTPException(422, refused)
     new_id = await submit_job(
         events, storage, deck=storage.path(state.deck_key), filename=state.filename,
         options=options,
