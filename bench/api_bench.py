@@ -27,10 +27,10 @@ from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import free_port, start_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.events import Action, Cue, NarrationSource, TaskRef
 from slidespeaker.common.fold import fold
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 
 RATE, CONNECTIONS, SECONDS = 200, 50, 10
 

@@ -36,10 +36,10 @@ sys.path.insert(0, str(REPO))  # the speech server the tests use
 from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices  # noqa: E402
 from slidespeaker.cli.redis_server import start_redis, stop_redis  # noqa: E402
 from slidespeaker.common import events as ev  # noqa: E402
+from slidespeaker.common.event_store import EventLog  # noqa: E402
 from slidespeaker.common.fold import fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
-from slidespeaker.common.log import EventLog  # noqa: E402
 from slidespeaker.common.storage import Storage  # noqa: E402
 from tests.voice.speech_servers import API_KEY, latency_bound_server  # noqa: E402
 

@@ -18,8 +18,8 @@ import redis
 from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import RedisHandle, free_port, start_redis
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = Path(os.environ.get("SLIDESPEAKER_DECKS", REPO.parent / "shared/decks/realworld"))

@@ -21,9 +21,9 @@ from redis.asyncio import Redis
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.jobs import deck_key, new_job_id
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.voice_samples import SampleReply, SampleRequest

@@ -15,9 +15,9 @@ from redis.asyncio import Redis
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.settings import Settings
 from slidespeaker.dispatcher.service import Dispatcher
 

@@ -9,9 +9,9 @@ import pytest
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import Conflict, EventLog
 from slidespeaker.common.events import Action, TaskRef
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import Conflict, EventLog
 
 
 def submitted(job_id: str = "j1") -> ev.JobSubmitted:

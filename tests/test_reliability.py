@@ -25,10 +25,10 @@ from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import RedisHandle, start_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.messages import WorkMessage
 from slidespeaker.common.storage import Storage
 

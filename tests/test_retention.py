@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.common import events as ev
-from slidespeaker.common.log import EventLog
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, beside, cache_entry

@@ -6,9 +6,9 @@ import pymupdf
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 
 from .conftest import Stack
 from .jobs import run_job

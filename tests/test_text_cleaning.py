@@ -11,10 +11,10 @@ from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput, is_retryable
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.text_cleaning import clean_text
 

@@ -33,11 +33,11 @@ sys.path.insert(0, str(REPO))  # the speech server the tests use
 from slidespeaker.cli.redis_server import start_redis  # noqa: E402
 from slidespeaker.common import events as ev  # noqa: E402
 from slidespeaker.common.cancel import CancelToken  # noqa: E402
+from slidespeaker.common.event_store import EventLog  # noqa: E402
 from slidespeaker.common.fold import JobStatus, fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
 from slidespeaker.common.lexicon import Lexicon  # noqa: E402
-from slidespeaker.common.log import EventLog  # noqa: E402
 from slidespeaker.common.storage import Storage  # noqa: E402
 from slidespeaker.voice.config import VoiceSettings  # noqa: E402
 from slidespeaker.voice.loudness import normalized  # noqa: E402

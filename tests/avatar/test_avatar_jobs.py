@@ -17,10 +17,10 @@ from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.events import Action, TaskRef
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, cache_entry
 from slidespeaker.composer.overlay import MARGIN

@@ -17,10 +17,15 @@ import av
 import imageio_ffmpeg
 import pytest
 
-from slidespeaker.avatar.heygen import MISSING_KEY, HeyGenDeadline, Narration, render_heygen_clip
-from slidespeaker.avatar.heygen_api import HeyGenFailed, HeyGenUnavailable
-from slidespeaker.avatar.heygen_config import HeyGenSettings
-from slidespeaker.avatar.heygen_videos import SlideVideo, StartedVideos, video_key
+from slidespeaker.avatar.heygen.api import HeyGenFailed, HeyGenUnavailable
+from slidespeaker.avatar.heygen.clip import (
+    MISSING_KEY,
+    HeyGenDeadline,
+    Narration,
+    render_heygen_clip,
+)
+from slidespeaker.avatar.heygen.config import HeyGenSettings
+from slidespeaker.avatar.heygen.videos import SlideVideo, StartedVideos, video_key
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.storage import Storage

@@ -24,10 +24,10 @@ from redis.asyncio import Redis
 from slidespeaker.avatar.fallback import WARNING_CODE as PRESENTER_UNAVAILABLE
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 from slidespeaker.composer.presenter_clips import WARNING_CODE as CLIP_UNUSABLE
 

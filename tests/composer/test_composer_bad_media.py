@@ -15,8 +15,8 @@ from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, SlideState
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.runtime import TaskContext, TaskDeadline
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage

@@ -9,8 +9,8 @@ import pytest
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions
-from slidespeaker.scripter.dialogue import SlideTalk, compose_dialogue
-from slidespeaker.scripter.dialogue_task import offline_dialogue
+from slidespeaker.scripter.dialogue.offline import SlideTalk, compose_dialogue
+from slidespeaker.scripter.dialogue.task import offline_dialogue
 from slidespeaker.scripter.text import sentences, word_count
 
 SLIDES = [

@@ -18,15 +18,15 @@ from redis.asyncio import Redis
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.dialogue import SlideTalk
-from slidespeaker.scripter.dialogue_llm import DialogueWriter
+from slidespeaker.scripter.dialogue.llm import DialogueWriter
+from slidespeaker.scripter.dialogue.offline import SlideTalk
 from slidespeaker.voice.reading import reader
 from tests.conftest import STARTUP_TIMEOUT_S, Stack
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server

@@ -12,7 +12,7 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions, NarrationSource
 from slidespeaker.scripter.deck import open_deck
-from slidespeaker.scripter.pptx_reader import read_pptx
+from slidespeaker.scripter.powerpoint.reader import read_pptx
 from slidespeaker.scripter.script import script_deck
 
 JAPANESE = "poi_with_japanese_1s_table.pptx"

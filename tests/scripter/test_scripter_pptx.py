@@ -12,7 +12,7 @@ from pptx import Presentation
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.scripter.content import Chart, Table
 from slidespeaker.scripter.deck import Deck, open_deck, render_slide
-from slidespeaker.scripter.pptx_reader import read_pptx, slideshow_as_presentation
+from slidespeaker.scripter.powerpoint.reader import read_pptx, slideshow_as_presentation
 
 VARIOUS = "tika_various2_10s_notes_chart_smartart_table.pptx"  # slide 9 of 10 is hidden
 SLIDESHOW = "msaisystem_lecture7_platform_zh_en_49s_notes.ppsx"  # 3 of 49 hidden

@@ -13,10 +13,10 @@ from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 from tests.conftest import Stack
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server, narration_for

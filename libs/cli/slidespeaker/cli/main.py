@@ -26,12 +26,12 @@ from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
 from slidespeaker.common.deckpassword import unlock
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.languages import LOCAL_PROVIDERS, unspeakable
 from slidespeaker.common.lexicon import parse_lexicon
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.redis_clients import async_client
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage

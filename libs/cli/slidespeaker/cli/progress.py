@@ -17,8 +17,8 @@ from rich.progress import (
 )
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, TaskStatus, advance
-from slidespeaker.common.log import EventLog
 
 # Which event moves which bar forward by one slide.
 _BARS: dict[type[ev.BaseEvent], str] = {

@@ -27,7 +27,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from slidespeaker.common.logs import get_logger
+from slidespeaker.common.logging_setup import get_logger
 from slidespeaker.common.periodic import running_every
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, fold
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.storage import Storage
 
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")

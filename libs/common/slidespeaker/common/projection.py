@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, advance
-from slidespeaker.common.log import EventLog
 
 DEFAULT_SIZE = 1000
 

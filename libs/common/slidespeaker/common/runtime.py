@@ -41,10 +41,10 @@ from slidespeaker.common.bus import (
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.deadlines import task_deadline_s
 from slidespeaker.common.errors import BadInput, is_retryable
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
-from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.messages import WorkMessage
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.redis_clients import async_client

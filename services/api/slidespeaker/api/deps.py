@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache
-from slidespeaker.common.log import EventLog
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage

@@ -17,9 +17,9 @@ from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import artifacts, asyncapi, events, health, jobs, script, voices
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.log import EventLog
-from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect

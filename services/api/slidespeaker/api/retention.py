@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState
-from slidespeaker.common.log import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache

@@ -14,9 +14,9 @@ from typing import Any
 
 from redis.exceptions import RedisError, ResponseError
 
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.events import Stage
 from slidespeaker.common.keys import DISPATCHER_GROUP
-from slidespeaker.common.log import EventLog
 
 SERVICES = ("dispatcher", *(stage.value for stage in Stage))
 MAX_AGE_S = 1.0

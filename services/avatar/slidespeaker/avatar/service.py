@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from slidespeaker.avatar.fallback import PresenterUnavailable, without_presenter
-from slidespeaker.avatar.heygen_slide import render_heygen_slide
+from slidespeaker.avatar.heygen.slide import render_heygen_slide
 from slidespeaker.avatar.local import render_local_clip
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys

@@ -21,10 +21,10 @@ from redis.exceptions import RedisError
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message, StreamConsumer
 from slidespeaker.common.deadlines import job_deadline_s
+from slidespeaker.common.event_store import Conflict, EventLog
 from slidespeaker.common.fold import JobState
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
-from slidespeaker.common.log import Conflict, EventLog
-from slidespeaker.common.logs import configure_logging, get_logger
+from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.messages import FeedMessage
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection

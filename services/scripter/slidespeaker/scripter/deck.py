@@ -23,7 +23,7 @@ from slidespeaker.scripter.libreoffice import (
     convert_to_pptx,
 )
 from slidespeaker.scripter.pdf_reader import open_pdf, read_pdf
-from slidespeaker.scripter.pptx_reader import read_pptx
+from slidespeaker.scripter.powerpoint.reader import read_pptx
 from slidespeaker.scripter.render import render_slide, slide_png
 
 __all__ = [

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import JobOptions
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.dialogue import WORDS_PER_MINUTE, SlideTalk
-from slidespeaker.scripter.dialogue_llm import dialogue_prompt, dialogue_words
+from slidespeaker.scripter.dialogue.llm import dialogue_prompt, dialogue_words
+from slidespeaker.scripter.dialogue.offline import WORDS_PER_MINUTE, SlideTalk
 from slidespeaker.scripter.llm import IMAGE_TOKENS, prompt
 from slidespeaker.scripter.narration import Narrator
 from slidespeaker.scripter.text import word_count

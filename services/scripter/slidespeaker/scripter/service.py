@@ -23,7 +23,7 @@ from slidespeaker.scripter import language
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import Deck
 from slidespeaker.scripter.deck import open_deck, render_slide, slide_png
-from slidespeaker.scripter.dialogue_task import script_podcast
+from slidespeaker.scripter.dialogue.task import script_podcast
 from slidespeaker.scripter.estimate import (
     NarrationLength,
     check_limit,

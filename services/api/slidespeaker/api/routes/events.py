@@ -13,10 +13,10 @@ from redis.exceptions import RedisError
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, SettingsDep
 from slidespeaker.api.views import errors
+from slidespeaker.common.event_store import EventLog, LogEntry
 from slidespeaker.common.events import utc_now
 from slidespeaker.common.fold import JobState, TaskStatus, advance, fold
-from slidespeaker.common.log import EventLog, LogEntry
-from slidespeaker.common.logs import get_logger
+from slidespeaker.common.logging_setup import get_logger
 from slidespeaker.common.redis_clients import async_client
 
 router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))

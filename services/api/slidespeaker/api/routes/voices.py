@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from slidespeaker.api.deps import EventLogDep, StorageDep
 from slidespeaker.api.views import ErrorBody
-from slidespeaker.common.log import EventLog
+from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.voice_samples import (
     REPLY_TTL_S,
     SampleReply,

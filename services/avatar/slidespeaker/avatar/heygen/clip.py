@@ -17,8 +17,8 @@ from typing import Any
 
 import imageio_ffmpeg
 
-from slidespeaker.avatar.heygen_api import HeyGenApi, HeyGenFailed, HeyGenUnavailable, VideoStatus
-from slidespeaker.avatar.heygen_config import HeyGenSettings
+from slidespeaker.avatar.heygen.api import HeyGenApi, HeyGenFailed, HeyGenUnavailable, VideoStatus
+from slidespeaker.avatar.heygen.config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.process import run_child

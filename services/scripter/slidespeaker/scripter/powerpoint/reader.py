@@ -16,7 +16,7 @@ from slidespeaker.common.deckfile import CONTENT_TYPES_PART, DAMAGED_PACKAGE, De
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.content import SlideContent
 from slidespeaker.scripter.language_tags import deck_default, run_languages
-from slidespeaker.scripter.pptx_shapes import read_slide_text
+from slidespeaker.scripter.powerpoint.shapes import read_slide_text
 from slidespeaker.scripter.text import one_line
 
 # python-pptx opens only presentations; a slideshow is the same package with another

@@ -13,8 +13,8 @@ from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
 
 from slidespeaker.scripter.content import Chart, Table
-from slidespeaker.scripter.pptx_charts import read_chart
-from slidespeaker.scripter.pptx_smartart import is_smartart, smartart_text
+from slidespeaker.scripter.powerpoint.charts import read_chart
+from slidespeaker.scripter.powerpoint.smartart import is_smartart, smartart_text
 from slidespeaker.scripter.text import one_line
 
 TITLE_PLACEHOLDERS = {

@@ -1,5 +1,5 @@
 """What the host and the guest say around the deck's own content, several ways each, so the
-offline dialogue does not repeat itself (see dialogue.py, which draws from these)."""
+offline dialogue does not repeat itself (see offline.py, which draws from these)."""
 
 from __future__ import annotations
 

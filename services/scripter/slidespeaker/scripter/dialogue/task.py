@@ -14,8 +14,8 @@ from slidespeaker.common.fold import JobState
 from slidespeaker.common.languages import base_language
 from slidespeaker.common.runtime import TaskContext
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.dialogue import MAX_TITLE_WORDS, SlideTalk, compose_dialogue
-from slidespeaker.scripter.dialogue_llm import DialogueWriter
+from slidespeaker.scripter.dialogue.llm import DialogueWriter
+from slidespeaker.scripter.dialogue.offline import MAX_TITLE_WORDS, SlideTalk, compose_dialogue
 from slidespeaker.scripter.language import Decided, decide, detect
 from slidespeaker.scripter.narration import NO_MODEL
 from slidespeaker.scripter.notes_text import speakable

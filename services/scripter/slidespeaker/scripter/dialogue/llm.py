@@ -20,7 +20,7 @@ from slidespeaker.common.events import Turn
 from slidespeaker.common.text_cleaning import clean_text
 from slidespeaker.scripter.chat import ChatModel, UnusableAnswers
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.dialogue import WORDS_PER_MINUTE, SlideTalk
+from slidespeaker.scripter.dialogue.offline import WORDS_PER_MINUTE, SlideTalk
 from slidespeaker.scripter.text import has_words
 
 SYSTEM_PROMPT = """\

@@ -15,9 +15,9 @@ import os
 import time
 from dataclasses import dataclass
 
-from slidespeaker.avatar.heygen import MP3_TIMEOUT_S, Narration, start_heygen_video
-from slidespeaker.avatar.heygen_api import HeyGenFailed, HeyGenUnavailable
-from slidespeaker.avatar.heygen_config import HeyGenSettings
+from slidespeaker.avatar.heygen.api import HeyGenFailed, HeyGenUnavailable
+from slidespeaker.avatar.heygen.clip import MP3_TIMEOUT_S, Narration, start_heygen_video
+from slidespeaker.avatar.heygen.config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.storage import Storage

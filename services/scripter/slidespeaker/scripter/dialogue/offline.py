@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import Speaker, Turn
-from slidespeaker.scripter.dialogue_phrases import (
+from slidespeaker.scripter.dialogue.phrases import (
     CLOSING_GUEST,
     CLOSING_HOST,
     CLOSING_THANKS,

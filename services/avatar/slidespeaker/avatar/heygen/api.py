@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from slidespeaker.avatar.heygen_config import HeyGenSettings
+from slidespeaker.avatar.heygen.config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 

@@ -1,6 +1,6 @@
 """The clip renderer for `--avatar heygen`: one slide's presenter from HeyGen, paid for once.
 
-Each HeyGen video is started once (see heygen_videos): a retried task resumes polling the
+Each HeyGen video is started once (see videos.py): a retried task resumes polling the
 video it started, and a re-run downloads the finished video again instead of paying for
 another (a download that came out corrupt is not kept). While a task waits for its own
 video it starts the next few slides' (SLIDESPEAKER_HEYGEN_AHEAD) as soon as they are
@@ -21,10 +21,10 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from slidespeaker.avatar.fallback import PresenterUnavailable
-from slidespeaker.avatar.heygen import Narration, fetch_heygen_video
-from slidespeaker.avatar.heygen_api import HeyGenFailed, HeyGenUnavailable
-from slidespeaker.avatar.heygen_config import HeyGenSettings
-from slidespeaker.avatar.heygen_videos import SlideVideo, StartedVideos, video_key
+from slidespeaker.avatar.heygen.api import HeyGenFailed, HeyGenUnavailable
+from slidespeaker.avatar.heygen.clip import Narration, fetch_heygen_video
+from slidespeaker.avatar.heygen.config import HeyGenSettings
+from slidespeaker.avatar.heygen.videos import SlideVideo, StartedVideos, video_key
 from slidespeaker.common.fold import JobState, SlideState, fold
 from slidespeaker.common.process import run_child
 from slidespeaker.common.runtime import TaskContext

@@ -1,0 +1,1 @@
+"""The HeyGen presenter (`--avatar heygen`)."""

@@ -1,0 +1,1 @@
+"""The podcast's dialogue between a host and a guest."""

@@ -1,0 +1,1 @@
+"""Reading PowerPoint packages (.pptx, .pptm, .ppsx)."""
