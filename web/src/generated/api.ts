@@ -18,6 +18,7 @@ export type ApiModels =
   | NarrationSource
   | Outputs
   | PodcastOutputs
+  | PointerLink
   | Script
   | ScriptEdit
   | ScriptLine
@@ -27,6 +28,7 @@ export type ApiModels =
   | TaskRef
   | TaskState
   | TaskStatus
+  | TextBlock
   | TurnState
   | Unspeakable
   | ValidationError
@@ -124,6 +126,10 @@ export interface JobForm {
    * Pause after scripting until the script is approved
    */
   review?: boolean;
+  /**
+   * Mark on the slide the line the voice is talking about (highlight), or dim the rest of the slide (spotlight), or neither (none)
+   */
+  pointer?: "highlight" | "spotlight" | "none";
   /**
    * The video's width in pixels
    */
@@ -273,6 +279,10 @@ export interface JobOptions {
    */
   review: boolean;
   /**
+   * Mark on the slide the line the voice is talking about (highlight), or dim the rest of the slide (spotlight), or neither (none)
+   */
+  pointer: "highlight" | "spotlight" | "none";
+  /**
    * The video's width in pixels
    */
   width: number;
@@ -328,6 +338,9 @@ export interface SlideState {
   narration_source: NarrationSource | null;
   language: string | null;
   language_source: LanguageSource | null;
+  blocks: TextBlock[];
+  page: [unknown, unknown] | null;
+  links: PointerLink[];
   audio_key: string | null;
   audio_duration: number | null;
   voice: string | null;
@@ -344,6 +357,26 @@ export interface SlideState {
   avatar_start: number;
   duration: number | null;
   composed_cues: Cue[];
+}
+/**
+ * A block of a slide's text (its title, a bullet, a paragraph) where the rendered page
+ * shows it: x0, y0, x1, y1 as shares (0..1) of the page's width and height.
+ */
+export interface TextBlock {
+  text: string;
+  /**
+   * @minItems 4
+   * @maxItems 4
+   */
+  box: [unknown, unknown, unknown, unknown];
+  kind: "title" | "paragraph";
+}
+/**
+ * A sentence of the narration and the block (index in the slide's blocks) it is about.
+ */
+export interface PointerLink {
+  sentence: string;
+  block: number;
 }
 export interface TaskState {
   task: TaskRef;
@@ -480,6 +513,7 @@ export const JOB_OPTION_LIMITS = {
   },
   "subtitles": {},
   "review": {},
+  "pointer": {},
   "width": {
     "minimum": 160.0,
     "maximum": 3840.0
@@ -509,6 +543,7 @@ export const JOB_OPTION_DEFAULTS = {
   "avatar_scale": 0.25,
   "subtitles": "sidecar",
   "review": false,
+  "pointer": "highlight",
   "width": 1920,
   "height": 1080
 } as const;

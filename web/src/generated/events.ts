@@ -235,6 +235,10 @@ export interface JobOptions {
    */
   review: boolean;
   /**
+   * Mark on the slide the line the voice is talking about (highlight), or dim the rest of the slide (spotlight), or neither (none)
+   */
+  pointer: "highlight" | "spotlight" | "none";
+  /**
    * The video's width in pixels
    */
   width: number;
@@ -351,6 +355,29 @@ export interface SlideScripted {
   source: NarrationSource;
   language: string | null;
   language_source: LanguageSource | null;
+  blocks: TextBlock[];
+  page: [unknown, unknown] | null;
+  links: PointerLink[];
+}
+/**
+ * A block of a slide's text (its title, a bullet, a paragraph) where the rendered page
+ * shows it: x0, y0, x1, y1 as shares (0..1) of the page's width and height.
+ */
+export interface TextBlock {
+  text: string;
+  /**
+   * @minItems 4
+   * @maxItems 4
+   */
+  box: [unknown, unknown, unknown, unknown];
+  kind: "title" | "paragraph";
+}
+/**
+ * A sentence of the narration and the block (index in the slide's blocks) it is about.
+ */
+export interface PointerLink {
+  sentence: string;
+  block: number;
 }
 export interface SlideVoiced {
   version: number;

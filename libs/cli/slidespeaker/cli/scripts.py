@@ -33,8 +33,12 @@ def write_script(
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     slides = [
-        {**dataclasses.asdict(line), "source": line.source.value,
-         "language_source": line.language_source.value if line.language_source else None}
+        {
+            **dataclasses.asdict(line), "source": line.source.value,
+            "language_source": line.language_source.value if line.language_source else None,
+            "blocks": [block.model_dump() for block in line.blocks],
+            "links": [link.model_dump() for link in line.links],
+        }
         for line in lines
     ]  # fmt: skip
     written = {"deck": deck.name, "selection": selection, "slides": slides}

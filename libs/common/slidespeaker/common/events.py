@@ -152,6 +152,10 @@ class JobOptions(Frozen):
         "sidecar", description="Subtitles as files beside the video, burned in, or none"
     )
     review: bool = Field(False, description="Pause after scripting until the script is approved")
+    pointer: Literal["highlight", "spotlight", "none"] = Field(
+        "highlight", description="Mark on the slide the line the voice is talking about "
+        "(highlight), or dim the rest of the slide (spotlight), or neither (none)"
+    )  # fmt: skip
     width: int = Field(1920, ge=160, le=3840, description="The video's width in pixels")
     height: int = Field(1080, ge=90, le=2160, description="The video's height in pixels")
 
@@ -178,6 +182,22 @@ class Cue(Frozen):
     text: str
     start: float
     end: float
+
+
+class TextBlock(Frozen):
+    """A block of a slide's text (its title, a bullet, a paragraph) where the rendered page
+    shows it: x0, y0, x1, y1 as shares (0..1) of the page's width and height."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    kind: Literal["title", "paragraph"] = "paragraph"
+
+
+class PointerLink(Frozen):
+    """A sentence of the narration and the block (index in the slide's blocks) it is about."""
+
+    sentence: str
+    block: int
 
 
 class NarrationSource(StrEnum):
@@ -384,6 +404,9 @@ class SlideScripted(BaseEvent):
     # The narration's language (BCP 47) and where it came from; the voice speaks in it.
     language: str | None = None
     language_source: LanguageSource | None = None
+    blocks: list[TextBlock] = []  # where the slide's text is; logs before it have none
+    page: tuple[float, float] | None = None  # the page's width and height the boxes divide
+    links: list[PointerLink] = []  # sentences linked to the block they are about, in order
 
 
 class ScriptApproved(BaseEvent):

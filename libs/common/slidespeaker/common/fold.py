@@ -22,9 +22,11 @@ from slidespeaker.common.events import (
     JobOptions,
     LanguageSource,
     NarrationSource,
+    PointerLink,
     Speaker,
     Stage,
     TaskRef,
+    TextBlock,
 )
 
 
@@ -77,6 +79,9 @@ class SlideState(StateModel):
     narration_source: NarrationSource | None = None
     language: str | None = None  # the narration's, BCP 47
     language_source: LanguageSource | None = None
+    blocks: list[TextBlock] = Field(default_factory=list)  # where the slide's text is
+    page: tuple[float, float] | None = None  # the page's size, which the blocks' boxes divide
+    links: list[PointerLink] = Field(default_factory=list)  # sentences -> the block they name
     audio_key: str | None = None
     audio_duration: float | None = None
     voice: str | None = None
@@ -425,6 +430,7 @@ def _scripted(state: JobState, e: ev.SlideScripted) -> None:
     _set(
         _slide(state, e.slide), title=e.title, narration=e.narration, narration_source=e.source,
         language=e.language, language_source=e.language_source,
+        blocks=e.blocks, links=e.links, page=e.page,
     )  # fmt: skip
 
 

@@ -45,6 +45,10 @@ def approval(
                 job_id=state.job_id, slide=slide, title=now.title, narration=text,
                 source=source or ev.NarrationSource.edited, language=fixed or now.language,
                 language_source=ev.LanguageSource.edited if fixed else now.language_source,
+                # The blocks stay, with the links of the sentences still said: a rewritten
+                # sentence points at nothing rather than at a guess.
+                blocks=now.blocks, page=now.page,
+                links=[link for link in now.links if link.sentence in text],
             )
         )  # fmt: skip
     return [*edits, ev.ScriptApproved(job_id=state.job_id)]

@@ -35,6 +35,7 @@ from slidespeaker.composer.memory_plan import (
 )
 from slidespeaker.composer.overlay import FPS
 from slidespeaker.composer.podcast import compose_podcast
+from slidespeaker.composer.pointer import MarkedPicture, draw_marks, marks
 from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
@@ -64,7 +65,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
             token=ctx.token, timeout=media_timeout(slide.audio_duration or 0),
             multiple_of=frame_samples(ctx.state),
         )  # fmt: skip
-    lead = settings.pause_before_s if audio_in else 0.0
+    lead = narration_lead(ctx, slide)
     cues = [shifted(cue, lead) for cue in slide.cues]
     spoken = (slide.audio_duration or 0.0) if audio_in else duration  # what a clip must last
     clip_key, warnings = await checked_clip(ctx, slide, spoken)
@@ -104,12 +105,13 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         tempfile.TemporaryDirectory(prefix="compose-") as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
+        marked = [] if presenter else await asyncio.to_thread(marked_pictures, ctx, slides, work)
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
             presenter=presenter, size=resize, segment_cache=ctx.storage.path(Cache.segments),
-            max_encodes=encodes,
+            max_encodes=encodes, marked=marked,
             on_segments=lambda encoded: ctx.logger.info(
                 "video.segments", encoded=encoded, reused=len(slides) - len(encoded),
                 at_once=encodes,
@@ -135,6 +137,30 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
             poster_key=keys["poster.jpg"],
         )
     ]  # fmt: skip
+
+
+def narration_lead(ctx: TaskContext, slide: SlideState) -> float:
+    """The silence before a slide's narration, where it has any."""
+    return ctx.settings.pause_before_s if slide.audio_key else 0.0
+
+
+def marked_pictures(
+    ctx: TaskContext, slides: list[SlideState], work: str
+) -> list[list[MarkedPicture]]:
+    """Each slide's pictures with the block being talked about marked, and when (none with
+    pointer none, or for a slide without blocks or links)."""
+    style = ctx.state.options.pointer
+    out_dir = Path(work) / "marked"
+    out_dir.mkdir()
+    pictures: list[list[MarkedPicture]] = []
+    for slide in slides:
+        if style == "none" or slide.page is None or not slide.links:
+            pictures.append([])
+            continue
+        found = marks(slide.links, slide.words or slide.cues, narration_lead(ctx, slide))
+        picture = ctx.storage.path(slide.composed_image_key or "")
+        pictures.append(draw_marks(picture, slide.page, slide.blocks, found, style, out_dir))
+    return pictures
 
 
 def frame_samples(state: JobState) -> int:

@@ -31,6 +31,7 @@ from slidespeaker.composer.colours import VIDEO_TAGS
 from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failure, run_ffmpeg
 from slidespeaker.composer.metadata import ffmetadata
 from slidespeaker.composer.overlay import PresenterTrack
+from slidespeaker.composer.pointer import MarkedPicture
 from slidespeaker.composer.segments import concat_list, encode_segments, plan_segments
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
@@ -74,6 +75,7 @@ def compose_video(
     segment_cache: Path | None = None,
     on_segments: Callable[[list[int]], None] | None = None,
     max_encodes: int | None = None,
+    marked: Sequence[Sequence[MarkedPicture]] = (),
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
@@ -86,7 +88,9 @@ def compose_video(
     removed after; `on_segments` hears which slides' segments, numbered from 1, are encoded
     anew rather than reused; at most `max_encodes` of them, None: one per core, are encoded
     at a time). `size` (width, height) scales the pictures down to it; None
-    keeps theirs (with a presenter, the track's frame size rules).
+    keeps theirs (with a presenter, the track's frame size rules). `marked` gives each
+    slide's pictures with a block marked (see pointer.py) and when they replace its own;
+    the moving video (with a presenter) does not show them yet.
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
@@ -106,7 +110,7 @@ def compose_video(
         with removed_on_failure(out_mp4):
             if presenter is None:
                 _encode_stills(
-                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size,
+                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size, marked=marked,
                     token=token, timeout=timeout, workdir=workdir, on_progress=on_progress,
                 )  # fmt: skip
             else:
@@ -127,10 +131,13 @@ def _encode_stills(
     slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
     burn_cues: Sequence[Cue], size: tuple[int, int] | None, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
+    marked: Sequence[Sequence[MarkedPicture]],
 ) -> None:  # fmt: skip
-    """One ffmpeg run: a frame per slide (and per caption change), over the narration."""
+    """One ffmpeg run: a frame per slide (and per caption change and marked block), over
+    the narration."""
     playlist = workdir / PLAYLIST
-    playlist.write_text(_playlist(slides, caption_changes(burn_cues)), encoding="utf-8")
+    listed = _playlist(slides, caption_changes(burn_cues), marked)
+    playlist.write_text(listed, encoding="utf-8")
     if burn_cues:
         write_captions(burn_cues, workdir)
     # Scaled before the captions, so libass draws them at the video's own size.
@@ -228,18 +235,27 @@ def _check_duration(picture: Path, audio: Path, duration: float) -> None:
         )
 
 
-def _playlist(slides: Sequence[SlideMedia], changes: Sequence[float]) -> str:
-    """An ffconcat list showing each picture for its duration, cut where captions change.
+def _playlist(
+    slides: Sequence[SlideMedia], changes: Sequence[float],
+    marked: Sequence[Sequence[MarkedPicture]] = (),
+) -> str:  # fmt: skip
+    """An ffconcat list showing each picture for its duration, cut where captions change,
+    and where a marked picture (times on its slide's clock) takes the picture's place.
 
     The concat demuxer ignores the last entry's duration, so the last picture is listed
     once more as a one-tick frame that ends the video exactly when the narration does.
     """
     shown: list[tuple[Path, float]] = []
     start = 0.0
-    for picture, _, duration in slides:
+    for index, (picture, _, duration) in enumerate(slides):
         end = start + duration
-        cuts = [start, *(time for time in changes if start < time < end), end]
-        shown += [(picture, to - since) for since, to in pairwise(cuts)]
+        states = marked[index] if index < len(marked) else ()
+        edges = [t for m in states for t in (start + m.start, start + m.end)]
+        cuts = sorted({start, *(t for t in [*changes, *edges] if start < t < end), end})
+        shown += [
+            (_shown_at((since + to) / 2 - start, picture, states), to - since)
+            for since, to in pairwise(cuts)
+        ]
         start = end
     last_picture, last_duration = shown[-1]
     shown[-1] = (last_picture, last_duration - 1 / TICKS_PER_SECOND)
@@ -248,6 +264,13 @@ def _playlist(slides: Sequence[SlideMedia], changes: Sequence[float]) -> str:
         entries += [*_picture_entry(picture), f"duration {duration:.6f}"]
     entries += _picture_entry(last_picture)
     return "\n".join(entries) + "\n"
+
+
+def _shown_at(seconds: float, picture: Path, states: Sequence[MarkedPicture]) -> Path:
+    for state in states:
+        if state.start <= seconds < state.end:
+            return state.picture
+    return picture
 
 
 def _picture_entry(picture: Path) -> list[str]:

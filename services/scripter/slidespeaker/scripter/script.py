@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.common.events import JobOptions, LanguageSource, NarrationSource
+from slidespeaker.common.events import (
+    JobOptions,
+    LanguageSource,
+    NarrationSource,
+    PointerLink,
+    TextBlock,
+)
 from slidespeaker.common.settings import get_settings
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.deck import (
@@ -23,6 +29,7 @@ from slidespeaker.scripter.deck import (
 from slidespeaker.scripter.estimate import Estimate, check_limit, estimate
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH, LlmNarrator
 from slidespeaker.scripter.narration import Narration, Narrator
+from slidespeaker.scripter.pointing import link_sentences, page_blocks
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,15 @@ class ScriptLine:
     warnings: list[str] = field(default_factory=list)  # for a person, about this slide
     language: str | None = None  # the narration's (BCP 47); a person may fix it in the script
     language_source: LanguageSource | None = None
+    blocks: list[TextBlock] = field(default_factory=list)  # where the slide's text is
+    links: list[PointerLink] = field(default_factory=list)  # sentence -> the block it is about
 
 
 @dataclass(frozen=True)
 class _Reading:
     narrator: Narrator
     settings: ScripterSettings
-    pdf_path: Path | None  # the slides' pictures, when a model that sees them narrates
+    pdf_path: Path | None  # the slides' pages (None when only estimating)
 
 
 def script_deck(
@@ -64,6 +73,9 @@ def script_deck(
         for number, slide in enumerate(slides, start=1):
             narration = narrator.narrate(number, _picture(reading, number))
             language = narrator.narration_language(number, narration)
+            blocks: list[TextBlock] = []
+            if reading.pdf_path is not None:
+                blocks, _ = page_blocks(reading.pdf_path, number - 1, narration.title)
             said = [
                 *warnings.get(number, []),
                 *(
@@ -82,6 +94,8 @@ def script_deck(
                     warnings=said,
                     language=language.language,
                     language_source=language.source,
+                    blocks=blocks,
+                    links=link_sentences(narration.text, blocks),
                 )
             )
     return lines
@@ -91,23 +105,23 @@ def estimate_deck(
     path: Path, options: JobOptions, settings: ScripterSettings | None = None
 ) -> Estimate:
     """What scripting (and hosted speech) of the deck would take; nothing is sent."""
-    with _reading(path, options, settings, pictures=False) as reading:
+    with _reading(path, options, settings, pages=False) as reading:
         return estimate(reading.narrator, reading.settings)
 
 
 @contextmanager
 def _reading(
-    path: Path, options: JobOptions, settings: ScripterSettings | None, *, pictures: bool = True
+    path: Path, options: JobOptions, settings: ScripterSettings | None, *, pages: bool = True
 ) -> Iterator[_Reading]:
-    """The deck read (a .ppt or .odp converted first); converted to PDF as well when a model
-    that sees images will narrate it, so it can be shown each slide."""
+    """The deck read (a .ppt or .odp converted first); with `pages`, converted to PDF as
+    well, for where each slide's text is (and to show a model that sees images each slide)."""
     settings = settings or ScripterSettings()
     llm = make_llm(settings)
     timeout = get_settings().soffice_timeout_s
     token = CancelToken()
     with tempfile.TemporaryDirectory(prefix="slidespeaker-script-") as work:
         pdf_path = None
-        if pictures and llm is not None and llm.sees_images:
+        if pages:
             deck = open_deck(
                 path, Path(work), token=token, soffice_timeout=timeout, slides=options.slides
             )

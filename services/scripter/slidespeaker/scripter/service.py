@@ -33,6 +33,7 @@ from slidespeaker.scripter.estimate import (
 from slidespeaker.scripter.language import Decided
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH
 from slidespeaker.scripter.narration import Narration, Narrator
+from slidespeaker.scripter.pointing import link_sentences, page_blocks
 from slidespeaker.scripter.script import make_llm, silence_warning
 
 
@@ -112,6 +113,7 @@ async def slide_events(
         # A model may take a while.
         narration = await asyncio.to_thread(narrator.narrate, number, picture)
     language = narrator.narration_language(number, narration)
+    blocks, page = await asyncio.to_thread(page_blocks, deck.pdf_path, number - 1, narration.title)
     events: list[ev.Event] = [
         ev.SlideRendered(
             job_id=ctx.job_id, slide=number, image_key=key,
@@ -121,6 +123,7 @@ async def slide_events(
             job_id=ctx.job_id, slide=number, title=narration.title,
             narration=narration.text, source=narration.source,
             language=language.language, language_source=language.source,
+            blocks=blocks, page=page, links=link_sentences(narration.text, blocks),
         ),
     ]  # fmt: skip
     if narration.silent_because:

@@ -1,0 +1,144 @@
+"""The cue on screen: the block the voice is talking about, marked on the slide's picture.
+
+Each state of a slide (block 2 marked, block 4 marked, ...) is one more still picture, shown
+from the first word of the first sentence linked to the block to the last word of the
+last; gaps under half a second are bridged so the mark never flickers. The still video
+stays a frame per change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageDraw
+
+from slidespeaker.common.events import Cue, PointerLink, TextBlock
+
+Style = Literal["highlight", "spotlight"]
+BRIDGED_S = 0.5  # a shorter gap between marks is bridged: no flicker
+# A warm yellow at a third: the text stays readable through it, on white and on dark slides.
+BAND = (255, 200, 0, 90)
+DIMMED = (0, 0, 0, 140)  # spotlight: the rest of the slide, darkened
+PAD = 0.004  # the band's margin round the block, as a share of the picture's height
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Block `block` marked from `start` to `end` (s, on the slide's own clock)."""
+
+    block: int
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class MarkedPicture:
+    picture: Path
+    start: float
+    end: float
+
+
+def marks(links: Sequence[PointerLink], timed: Sequence[Cue], lead: float) -> list[Mark]:
+    """When each linked block is talked about: its sentences found among the spoken words
+    (`timed`: the voice's words, or its captions where it timed no words; `lead` s of
+    silence before them), joined per block where they follow each other."""
+    spoken = [(token, w) for cue in timed for token, w in _tokens(cue)]
+    found: list[Mark] = []
+    cursor = 0
+    for link in links:
+        wanted = [t for t in map(_normal, link.sentence.split()) if t]
+        at = _find(wanted, [t for t, _ in spoken], cursor)
+        if at is None:
+            continue  # not said as written (an edit, a model's rewording): no mark
+        first, last = spoken[at][1], spoken[at + len(wanted) - 1][1]
+        cursor = at + len(wanted)
+        mark = Mark(link.block, first.start + lead, last.end + lead)
+        if found and found[-1].block == mark.block and mark.start - found[-1].end < BRIDGED_S:
+            found[-1] = Mark(mark.block, found[-1].start, mark.end)
+        else:
+            found.append(mark)
+    return _bridged(found)
+
+
+def _bridged(found: list[Mark]) -> list[Mark]:
+    """Each mark held until the next one starts when less than BRIDGED_S lies between."""
+    held = list(found)
+    for index, (mark, after) in enumerate(pairwise(found)):
+        if after.start - mark.end < BRIDGED_S:
+            held[index] = Mark(mark.block, mark.start, after.start)
+    return held
+
+
+def _tokens(cue: Cue) -> list[tuple[str, Cue]]:
+    """A timed word, or a caption's words with its time shared out evenly among them."""
+    words = [t for t in map(_normal, cue.text.split()) if t]
+    step = (cue.end - cue.start) / max(1, len(words))
+    return [
+        (word, Cue(text=word, start=cue.start + i * step, end=cue.start + (i + 1) * step))
+        for i, word in enumerate(words)
+    ]
+
+
+def _find(wanted: list[str], tokens: list[str], start: int) -> int | None:
+    if not wanted:
+        return None
+    for at in range(start, len(tokens) - len(wanted) + 1):
+        if tokens[at : at + len(wanted)] == wanted:
+            return at
+    return None
+
+
+def _normal(word: str) -> str:
+    return "".join(WORD.findall(word.casefold()))
+
+
+def draw_marks(
+    picture: Path, page: tuple[float, float], blocks: Sequence[TextBlock],
+    found: Sequence[Mark], style: Style, out_dir: Path,
+) -> list[MarkedPicture]:  # fmt: skip
+    """The slide's picture with each marked block drawn (one picture per block, reused by
+    its later marks). `page` is the page's width and height, which the picture shows
+    letter-boxed."""
+    drawn: dict[int, Path] = {}
+    shown: list[MarkedPicture] = []
+    for mark in found:
+        if not 0 <= mark.block < len(blocks):
+            continue
+        if mark.block not in drawn:
+            path = out_dir / f"{picture.stem}-block{mark.block}.png"
+            _draw(picture, page, blocks[mark.block].box, style, path)
+            drawn[mark.block] = path
+        shown.append(MarkedPicture(drawn[mark.block], mark.start, mark.end))
+    return shown
+
+
+def _draw(
+    picture: Path, page: tuple[float, float], box: tuple[float, float, float, float],
+    style: Style, out: Path,
+) -> None:  # fmt: skip
+    with Image.open(picture) as opened:
+        base = opened.convert("RGBA")
+    width, height = base.size
+    # Where the page sits in the frame, as the scripter's render placed it.
+    scale = min(width / page[0], height / page[1])
+    left, top = (width - page[0] * scale) / 2, (height - page[1] * scale) / 2
+    pad = PAD * height
+    x0, y0, x1, y1 = box
+    band = (
+        round(left + x0 * page[0] * scale - pad), round(top + y0 * page[1] * scale - pad),
+        round(left + x1 * page[0] * scale + pad), round(top + y1 * page[1] * scale + pad),
+    )  # fmt: skip
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    if style == "highlight":
+        draw.rounded_rectangle(band, radius=pad * 2, fill=BAND)
+    else:
+        draw.rectangle((0, 0, width, height), fill=DIMMED)
+        draw.rounded_rectangle(band, radius=pad * 2, fill=(0, 0, 0, 0))
+    Image.alpha_composite(base, layer).convert("RGB").save(out, format="png")

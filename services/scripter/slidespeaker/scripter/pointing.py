@@ -1,0 +1,132 @@
+"""Where a slide's text is, and which of it each narration sentence talks about.
+
+The blocks come from the page that is shown (the rendered PDF), so their boxes are exactly
+where the viewer sees the words. A sentence is linked to the block whose words it shares
+best; below the threshold it is linked to none, because pointing at the wrong line is
+worse than pointing at none.
+"""
+
+# PyMuPDF is only partly annotated; its unannotated calls are fine here.
+# mypy: disable-error-code="no-untyped-call"
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+from rapidfuzz import fuzz
+
+from slidespeaker.common.events import PointerLink, TextBlock
+from slidespeaker.scripter.text import has_words, sentences
+
+# A line that opens with one of these starts a new bullet, however close it sits.
+BULLETS = tuple("•◦▪▫●○■□–—-‣⁃*►➢✓")
+# A line further below the previous than this share of its own height starts a new block.
+PARAGRAPH_GAP = 0.6
+# rapidfuzz's token_set_ratio (0-100) a sentence needs with a block to be linked to it;
+# the runner-up must trail by MARGIN, or the sentence is about neither for sure.
+THRESHOLD = 70.0
+MARGIN = 8.0
+MIN_WORDS = 2  # a block of one word ("Agenda") is matched only by a title or a sentence
+# token_set_ratio is 100 when one side's words are all in the other ("The point." against
+# any block with "the" and "point"): the sentence must also share this many words of
+# four letters or more with the block (all of them, if the block has fewer).
+SHARED_LONG_WORDS = 2
+LONG_WORD = 4
+WORD = re.compile(r"\w+")
+
+
+def page_blocks(
+    pdf_path: Path, page_index: int, title: str
+) -> tuple[list[TextBlock], tuple[float, float]]:
+    """The text blocks of page `page_index` (from 0) in reading order, boxes as shares of
+    the page, and the page's width and height; the block that says `title` is marked as
+    the title."""
+    with pymupdf.open(pdf_path, filetype="pdf") as document:
+        page = document[page_index]
+        width, height = page.rect.width, page.rect.height
+        lines = _lines(page.get_text("dict"))
+    blocks: list[TextBlock] = []
+    for text, (x0, y0, x1, y1) in _paragraphs(lines):
+        if not has_words(text):
+            continue  # page numbers, lone bullets
+        kind = "title" if title and _words(text) == _words(title) else "paragraph"
+        box = (x0 / width, y0 / height, x1 / width, y1 / height)
+        blocks.append(TextBlock(text=text, box=_clamped(box), kind=kind))
+    return blocks, (width, height)
+
+
+def link_sentences(narration: str, blocks: list[TextBlock]) -> list[PointerLink]:
+    """Each sentence of `narration` that is surely about one block, with that block."""
+    links: list[PointerLink] = []
+    for sentence in sentences(narration):
+        block = best_block(sentence, blocks)
+        if block is not None:
+            links.append(PointerLink(sentence=sentence, block=block))
+    return links
+
+
+def best_block(sentence: str, blocks: list[TextBlock]) -> int | None:
+    said = _words(sentence)
+    scores = sorted(
+        ((fuzz.token_set_ratio(" ".join(said), " ".join(_words(b.text))), index)
+         for index, b in enumerate(blocks)
+         if (len(_words(b.text)) >= MIN_WORDS or b.kind == "title") and _shares(said, b.text)),
+        reverse=True,
+    )  # fmt: skip
+    if not scores or scores[0][0] < THRESHOLD:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < MARGIN:
+        return None
+    return scores[0][1]
+
+
+def _shares(said: list[str], block: str) -> bool:
+    long_words = {w for w in _words(block) if len(w) >= LONG_WORD}
+    shared = long_words & set(said)
+    return bool(shared) and len(shared) >= min(SHARED_LONG_WORDS, len(long_words))
+
+
+Line = tuple[str, tuple[float, float, float, float]]
+
+
+def _lines(page: dict[str, Any]) -> list[Line]:
+    lines: list[Line] = []
+    for block in page["blocks"]:
+        for line in block.get("lines", []):
+            text = "".join(span["text"] for span in line["spans"]).strip()
+            if text:
+                lines.append((text, tuple(line["bbox"])))
+    return lines
+
+
+def _paragraphs(lines: list[Line]) -> list[Line]:
+    """Lines joined into paragraphs: a line continues the one before when it sits just
+    below it, overlapping it across, and does not open with a bullet."""
+    paragraphs: list[Line] = []
+    for text, box in lines:
+        if paragraphs and _continues(paragraphs[-1][1], box) and not text.startswith(BULLETS):
+            last_text, last = paragraphs[-1]
+            merged = (min(last[0], box[0]), last[1], max(last[2], box[2]), max(last[3], box[3]))
+            paragraphs[-1] = (f"{last_text} {text}", merged)
+        else:
+            paragraphs.append((text.lstrip("".join(BULLETS)).strip(), box))
+    return paragraphs
+
+
+def _continues(above: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    height = box[3] - box[1]
+    gap = box[1] - above[3]
+    overlaps = box[0] < above[2] and above[0] < box[2]
+    return overlaps and -height / 2 <= gap <= PARAGRAPH_GAP * height
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def _clamped(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (min(1.0, max(0.0, round(v, 4))) for v in box)
+    return (x0, y0, x1, y1)

@@ -1,0 +1,146 @@
+"""The slide follows the voice (issue 17): a generated PPTX with a title and four bullets at
+known places, and notes about bullets 2 and 4, rendered by the real services. While bullet
+2's sentence is spoken its box is marked and no other bullet's is; the same for bullet 4;
+bullets 1 and 3 never are. With pointer none the video is today's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+from pptx import Presentation
+from pptx.util import Inches, Pt
+
+from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, SlideState
+
+from .conftest import Stack
+from .jobs import run_job
+
+WIDTH, HEIGHT = 640, 360
+SLIDE_W, SLIDE_H = 10.0, 5.625  # inches: 16:9, like the video, so no letter-box
+TITLE = "Quarterly review"
+BULLETS = [
+    "Welcome and agenda for the morning",
+    "Revenue grew strongly in the northern region",
+    "Hiring plans for the coming year",
+    "Costs stayed flat across southern offices",
+]
+BULLET_TOPS = [1.4, 2.4, 3.4, 4.4]  # inches from the top; each box 0.6 in high
+NOTES = (
+    "Good morning everyone. "
+    "Revenue grew strongly in the northern region, thanks to two new customers. "
+    "We will take questions at the end of the session. "
+    "Costs stayed flat across our southern offices all year."
+)
+ENCODING_NOISE = 8  # of 255: the closing frame, encoded after the first, differs by up to 5
+CHANGED = 24  # of 255 on some channel: a pixel the mark changed, well above encoding noise
+
+
+def make_deck(path: Path) -> Path:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+    bullets = [(text, 0.8, top, 24) for text, top in zip(BULLETS, BULLET_TOPS, strict=True)]
+    boxes = [(TITLE, 0.5, 0.3, 36), *bullets]
+    for text, left, top, size in boxes:
+        frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(8.5), Inches(0.6))
+        frame.text_frame.text = text
+        frame.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
+    slide.notes_slide.notes_text_frame.text = NOTES
+    deck.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_deck(tmp_path_factory.mktemp("pointer") / "review.pptx")
+
+
+async def rendered(stack: Stack, deck: Path, pointer: str) -> tuple[JobState, Path]:
+    options = ev.JobOptions(width=WIDTH, height=HEIGHT, narration="notes", pointer=pointer)
+    state = await run_job(stack.url, stack.home, stack.prefix, deck, deck.name, options)
+    assert state.status.value == "completed", state.error
+    assert state.outputs is not None
+    return state, stack.home / "artifacts" / state.outputs.video_key
+
+
+def bullet_indexes(slide: SlideState) -> list[int]:
+    """The blocks that are the bullets, checked to be where the deck put them."""
+    indexes = [next(i for i, b in enumerate(slide.blocks) if b.text == text) for text in BULLETS]
+    for index, top in zip(indexes, BULLET_TOPS, strict=True):
+        x0, y0, x1, y1 = slide.blocks[index].box
+        assert 0.8 / SLIDE_W < x0 < x1 < (0.8 + 8.5) / SLIDE_W
+        assert top / SLIDE_H < y0 < y1 < (top + 0.6) / SLIDE_H
+    return indexes
+
+
+def frames(video: Path) -> list[tuple[float, np.ndarray[Any, Any]]]:
+    with av.open(str(video)) as container:
+        return [
+            (float(f.time), f.to_ndarray(format="rgb24", src_colorspace="ITU709").astype(int))
+            for f in container.decode(video=0)
+        ]
+
+
+def marked_in(frame: np.ndarray[Any, Any], plain: np.ndarray[Any, Any],
+              box: tuple[float, float, float, float]) -> int:  # fmt: skip
+    """Pixels inside `box` (shares of the frame) that differ clearly from the plain slide."""
+    x0, y0, x1, y1 = box
+    area = np.s_[round(y0 * HEIGHT) : round(y1 * HEIGHT), round(x0 * WIDTH) : round(x1 * WIDTH)]
+    return int((abs(frame[area] - plain[area]).max(axis=2) > CHANGED).sum())
+
+
+async def test_the_bullet_being_talked_about_is_marked_and_no_other(
+    stack: Stack, deck: Path
+) -> None:
+    state, video = await rendered(stack, deck, "highlight")
+    slide = state.slide(1)
+    bullets = bullet_indexes(slide)
+    assert [link.block for link in slide.links] == [bullets[1], bullets[3]], slide.links
+    shown = frames(video)
+    plain = shown[0][1]  # the pause before the narration: nothing is said yet
+    spans = {link.block: spoken_span(slide, link.sentence, state) for link in slide.links}
+
+    for marked in (bullets[1], bullets[3]):
+        start, end = spans[marked]
+        during = [f for t, f in shown if start + 0.1 < t < end - 0.1] or [
+            frame_at(shown, (start + end) / 2)
+        ]
+        for frame in during:
+            for index in bullets:
+                changed = marked_in(frame, plain, slide.blocks[index].box)
+                if index == marked:
+                    assert changed > 200, f"block {index} is marked while it is talked about"
+                else:
+                    assert changed == 0, f"block {index} is not marked while {marked} is"
+    for _, frame in shown:
+        for never in (bullets[0], bullets[2]):
+            assert marked_in(frame, plain, slide.blocks[never].box) == 0
+
+
+async def test_pointer_none_gives_todays_video(stack: Stack, deck: Path) -> None:
+    _, video = await rendered(stack, deck, "none")
+    shown = frames(video)
+    # One frame for the slide, one short closing frame: nothing is drawn in between.
+    assert len(shown) == 2
+    assert (abs(shown[0][1] - shown[1][1]) <= ENCODING_NOISE).all()
+
+
+def spoken_span(slide: SlideState, sentence: str, state: JobState) -> tuple[float, float]:
+    """When `sentence` is spoken on the video's clock: from its first timed word to its last
+    (the slide starts the video, after the pause before the narration)."""
+    lead = (slide.composed_cues[0].start - slide.cues[0].start) if slide.cues else 0.0
+    said = sentence.split()
+    texts = [w.text for w in slide.words]
+    for at in range(len(texts) - len(said) + 1):
+        if texts[at : at + len(said)] == said:
+            return slide.words[at].start + lead, slide.words[at + len(said) - 1].end + lead
+    raise AssertionError(f"{sentence!r} is not among the spoken words of {state.job_id}")
+
+
+def frame_at(shown: list[tuple[float, np.ndarray[Any, Any]]], seconds: float) -> Any:
+    return [f for t, f in shown if t <= seconds][-1]
