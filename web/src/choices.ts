@@ -1,5 +1,5 @@
 // The options a person chooses from, in words, shared by the new video and re-run forms.
-import type { AvatarMode, AvatarPosition, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
+import type { AvatarMode, AvatarPosition, NarrationMode, OutputFormat, PointerMode, SubtitlesMode } from "./types";
 
 export const RESOLUTIONS = [
   { label: "1920 × 1080 (Full HD)", width: 1920, height: 1080 },
@@ -18,6 +18,12 @@ export const NARRATIONS: { value: NarrationMode; label: string }[] = [
 export const SUBTITLES: { value: SubtitlesMode; label: string }[] = [
   { value: "sidecar", label: "Separate file (can be turned off)" },
   { value: "burn", label: "Burned into the picture" },
+  { value: "none", label: "None" },
+];
+
+export const POINTERS: { value: PointerMode; label: string }[] = [
+  { value: "highlight", label: "Highlight the line being talked about" },
+  { value: "spotlight", label: "Dim the rest of the slide" },
   { value: "none", label: "None" },
 ];
 

@@ -42,6 +42,7 @@ describe("the options form's values", () => {
       format: "video",
       narration: "auto",
       subtitles: "sidecar",
+      pointer: "highlight",
       width: "1920",
       height: "1080",
       avatar: "none",

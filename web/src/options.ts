@@ -2,7 +2,15 @@
 // upload, or the changed options of a re-run. One model for both forms.
 import { RATES, RESOLUTIONS } from "./choices";
 import { JOB_OPTION_DEFAULTS, JOB_OPTION_LIMITS } from "./generated/api";
-import type { AvatarMode, AvatarPosition, JobOptions, NarrationMode, OutputFormat, SubtitlesMode } from "./types";
+import type {
+  AvatarMode,
+  AvatarPosition,
+  JobOptions,
+  NarrationMode,
+  OutputFormat,
+  PointerMode,
+  SubtitlesMode,
+} from "./types";
 import { languageProblem, slidesProblem } from "./upload";
 
 /** What the form holds: text as typed, a voice as "provider/name", a size as "WxH". */
@@ -17,6 +25,8 @@ export interface Choices {
   /** The speaking rate as a string ("1" is the voice's own), as the select holds it. */
   rate: string;
   subtitles: SubtitlesMode;
+  /** The cue on the slide for what the voice is talking about. */
+  pointer: PointerMode;
   size: string;
   avatar: AvatarMode;
   avatarPosition: AvatarPosition;
@@ -51,6 +61,7 @@ export function choicesFrom(options: JobOptions): Choices {
     voice: options.voice ? `${options.voice_provider}/${options.voice}` : "",
     rate: String(options.rate),
     subtitles: options.subtitles,
+    pointer: options.pointer,
     size: sizeValue(options.width, options.height),
     avatar: options.avatar,
     avatarPosition: options.avatar_position,
@@ -87,6 +98,7 @@ export function chosenOptions(choices: Choices, base: JobOptions = DEFAULT_OPTIO
     voice: voice ? voice.name : null,
     rate: Number(choices.rate),
     subtitles: choices.subtitles,
+    pointer: choices.pointer,
     width,
     height,
     avatar: choices.avatar,

@@ -28,6 +28,7 @@ export type {
 
 export type NarrationMode = api.JobOptions["narration"];
 export type SubtitlesMode = api.JobOptions["subtitles"];
+export type PointerMode = api.JobOptions["pointer"];
 export type AvatarMode = api.JobOptions["avatar"];
 export type AvatarPosition = api.JobOptions["avatar_position"];
 export type OutputFormat = api.JobOptions["format"];

@@ -1,7 +1,7 @@
 // The options of a job, as form controls: used by the new video form and the re-run form.
 import { useEffect, useId, useState } from "react";
 import { listVoices } from "../api";
-import { AVATAR_POSITIONS, AVATARS, FORMATS, NARRATIONS, SUBTITLES } from "../choices";
+import { AVATAR_POSITIONS, AVATARS, FORMATS, NARRATIONS, POINTERS, SUBTITLES } from "../choices";
 import type { Choices } from "../options";
 import {
   chosenProvider,
@@ -166,6 +166,7 @@ export function OptionsFields({ value, onChange }: Props) {
       {wantsVideo(value.format) && (
         <>
           <Pick label="Subtitles" value={value.subtitles} choices={SUBTITLES} onPick={(c) => set("subtitles", c)} />
+          <Pick label="Pointer" value={value.pointer} choices={POINTERS} onPick={(c) => set("pointer", c)} />
           <Pick label="Resolution" value={value.size} choices={sizeChoices(value.size)} onPick={(c) => set("size", c)} />
           <Pick label="Presenter" value={value.avatar} choices={AVATARS} onPick={(chosen) => set("avatar", chosen)} />
           {value.avatar !== "none" && (
