@@ -1,21 +1,31 @@
 """The slide follows the voice (issue 17): a generated PPTX with a title and four bullets at
 known places, and notes about bullets 2 and 4, rendered by the real services. While bullet
 2's sentence is spoken its box is marked and no other bullet's is; the same for bullet 4;
-bullets 1 and 3 never are. With pointer none the video is today's."""
+bullets 1 and 3 never are. With pointer none the video is today's. The outline narration
+of the deck (and of its PDF) points at the title and every bullet in turn; notes about
+nothing on the slide point at nothing; spotlight dims all but the block."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.cancel import CancelToken
+from slidespeaker.common.events import Cue
 from slidespeaker.common.fold import JobState, SlideState
+from slidespeaker.composer.pointer import Mark, draw_marks, marks
+from slidespeaker.scripter.deck import open_deck
+from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.pointing import link_sentences, page_blocks
 
 from .conftest import Stack
 from .jobs import run_job
@@ -144,3 +154,62 @@ def spoken_span(slide: SlideState, sentence: str, state: JobState) -> tuple[floa
 
 def frame_at(shown: list[tuple[float, np.ndarray[Any, Any]]], seconds: float) -> Any:
     return [f for t, f in shown if t <= seconds][-1]
+
+
+@pytest.mark.parametrize("kind", ["pptx", "pdf"])
+def test_outline_narration_points_at_the_title_and_every_bullet_in_turn(
+    deck: Path, tmp_path: Path, kind: str
+) -> None:
+    path = deck
+    if kind == "pdf":  # the same slide as a PDF deck: LibreOffice's rendering of it
+        path = tmp_path / "review.pdf"
+        shutil.copy(opened(deck, tmp_path / "pptx").pdf_path, path)
+    read = opened(path, tmp_path / kind)
+    narration = Narrator(read.slides, ev.JobOptions(narration="outline"), None).narrate(1)
+    blocks, _ = page_blocks(read.pdf_path, 0, narration.title)
+    links = link_sentences(narration.text, blocks)
+    assert [blocks[link.block].text for link in links] == [TITLE, *BULLETS], narration.text
+    # Each link is a run of the narration's own words, which the composer finds in the voice's.
+    assert all(link.sentence.rstrip(".") in narration.text for link in links)
+
+
+def test_notes_that_mention_nothing_on_the_slide_point_at_nothing(
+    deck: Path, tmp_path: Path
+) -> None:
+    read = opened(deck, tmp_path)
+    blocks, _ = page_blocks(read.pdf_path, 0, TITLE)
+    unrelated = "Thank you all for coming today. Please ask anything you like, at any time."
+    assert link_sentences(unrelated, blocks) == []
+
+
+def test_marks_follow_the_words_and_bridge_short_gaps() -> None:
+    """Clauses of one spoken sentence, each about a block: a mark from its first word to its
+    last, held over a gap under half a second, not over a longer one."""
+    said = "It covers north sales, hiring plans and costs."
+    starts = [0.0, 0.3, 0.6, 0.9, 1.5, 1.8, 2.1, 3.0]  # each word lasts 0.2 s
+    words = [Cue(text=w, start=t, end=t + 0.2) for w, t in zip(said.split(), starts, strict=True)]
+    about = [("north sales", 1), ("hiring plans", 2), ("costs.", 3)]
+    links = [ev.PointerLink(sentence=text, block=block) for text, block in about]
+    assert marks(links, words, lead=1.0) == [
+        Mark(1, 1.6, 2.5),  # held until 'hiring', 0.4 s after 'sales' ends
+        Mark(2, 2.5, 3.0),  # not held: 'costs' starts 1 s after 'plans' ends
+        Mark(3, 4.0, 4.2),
+    ]
+
+
+def test_spotlight_dims_all_but_the_block(tmp_path: Path) -> None:
+    plain = tmp_path / "slide.png"
+    Image.new("RGB", (640, 360), (250, 250, 250)).save(plain)
+    block = ev.TextBlock(text="Revenue grew", box=(0.25, 0.4, 0.75, 0.5))
+    (drawn,) = draw_marks(plain, (720.0, 405.0), [block], [Mark(0, 1.0, 2.0)], "spotlight",
+                          tmp_path)  # fmt: skip
+    with Image.open(drawn.picture) as picture:
+        pixels = np.asarray(picture.convert("RGB")).astype(int)
+    assert (drawn.start, drawn.end) == (1.0, 2.0)
+    assert (pixels[170:175, 200:440] == 250).all(), "the block stays as it was"
+    assert (pixels[:100] < 150).all() and (pixels[-100:] < 150).all(), "the rest is dimmed"
+
+
+def opened(path: Path, workdir: Path) -> Any:
+    workdir.mkdir(exist_ok=True)
+    return open_deck(path, workdir, token=CancelToken(), soffice_timeout=120)

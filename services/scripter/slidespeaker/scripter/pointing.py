@@ -36,6 +36,9 @@ MIN_WORDS = 2  # a block of one word ("Agenda") is matched only by a title or a 
 SHARED_LONG_WORDS = 2
 LONG_WORD = 4
 WORD = re.compile(r"\w+")
+# Where a sentence about several blocks is split, coarsest first: a list's commas, then
+# its last "and" (a bullet's own "and" stays whole when the bullet matches as it is).
+CLAUSE_BREAKS = (re.compile(r"[,;]\s+"), re.compile(r"\s+(?:and|or)\s+"))
 
 
 def page_blocks(
@@ -59,13 +62,21 @@ def page_blocks(
 
 
 def link_sentences(narration: str, blocks: list[TextBlock]) -> list[PointerLink]:
-    """Each sentence of `narration` that is surely about one block, with that block."""
-    links: list[PointerLink] = []
-    for sentence in sentences(narration):
-        block = best_block(sentence, blocks)
-        if block is not None:
-            links.append(PointerLink(sentence=sentence, block=block))
-    return links
+    """Each sentence of `narration` that is surely about one block, with that block; a
+    sentence about several ("It covers A, B and C.") is linked clause by clause."""
+    return [link for sentence in sentences(narration) for link in _linked(sentence, blocks, 0)]
+
+
+def _linked(text: str, blocks: list[TextBlock], depth: int) -> list[PointerLink]:
+    block = best_block(text, blocks)
+    if block is not None:
+        return [PointerLink(sentence=text, block=block)]
+    if depth == len(CLAUSE_BREAKS):
+        return []
+    parts = [part.strip() for part in CLAUSE_BREAKS[depth].split(text) if part.strip()]
+    if len(parts) == 1:
+        return _linked(text, blocks, depth + 1)
+    return [link for part in parts for link in _linked(part, blocks, depth + 1)]
 
 
 def best_block(sentence: str, blocks: list[TextBlock]) -> int | None:
