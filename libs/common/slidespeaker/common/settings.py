@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,15 @@ class Settings(BaseSettings):
     home: Path = Path(".slidespeaker")
     # Prefix of every Redis key, so several installations can share one Redis.
     key_prefix: str = "ss"
+
+    # Where artifacts are kept (object_store.py): `file:///path` or `s3://BUCKET[/PREFIX]`;
+    # unset: the artifacts folder in `home`. An S3 store is reached with the standard AWS
+    # variables (no SLIDESPEAKER_ prefix), which every S3-compatible store's docs use.
+    storage_url: str | None = None
+    aws_endpoint_url: str | None = Field(None, validation_alias="aws_endpoint_url")
+    aws_access_key_id: str | None = Field(None, validation_alias="aws_access_key_id")
+    aws_secret_access_key: SecretStr | None = Field(None, validation_alias="aws_secret_access_key")
+    aws_region: str | None = Field(None, validation_alias="aws_region")
 
     # The bus. A message idle longer than claim_timeout_s is taken over by another
     # consumer; a live consumer refreshes its claim every heartbeat_s.
@@ -68,6 +77,11 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.home / "artifacts"
+
+    @property
+    def storage_location(self) -> str:
+        """The store's URL: `storage_url`, else `storage_dir` as a file:// URL."""
+        return self.storage_url or self.storage_dir.resolve().as_uri()
 
 
 @lru_cache
