@@ -43,7 +43,6 @@ class OwnStack(Stack):
     def __init__(self, handle: RedisHandle, home: Path, data: Path) -> None:
         super().__init__(handle.url, home, prefix="rel")
         self.handle, self.data = handle, data
-        self.env["SLIDESPEAKER_MAX_DELIVERIES"] = "2"
 
     def restart_redis(self, down_s: float, *, kill: bool = False) -> None:
         """Shut Redis down, or SIGKILL it (no save, no goodbye to its clients), and start it
@@ -264,8 +263,8 @@ async def test_a_message_no_one_can_read_is_dead_lettered_and_the_services_keep_
     try:
         poison = {"job_id": "0" * 32, "task": "{not json", "attempt": "1"}
         await client.xadd(keys.work(ev.Stage.voice), poison)  # type: ignore[arg-type]
-        # Other tests' messages may be dead-lettered too (this module allows two deliveries),
-        # so the poison is looked for among the letters rather than taken to be the last.
+        # Other tests' messages may be dead-lettered too, so the poison is looked for among
+        # the letters rather than taken to be the last.
         deadline = time.monotonic() + 60
         while not (letter_id := await poison_letter(client, keys)):
             assert time.monotonic() < deadline, "never dead-lettered"

@@ -85,6 +85,7 @@ class StreamConsumer:
         self.on_dead_letter = on_dead_letter
         self.timings = timings or BusTimings()
         self._next_reclaim = 0.0
+        self._unfinished: Message | None = None  # cut short by Redis going away: run it again
         self.log = get_logger(stream=stream, group=group, consumer=consumer)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -93,7 +94,8 @@ class StreamConsumer:
             try:
                 await ensure_group(self.redis, self.stream, self.group)
                 while not stop.is_set():
-                    message = await self._reclaim_one() or await self._read_new()
+                    message, self._unfinished = self._unfinished, None
+                    message = message or await self._reclaim_one() or await self._read_new()
                     if message is not None:
                         await self._process(message)
                     backoff = RECONNECT_MIN_S
@@ -157,6 +159,12 @@ class StreamConsumer:
         try:
             async with running_every(self.timings.heartbeat_s, self._claim(message.id)):
                 await self.handler(message)
+        except (RedisConnectionError, RedisTimeoutError):
+            # Not the message's fault: this consumer runs it again once Redis is back (handlers
+            # are idempotent) instead of leaving it to be reclaimed, which would count a
+            # delivery towards the dead letters for every outage.
+            self._unfinished = message
+            raise
         except Exception:
             # Left pending on purpose: it is reclaimed, retried, and dead-lettered at last.
             self.log.exception("bus.handler_failed", message_id=message.id)

@@ -98,10 +98,14 @@ def _read_complaint(lines: Iterable[str], complaint: list[str]) -> None:
 
 def _read_progress(lines: Iterable[str], on_progress: Progress | None) -> None:
     # Blocks of `key=value` lines; out_time_us is how much media is written ("N/A" at first).
+    # On a busy machine a report can lag the one before it (2.0 s, then 1.49 s: the streams'
+    # muxing times interleave), so only headway is told: progress never goes back.
+    furthest = 0.0
     for line in lines:
         key, _, value = line.strip().partition("=")
         if on_progress is not None and key == "out_time_us" and value.isdigit():
-            on_progress(int(value) / 1_000_000)
+            furthest = max(furthest, int(value) / 1_000_000)
+            on_progress(furthest)
 
 
 @contextmanager
