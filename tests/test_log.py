@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.event_store import Conflict, EventLog
+from slidespeaker.common.event_store import Conflict, EventLog, Stopped
 from slidespeaker.common.events import Action, TaskRef
 from slidespeaker.common.keys import Keys
 
@@ -54,6 +54,18 @@ async def test_expected_last_id_guards_decisions(event_log: EventLog) -> None:
     last = (await event_log.read("j1"))[-1][0]
     await event_log.append(ev.JobCompleted(job_id="j1"), expected_last_id=last)
     assert len(await event_log.read("j1")) == 3
+
+
+async def test_no_task_starts_once_the_job_is_stopped(event_log: EventLog) -> None:
+    task = TaskRef(action=Action.voice_turn, turn=2)
+    started = ev.TaskStarted(job_id="j1", task=task, worker="w")
+    await event_log.append(submitted())
+    await event_log.append(started, unless_stopped=True)
+    await event_log.append(ev.JobCancelRequested(job_id="j1"))
+    with pytest.raises(Stopped):
+        await event_log.append(started, unless_stopped=True)
+    types = [event.type for _, event in await event_log.read("j1")]
+    assert types == ["job.submitted", "task.started", "job.cancel_requested"]
 
 
 async def test_follow_yields_old_then_new_events(event_log: EventLog) -> None:

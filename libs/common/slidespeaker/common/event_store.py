@@ -25,6 +25,10 @@ class Conflict(Exception):
     """The log moved on since the state a decision was based on: fold again, decide again."""
 
 
+class Stopped(Exception):
+    """The job was cancelled or has failed: nothing more of its work may start."""
+
+
 LogEntry = tuple[str, ev.Event]
 
 
@@ -33,23 +37,33 @@ class EventLog:
         self.redis = redis
         self.keys = keys or Keys()
 
-    async def append(self, *events: ev.Event, expected_last_id: str | None = None) -> list[str]:
+    async def append(
+        self, *events: ev.Event, expected_last_id: str | None = None, unless_stopped: bool = False
+    ) -> list[str]:
         """Append events of one job atomically; returns their entry ids.
 
         With `expected_last_id`, the append happens only if the log's last entry is still
-        that one (optimistic concurrency for decisions), else Conflict is raised.
+        that one (optimistic concurrency for decisions), else Conflict is raised. With
+        `unless_stopped`, only if the job's stop flag is not set, checked in the same
+        transaction (a task must not start once its job's cancellation is in the log), else
+        Stopped is raised.
         """
         if not events:
             return []
         job_id = events[0].job_id
-        log_key = self.keys.job_log(job_id)
+        log_key, stop_key = self.keys.job_log(job_id), self.keys.job_stop(job_id)
         async with self.redis.pipeline(transaction=True) as pipe:
+            if unless_stopped:
+                await pipe.watch(stop_key)
+                if await pipe.exists(stop_key):
+                    raise Stopped(job_id)
             if expected_last_id is not None:
                 await pipe.watch(log_key)
                 last: Any = await pipe.xrevrange(log_key, count=1)
                 last_id = _entry_id(last[0][0]) if last else None
                 if last_id != expected_last_id:
                     raise Conflict(job_id)
+            if unless_stopped or expected_last_id is not None:
                 pipe.multi()  # type: ignore[no-untyped-call]
             log_positions = []
             for event in events:
@@ -59,6 +73,8 @@ class EventLog:
             try:
                 results = await pipe.execute()
             except WatchError as exc:
+                if unless_stopped and await self.redis.exists(stop_key):
+                    raise Stopped(job_id) from exc
                 raise Conflict(job_id) from exc
         return [_entry_id(results[i]) for i in log_positions]
 

@@ -41,7 +41,7 @@ from slidespeaker.common.bus import (
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.deadlines import task_deadline_s
 from slidespeaker.common.errors import BadInput, is_retryable
-from slidespeaker.common.event_store import EventLog
+from slidespeaker.common.event_store import EventLog, Stopped
 from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.logging_setup import configure_logging, get_logger
@@ -202,9 +202,7 @@ class StageWorker:
         )  # fmt: skip
         try:
             await self._wait_until(state.task(task), token)
-            await self.events.append(
-                ev.TaskStarted(job_id=job_id, task=task, attempt=attempt, worker=self.name)
-            )
+            await self._record_start(job_id, task, attempt)
             ctx.logger.info("task.started", task=task.key, attempt=attempt)
             results = await _within_deadline(self.handlers[task.action](ctx), ctx)
             await self.events.append(
@@ -233,6 +231,15 @@ class StageWorker:
                 await self._fail(job_id, task, attempt, _describe(exc), retryable=True)
             else:
                 await self._fail(job_id, task, attempt, _not_retried(exc), retryable=False)
+
+    async def _record_start(self, job_id: str, task: ev.TaskRef, attempt: int) -> None:
+        """task.started, unless the job's cancellation (or failure) is in the log by then:
+        checked in the same transaction, so no work starts after it."""
+        started = ev.TaskStarted(job_id=job_id, task=task, attempt=attempt, worker=self.name)
+        try:
+            await self.events.append(started, unless_stopped=True)
+        except Stopped as exc:
+            raise JobCancelled("the job was cancelled or failed") from exc
 
     async def _fail(
         self, job_id: str, task: ev.TaskRef, attempt: int, error: str, *, retryable: bool
