@@ -73,8 +73,10 @@ class TaskDeadline:
 
 
 class PastDeadline(Exception):
+    """The task ran past its deadline; the fold words it (task.timed_out) for the user."""
+
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"took longer than its deadline of {seconds:.0f} s")
+        super().__init__(seconds)
         self.seconds = seconds
 
 
