@@ -24,7 +24,6 @@ from slidespeaker.cli.job_options import checked, with_job_options
 from slidespeaker.cli.progress import follow_job, follow_jobs
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
-from slidespeaker.common.deckpassword import unlock
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus
@@ -243,6 +242,7 @@ def _print_estimates(decks: list[Path], options: ev.JobOptions, password: str | 
     """What each deck's hosted calls would take and cost (JSON, one line per deck); nothing
     is sent and nothing rendered. Exit status 1 if a deck could not be read."""
     # Imported here: the scripter's libraries are heavy, and only this needs them.
+    from slidespeaker.common.deckpassword import unlock
     from slidespeaker.scripter.script import estimate_deck
 
     failed = False
@@ -290,6 +290,8 @@ def _readable(deck: Path, password: str | None) -> Path | bytes:
     gets the decrypted deck, never the password. BadInput when the password does not open it."""
     if not password:
         return deck
+    from slidespeaker.common.deckpassword import unlock  # PyMuPDF: only for a password
+
     with tempfile.TemporaryDirectory(prefix="slidespeaker-") as work:
         unlocked = unlock(deck, password, Path(work) / deck.name)
         return deck if unlocked == deck else unlocked.read_bytes()
@@ -326,6 +328,7 @@ def script(
 ) -> None:
     """Write DECK's narration to OUT/script.json to read and edit, then `render --script`."""
     # Imported here: the scripter's libraries are heavy, and only this command needs them.
+    from slidespeaker.common.deckpassword import unlock
     from slidespeaker.scripter.chat import LlmUnavailable
     from slidespeaker.scripter.script import estimate_deck, script_deck
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -14,7 +15,9 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState
 from slidespeaker.common.review import approval
 from slidespeaker.composer.transcript import write_transcript
-from slidespeaker.scripter.script import ScriptLine
+
+if TYPE_CHECKING:  # the scripter's libraries are heavy: `render` does not load them
+    from slidespeaker.scripter.script import ScriptLine
 
 
 class EditedLine(BaseModel):

@@ -13,10 +13,10 @@ from typing import Literal
 from xml.etree import ElementTree
 
 import msoffcrypto
-import pymupdf
 from msoffcrypto.exceptions import FileFormatError
 
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.pdflib import pymupdf
 
 DeckFormat = Literal["pdf", "pptx", "ppsx", "ppt", "odp"]
 # Read by converting them to .pptx with LibreOffice first.

@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import msoffcrypto
-import pymupdf
 from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
 
 from slidespeaker.common.deckfile import OLE_MAGIC, PDF_MAGIC, PDF_MAGIC_WINDOW
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.pdflib import pymupdf
 
 WRONG_PASSWORD = "the password does not open the file: check it and try again"
 

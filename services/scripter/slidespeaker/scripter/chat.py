@@ -13,21 +13,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import openai
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.scripter.config import NO_KEY, ScripterSettings
 
+if TYPE_CHECKING:
+    import openai
+
 T = TypeVar("T")
-REFUSED = (
-    openai.AuthenticationError,
-    openai.PermissionDeniedError,
-    openai.NotFoundError,
-    openai.BadRequestError,
-    openai.UnprocessableEntityError,
-)
 
 
 class LlmUnavailable(Exception):
@@ -48,6 +42,10 @@ class ChatModel:
         assert settings.llm_model, "only made when a model is configured"
         self.model = settings.llm_model
         self._settings = settings
+        # Imported only once a model is configured: the SDK takes a second and tens of MB to
+        # load, which the scripter of a job narrated from its notes never needs.
+        import openai
+
         self._client = openai.OpenAI(
             api_key=settings.openai_api_key or NO_KEY,
             base_url=settings.llm_url,
@@ -71,12 +69,21 @@ class ChatModel:
         raise UnusableAnswers(tries, problem)
 
     def _ask(self, messages: Any, response_format: Any) -> str:
+        import openai  # imported already by __init__
+
+        refused = (
+            openai.AuthenticationError,
+            openai.PermissionDeniedError,
+            openai.NotFoundError,
+            openai.BadRequestError,
+            openai.UnprocessableEntityError,
+        )
         where = self._client.base_url
         try:
             completion = self._client.chat.completions.create(
                 model=self.model, messages=messages, response_format=response_format
             )
-        except REFUSED as exc:
+        except refused as exc:
             raise BadInput(
                 f"the language model at {where} refused the request (model {self.model!r}): "
                 f"{exc.status_code} {_message(exc)}"

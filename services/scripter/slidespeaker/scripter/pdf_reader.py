@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-
 from slidespeaker.common.deckfile import PASSWORD_PROTECTED
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.pdflib import pymupdf
 from slidespeaker.scripter.content import SlideContent
 from slidespeaker.scripter.language_tags import pdf_language
 from slidespeaker.scripter.text import SENTENCE_ENDS, has_words, one_line

@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 from rapidfuzz import fuzz
 
 from slidespeaker.common.events import PointerLink, TextBlock
+from slidespeaker.common.pdflib import pymupdf
 from slidespeaker.scripter.text import has_words, sentences
 
 # A line that opens with one of these starts a new bullet, however close it sits.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pymupdf
+from slidespeaker.common.pdflib import pymupdf
 
 BLACK = 0
 

@@ -1,4 +1,9 @@
-"""The providers by name (`--voice-provider`), each built once per process."""
+"""The providers by name (`--voice-provider`), each built once per process.
+
+The hosted providers' SDKs (openai, elevenlabs) take a second and tens of MB to import, so
+each provider's module is imported only when a job first asks for it: a voice process that
+speaks with Piper never loads them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,6 @@ import functools
 
 from slidespeaker.common.errors import BadInput
 from slidespeaker.voice.config import VoiceSettings
-from slidespeaker.voice.elevenlabs_provider import ElevenLabsProvider
-from slidespeaker.voice.espeak_provider import EspeakProvider
-from slidespeaker.voice.openai_provider import OpenAIProvider
-from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.provider import VoiceProvider
 
 NAMES = ("piper", "espeak", "openai", "elevenlabs")
@@ -19,11 +20,19 @@ NAMES = ("piper", "espeak", "openai", "elevenlabs")
 def get_provider(name: str) -> VoiceProvider:
     settings = VoiceSettings()
     if name == "piper":
+        from slidespeaker.voice.piper_engine import PiperProvider
+
         return PiperProvider(settings.piper_voices_dir)
     if name == "espeak":
+        from slidespeaker.voice.espeak_provider import EspeakProvider
+
         return EspeakProvider(settings.tts_timeout_s)
     if name == "openai":
+        from slidespeaker.voice.openai_provider import OpenAIProvider
+
         return OpenAIProvider(settings)
     if name == "elevenlabs":
+        from slidespeaker.voice.elevenlabs_provider import ElevenLabsProvider
+
         return ElevenLabsProvider(settings)
     raise BadInput(f"unknown voice provider {name!r}; choose one of: {', '.join(NAMES)}")
