@@ -1,6 +1,16 @@
 // The typed client of the SlideSpeaker HTTP API (services/api). Every call goes to /api on
 // the same origin: the API serves the built client, and Vite proxies /api in development.
-import type { JobList, JobOptions, JobState, JobStatus, LogEvent, PodcastDialogue, Script, Voice } from "./types";
+import type {
+  CostEstimate,
+  JobList,
+  JobOptions,
+  JobState,
+  JobStatus,
+  LogEvent,
+  PodcastDialogue,
+  Script,
+  Voice,
+} from "./types";
 
 const BASE = "/api";
 
@@ -144,9 +154,7 @@ export function uploadDeck(
   onProgress: (sent: number, total: number) => void,
 ): UploadHandle {
   const xhr = new XMLHttpRequest();
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append("file", file, file.name);
+  const form = deckForm(file, fields);
   const done = new Promise<string>((resolve, reject) => {
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded, event.total);
@@ -167,6 +175,19 @@ export function uploadDeck(
   xhr.open("POST", `${BASE}/jobs`);
   xhr.send(form);
   return { done, abort: () => xhr.abort() };
+}
+
+/** What the deck's hosted calls would take and cost with these options: a scripter reads
+ * the deck; no job is made and nothing is sent to a hosted service. */
+export function estimateCost(file: File, fields: UploadFields): Promise<CostEstimate> {
+  return request("/estimates", { method: "POST", body: deckForm(file, fields) });
+}
+
+function deckForm(file: File, fields: UploadFields): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append("file", file, file.name);
+  return form;
 }
 
 /** A new job on the same deck with some options changed; resolves to the new job's id. */

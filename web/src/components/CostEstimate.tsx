@@ -1,16 +1,19 @@
 // What the job's hosted calls are estimated to cost: reckoned by the scripter before any is
-// made (the cost.estimated event), against the job's limit if it has one.
-import type { JobState } from "../types";
+// made (the cost.estimated event, or POST /api/estimates before submission), against the
+// job's limit if it has one.
+import type { CostEstimate as Estimate, JobState } from "../types";
 
 export function costWords(state: JobState): string | null {
-  const estimate = state.estimate;
-  if (!estimate) return null;
-  const limit = state.options.max_cost;
+  return state.estimate ? estimateWords(state.estimate, state.options.max_cost) : null;
+}
+
+export function estimateWords(estimate: Estimate, limit: number | null): string {
   const counted = [
     estimate.llm_requests && `${estimate.llm_requests} model requests (about ${estimate.llm_input_tokens + estimate.llm_output_tokens} tokens)`,
     estimate.tts_characters && `${estimate.tts_characters} characters of hosted speech`,
   ].filter(Boolean);
-  const what = counted.length ? counted.join(" and ") : "no hosted calls";
+  if (!counted.length) return "No hosted calls: everything runs on the server, at no cost.";
+  const what = counted.join(" and ");
   if (estimate.cost_usd === null) {
     return `Hosted calls: ${what}; their price is not set on the server${limit === null ? "" : ", so the cost limit cannot be checked"}.`;
   }

@@ -4,6 +4,7 @@
 export type ApiModels =
   | Action
   | BodyCreateJobApiJobsPost
+  | BodyEstimateCostApiEstimatesPost
   | CostEstimate
   | Cue
   | ErrorBody
@@ -19,6 +20,7 @@ export type ApiModels =
   | Outputs
   | PodcastOutputs
   | PointerLink
+  | Refusal
   | Script
   | ScriptEdit
   | ScriptLine
@@ -30,7 +32,6 @@ export type ApiModels =
   | TaskStatus
   | TextBlock
   | TurnState
-  | Unspeakable
   | ValidationError
   | Voice
   | Voices
@@ -48,6 +49,7 @@ export type Action =
   | "voice_turn"
   | "compose_podcast";
 export type BodyCreateJobApiJobsPost = JobForm & BodyCreateJobApiJobsPost1;
+export type BodyEstimateCostApiEstimatesPost = JobForm & BodyEstimateCostApiEstimatesPost1;
 export type JobStatus = "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled";
 /**
  * Where the language of a slide's (or a turn's) narration came from.
@@ -140,6 +142,21 @@ export interface JobForm {
   height?: number;
 }
 export interface BodyCreateJobApiJobsPost1 {
+  file: string;
+  /**
+   * how to say words: WORD<TAB>SPOKEN lines or JSON
+   */
+  lexicon?: string | null;
+  /**
+   * opens the deck; never stored
+   */
+  password?: string | null;
+  /**
+   * instead of width and height
+   */
+  resolution?: ("720p" | "1080p" | "4k") | null;
+}
+export interface BodyEstimateCostApiEstimatesPost1 {
   file: string;
   /**
    * how to say words: WORD<TAB>SPOKEN lines or JSON
@@ -431,6 +448,13 @@ export interface PodcastOutputs {
   json_key: string;
   duration: number;
 }
+export interface Refusal {
+  detail:
+    | string
+    | {
+        [k: string]: unknown;
+      }[];
+}
 export interface Script {
   status: JobStatus;
   slides: ScriptLine[];
@@ -450,13 +474,6 @@ export interface ScriptEdit {
 }
 export interface ScriptReview {
   slides?: ScriptEdit[];
-}
-export interface Unspeakable {
-  detail:
-    | string
-    | {
-        [k: string]: unknown;
-      }[];
 }
 export interface Voice {
   provider: string;

@@ -1,9 +1,12 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { deckProblem, isLocked, languageProblem, signatureProblem, slidesProblem } from "../upload";
 import { NewVideo } from "./NewVideo";
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 const PDF = "%PDF-1.7\n";
 const ZIP = "PK\u0003\u0004";
@@ -131,5 +134,64 @@ describe("the upload form", () => {
     expect(screen.getByRole("button", { name: "Make the podcast" })).toBeTruthy();
     fireEvent.change(screen.getByLabelText("What to make"), { target: { value: "both" } });
     expect(screen.getByRole("button", { name: "Make the video and the podcast" })).toBeTruthy();
+  });
+});
+
+describe("the cost estimate before sending", () => {
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+  /** The API as the server answers: its voices, and the estimate (recording what was sent). */
+  function serve(estimate: Response) {
+    const sent: FormData[] = [];
+    vi.stubGlobal("fetch", async (url: string, init?: RequestInit) => {
+      if (url === "/api/estimates") {
+        sent.push(init?.body as FormData);
+        return estimate;
+      }
+      return json({ voices: [] });
+    });
+    return sent;
+  }
+
+  const estimateButton = () => screen.getByRole("button", { name: "Estimate the cost" }) as HTMLButtonElement;
+
+  it("sends the deck with the chosen options and says what the hosted calls would cost", async () => {
+    const counted = { llm_requests: 2, llm_input_tokens: 800, llm_output_tokens: 200, tts_characters: 0, cost_usd: 0.0042 };
+    const sent = serve(json(counted));
+    render(<NewVideo />);
+    expect(estimateButton().disabled).toBe(true);
+    pick(deck("talk.pdf", PDF, 100));
+    await waitFor(() => expect(estimateButton().disabled).toBe(false));
+    fireEvent.change(screen.getByLabelText("Language"), { target: { value: "de" } });
+    fireEvent.click(estimateButton());
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Hosted calls estimated at $0.00: 2 model requests (about 1000 tokens).",
+    );
+    expect(sent).toHaveLength(1);
+    expect((sent[0].get("file") as File).name).toBe("talk.pdf");
+    expect(sent[0].get("language")).toBe("de");
+    fireEvent.change(screen.getByLabelText("Language"), { target: { value: "fr" } });
+    expect(screen.queryByRole("status")).toBeNull(); // said of other choices: gone
+  });
+
+  it("says when nothing is hosted, and why there is no estimate when the server cannot make one", async () => {
+    serve(json({ llm_requests: 0, llm_input_tokens: 0, llm_output_tokens: 0, tts_characters: 0, cost_usd: 0 }));
+    render(<NewVideo />);
+    pick(deck("talk.pdf", PDF, 100));
+    await waitFor(() => expect(estimateButton().disabled).toBe(false));
+    fireEvent.click(estimateButton());
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "No hosted calls: everything runs on the server, at no cost.",
+    );
+    cleanup();
+    serve(json({ detail: "no scripter service is running to read the deck; start one" }, 503));
+    render(<NewVideo />);
+    pick(deck("talk.pdf", PDF, 100));
+    await waitFor(() => expect(estimateButton().disabled).toBe(false));
+    fireEvent.click(estimateButton());
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The cost could not be estimated: no scripter service is running to read the deck; start one",
+    );
   });
 });

@@ -1,10 +1,12 @@
-// Upload a deck and choose how it is narrated; checks the file before sending it and shows
-// the real upload progress.
+// Upload a deck and choose how it is narrated; checks the file before sending it, can say
+// what its hosted calls would cost first, and shows the real upload progress.
 import { useId, useRef, useState } from "react";
 import type { UploadHandle } from "../api";
-import { uploadDeck } from "../api";
+import { estimateCost, uploadDeck } from "../api";
+import { estimateWords } from "../components/CostEstimate";
 import { OptionsFields } from "../components/OptionsFields";
-import { choicesFrom, choicesProblem, DEFAULT_OPTIONS, uploadFields } from "../options";
+import type { Choices } from "../options";
+import { choicesFrom, choicesProblem, chosenOptions, DEFAULT_OPTIONS, uploadFields } from "../options";
 import { href } from "../router";
 import type { OutputFormat } from "../types";
 import { deckProblem, isLocked, MAX_DECK_BYTES, readHead, signatureProblem } from "../upload";
@@ -25,11 +27,15 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   const [choices, setChoices] = useState(() => choicesFrom(DEFAULT_OPTIONS));
   const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
+  /** What the estimate said for the deck and choices as they are now (cleared when either changes). */
+  const [estimated, setEstimated] = useState<{ words: string; failed: boolean } | null>(null);
+  const [estimating, setEstimating] = useState(false);
   const upload = useRef<UploadHandle | null>(null);
   const ids = { file: useId(), fileHelp: useId(), password: useId(), passwordHelp: useId() };
 
   const choose = async (chosen: File | undefined) => {
     setServerError(null);
+    setEstimated(null);
     if (!chosen) return;
     let problem = deckProblem(chosen, maxBytes);
     const head = problem ? null : await readHead(chosen);
@@ -45,11 +51,35 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
   // A PDF's protection shows only on the server: its answer asks for the password.
   const askPassword = locked || (serverError !== null && /password/i.test(serverError));
 
+  const fieldsToSend = () => {
+    const fields = uploadFields(choices);
+    if (password) fields.password = password; // opens the deck on the server, never stored
+    return fields;
+  };
+
+  const chooseOptions = (chosen: Choices) => {
+    setChoices(chosen);
+    setEstimated(null);
+  };
+
+  const estimate = async () => {
+    if (!file || !canSubmit) return;
+    setEstimating(true);
+    try {
+      const counted = await estimateCost(file, fieldsToSend());
+      setEstimated({ words: estimateWords(counted, chosenOptions(choices).max_cost ?? null), failed: false });
+    } catch (caught) {
+      const why = caught instanceof Error ? caught.message : String(caught);
+      setEstimated({ words: `The cost could not be estimated: ${why}`, failed: true });
+    } finally {
+      setEstimating(false);
+    }
+  };
+
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!file || !canSubmit) return;
-    const fields = uploadFields(choices);
-    if (password) fields.password = password; // opens the deck on the server, never stored
+    const fields = fieldsToSend();
     setServerError(null);
     setSent({ loaded: 0, total: file.size });
     upload.current = uploadDeck(file, fields, (loaded, total) => setSent({ loaded, total }));
@@ -123,7 +153,7 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
 
       <fieldset disabled={uploading}>
         <legend>Options</legend>
-        <OptionsFields value={choices} onChange={setChoices} />
+        <OptionsFields value={choices} onChange={chooseOptions} />
       </fieldset>
 
       {uploading && (
@@ -142,9 +172,19 @@ export function NewVideo({ maxBytes = MAX_DECK_BYTES }: { maxBytes?: number }) {
           {serverError}
         </p>
       )}
-      <button type="submit" className="primary" disabled={!canSubmit}>
-        {MAKE_WORDS[choices.format]}
-      </button>
+      {estimated && (
+        <p role={estimated.failed ? "alert" : "status"} className={`small cost-estimate${estimated.failed ? " error" : ""}`}>
+          {estimated.words}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" disabled={!canSubmit || estimating} onClick={() => void estimate()}>
+          {estimating ? "Estimating…" : "Estimate the cost"}
+        </button>
+        <button type="submit" className="primary" disabled={!canSubmit}>
+          {MAKE_WORDS[choices.format]}
+        </button>
+      </div>
     </form>
   );
 }

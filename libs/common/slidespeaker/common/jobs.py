@@ -20,8 +20,13 @@ def new_job_id() -> str:
 
 
 def deck_key(job_id: str, filename: str) -> str:
+    return storage_keys.deck(job_id, deck_suffix(filename))
+
+
+def deck_suffix(filename: str) -> str:
+    """The upload's suffix, when it is a plain one (the deck's type is read from its bytes)."""
     suffix = Path(filename).suffix.lower()
-    return storage_keys.deck(job_id, suffix if _SAFE_SUFFIX.match(suffix) else "")
+    return suffix if _SAFE_SUFFIX.match(suffix) else ""
 
 
 async def submit_job(

@@ -54,6 +54,11 @@ class Keys:
         """List of voice sample requests the voice services pop (see voice_samples.py)."""
         return f"{self.prefix}:voices:samples"
 
+    @property
+    def cost_estimates(self) -> str:
+        """List of cost estimate questions the scripters pop (see cost_estimates.py)."""
+        return f"{self.prefix}:estimates"
+
     def presence(self, service: str, consumer: str) -> str:
         """Expires unless the service refreshes it: tells the CLI which services run."""
         return f"{self.prefix}:alive:{service}:{consumer}"

@@ -51,6 +51,20 @@ def entry_name(key: str) -> str:
     return key.rpartition("/")[2].split(".", 1)[0]
 
 
+# Decks sent only to be estimated (api/routes/estimates.py): removed once the estimate is
+# answered, and by retention if the API stopped in between.
+ESTIMATES = "estimates"
+
+
+def estimate(question: str) -> str:
+    """Everything of one estimate question: removed once it is answered."""
+    return f"{ESTIMATES}/{question}"
+
+
+def estimate_deck(question: str, suffix: str) -> str:
+    return f"{estimate(question)}/deck{suffix}"
+
+
 def job(job_id: str) -> str:
     """Everything of the job: removed with it."""
     return f"jobs/{job_id}"

@@ -1,17 +1,15 @@
 """Voice samples: a short sentence spoken by a voice so a person can hear it before choosing.
 
-The API does not speak (it must not load Piper); it asks the voice services. A request is
-pushed on a Redis list (`Keys.voice_samples`) that every voice process pops from, so one
-of them speaks it, writes the audio to storage under `sample_key` and pushes the answer on
-the request's own reply list. A sample already in storage is served without asking.
+The API does not speak (it must not load Piper); it asks the voice services (asking.py) on
+`Keys.voice_samples`: one of them speaks it and writes the audio to storage under
+`sample_key`. A sample already in storage is served without asking.
 """
 
 from __future__ import annotations
 
+from slidespeaker.common.asking import Question
 from slidespeaker.common.events import Frozen
 from slidespeaker.common.storage_keys import Cache, cached
-
-REPLY_TTL_S = 60  # an answer nobody waits for any more expires
 
 # "How I will sound" in the languages the voices here speak most often; others hear English.
 SAMPLE_TEXTS = {
@@ -54,15 +52,13 @@ def sample_key(provider: str, voice: str | None, text: str) -> str:
     return cached(Cache.samples, [provider, voice, text], ".wav")
 
 
-class SampleRequest(Frozen):
-    """Speak `text` with `provider`'s `voice` (None: its default) into storage at `key`,
-    then push a SampleReply on the list `reply`."""
+class SampleRequest(Question):
+    """Speak `text` with `provider`'s `voice` (None: its default) into storage at `key`."""
 
     provider: str
     voice: str | None
     text: str
     key: str
-    reply: str
 
 
 class SampleReply(Frozen):

@@ -14,7 +14,16 @@ from redis.asyncio import Redis
 from slidespeaker.api.deps import require_token
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
-from slidespeaker.api.routes import artifacts, asyncapi, events, health, jobs, script, voices
+from slidespeaker.api.routes import (
+    artifacts,
+    asyncapi,
+    estimates,
+    events,
+    health,
+    jobs,
+    script,
+    voices,
+)
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.common.event_store import EventLog
@@ -60,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(asyncapi.router)
     protected = [Depends(require_token)] if settings.api_token else []
     unauthorized = errors(401) if settings.api_token else None
-    for router in (jobs.router, events.router, artifacts.router, script.router, voices.router):
+    routers = (jobs, events, artifacts, script, voices, estimates)
+    for router in (module.router for module in routers):
         app.include_router(router, dependencies=protected, responses=unauthorized)
     app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():

@@ -41,6 +41,7 @@ async def purge_expired(
     used = {storage_keys.entry_name(key) for key in _cached_keys(kept)}
     for cache in Cache:
         purged.cache_files += _purge_unused(storage, cache, cutoff.timestamp(), keep=used)
+    _purge_unused(storage, storage_keys.ESTIMATES, cutoff.timestamp(), keep=set())
     return purged
 
 
@@ -51,11 +52,11 @@ def _cached_keys(kept: list[JobState]) -> list[str]:
     return [key for key in keys if key]
 
 
-def _purge_unused(storage: Storage, cache: Cache, cutoff: float, keep: set[str]) -> int:
-    """Remove the files of `cache` written before the cutoff, but those of the entries in
+def _purge_unused(storage: Storage, folder: str, cutoff: float, keep: set[str]) -> int:
+    """Remove the files below `folder` written before the cutoff, but those of the entries in
     `keep`: what is being made for a job just submitted is never taken away."""
     removed = 0
-    for key, written in list(storage.files_below(cache)):
+    for key, written in list(storage.files_below(folder)):
         if written < cutoff and storage_keys.entry_name(key) not in keep:
             storage.delete(key)
             removed += 1

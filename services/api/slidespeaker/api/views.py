@@ -30,6 +30,11 @@ class ErrorBody(BaseModel):
     detail: str  # what went wrong, for a person
 
 
+class Refusal(BaseModel):
+    # A service's reason, or (as for any request) what is wrong with the parameters.
+    detail: str | list[dict[str, Any]]
+
+
 _REASONS = {
     400: "the request or the uploaded file cannot be used",
     401: "a token is required",

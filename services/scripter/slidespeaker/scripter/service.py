@@ -30,6 +30,7 @@ from slidespeaker.scripter.estimate import (
     estimate,
     narration_length,
 )
+from slidespeaker.scripter.estimates import start_estimate_thread
 from slidespeaker.scripter.language import Decided
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH
 from slidespeaker.scripter.narration import Narration, Narrator
@@ -152,4 +153,6 @@ HANDLERS: StageHandlers = {
 
 def run(settings: Settings) -> None:
     language.warm_up()  # the language detector's models, before the first deck
+    if settings.redis_url:
+        start_estimate_thread(settings.redis_url, settings)
     run_stage(HANDLERS, settings)

@@ -3,25 +3,21 @@ the voice service pops sample requests, speaks each into storage once, and answe
 
 from __future__ import annotations
 
-import threading
-import time
+from functools import partial
 
 import structlog
-from redis.exceptions import RedisError
 
+from slidespeaker.common.asking import start_answering
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.redis_clients import sync_client
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
-from slidespeaker.common.voice_samples import REPLY_TTL_S, SampleReply, SampleRequest
+from slidespeaker.common.voice_samples import SampleReply, SampleRequest
 from slidespeaker.voice.config import VoiceSettings
 from slidespeaker.voice.loudness import normalized
 from slidespeaker.voice.provider import synthesize
 from slidespeaker.voice.providers import get_provider
-
-POP_TIMEOUT_S = 1
 
 logger = structlog.get_logger(service="voice")
 
@@ -46,27 +42,8 @@ def speak_sample(request: SampleRequest, storage: Storage) -> SampleReply:
     return SampleReply()
 
 
-def serve_samples(redis_url: str, keys: Keys, storage: Storage) -> None:
-    """Answer sample requests for as long as the process lives (Redis may restart)."""
-    client = sync_client(redis_url)
-    while True:
-        try:
-            popped = client.blpop([keys.voice_samples], timeout=POP_TIMEOUT_S)
-            if popped is None:
-                continue
-            request = SampleRequest.model_validate_json(popped[1])
-            reply = speak_sample(request, storage)
-            client.lpush(request.reply, reply.model_dump_json())
-            client.expire(request.reply, REPLY_TTL_S)
-        except RedisError:
-            time.sleep(POP_TIMEOUT_S)
-        except ValueError:
-            logger.error("sample.malformed_request")
-
-
 def start_sample_thread(redis_url: str, settings: Settings) -> None:
     """Beside the slide work, on its own thread: a preview never waits behind a whole deck."""
     keys, storage = Keys(settings.key_prefix), Storage(settings.storage_dir)
-    threading.Thread(
-        target=serve_samples, args=(redis_url, keys, storage), name="voice-samples", daemon=True
-    ).start()
+    answer = partial(speak_sample, storage=storage)
+    start_answering(redis_url, keys.voice_samples, SampleRequest, answer)

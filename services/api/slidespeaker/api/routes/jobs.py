@@ -3,29 +3,30 @@ delete."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
-from slidespeaker.api.job_form import JobForm
+from slidespeaker.api.job_form import (
+    JobForm,
+    LexiconField,
+    PasswordField,
+    ResolutionField,
+    job_options,
+)
 from slidespeaker.api.routes.voices import offered_voices
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
-from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.languages import unspeakable
-from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.projection import Projection
-from slidespeaker.common.slide_selection import parse_slides
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
-
-MAX_LEXICON_BYTES = 1_000_000
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -34,21 +35,11 @@ async def create_job(
     events: EventLogDep,
     storage: StorageDep,
     form: Annotated[JobForm, Form()],
-    lexicon: Annotated[
-        UploadFile | None, File(description="how to say words: WORD<TAB>SPOKEN lines or JSON")
-    ] = None,
-    password: Annotated[
-        str | None, Form(max_length=1000, description="opens the deck; never stored")
-    ] = None,
-    resolution: Annotated[
-        Literal["720p", "1080p", "4k"] | None, Form(description="instead of width and height")
-    ] = None,
+    lexicon: LexiconField = None,
+    password: PasswordField = None,
+    resolution: ResolutionField = None,
 ) -> dict[str, str]:
-    chosen = form.model_dump()
-    if resolution:
-        chosen["width"], chosen["height"] = ev.RESOLUTIONS[resolution]
-    chosen["slides"] = checked_slides(chosen.get("slides"))
-    options = ev.JobOptions.model_validate({**chosen, "lexicon": await checked_lexicon(lexicon)})
+    options = await job_options(form, lexicon, resolution)
     refused = unspeakable(options, await offered_voices(events))
     if refused:  # before any work: nothing here could speak what was asked for
         raise HTTPException(422, refused)
@@ -57,32 +48,6 @@ async def create_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options
         )
     return {"job_id": job_id}
-
-
-async def checked_lexicon(upload: UploadFile | None) -> dict[str, str]:
-    """The lexicon's entries, which travel in the job's options; 422 saying what is wrong."""
-    if upload is None:
-        return {}
-    data = await upload.read(MAX_LEXICON_BYTES + 1)
-    name = upload.filename or "the lexicon"
-    if len(data) > MAX_LEXICON_BYTES:
-        raise HTTPException(422, f"lexicon: {name} is larger than {MAX_LEXICON_BYTES} bytes")
-    try:
-        return parse_lexicon(data.decode("utf-8"), name)
-    except UnicodeDecodeError as exc:
-        raise HTTPException(422, f"lexicon: {name} is not UTF-8 text") from exc
-    except BadInput as exc:
-        raise HTTPException(422, f"lexicon: {exc.message}") from exc
-
-
-def checked_slides(slides: str | None) -> str | None:
-    """The slide selection in its normal form; 400 saying what is wrong with it."""
-    if not slides:
-        return None  # a form's empty field: every slide
-    try:
-        return str(parse_slides(slides))
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"slides: {exc}") from exc
 
 
 @router.get("")

@@ -4,19 +4,17 @@ short sample of each, spoken by a voice service (the API loads no voice engine).
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
-from redis.asyncio import Redis
 
 from slidespeaker.api.deps import EventLogDep, StorageDep
-from slidespeaker.api.views import ErrorBody
+from slidespeaker.api.views import ErrorBody, Refusal
+from slidespeaker.common.asking import ask, reply_list, someone_answers
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.voice_samples import (
-    REPLY_TTL_S,
     SampleReply,
     SampleRequest,
     sample_key,
@@ -28,13 +26,8 @@ router = APIRouter(prefix="/api", tags=["voices"])
 SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
 
 
-class Unspeakable(BaseModel):
-    # The voice service's reason, or (as for any request) what is wrong with the parameters.
-    detail: str | list[dict[str, Any]]
-
-
 SAMPLE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Unspeakable if code == 422 else ErrorBody, "description": reason}
+    code: {"model": Refusal if code == 422 else ErrorBody, "description": reason}
     for code, reason in {
         404: "no running voice service offers this voice",
         422: "the voice cannot speak this (the voice service's reason), or a bad parameter",
@@ -86,7 +79,7 @@ async def voice_sample(
     request = SampleRequest(
         provider=provider, voice=voice, text=text or sample_text(language),
         key=sample_key(provider, voice, text or sample_text(language)),
-        reply=f"{events.keys.voice_samples}:reply:{uuid.uuid4().hex}",
+        reply=reply_list(events.keys.voice_samples),
     )  # fmt: skip
     if not storage.exists(request.key):
         await _ask_voice_service(events, request)
@@ -106,20 +99,11 @@ async def _published_language(events: EventLog, provider: str, voice: str | None
 
 
 async def _ask_voice_service(events: EventLog, request: SampleRequest) -> None:
-    redis = events.redis
-    if not [key async for key in redis.scan_iter(match=events.keys.presence_pattern("voice"))]:
+    if not await someone_answers(events.redis, events.keys.presence_pattern("voice")):
         raise HTTPException(503, "no voice service is running to speak a sample; start one")
-    await redis.rpush(events.keys.voice_samples, request.model_dump_json())
-    # Requests nobody takes (every voice service stopped) do not pile up.
-    await redis.expire(events.keys.voice_samples, REPLY_TTL_S)
-    answer = await _wait_for_reply(redis, request.reply)
+    answer = await ask(events.redis, events.keys.voice_samples, request, SAMPLE_WAIT_S)
     if answer is None:
         raise HTTPException(504, f"no voice service answered within {SAMPLE_WAIT_S} s; try again")
-    reply = SampleReply.model_validate_json(answer[1])
+    reply = SampleReply.model_validate_json(answer)
     if reply.error:
         raise HTTPException(422 if reply.bad_input else 502, reply.error)
-
-
-async def _wait_for_reply(redis: Redis, key: str) -> Any:
-    """The reply, or None after SAMPLE_WAIT_S."""
-    return await redis.blpop([key], timeout=SAMPLE_WAIT_S)
