@@ -16,6 +16,7 @@ import psutil
 import pymupdf
 import pytest
 
+from slidespeaker.cli.processes import usable_cores
 from slidespeaker.cli.redis_server import free_port
 
 from .conftest import api_client
@@ -98,6 +99,8 @@ def test_up_serves_the_api_on_its_port_and_stops_everything_on_sigterm(tmp_path:
             httpx.get(f"http://127.0.0.1:{env_port}/api/health", timeout=2)
         voices = [p for p in our_processes(home) if p.cmdline()[-2:] == ["service", "voice"]]
         assert len(voices) == 2, "--scale voice=2 runs two voice processes"
+        threads = {p.environ().get("SLIDESPEAKER_PIPER_THREADS") for p in voices}
+        assert threads == {str(max(1, usable_cores() // 2))}, "sharing the cores between them"
 
         pdf = one_page_pdf(tmp_path / "hi.pdf").read_bytes()
         job_id = client.post("/api/jobs", files={"file": ("hi.pdf", pdf)},

@@ -31,6 +31,7 @@ from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.languages import LOCAL_PROVIDERS, unspeakable
 from slidespeaker.common.lexicon import parse_lexicon
+from slidespeaker.common.memory import free_mb
 from slidespeaker.common.redis_clients import async_client
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
@@ -144,9 +145,14 @@ def _local_stack() -> Iterator[tuple[RedisHandle, processes.LocalServices, Setti
     settings = get_settings()
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
-    services = processes.LocalServices(handle.url, settings.home)
+    voices = processes.voice_layout(processes.usable_cores(), free_mb())
+    services = processes.LocalServices(
+        handle.url, settings.home, service_env={"voice": voices.env()}
+    )
     try:
-        services.start_missing(processes.PIPELINE_SERVICES, Keys(settings.key_prefix))
+        services.start_missing(
+            processes.PIPELINE_SERVICES, Keys(settings.key_prefix), {"voice": voices.processes}
+        )
         yield handle, services, settings
     finally:
         services.stop()
@@ -483,11 +489,13 @@ def up(
     """Start Redis (embedded unless given), every service and the API; Ctrl-C stops them."""
     given = {"api_host": host, "api_port": port}
     settings = get_settings().model_copy(update={k: v for k, v in given.items() if v is not None})
-    counts = {name: 1 for name in processes.ALL_SERVICES}
+    counts: dict[str, int] = {}  # voice: one a core unless given (voice_layout), others: 1
     for item in scale:
         name, _, number = item.partition("=")
-        if name not in counts or not number.isdigit():
-            raise typer.BadParameter(f"expected SERVICE=N with SERVICE one of {', '.join(counts)}")
+        if name not in processes.ALL_SERVICES or not number.isdigit():
+            raise typer.BadParameter(
+                f"expected SERVICE=N with SERVICE one of {', '.join(processes.ALL_SERVICES)}"
+            )
         counts[name] = int(number)
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
@@ -496,10 +504,14 @@ def up(
         "SLIDESPEAKER_API_HOST": settings.api_host,
         "SLIDESPEAKER_API_PORT": str(settings.api_port),
     }
-    services = processes.LocalServices(handle.url, settings.home, api_env)
+    voices = processes.voice_layout(processes.usable_cores(), free_mb(), counts.pop("voice", None))
+    counts["voice"] = voices.processes
+    services = processes.LocalServices(
+        handle.url, settings.home, api_env, service_env={"voice": voices.env()}
+    )
     try:
-        for name, count in counts.items():
-            services.start(name, count)
+        for name in processes.ALL_SERVICES:
+            services.start(name, counts.get(name, 1))
         console.print(f"SlideSpeaker is up: http://{settings.api_host}:{settings.api_port}/")
         console.print(f"Redis: {handle.url}   logs: {settings.home / 'logs'}   Ctrl-C stops")
         asyncio.run(services.supervise(_report_restart))

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,35 @@ SERVICE_MODULES = {
 ALL_SERVICES = tuple(SERVICE_MODULES)
 PIPELINE_SERVICES = tuple(name for name in ALL_SERVICES if name != "api")
 STOP_GRACE_S = 10
+# What one voice process holds with Piper loaded (326 MB measured), with room to speak.
+VOICE_PROCESS_MB = 400
+
+
+@dataclass(frozen=True)
+class VoiceLayout:
+    """How many voice processes, and how many Piper threads each."""
+
+    processes: int
+    threads: int
+
+    def env(self) -> dict[str, str]:
+        return {"SLIDESPEAKER_PIPER_THREADS": str(self.threads)}
+
+
+def voice_layout(cores: int, free_mb: float, processes: int | None = None) -> VoiceLayout:
+    """Both (every) core speaks, none oversubscribed: one voice process per core with one
+    Piper thread each, since one thread per process speaks faster than several threads in
+    one (piper_engine.py); fewer processes when they would take more than half the free
+    memory, each then given more threads. `processes` given (`up --scale voice=N`): only the
+    threads are chosen."""
+    if processes is None:
+        processes = max(1, min(cores, int(free_mb / 2 // VOICE_PROCESS_MB)))
+    return VoiceLayout(processes, max(1, cores // processes))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which a container's cpuset limits)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def running_services(url: str, keys: Keys) -> set[str]:
@@ -46,6 +75,7 @@ class LocalServices:
     url: str
     home: Path
     env: dict[str, str] = field(default_factory=dict)  # more settings for every process
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)  # and for one service
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     def start(self, name: str, count: int = 1) -> None:
@@ -54,6 +84,7 @@ class LocalServices:
         env = {
             **os.environ,
             **self.env,
+            **self.service_env.get(name, {}),
             "SLIDESPEAKER_REDIS_URL": self.url,
             "SLIDESPEAKER_HOME": str(self.home.resolve()),
             "SLIDESPEAKER_PARENT_PID": str(os.getpid()),
@@ -76,11 +107,14 @@ class LocalServices:
             )
             log.close()
 
-    def start_missing(self, names: Iterable[str], keys: Keys) -> None:
+    def start_missing(
+        self, names: Iterable[str], keys: Keys, counts: Mapping[str, int] | None = None
+    ) -> None:
+        """Start each service (`counts` processes of it, else one) that has none running."""
         alive = running_services(self.url, keys)
         for name in names:
             if name not in alive:
-                self.start(name)
+                self.start(name, (counts or {}).get(name, 1))
 
     def restart_dead(self) -> list[str]:
         """Start again every service process that died: its pending work is then reclaimed

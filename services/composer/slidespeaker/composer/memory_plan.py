@@ -13,14 +13,10 @@ scaled down: 4k slides made a 1080p video with a 320 MB peak, a 720p one with 20
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import psutil
-
+from slidespeaker.common.memory import free_mb
 from slidespeaker.common.settings import Settings
 
-CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
-CGROUP_USED = Path("/sys/fs/cgroup/memory.current")
 HEADROOM = 1.25  # the figures are one machine's peaks; leave room for what else runs
 SOURCE_MB_PER_MEGAPIXEL = 17  # per megapixel the pictures have beyond the video's
 STEP_HEIGHTS = (2160, 1080, 720)  # 4k, 1080p, 720p: the sizes a video steps down through
@@ -68,23 +64,11 @@ def available_mb(settings: Settings) -> float:
     (and the container's cgroup limit, when one is set) has free now."""
     if settings.composer_memory_mb is not None:
         return settings.composer_memory_mb
-    free = psutil.virtual_memory().available / 2**20
-    return min(free, _cgroup_free_mb() or free)
+    return free_mb()
 
 
 def resolution_name(height: int) -> str:
     return "4k" if height == 2160 else f"{height}p"
-
-
-def _cgroup_free_mb() -> float | None:
-    try:
-        limit = CGROUP_LIMIT.read_text().strip()
-        used = int(CGROUP_USED.read_text().strip())
-    except (OSError, ValueError):
-        return None
-    if limit == "max":
-        return None
-    return (int(limit) - used) / 2**20
 
 
 def _even(pixels: float) -> int:

@@ -19,6 +19,9 @@ class VoiceSettings(BaseSettings):
     home: Path = Path(".slidespeaker")
     # Piper voices (`NAME.onnx` with `NAME.onnx.json`) beside the bundled one; unset: home/voices.
     voices_dir: Path | None = None
+    # onnxruntime threads for each Piper voice in this process; unset: one per core. `render`
+    # and `up` start one voice process per core with one thread each (see cli/processes.py).
+    piper_threads: int | None = Field(None, ge=1)
 
     # Hosted speech: every request has a timeout; the SDK retries with backoff before
     # the failure goes back to the dispatcher, which retries the whole slide later.

