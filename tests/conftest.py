@@ -169,16 +169,19 @@ def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) 
 
 
 @contextlib.contextmanager
-def running_api(stack: Stack, **settings: str) -> Iterator[httpx.Client]:
-    """An API process in front of the stack (with extra SLIDESPEAKER_* settings), and a
-    client of it once it answers."""
+def running_api(stack: Stack, log: Path | None = None, **settings: str) -> Iterator[httpx.Client]:
+    """An API process in front of the stack (with extra SLIDESPEAKER_* settings, its output in
+    `log` if given), and a client of it once it answers."""
     port = free_port()
     extra = {f"SLIDESPEAKER_{name.upper()}": value for name, value in settings.items()}
     env = {**stack.env, **extra, "SLIDESPEAKER_API_PORT": str(port)}
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "slidespeaker.cli.main", "service", "api"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    if log:
+        output.close()  # type: ignore[union-attr]
     try:
         client = api_client(port, proc)
         yield client

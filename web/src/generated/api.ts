@@ -16,6 +16,8 @@ export type ApiModels =
   | JobStatus
   | JobSummary
   | LanguageSource
+  | Me
+  | MediaToken
   | NarrationSource
   | Outputs
   | PodcastOutputs
@@ -206,6 +208,7 @@ export interface JobList {
 export interface JobSummary {
   job_id: string;
   filename: string;
+  owner: string | null;
   status: JobStatus;
   slide_count: number | null;
   created_at: string | null;
@@ -314,6 +317,7 @@ export interface JobState {
   filename: string;
   deck_key: string;
   options: JobOptions;
+  owner: string | null;
   created_at: string | null;
   updated_at: string | null;
   running_since: string | null;
@@ -447,6 +451,16 @@ export interface PodcastOutputs {
   vtt_key: string;
   json_key: string;
   duration: number;
+}
+export interface Me {
+  auth: "none" | "token" | "users" | "proxy";
+  name: string | null;
+  email: string | null;
+  admin: boolean;
+}
+export interface MediaToken {
+  token: string;
+  expires_at: string;
 }
 export interface Refusal {
   detail:

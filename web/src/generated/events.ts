@@ -69,6 +69,7 @@ export interface JobCancelRequested {
   ts: string;
   type: "job.cancel_requested";
   reason: string;
+  by: string | null;
 }
 export interface JobCancelled {
   version: number;
@@ -93,6 +94,7 @@ export interface JobDeleted {
   job_id: string;
   ts: string;
   type: "job.deleted";
+  by: string | null;
 }
 export interface JobFailed {
   version: number;
@@ -125,6 +127,7 @@ export interface JobRetryRequested {
   job_id: string;
   ts: string;
   type: "job.retry_requested";
+  by: string | null;
 }
 export interface JobSubmitted {
   version: number;
@@ -135,6 +138,7 @@ export interface JobSubmitted {
   filename: string;
   deck_key: string;
   options: JobOptions;
+  owner: string | null;
 }
 export interface JobWarning {
   version: number;
@@ -189,6 +193,7 @@ export interface ScriptApproved {
   job_id: string;
   ts: string;
   type: "script.approved";
+  by: string | null;
 }
 export interface AvatarRendered {
   version: number;

@@ -59,6 +59,7 @@ export function jobState(
     filename: "talk.pptx",
     deck_key: "jobs/job-1/deck.pptx",
     options: OPTIONS,
+    owner: null,
     created_at: "2026-01-01T10:00:00Z",
     updated_at: "2026-01-01T10:00:30Z",
     deck_format: slideList.length ? "pptx" : null,

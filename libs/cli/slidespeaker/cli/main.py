@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import functools
 import importlib
+import ipaddress
 import json
 import shutil
 import signal
@@ -19,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from slidespeaker.cli import batch, parent_watch, processes, scripts
+from slidespeaker.cli import batch, parent_watch, processes, scripts, users
 from slidespeaker.cli.job_options import checked, with_job_options
 from slidespeaker.cli.progress import follow_job, follow_jobs
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
@@ -37,6 +38,7 @@ from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
 
 app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help=True)
+app.add_typer(users.app, name="users")
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -485,10 +487,25 @@ def up(
         int | None,
         typer.Option(min=1, max=65535, help="The API's port (else SLIDESPEAKER_API_PORT)"),
     ] = None,
+    open_to_all: Annotated[
+        bool,
+        typer.Option(
+            "--open-to-all",
+            help="Listen beyond this machine with no sign-in (SLIDESPEAKER_AUTH "
+            "none): everyone who reaches the port sees and deletes every job",
+        ),
+    ] = False,
 ) -> None:
     """Start Redis (embedded unless given), every service and the API; Ctrl-C stops them."""
     given = {"api_host": host, "api_port": port}
     settings = get_settings().model_copy(update={k: v for k, v in given.items() if v is not None})
+    if settings.auth_mode == "none" and not _is_loopback(settings.api_host) and not open_to_all:
+        console.print(
+            f"[red]Refusing to listen on {settings.api_host} with no sign-in.[/red] Set "
+            "SLIDESPEAKER_AUTH (token, users or proxy; see the README's \"running it for a "
+            'team"), or pass --open-to-all if everyone who can reach it may use it.'
+        )
+        raise typer.Exit(2)
     counts: dict[str, int] = {}  # voice: one a core unless given (voice_layout), others: 1
     for item in scale:
         name, _, number = item.partition("=")
@@ -520,6 +537,15 @@ def up(
     finally:
         services.stop()
         stop_redis(handle, settings.home)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to anything
 
 
 @app.command()

@@ -250,11 +250,14 @@ class JobSubmitted(BaseEvent):
     filename: str
     deck_key: str
     options: JobOptions = JobOptions()
+    # The user whose job it is; None where there are no accounts (auth none or token).
+    owner: str | None = None
 
 
 class JobCancelRequested(BaseEvent):
     type: Literal["job.cancel_requested"] = "job.cancel_requested"
     reason: str = "cancelled by the user"
+    by: str | None = None  # the user who asked (None: no accounts, or the system)
 
 
 class JobCancelled(BaseEvent):
@@ -276,12 +279,14 @@ class JobRetryRequested(BaseEvent):
     """Run a failed or cancelled job again from where it stopped, keeping finished work."""
 
     type: Literal["job.retry_requested"] = "job.retry_requested"
+    by: str | None = None
 
 
 class JobDeleted(BaseEvent):
     """The job's files were removed; its log stays, so what happened can still be read."""
 
     type: Literal["job.deleted"] = "job.deleted"
+    by: str | None = None
 
 
 class JobWarning(BaseEvent):
@@ -413,6 +418,7 @@ class ScriptApproved(BaseEvent):
     """The script was reviewed (and perhaps edited): voicing may start."""
 
     type: Literal["script.approved"] = "script.approved"
+    by: str | None = None
 
 
 class SlideVoiced(BaseEvent):

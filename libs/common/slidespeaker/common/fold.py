@@ -177,6 +177,7 @@ class JobState(StateModel):
     filename: str = ""
     deck_key: str = ""
     options: JobOptions = JobOptions()
+    owner: str | None = None  # None: submitted without accounts
     created_at: datetime | None = None
     updated_at: datetime | None = None
     # When the job's deadline began: submitted, its script approved, or retried.
@@ -277,7 +278,7 @@ def _start_running(state: JobState) -> None:
 def _submitted(state: JobState, e: ev.JobSubmitted) -> None:
     _set(
         state, job_id=e.job_id, filename=e.filename, deck_key=e.deck_key, options=e.options,
-        created_at=e.ts, running_since=e.ts,
+        owner=e.owner, created_at=e.ts, running_since=e.ts,
     )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ async def submit_job(
     deck: Path | bytes,
     filename: str,
     options: ev.JobOptions,
+    owner: str | None = None,
 ) -> str:
     """Store the deck and append `job.submitted`; the dispatcher takes it from there."""
     job_id = new_job_id()
@@ -45,7 +46,9 @@ async def submit_job(
     else:
         storage.write_bytes(key, deck)
     await events.append(
-        ev.JobSubmitted(job_id=job_id, filename=Path(filename).name, deck_key=key, options=options)
+        ev.JobSubmitted(
+            job_id=job_id, filename=Path(filename).name, deck_key=key, options=options, owner=owner
+        )
     )
     return job_id
 

@@ -59,6 +59,16 @@ class Keys:
         """List of cost estimate questions the scripters pop (see cost_estimates.py)."""
         return f"{self.prefix}:estimates"
 
+    @property
+    def users(self) -> str:
+        """The users' event log: every user.* event, in order (users.py folds it)."""
+        return f"{self.prefix}:users:log"
+
+    @property
+    def media_secret(self) -> str:
+        """Signs media tokens when no SLIDESPEAKER_SECRET_KEY is set (shared by API processes)."""
+        return f"{self.prefix}:auth:secret"
+
     def presence(self, service: str, consumer: str) -> str:
         """Expires unless the service refreshes it: tells the CLI which services run."""
         return f"{self.prefix}:alive:{service}:{consumer}"

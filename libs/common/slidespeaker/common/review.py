@@ -16,7 +16,10 @@ class ReviewClosed(BadInput):
 
 
 def approval(
-    state: JobState, narrations: Mapping[int, str], languages: Mapping[int, str] | None = None
+    state: JobState,
+    narrations: Mapping[int, str],
+    languages: Mapping[int, str] | None = None,
+    by: str | None = None,
 ) -> list[ev.Event]:
     """The events that approve the job's script with these narrations (slide -> text) and
     languages (slide -> BCP 47 tag, a person's fix): an edit for each slide whose narration
@@ -51,4 +54,4 @@ def approval(
                 links=[link for link in now.links if link.sentence in text],
             )
         )  # fmt: skip
-    return [*edits, ev.ScriptApproved(job_id=state.job_id)]
+    return [*edits, ev.ScriptApproved(job_id=state.job_id, by=by)]

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+AuthMode = Literal["none", "token", "users", "proxy"]
+Network = IPv4Network | IPv6Network
 
 
 class Settings(BaseSettings):
@@ -60,10 +65,21 @@ class Settings(BaseSettings):
     # the requested one needs more; unset: what the machine (or its cgroup) has free.
     composer_memory_mb: float | None = Field(None, gt=0)
 
-    # The API. With a token set, every endpoint but /api/health requires it.
+    # The API. Who may use it (`auth`): none (one trusted person on this machine), token
+    # (everyone shares `api_token`), users (a personal key each, see `slidespeaker users`),
+    # proxy (the person a reverse proxy signed in, believed only from `trusted_proxies`).
+    # Unset: token when `api_token` is set, else none. Every endpoint but /api/health and
+    # the AsyncAPI document then requires the caller to be known.
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    auth: AuthMode | None = None
     api_token: str | None = None
+    # Comma-separated CIDRs of the reverse proxies whose X-Forwarded-User is believed.
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
+    # Signs the short-lived media tokens (EventSource, <video>); unset: a random one kept in
+    # Redis, so every API process of this installation shares it.
+    secret_key: SecretStr | None = None
+    media_token_s: float = Field(3600.0, gt=0)
     web_dist: Path = Path("web/dist")  # the built web client, served at / when present
     # Finished jobs older than this are deleted with their files (checked hourly); unset: kept.
     retention_days: float | None = None
@@ -73,6 +89,17 @@ class Settings(BaseSettings):
     # Set by whoever starts a service as its child (render, up, tests): the service stops
     # when that process is gone instead of running on as an orphan.
     parent_pid: int | None = None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(ip_network(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @property
+    def auth_mode(self) -> AuthMode:
+        return self.auth or ("token" if self.api_token else "none")
 
     @property
     def storage_dir(self) -> Path:

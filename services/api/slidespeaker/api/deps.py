@@ -1,19 +1,20 @@
-"""Dependencies of the routes: settings, the event log, the projection, storage, the token."""
+"""Dependencies of the routes: settings, the event log, the projection, storage, the caller
+and the jobs they may open."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Query, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from slidespeaker.api import auth, media_tokens
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.user_directory import UserDirectory
 
 
 def get_settings(request: Request) -> Settings:
@@ -53,25 +54,90 @@ ProjectionDep = Annotated[Projection, Depends(get_projection)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 ServiceHealthDep = Annotated[ServiceHealth, Depends(get_service_health)]
 
-JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a job's id")]
 
-_bearer = HTTPBearer(auto_error=False)
+def get_users(request: Request) -> UserDirectory:
+    users: UserDirectory = request.app.state.users
+    return users
 
 
-def require_token(
+UsersDep = Annotated[UserDirectory, Depends(get_users)]
+
+
+async def authenticate(
+    request: Request,
     settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    token: Annotated[str | None, Query(description="For EventSource and <video>")] = None,
-) -> None:
-    """With SLIDESPEAKER_API_TOKEN set, the request must carry it (header, or `?token=` where
-    the browser cannot set headers)."""
-    expected = settings.api_token
-    if not expected:
-        return
-    given = credentials.credentials if credentials else token
-    if not given or not secrets.compare_digest(given.encode(), expected.encode()):
+    users: UsersDep,
+    token: Annotated[
+        str | None, Query(description="A media token, where a browser cannot send a header")
+    ] = None,
+) -> auth.Caller:
+    """The caller, by the installation's auth mode (settings.auth); 401 if unknown."""
+    if settings.auth_mode == "none":
+        return auth.EVERYONE
+    # Read by hand, not declared as a security scheme: with auth none the schema must not
+    # say a credential is needed.
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    caller = None
+    if scheme.lower() == "bearer" and key:
+        caller = await auth.by_key(settings, users, key.strip())
+    elif token is not None:
+        caller = await _by_token(request, settings, users, token)
+    elif settings.auth_mode == "proxy":
+        caller = await auth.by_proxy(
+            settings, users, request.client.host if request.client else None,
+            request.headers.get(auth.FORWARDED_USER), request.headers.get(auth.FORWARDED_EMAIL),
+        )  # fmt: skip
+    if caller is None:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "this SlideSpeaker requires a token: send 'Authorization: Bearer <token>'",
+            status.HTTP_401_UNAUTHORIZED, _SIGN_IN[settings.auth_mode],
             headers={"WWW-Authenticate": "Bearer"},
-        )
+        )  # fmt: skip
+    return caller
+
+
+_SIGN_IN = {
+    "none": "",
+    "token": "this SlideSpeaker requires a token: send 'Authorization: Bearer <token>'",
+    "users": "sign in: send your API key as 'Authorization: Bearer <key>'",
+    "proxy": "sign in through this SlideSpeaker's sign-in proxy",
+}
+
+
+async def _by_token(
+    request: Request, settings: Settings, users: UserDirectory, token: str
+) -> auth.Caller | None:
+    """`?token=`: a media token, read-only and for its own job; in token mode the shared
+    token too, as before media tokens."""
+    if settings.auth_mode == "token" and auth.is_shared_token(settings, token):
+        return auth.EVERYONE
+    grant = media_tokens.verify(request.app.state.media_secret, token)
+    if grant is None or request.method not in ("GET", "HEAD"):
+        return None
+    if request.path_params.get("job_id") != grant.job_id:
+        return None
+    return await auth.by_media_grant(settings, users, grant)
+
+
+CallerDep = Annotated[auth.Caller, Depends(authenticate)]
+
+
+def require_admin(caller: CallerDep) -> None:
+    if not caller.admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin may see this")
+
+
+async def visible_job(
+    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a job's id")],
+    caller: CallerDep,
+    projection: ProjectionDep,
+) -> str:
+    """The job's id, if the job exists and the caller may open it. Someone else's job gets
+    the very answer an unknown id gets, so ids cannot be probed."""
+    state = await projection.state(job_id)
+    if state is None or not caller.may_open(state):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such job")
+    return job_id
+
+
+# Every route about one job takes its id through this: the ownership check cannot be forgotten.
+JobId = Annotated[str, Depends(visible_job)]

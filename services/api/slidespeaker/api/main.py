@@ -11,16 +11,19 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
-from slidespeaker.api.deps import require_token
+from slidespeaker.api.deps import authenticate
+from slidespeaker.api.media_tokens import media_secret
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.api.routes import (
+    access,
     artifacts,
     asyncapi,
     estimates,
     events,
     health,
     jobs,
+    metrics,
     script,
     voices,
 )
@@ -34,6 +37,7 @@ from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
+from slidespeaker.common.user_directory import UserDirectory
 
 MULTIPART_OVERHEAD = 1024 * 1024  # the form's other fields and boundaries
 
@@ -45,7 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis: Redis = connect(settings)
         app.state.settings = settings
-        app.state.event_log = EventLog(redis, Keys(settings.key_prefix))
+        keys = Keys(settings.key_prefix)
+        app.state.event_log = EventLog(redis, keys)
+        app.state.users = UserDirectory(redis, keys)
+        app.state.media_secret = await media_secret(settings, redis, keys)
         app.state.projection = Projection(app.state.event_log)
         app.state.storage = Storage(settings.storage_dir)
         app.state.view_cache = ViewCache()
@@ -67,11 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(asyncapi.router)
-    protected = [Depends(require_token)] if settings.api_token else []
-    unauthorized = errors(401) if settings.api_token else None
-    routers = (jobs, events, artifacts, script, voices, estimates)
+    # Every other router needs a known caller (auth none knows everyone).
+    unauthorized = errors(401) if settings.auth_mode != "none" else None
+    routers = (jobs, events, artifacts, script, voices, estimates, access, metrics)
     for router in (module.router for module in routers):
-        app.include_router(router, dependencies=protected, responses=unauthorized)
+        app.include_router(router, dependencies=[Depends(authenticate)], responses=unauthorized)
     app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
@@ -93,4 +100,8 @@ def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
 
 def run(settings: Settings) -> None:
     configure_logging(settings.log_level, service="api")
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+    # No proxy headers: uvicorn would otherwise replace the peer's address with the one a
+    # proxy claims, and proxy sign-in must see who really connected (auth.by_proxy).
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, proxy_headers=False
+    )

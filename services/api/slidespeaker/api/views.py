@@ -37,22 +37,29 @@ class Refusal(BaseModel):
 
 _REASONS = {
     400: "the request or the uploaded file cannot be used",
-    401: "a token is required",
+    401: "sign in: a key or token is required",
+    403: "only an admin may see this",
     404: "no such job, or nothing of that name in it",
     409: "the job is not in a state that allows this",
     413: "the upload is too large",
     415: "the upload is not a PDF or PowerPoint deck",
+    422: "a field is invalid, or the options cannot be met (e.g. a voice not offered here)",
 }
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give."""
-    return {code: {"model": ErrorBody, "description": _REASONS[code]} for code in codes}
+    return {
+        code: {"model": Refusal if code == 422 else ErrorBody,
+               "description": _REASONS[code]}
+        for code in codes
+    }  # fmt: skip
 
 
 class JobSummary(BaseModel):
     job_id: str
     filename: str
+    owner: str | None
     status: JobStatus
     slide_count: int | None
     created_at: datetime | None
@@ -70,6 +77,7 @@ def summary(state: JobState) -> JobSummary:
     return JobSummary(
         job_id=state.job_id,
         filename=state.filename,
+        owner=state.owner,
         status=state.status,
         slide_count=state.slide_count,
         created_at=state.created_at,

@@ -1,14 +1,12 @@
-"""Health and metrics: is Redis reachable, which services run, how far behind they are."""
+"""Health, open to everyone: is Redis reachable, which services run, how far behind they are."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
 
-from slidespeaker.api.deps import EventLogDep, ProjectionDep, ServiceHealthDep
+from slidespeaker.api.deps import ServiceHealthDep
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -19,37 +17,3 @@ async def health(services: ServiceHealthDep) -> dict[str, Any]:
     processes and its queue: messages waiting (`lag`) and taken but unfinished (`pending`).
     Measured at most once a second for all callers: `age_s` says how long ago."""
     return await services.report()
-
-
-@router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(
-    events: EventLogDep, projection: ProjectionDep, services: ServiceHealthDep
-) -> str:
-    """Prometheus text format: jobs by status, queue lengths, time spent per stage."""
-    statuses: Counter[str] = Counter()
-    seconds: defaultdict[str, float] = defaultdict(float)
-    runs: Counter[str] = Counter()
-    for job_id in await events.job_ids(limit=10_000):
-        state = await projection.state(job_id)
-        if state is None:
-            continue
-        statuses[state.status.value] += 1
-        for task in state.tasks.values():
-            if task.started_at and task.finished_at:
-                spent = task.finished_at - task.started_at
-                seconds[task.task.stage.value] += spent.total_seconds()
-                runs[task.task.stage.value] += 1
-    lines = ["# TYPE slidespeaker_jobs gauge"]
-    lines += [f'slidespeaker_jobs{{status="{s}"}} {n}' for s, n in sorted(statuses.items())]
-    lines += ["# TYPE slidespeaker_stage_seconds summary"]
-    for stage in sorted(runs):
-        lines.append(f'slidespeaker_stage_seconds_sum{{stage="{stage}"}} {seconds[stage]:.3f}')
-        lines.append(f'slidespeaker_stage_seconds_count{{stage="{stage}"}} {runs[stage]}')
-    lines += ["# TYPE slidespeaker_queue_pending gauge", "# TYPE slidespeaker_queue_lag gauge"]
-    report = await services.report()
-    for name, health in report["services"].items():
-        lines.append(f'slidespeaker_queue_pending{{service="{name}"}} {health["pending"]}')
-        if health["lag"] is not None:
-            lines.append(f'slidespeaker_queue_lag{{service="{name}"}} {health["lag"]}')
-        lines.append(f'slidespeaker_processes{{service="{name}"}} {health["processes"]}')
-    return "\n".join(lines) + "\n"

@@ -8,7 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep, StorageDep, ViewCacheDep
+from slidespeaker.api.deps import (
+    CallerDep,
+    EventLogDep,
+    JobId,
+    ProjectionDep,
+    StorageDep,
+    ViewCacheDep,
+)
 from slidespeaker.api.job_form import (
     JobForm,
     LexiconField,
@@ -26,12 +33,15 @@ from slidespeaker.common.jobs import job_state, submit_job
 from slidespeaker.common.languages import unspeakable
 from slidespeaker.common.projection import Projection
 
-router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415))
+router = APIRouter(
+    prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415, 422)
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_job(
     file: UploadFile,
+    caller: CallerDep,
     events: EventLogDep,
     storage: StorageDep,
     form: Annotated[JobForm, Form()],
@@ -45,24 +55,30 @@ async def create_job(
         raise HTTPException(422, refused)
     with checked_upload(file, storage.root / "uploads", password) as deck:
         job_id = await submit_job(
-            events, storage, deck=deck, filename=file.filename or "deck", options=options
-        )
+            events, storage, deck=deck, filename=file.filename or "deck", options=options,
+            owner=caller.owner,
+        )  # fmt: skip
     return {"job_id": job_id}
 
 
 @router.get("")
 async def list_jobs(
+    caller: CallerDep,
     events: EventLogDep,
     projection: ProjectionDep,
     status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
+    owner: Annotated[str | None, Query(description="an admin's filter: this user's jobs")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JobList:
-    """Jobs, newest first; deleted jobs are left out."""
+    """The caller's jobs (an admin's: everyone's), newest first; deleted jobs are left out."""
     matching = []
     for job_id in await events.job_ids(limit=10_000):
         state = await projection.state(job_id)
-        if state and not state.deleted and status_filter in (None, state.status):
+        if (
+            state and not state.deleted and status_filter in (None, state.status)
+            and caller.may_open(state) and owner in (None, state.owner)
+        ):  # fmt: skip
             matching.append(state)
     page = matching[offset : offset + limit]
     return JobList(jobs=[summary(s) for s in page], total=len(matching))
@@ -98,18 +114,18 @@ async def existing(projection: Projection, job_id: str) -> JobState:
 
 @router.post("/{job_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
 async def cancel_job(
-    job_id: JobId, events: EventLogDep, projection: ProjectionDep
+    job_id: JobId, caller: CallerDep, events: EventLogDep, projection: ProjectionDep
 ) -> dict[str, str]:
     state = await existing(projection, job_id)
     if state.status.terminal:
         raise HTTPException(409, f"the job is already {state.status.value}")
-    await events.append(ev.JobCancelRequested(job_id=job_id))
+    await events.append(ev.JobCancelRequested(job_id=job_id, by=caller.name))
     return {"job_id": job_id, "status": "cancel_requested"}
 
 
 @router.post("/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
 async def retry_job(
-    job_id: JobId, events: EventLogDep, projection: ProjectionDep
+    job_id: JobId, caller: CallerDep, events: EventLogDep, projection: ProjectionDep
 ) -> dict[str, str]:
     """Run a failed or cancelled job again from where it stopped, keeping finished work."""
     state = await existing(projection, job_id)
@@ -117,20 +133,21 @@ async def retry_job(
         raise HTTPException(
             409, f"only a failed or cancelled job can be retried; it is {state.status.value}"
         )
-    await events.append(ev.JobRetryRequested(job_id=job_id))
+    await events.append(ev.JobRetryRequested(job_id=job_id, by=caller.name))
     return {"job_id": job_id, "status": "retry_requested"}
 
 
 @router.post("/{job_id}/rerun", status_code=status.HTTP_201_CREATED)
 async def rerun_job(
     job_id: JobId,
+    caller: CallerDep,
     events: EventLogDep,
     projection: ProjectionDep,
     storage: StorageDep,
     changes: Annotated[dict[str, Any], Body(description="options to change, e.g. {'voice': ...}")],
 ) -> dict[str, str]:
-    """A new job on the same deck with some options changed; audio already made for the same
-    text and voice is reused from the cache."""
+    """A new job (the caller's) on the same deck with some options changed; audio already
+    made for the same text and voice is reused from the cache."""
     state = await existing(projection, job_id)
     if state.deleted:
         raise HTTPException(409, "the job was deleted: its deck is gone")
@@ -146,19 +163,20 @@ async def rerun_job(
         raise HTTPException(422, refused)
     new_id = await submit_job(
         events, storage, deck=storage.path(state.deck_key), filename=state.filename,
-        options=options,
+        options=options, owner=caller.owner,
     )  # fmt: skip
     return {"job_id": new_id}
 
 
 @router.delete("/{job_id}")
 async def delete_job(
-    job_id: JobId, events: EventLogDep, projection: ProjectionDep, storage: StorageDep
-) -> dict[str, str]:
+    job_id: JobId, caller: CallerDep, events: EventLogDep, projection: ProjectionDep,
+    storage: StorageDep,
+) -> dict[str, str]:  # fmt: skip
     """Cancel the job if it runs, then remove its files; its log stays and records this."""
     state = await existing(projection, job_id)
     if not state.status.terminal:
-        await events.append(ev.JobCancelRequested(job_id=job_id, reason="deleted"))
-    await events.append(ev.JobDeleted(job_id=job_id))
+        await events.append(ev.JobCancelRequested(job_id=job_id, reason="deleted", by=caller.name))
+    await events.append(ev.JobDeleted(job_id=job_id, by=caller.name))
     storage.delete_below(storage_keys.job(job_id))
     return {"job_id": job_id, "status": "deleted"}

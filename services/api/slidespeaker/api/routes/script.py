@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from slidespeaker.api.deps import EventLogDep, JobId, ProjectionDep
+from slidespeaker.api.deps import CallerDep, EventLogDep, JobId, ProjectionDep
 from slidespeaker.api.views import errors
 from slidespeaker.common import events as ev
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.review import ReviewClosed, approval
 
-router = APIRouter(prefix="/api/jobs", tags=["script"], responses=errors(400, 404, 409))
+router = APIRouter(prefix="/api/jobs", tags=["script"], responses=errors(400, 404, 409, 422))
 
 MAX_NARRATION_CHARS = 20_000
 
@@ -51,8 +51,9 @@ async def read_script(job_id: JobId, projection: ProjectionDep) -> Script:
 
 @router.put("/{job_id}/script")
 async def approve_script(
-    job_id: JobId, review: ScriptReview, events: EventLogDep, projection: ProjectionDep
-) -> Script:
+    job_id: JobId, review: ScriptReview, caller: CallerDep, events: EventLogDep,
+    projection: ProjectionDep,
+) -> Script:  # fmt: skip
     """Apply the edits and approve the script; voicing starts with the edited narration."""
     state = await projection.state(job_id)
     if state is None:
@@ -60,7 +61,7 @@ async def approve_script(
     try:
         narrations = {edit.slide: edit.narration for edit in review.slides}
         languages = {edit.slide: edit.language for edit in review.slides if edit.language}
-        approved = approval(state, narrations, languages)
+        approved = approval(state, narrations, languages, by=caller.name)
     except ReviewClosed as exc:
         raise HTTPException(409, exc.message) from exc
     except BadInput as exc:
