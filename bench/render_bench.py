@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -68,9 +69,16 @@ def load() -> str:
     return f"load {psutil.getloadavg()[0]:.2f}"
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children and theirs (a load-steady measure)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 @dataclass(frozen=True)
 class Render:
     wall: float
+    cpu: float
     peak_mb: float
     video_s: float
     narrations: list[str]
@@ -94,7 +102,7 @@ def tree_rss_mb(root: psutil.Process) -> float:
 
 def render(deck: Path, workdir: Path) -> Render:
     env, out = user_env(workdir / "state"), workdir / "out"
-    started_at, start = datetime.now(UTC), time.monotonic()
+    started_at, start, cpu = datetime.now(UTC), time.monotonic(), children_cpu()
     proc = subprocess.Popen([*CLI, "render", str(deck), "--out", str(out)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     root, peak = psutil.Process(proc.pid), 0.0
@@ -104,14 +112,16 @@ def render(deck: Path, workdir: Path) -> Render:
         except psutil.NoSuchProcess:
             break
         time.sleep(SAMPLE_EVERY)
-    wall = time.monotonic() - start
+    wall, cpu = time.monotonic() - start, children_cpu() - cpu
     if proc.returncode != 0:
         raise SystemExit(f"render of {deck.name} failed; see {workdir / 'state/logs'}")
     job = json.loads((out / "job.json").read_text())
     narrations = [s["narration"] for _, s in sorted(job["slides"].items(), key=lambda i: int(i[0]))]
     events = job_events(job["job_id"], env)
     timeline = phases(events, started_at, wall)
-    return Render(wall, peak, job["outputs"]["duration"], [n for n in narrations if n], timeline)
+    return Render(
+        wall, cpu, peak, job["outputs"]["duration"], [n for n in narrations if n], timeline
+    )
 
 
 def job_events(job_id: str, env: dict[str, str]) -> list[dict[str, Any]]:
@@ -149,15 +159,23 @@ def phases(events: list[dict[str, Any]], started_at: datetime, wall: float) -> d
     }
 
 
-def piper_alone(texts: list[str]) -> tuple[float, float]:
-    """Wall time of a fresh process loading Piper and speaking `texts`; seconds of speech."""
+@dataclass(frozen=True)
+class Alone:
+    wall: float
+    cpu: float
+    speech_s: float
+
+
+def piper_alone(texts: list[str]) -> Alone:
+    """A fresh process loading Piper and speaking `texts`: its wall and CPU time."""
     with tempfile.NamedTemporaryFile("w", suffix=".json") as listed:
         json.dump(texts, listed)
         listed.flush()
-        start = time.monotonic()
+        start, cpu = time.monotonic(), children_cpu()
         done = subprocess.run([sys.executable, "-c", PIPER_ALONE, listed.name],
                               capture_output=True, text=True, check=True, timeout=900)  # fmt: skip
-        return time.monotonic() - start, float(done.stdout.split()[-1])
+        wall, cpu = time.monotonic() - start, children_cpu() - cpu
+        return Alone(wall, cpu, float(done.stdout.split()[-1]))
 
 
 def one_page_pdf(path: Path) -> Path:
@@ -219,12 +237,16 @@ def notes_deck(deck: Path) -> None:
         before = load()
         ours = render(deck, Path(tmp))
         after = load()
-    alone, speech = piper_alone(ours.narrations)
-    ratio = ours.wall / alone
-    print(f"\n{deck.name}: {len(ours.narrations)} narrated slides, {speech:.1f} s of speech, "
-          f"video {ours.video_s:.1f} s")  # fmt: skip
-    print(f"  render {ours.wall:.1f} s ({before}, {after} after), Piper alone {alone:.1f} s "
+    alone = piper_alone(ours.narrations)
+    ratio = ours.wall / alone.wall
+    print(f"\n{deck.name}: {len(ours.narrations)} narrated slides, {alone.speech_s:.1f} s of "
+          f"speech, video {ours.video_s:.1f} s")  # fmt: skip
+    print(f"  render {ours.wall:.1f} s ({before}, {after} after), Piper alone {alone.wall:.1f} s "
           f"({load()}): {ratio:.2f}x, {verdict(ratio, DECK_TARGET)}")  # fmt: skip
+    print(
+        f"  CPU: render {ours.cpu:.1f} s, Piper alone {alone.cpu:.1f} s "
+        f"({ours.cpu / alone.cpu:.2f}x)"
+    )
     print(f"  peak memory of the command and all it started: {ours.peak_mb:.0f} MB")
     print("  where the time went (s since the command started):")
     for phase, seconds in ours.timeline.items():
@@ -236,11 +258,13 @@ def one_page() -> None:
         pdf = one_page_pdf(Path(tmp) / "one-page.pdf")
         before = load()
         ours = render(pdf, Path(tmp))
-    alone, _ = piper_alone(ours.narrations)
-    ratio = ours.wall / alone
-    print(f"\none-page PDF ({ours.video_s:.1f} s of video): render cold {ours.wall:.2f} s "
-          f"({before}), fresh Piper process {alone:.2f} s ({load()}): {ratio:.2f}x, "
-          f"{verdict(ratio, PAGE_TARGET)}")  # fmt: skip
+    alone = piper_alone(ours.narrations)
+    ratio = ours.wall / alone.wall
+    print(
+        f"\none-page PDF ({ours.video_s:.1f} s of video): render cold {ours.wall:.2f} s "
+        f"({before}), fresh Piper process {alone.wall:.2f} s ({load()}): {ratio:.2f}x, "
+        f"{verdict(ratio, PAGE_TARGET)}; CPU {ours.cpu:.1f} s against {alone.cpu:.1f} s"
+    )
     for phase, seconds in ours.timeline.items():
         print(f"    {seconds:6.2f}  {phase}")
 
