@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,14 @@ def team(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tea
     log_dir = tmp_path_factory.mktemp("api-logs")
     with (
         running_api(stack, log=log_dir / "api-0.log", auth="users") as first,
-        running_api(stack, log=log_dir / "api-1.log", auth="users", media_token_s="2") as second,
+        running_api(
+            stack,
+            log=log_dir / "api-1.log",
+            auth="users",
+            media_token_s="2",
+            submissions_per_hour="1",
+            submission_burst="2",
+        ) as second,
     ):
         yield Team((first, second), keys, log_dir)
 
@@ -175,6 +183,70 @@ def test_a_media_token_opens_only_its_job_read_only_and_expires(team: Team) -> N
     assert plain.get(f"/api/jobs/{alices}", params={"token": token + "x"}).status_code == 401
     time.sleep(2.5)
     assert plain.get(f"/api/jobs/{alices}/events", params={"token": token}).status_code == 401
+
+
+def add_user(stack: Stack, team: Team, name: str, *options: str) -> str:
+    key = users_cli(stack, "add", f"{name}-{uuid.uuid4().hex[:6]}", *options)
+    team.keys[name] = key
+    return key
+
+
+def post_deck(api: httpx.Client, key: str, data: bytes) -> httpx.Response:
+    """A submission that stays unfinished (it waits for its script to be reviewed)."""
+    return api.post(
+        "/api/jobs", headers=bearer(key), files={"file": ("deck.pdf", data)},
+        data={"review": "true", "width": 640, "height": 360},
+    )  # fmt: skip
+
+
+def cancel_all(api: httpx.Client, key: str, answers: list[httpx.Response]) -> None:
+    for answer in answers:
+        if answer.status_code == 201:
+            api.post(f"/api/jobs/{answer.json()['job_id']}/cancel", headers=bearer(key))
+
+
+def test_concurrent_submissions_on_two_processes_never_pass_the_active_jobs_limit(
+    stack: Stack, team: Team
+) -> None:
+    most = 3
+    key = add_user(stack, team, "fay", "--max-active-jobs", str(most))
+    deck = a_pdf(1)
+    with ThreadPoolExecutor(most + 1) as pool:  # N+1 at once, split over both processes
+        answers = list(pool.map(lambda n: post_deck(team.apis[n % 2], key, deck), range(most + 1)))
+    accepted = [a for a in answers if a.status_code == 201]
+    refused = [a for a in answers if a.status_code == 429]
+    try:
+        assert (len(accepted), len(refused)) == (most, 1), [a.text for a in answers]
+        assert int(refused[0].headers["Retry-After"]) > 0
+        assert refused[0].json()["limit"] == "max_active_jobs" and refused[0].json()["most"] == most
+        first = accepted[0].json()["job_id"]
+        team.apis[0].post(f"/api/jobs/{first}/cancel", headers=bearer(key))
+        wait_for_status(team.as_user("fay"), first)
+        again = post_deck(team.apis[0], key, deck)
+        accepted.append(again)
+        assert again.status_code == 201, "a job that ended frees its slot"
+    finally:
+        cancel_all(team.apis[0], key, accepted)
+
+
+def test_the_submission_rate_and_deck_size_limits_refuse_with_the_limit_named(
+    stack: Stack, team: Team
+) -> None:
+    key = add_user(stack, team, "gil")
+    rated = team.apis[1]  # bursts of 2, then one an hour
+    answers = [post_deck(rated, key, a_pdf(1)) for _ in range(3)]
+    try:
+        assert [a.status_code for a in answers] == [201, 201, 429]
+        assert answers[2].json()["limit"] == "submissions_per_hour"
+        assert 3000 < int(answers[2].headers["Retry-After"]) <= 3600
+    finally:
+        cancel_all(rated, key, answers)
+    small = add_user(stack, team, "hal", "--max-deck-mb", "1")
+    too_large = post_deck(team.apis[0], small, a_pdf(1) + b"\0" * 1_200_000)
+    assert too_large.status_code == 413 and too_large.json()["limit"] == "max_deck_mb"
+    fits = post_deck(team.apis[0], small, a_pdf(1))
+    assert fits.status_code == 201
+    cancel_all(team.apis[0], small, [fits])
 
 
 def test_no_plaintext_key_in_redis_or_in_the_logs(stack: Stack, team: Team) -> None:

@@ -16,6 +16,7 @@ export type ApiModels =
   | JobStatus
   | JobSummary
   | LanguageSource
+  | LimitBody
   | Me
   | MediaToken
   | NarrationSource
@@ -451,6 +452,11 @@ export interface PodcastOutputs {
   vtt_key: string;
   json_key: string;
   duration: number;
+}
+export interface LimitBody {
+  detail: string;
+  limit: string;
+  most: number;
 }
 export interface Me {
   auth: "none" | "token" | "users" | "proxy";

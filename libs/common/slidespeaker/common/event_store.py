@@ -16,9 +16,11 @@ from redis.exceptions import WatchError
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.limits import ActiveLimit
 from slidespeaker.common.messages import FeedMessage, WorkMessage
 
 FEED_MAXLEN = 100_000
+LIMIT_TRIES = 100  # submissions racing each other for the last slots: each try, one wins
 
 
 class Conflict(Exception):
@@ -38,16 +40,32 @@ class EventLog:
         self.keys = keys or Keys()
 
     async def append(
-        self, *events: ev.Event, expected_last_id: str | None = None, unless_stopped: bool = False
-    ) -> list[str]:
+        self, *events: ev.Event, expected_last_id: str | None = None, unless_stopped: bool = False,
+        limit: ActiveLimit | None = None,
+    ) -> list[str]:  # fmt: skip
         """Append events of one job atomically; returns their entry ids.
 
         With `expected_last_id`, the append happens only if the log's last entry is still
         that one (optimistic concurrency for decisions), else Conflict is raised. With
         `unless_stopped`, only if the job's stop flag is not set, checked in the same
         transaction (a task must not start once its job's cancellation is in the log), else
-        Stopped is raised.
+        Stopped is raised. With `limit` (job.submitted, job.retry_requested), only if its
+        owner has fewer unfinished jobs than it allows, else LimitReached is raised; counted
+        under WATCH, retried when another job starts or ends meanwhile.
         """
+        if limit is None:
+            return await self._append(events, expected_last_id, unless_stopped, None)
+        for _ in range(LIMIT_TRIES):
+            try:
+                return await self._append(events, expected_last_id, unless_stopped, limit)
+            except Conflict:
+                continue
+        raise Conflict(events[0].job_id if events else "")
+
+    async def _append(
+        self, events: Sequence[ev.Event], expected_last_id: str | None, unless_stopped: bool,
+        limit: ActiveLimit | None,
+    ) -> list[str]:  # fmt: skip
         if not events:
             return []
         job_id = events[0].job_id
@@ -63,7 +81,10 @@ class EventLog:
                 last_id = _entry_id(last[0][0]) if last else None
                 if last_id != expected_last_id:
                     raise Conflict(job_id)
-            if unless_stopped or expected_last_id is not None:
+            if limit is not None:
+                await pipe.watch(self.keys.active_jobs)
+                await limit.check(pipe, self.keys)
+            if unless_stopped or expected_last_id is not None or limit is not None:
                 pipe.multi()  # type: ignore[no-untyped-call]
             log_positions = []
             for event in events:
@@ -88,12 +109,22 @@ class EventLog:
                 pipe.xadd(keys.work(event.task.stage), work.to_fields())  # type: ignore[arg-type]
             case ev.JobSubmitted():
                 pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
-            case ev.JobCancelRequested() | ev.JobFailed() | ev.JobCancelled():
+                if event.owner is not None:
+                    pipe.hset(keys.job_owners, event.job_id, event.owner)
+                    pipe.sadd(keys.active_jobs, event.job_id)
+            case ev.JobCancelRequested():
                 pipe.set(keys.job_stop(event.job_id), event.type)
+            case ev.JobFailed() | ev.JobCancelled():
+                pipe.set(keys.job_stop(event.job_id), event.type)
+                pipe.srem(keys.active_jobs, event.job_id)
+            case ev.JobCompleted():
+                pipe.srem(keys.active_jobs, event.job_id)
             case ev.JobRetryRequested():
                 pipe.delete(keys.job_stop(event.job_id))
+                pipe.sadd(keys.active_jobs, event.job_id)
             case ev.JobDeleted():
                 pipe.zrem(keys.jobs, event.job_id)
+                pipe.srem(keys.active_jobs, event.job_id)
 
     async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
         """Every event of the job in order (or only those after the entry id `after`)."""

@@ -10,6 +10,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.limits import ActiveLimit, LimitReached
 from slidespeaker.common.storage import Storage
 
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
@@ -37,19 +38,27 @@ async def submit_job(
     filename: str,
     options: ev.JobOptions,
     owner: str | None = None,
+    limit: ActiveLimit | None = None,
 ) -> str:
-    """Store the deck and append `job.submitted`; the dispatcher takes it from there."""
+    """Store the deck and append `job.submitted`; the dispatcher takes it from there. With
+    `limit`, LimitReached if the owner has as many unfinished jobs as it allows (checked
+    before storing, and again atomically with the append)."""
+    if limit is not None:
+        await limit.check(events.redis, events.keys)  # most refusals cost no upload
     job_id = new_job_id()
     key = deck_key(job_id, filename)
     if isinstance(deck, Path):
         storage.put_file(key, deck)
     else:
         storage.write_bytes(key, deck)
-    await events.append(
-        ev.JobSubmitted(
-            job_id=job_id, filename=Path(filename).name, deck_key=key, options=options, owner=owner
-        )
+    submitted = ev.JobSubmitted(
+        job_id=job_id, filename=Path(filename).name, deck_key=key, options=options, owner=owner
     )
+    try:
+        await events.append(submitted, limit=limit)
+    except LimitReached:
+        storage.delete_below(storage_keys.job(job_id))
+        raise
     return job_id
 
 

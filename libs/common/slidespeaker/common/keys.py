@@ -40,6 +40,20 @@ class Keys:
         return f"{self.prefix}:jobs"
 
     @property
+    def active_jobs(self) -> str:
+        """Set of the ids of unfinished jobs (derived from the log: limits.py counts them)."""
+        return f"{self.prefix}:jobs:active"
+
+    @property
+    def job_owners(self) -> str:
+        """Hash of job id -> owner, for jobs that have one (derived from job.submitted)."""
+        return f"{self.prefix}:jobs:owners"
+
+    def submissions(self, owner: str) -> str:
+        """The owner's submission token bucket (limits.py)."""
+        return f"{self.prefix}:user:{owner}:submissions"
+
+    @property
     def job_deadlines(self) -> str:
         """Index of unfinished jobs by when their deadline passes (derived by the dispatcher)."""
         return f"{self.prefix}:jobs:deadlines"

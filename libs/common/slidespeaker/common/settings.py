@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     # Redis, so every API process of this installation shares it.
     secret_key: SecretStr | None = None
     media_token_s: float = Field(3600.0, gt=0)
+    # Limits on each signed-in user (users and proxy modes; `users add` may set a user's own):
+    # unfinished jobs at once, and submissions (a token bucket: `submission_burst` at once,
+    # refilled at `submissions_per_hour`). Unset: no limit.
+    max_active_jobs_per_user: int | None = Field(None, ge=1)
+    submissions_per_hour: float | None = Field(None, gt=0)
+    submission_burst: int = Field(10, ge=1)
     web_dist: Path = Path("web/dist")  # the built web client, served at / when present
     # Finished jobs older than this are deleted with their files (checked hourly); unset: kept.
     retention_days: float | None = None

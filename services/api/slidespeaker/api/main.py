@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
+from slidespeaker.api import limits
 from slidespeaker.api.deps import authenticate
 from slidespeaker.api.media_tokens import media_secret
 from slidespeaker.api.options import OptionsMiddleware
@@ -31,6 +32,7 @@ from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.limits import LimitReached
 from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (jobs, events, artifacts, script, voices, estimates, access, metrics)
     for router in (module.router for module in routers):
         app.include_router(router, dependencies=[Depends(authenticate)], responses=unauthorized)
+    app.add_exception_handler(LimitReached, limits.refusal)
     app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")

@@ -35,6 +35,12 @@ class Refusal(BaseModel):
     detail: str | list[dict[str, Any]]
 
 
+class LimitBody(BaseModel):
+    detail: str
+    limit: str  # which: max_active_jobs, submissions_per_hour, max_deck_mb
+    most: float  # its value for this user
+
+
 _REASONS = {
     400: "the request or the uploaded file cannot be used",
     401: "sign in: a key or token is required",
@@ -43,17 +49,18 @@ _REASONS = {
     409: "the job is not in a state that allows this",
     413: "the upload is too large",
     415: "the upload is not a PDF or PowerPoint deck",
+    429: "one of the user's limits refuses it for now (see Retry-After)",
     422: "a field is invalid, or the options cannot be met (e.g. a voice not offered here)",
 }
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give."""
+    models: dict[int, type[BaseModel]] = {422: Refusal, 429: LimitBody}
     return {
-        code: {"model": Refusal if code == 422 else ErrorBody,
-               "description": _REASONS[code]}
+        code: {"model": models.get(code, ErrorBody), "description": _REASONS[code]}
         for code in codes
-    }  # fmt: skip
+    }
 
 
 class JobSummary(BaseModel):

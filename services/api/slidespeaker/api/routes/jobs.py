@@ -13,6 +13,7 @@ from slidespeaker.api.deps import (
     EventLogDep,
     JobId,
     ProjectionDep,
+    SettingsDep,
     StorageDep,
     ViewCacheDep,
 )
@@ -23,6 +24,7 @@ from slidespeaker.api.job_form import (
     ResolutionField,
     job_options,
 )
+from slidespeaker.api.limits import active_limit, check_deck_size, take_submission
 from slidespeaker.api.routes.voices import offered_voices
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
@@ -34,7 +36,7 @@ from slidespeaker.common.languages import unspeakable
 from slidespeaker.common.projection import Projection
 
 router = APIRouter(
-    prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415, 422)
+    prefix="/api/jobs", tags=["jobs"], responses=errors(400, 404, 409, 413, 415, 422, 429)
 )
 
 
@@ -42,6 +44,7 @@ router = APIRouter(
 async def create_job(
     file: UploadFile,
     caller: CallerDep,
+    settings: SettingsDep,
     events: EventLogDep,
     storage: StorageDep,
     form: Annotated[JobForm, Form()],
@@ -53,10 +56,12 @@ async def create_job(
     refused = unspeakable(options, await offered_voices(events))
     if refused:  # before any work: nothing here could speak what was asked for
         raise HTTPException(422, refused)
+    check_deck_size(caller, file.size)
+    await take_submission(caller, settings, events)
     with checked_upload(file, storage.root / "uploads", password) as deck:
         job_id = await submit_job(
             events, storage, deck=deck, filename=file.filename or "deck", options=options,
-            owner=caller.owner,
+            owner=caller.owner, limit=active_limit(caller, settings),
         )  # fmt: skip
     return {"job_id": job_id}
 
@@ -125,15 +130,19 @@ async def cancel_job(
 
 @router.post("/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
 async def retry_job(
-    job_id: JobId, caller: CallerDep, events: EventLogDep, projection: ProjectionDep
-) -> dict[str, str]:
+    job_id: JobId, caller: CallerDep, settings: SettingsDep, events: EventLogDep,
+    projection: ProjectionDep,
+) -> dict[str, str]:  # fmt: skip
     """Run a failed or cancelled job again from where it stopped, keeping finished work."""
     state = await existing(projection, job_id)
     if state.status not in (JobStatus.failed, JobStatus.cancelled) or state.deleted:
         raise HTTPException(
             409, f"only a failed or cancelled job can be retried; it is {state.status.value}"
         )
-    await events.append(ev.JobRetryRequested(job_id=job_id, by=caller.name))
+    # Running again counts against the owner's unfinished jobs (an admin's retry of someone
+    # else's job does not).
+    limit = active_limit(caller, settings) if caller.name == state.owner else None
+    await events.append(ev.JobRetryRequested(job_id=job_id, by=caller.name), limit=limit)
     return {"job_id": job_id, "status": "retry_requested"}
 
 
@@ -141,6 +150,7 @@ async def retry_job(
 async def rerun_job(
     job_id: JobId,
     caller: CallerDep,
+    settings: SettingsDep,
     events: EventLogDep,
     projection: ProjectionDep,
     storage: StorageDep,
@@ -161,9 +171,10 @@ async def rerun_job(
     refused = unspeakable(options, await offered_voices(events))
     if refused:
         raise HTTPException(422, refused)
+    await take_submission(caller, settings, events)
     new_id = await submit_job(
         events, storage, deck=storage.path(state.deck_key), filename=state.filename,
-        options=options, owner=caller.owner,
+        options=options, owner=caller.owner, limit=active_limit(caller, settings),
     )  # fmt: skip
     return {"job_id": new_id}
 
