@@ -83,6 +83,7 @@ class Render:
     video_s: float
     narrations: list[str]
     timeline: dict[str, float]  # phase -> seconds since the command started
+    cpu_by_role: dict[str, float]  # the command, each service, redis, soffice, ffmpeg ...
 
 
 def user_env(home: Path) -> dict[str, str]:
@@ -100,15 +101,41 @@ def tree_rss_mb(root: psutil.Process) -> float:
     return total / 2**20
 
 
+def role(proc: psutil.Process) -> str:
+    """What a process of the render is: the command, a service, redis-server, or another
+    program (soffice, ffmpeg) the services start."""
+    args = proc.cmdline()
+    if "service" in args:
+        return args[-1]
+    if "render" in args:
+        return "command"
+    return Path(args[0]).name if args else proc.name()
+
+
+def cpu_by_role(root: psutil.Process, seen: dict[int, tuple[str, float]]) -> None:
+    """Record each process's CPU time so far (its own; its children are seen themselves)."""
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            seen[proc.pid] = (
+                seen.get(proc.pid, ("", 0))[0] or role(proc),
+                times.user + times.system,
+            )
+        except psutil.NoSuchProcess:
+            continue
+
+
 def render(deck: Path, workdir: Path) -> Render:
     env, out = user_env(workdir / "state"), workdir / "out"
     started_at, start, cpu = datetime.now(UTC), time.monotonic(), children_cpu()
     proc = subprocess.Popen([*CLI, "render", str(deck), "--out", str(out)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     root, peak = psutil.Process(proc.pid), 0.0
+    seen: dict[int, tuple[str, float]] = {}
     while proc.poll() is None:
         try:
             peak = max(peak, tree_rss_mb(root))
+            cpu_by_role(root, seen)
         except psutil.NoSuchProcess:
             break
         time.sleep(SAMPLE_EVERY)
@@ -119,8 +146,11 @@ def render(deck: Path, workdir: Path) -> Render:
     narrations = [s["narration"] for _, s in sorted(job["slides"].items(), key=lambda i: int(i[0]))]
     events = job_events(job["job_id"], env)
     timeline = phases(events, started_at, wall)
+    roles: dict[str, float] = {}
+    for name, seconds in seen.values():
+        roles[name] = roles.get(name, 0.0) + seconds
     return Render(
-        wall, cpu, peak, job["outputs"]["duration"], [n for n in narrations if n], timeline
+        wall, cpu, peak, job["outputs"]["duration"], [n for n in narrations if n], timeline, roles
     )
 
 
@@ -251,6 +281,7 @@ def notes_deck(deck: Path) -> None:
     print("  where the time went (s since the command started):")
     for phase, seconds in ours.timeline.items():
         print(f"    {seconds:6.2f}  {phase}")
+    print_cpu(ours)
 
 
 def one_page() -> None:
@@ -267,6 +298,13 @@ def one_page() -> None:
     )
     for phase, seconds in ours.timeline.items():
         print(f"    {seconds:6.2f}  {phase}")
+    print_cpu(ours)
+
+
+def print_cpu(ours: Render) -> None:
+    print("  CPU seconds by process (sampled; a short-lived one's last moments are missed):")
+    for name, seconds in sorted(ours.cpu_by_role.items(), key=lambda item: -item[1]):
+        print(f"    {seconds:6.2f}  {name}")
 
 
 def presenter() -> None:

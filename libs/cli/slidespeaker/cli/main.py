@@ -127,7 +127,7 @@ def render(
     except BadInput as exc:
         console.print(f"[red]failed[/]: {exc.message}")
         raise typer.Exit(1) from exc
-    with _local_stack() as (handle, services, settings):
+    with _local_stack(options) as (handle, services, settings):
         render_job = functools.partial(
             _render, deck=decks[0], source=source, options=options, services=services,
             script=edited,
@@ -141,9 +141,12 @@ def render(
 
 
 @contextlib.contextmanager
-def _local_stack() -> Iterator[tuple[RedisHandle, processes.LocalServices, Settings]]:
-    """Redis (the embedded one unless given) and the pipeline's services that are not running
-    yet, stopped again afterwards."""
+def _local_stack(
+    options: ev.JobOptions,
+) -> Iterator[tuple[RedisHandle, processes.LocalServices, Settings]]:
+    """Redis (the embedded one unless given) and the services the jobs' stages need that are
+    not running yet, stopped again afterwards. The avatar service only for a presenter: it
+    would have no task, and its start-up takes CPU the voice needs."""
     settings = get_settings()
     _stop_on_sigterm()
     handle = ensure_redis(settings.home, settings.redis_url)
@@ -152,9 +155,9 @@ def _local_stack() -> Iterator[tuple[RedisHandle, processes.LocalServices, Setti
         handle.url, settings.home, service_env={"voice": voices.env()}
     )
     try:
-        services.start_missing(
-            processes.PIPELINE_SERVICES, Keys(settings.key_prefix), {"voice": voices.processes}
-        )
+        wanted = options.avatar != "none"
+        needed = [n for n in processes.PIPELINE_SERVICES if n != "avatar" or wanted]
+        services.start_missing(needed, Keys(settings.key_prefix), {"voice": voices.processes})
         yield handle, services, settings
     finally:
         services.stop()
@@ -207,7 +210,7 @@ def _render_several(
             results[deck] = exc.message
     states: dict[Path, JobState] = {}
     if sources:
-        with _local_stack() as (handle, services, settings):
+        with _local_stack(options) as (handle, services, settings):
             render_jobs = functools.partial(
                 _render_all, sources=sources, options=options, services=services
             )

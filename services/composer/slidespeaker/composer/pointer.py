@@ -141,4 +141,6 @@ def _draw(
     else:
         draw.rectangle((0, 0, width, height), fill=DIMMED)
         draw.rounded_rectangle(band, radius=pad * 2, fill=(0, 0, 0, 0))
-    Image.alpha_composite(base, layer).convert("RGB").save(out, format="png")
+    # The least zlib effort: the picture is read once, by the final encode, right after; at
+    # the default level saving it took most of a marked picture's CPU time.
+    Image.alpha_composite(base, layer).convert("RGB").save(out, format="png", compress_level=1)

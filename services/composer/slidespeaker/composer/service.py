@@ -9,6 +9,7 @@ import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -152,15 +153,18 @@ def marked_pictures(
     style = ctx.state.options.pointer
     out_dir = Path(work) / "marked"
     out_dir.mkdir()
-    pictures: list[list[MarkedPicture]] = []
-    for slide in slides:
+
+    def drawn(slide: SlideState) -> list[MarkedPicture]:
         if style == "none" or slide.page is None or not slide.links:
-            pictures.append([])
-            continue
+            return []
         found = marks(slide.links, slide.words or slide.cues, narration_lead(ctx, slide))
         picture = ctx.storage.path(slide.composed_image_key or "")
-        pictures.append(draw_marks(picture, slide.page, slide.blocks, found, style, out_dir))
-    return pictures
+        return draw_marks(picture, slide.page, slide.blocks, found, style, out_dir)
+
+    # On every core: the encode waits for these, and Pillow lets go of the GIL while it
+    # composites and compresses.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(drawn, slides))
 
 
 def frame_samples(state: JobState) -> int:
