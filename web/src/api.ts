@@ -7,10 +7,12 @@ import type {
   JobState,
   JobStatus,
   LogEvent,
+  Me,
   PodcastDialogue,
   Script,
   Voice,
 } from "./types";
+import { authHeaders, mediaUrl, noticeStatus } from "./session";
 
 const BASE = "/api";
 
@@ -41,7 +43,8 @@ export function detailMessage(body: unknown, status: number): string {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(BASE + path, init);
+  const response = await fetch(BASE + path, { ...init, headers: { ...authHeaders(), ...init?.headers } });
+  noticeStatus(response.status);
   const body: unknown = response.headers.get("content-type")?.includes("json")
     ? await response.json()
     : null;
@@ -51,6 +54,7 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 export interface ListQuery {
   status?: JobStatus;
+  owner?: string;
   limit?: number;
   offset?: number;
 }
@@ -58,6 +62,7 @@ export interface ListQuery {
 export function listJobs(query: ListQuery = {}): Promise<JobList> {
   const params = new URLSearchParams();
   if (query.status) params.set("status", query.status);
+  if (query.owner) params.set("owner", query.owner);
   if (query.limit !== undefined) params.set("limit", String(query.limit));
   if (query.offset !== undefined) params.set("offset", String(query.offset));
   const search = params.toString();
@@ -110,7 +115,8 @@ export async function listVoices(): Promise<Voice[]> {
 export async function voiceSample(provider: string, name: string | null): Promise<Blob> {
   const params = new URLSearchParams({ provider });
   if (name) params.set("voice", name);
-  const response = await fetch(`${BASE}/voices/sample?${params.toString()}`);
+  const response = await fetch(`${BASE}/voices/sample?${params.toString()}`, { headers: authHeaders() });
+  noticeStatus(response.status);
   if (!response.ok) {
     const body: unknown = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
     throw new ApiError(response.status, detailMessage(body, response.status));
@@ -121,7 +127,7 @@ export async function voiceSample(provider: string, name: string | null): Promis
 /** The live stream of the job's events after `after` (a log id), or from the start. */
 export function eventStreamUrl(jobId: string, after?: string | null): string {
   const search = after ? `?after=${encodeURIComponent(after)}` : "";
-  return `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`;
+  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`, jobId);
 }
 
 /** podcast.json: the podcast's dialogue on its timeline. */
@@ -132,11 +138,16 @@ export async function podcastDialogue(url: string): Promise<PodcastDialogue> {
 }
 
 export function artifactUrl(jobId: string, name: string): string {
-  return `${BASE}/jobs/${encodeURIComponent(jobId)}/artifacts/${encodeURIComponent(name)}`;
+  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/artifacts/${encodeURIComponent(name)}`, jobId);
 }
 
 export function slideImageUrl(jobId: string, slide: number): string {
-  return `${BASE}/jobs/${encodeURIComponent(jobId)}/slides/${slide}/image`;
+  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/slides/${slide}/image`, jobId);
+}
+
+/** Who the caller is signed in as (name null: no accounts here). */
+export function getMe(): Promise<Me> {
+  return request("/me");
 }
 
 /** Form fields sent with the deck; every value is a string on the wire. */
@@ -166,6 +177,7 @@ export function uploadDeck(
       } catch {
         body = null;
       }
+      noticeStatus(xhr.status);
       if (xhr.status === 201) resolve((body as { job_id: string }).job_id);
       else reject(new ApiError(xhr.status, detailMessage(body, xhr.status)));
     };
@@ -173,6 +185,7 @@ export function uploadDeck(
     xhr.onabort = () => reject(new ApiError(0, "the upload was cancelled"));
   });
   xhr.open("POST", `${BASE}/jobs`);
+  for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
   xhr.send(form);
   return { done, abort: () => xhr.abort() };
 }

@@ -73,6 +73,11 @@ function taskName(event: LogEvent): string {
 
 const seconds = (duration: number) => `${duration.toFixed(1)} s`;
 
+/** Who asked for it, where the log knows (with accounts). */
+function byWhom(user: string | null | undefined): string {
+  return user ? ` by ${user}` : "";
+}
+
 /** One line of plain words per event, for the timeline. */
 export function summarize(event: LogEvent): string {
   switch (event.type) {
@@ -85,7 +90,13 @@ export function summarize(event: LogEvent): string {
     case "job.progress":
       return event.message;
     case "job.cancel_requested":
-      return `cancel requested: ${event.reason}`;
+      return `cancel requested${byWhom(event.by)}: ${event.reason}`;
+    case "job.retry_requested":
+      return `retry requested${byWhom(event.by)}`;
+    case "job.deleted":
+      return `deleted${byWhom(event.by)}`;
+    case "script.approved":
+      return `script approved${byWhom(event.by)}`;
     case "task.dispatched":
       return `${taskName(event)} queued (attempt ${event.attempt})`;
     case "task.started":

@@ -3,6 +3,7 @@
 // events. Where the stream is unavailable it falls back to polling every two seconds.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, eventStreamUrl, getEvents, getJob } from "./api";
+import { ensureMediaToken } from "./session";
 import { EVENT_TYPES } from "./generated/events";
 import type { JobState, LogEvent } from "./types";
 import { isTerminal } from "./types";
@@ -135,6 +136,8 @@ export function useJobFeed(jobId: string, withEvents: boolean): JobFeed {
     };
 
     const start = async () => {
+      // Before any media URL is made: the stream, the slide images, the video need it.
+      await ensureMediaToken(jobId).catch(() => undefined);
       const [first, known] = await Promise.all([fetchState(), fetchEvents()]);
       if (stopped || ended) return; // a finished job needs no stream
       if (!first) return poll();

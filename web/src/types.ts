@@ -14,6 +14,7 @@ export type {
   JobOptions,
   JobStatus,
   JobSummary,
+  Me,
   Outputs,
   PodcastOutputs,
   Script,

@@ -3,6 +3,7 @@
 // its details in words and its narration: no hovering needed, so it works on a phone.
 import { Fragment, useState } from "react";
 import { slideImageUrl } from "../api";
+import { mediaUrl } from "../session";
 import type { CellStatus } from "../stages";
 import { COLUMN_LABELS, COLUMNS, gridRows, slideOf } from "../stages";
 import type { JobState } from "../types";
@@ -72,7 +73,7 @@ export function SlideGrid({ state }: { state: JobState }) {
                       {row.cells.render.status === "done" ? (
                         <img
                           className="thumb"
-                          src={slide.image_url ?? slideImageUrl(state.job_id, row.number)}
+                          src={slide.image_url ? mediaUrl(slide.image_url, state.job_id) : slideImageUrl(state.job_id, row.number)}
                           alt=""
                           loading="lazy"
                         />

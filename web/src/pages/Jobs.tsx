@@ -1,16 +1,19 @@
-// Every job, newest first, refreshed every few seconds; filter by status.
+// The caller's jobs (an admin's: everyone's, with an owner column and filter), newest first,
+// refreshed every few seconds; filter by status.
 import { useEffect, useState } from "react";
 import { ApiError, listJobs } from "../api";
 import { StatusBadge } from "../components/StatusBadge";
 import { age, clock } from "../format";
 import { href } from "../router";
-import type { JobList, JobStatus } from "../types";
+import type { JobList, JobStatus, Me } from "../types";
 
 const REFRESH_MS = 3000;
 const PAGE = 25;
 const STATUSES: JobStatus[] = ["queued", "running", "awaiting_review", "completed", "failed", "cancelled"];
 
-export function Jobs() {
+export function Jobs({ me = null }: { me?: Me | null }) {
+  const everyones = Boolean(me?.admin && me.name); // with accounts, an admin sees all
+  const [owner, setOwner] = useState("");
   const [status, setStatus] = useState<JobStatus | "">("");
   const [offset, setOffset] = useState(0);
   const [list, setList] = useState<JobList | null>(null);
@@ -21,7 +24,7 @@ export function Jobs() {
     let stopped = false;
     const load = async () => {
       try {
-        const next = await listJobs({ status: status || undefined, limit: PAGE, offset });
+        const next = await listJobs({ status: status || undefined, owner: owner.trim() || undefined, limit: PAGE, offset });
         if (stopped) return;
         setList(next);
         setError(null);
@@ -36,7 +39,7 @@ export function Jobs() {
       stopped = true;
       clearInterval(timer);
     };
-  }, [status, offset]);
+  }, [status, owner, offset]);
 
   return (
     <section>
@@ -59,6 +62,20 @@ export function Jobs() {
             ))}
           </select>
         </label>
+        {everyones && (
+          <label>
+            Owner
+            <input
+              type="search"
+              value={owner}
+              placeholder="everyone"
+              onChange={(event) => {
+                setOwner(event.target.value);
+                setOffset(0);
+              }}
+            />
+          </label>
+        )}
       </div>
       {error && (
         <p role="alert" className="error">
@@ -76,6 +93,7 @@ export function Jobs() {
             <thead>
               <tr>
                 <th scope="col">Deck</th>
+                {everyones && <th scope="col">Owner</th>}
                 <th scope="col">Status</th>
                 <th scope="col">Slides</th>
                 <th scope="col">Length</th>
@@ -89,6 +107,7 @@ export function Jobs() {
                     <a href={href.job(job.job_id)}>{job.filename || job.job_id}</a>
                     {job.error && <div className="error small">{job.error}</div>}
                   </td>
+                  {everyones && <td>{job.owner ?? ""}</td>}
                   <td>
                     <StatusBadge status={job.status} />
                   </td>

@@ -3,6 +3,7 @@
 // and every file to download.
 import { useRef, useState } from "react";
 import { artifactUrl } from "../api";
+import { mediaUrl } from "../session";
 import { PodcastPlayer } from "../components/PodcastPlayer";
 import { clock } from "../format";
 import { useJobFeed } from "../live";
@@ -41,9 +42,9 @@ export function resultWords(state: JobState): string {
 /** The API's artifact links; older servers send none, so fall back to the known names. */
 export function artifactLinks(state: JobState): [string, string][] {
   if (state.artifacts) {
-    return Object.entries(state.artifacts).filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("slide"),
-    );
+    return Object.entries(state.artifacts)
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("slide"))
+      .map(([name, link]) => [name, mediaUrl(link, state.job_id)]);
   }
   if (!state.outputs) return [];
   return Object.keys(FILE_WORDS).map((name) => [name, artifactUrl(state.job_id, name)]);
@@ -100,7 +101,7 @@ function VideoPart({ state, url }: { state: JobState; url: (name: string) => str
     video.current.currentTime = start;
     void video.current.play().catch(() => undefined); // autoplay may be refused: the seek stays
   };
-  const poster = state.artifacts ? state.artifacts["poster.jpg"] : url("poster.jpg");
+  const poster = !state.artifacts || state.artifacts["poster.jpg"] ? url("poster.jpg") : undefined;
 
   return (
     <>
