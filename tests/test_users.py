@@ -1,12 +1,14 @@
-"""The users' fold and decisions, and media tokens: pure functions, no Redis."""
+"""The users' fold and decisions, media tokens and the auth settings: no Redis."""
 
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from slidespeaker.api import media_tokens
 from slidespeaker.common import users as u
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.settings import Settings
 
 
 def test_keys_are_stored_only_as_hashes_and_rotation_and_revocation_end_the_old_key() -> None:
@@ -53,3 +55,21 @@ def test_a_media_token_carries_its_grant_until_it_expires_and_cannot_be_altered(
     assert media_tokens.verify(b"secret", f"{forged.partition('.')[0]}.{signature}", 0) is None
     assert media_tokens.verify(b"secret", "not a token", now=0) is None
     assert media_tokens.verify(b"secret", payload, now=0) is None
+
+
+def test_auth_settings_refuse_a_mode_nobody_could_sign_in_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLIDESPEAKER_AUTH", "proxy")
+    monkeypatch.setenv("SLIDESPEAKER_TRUSTED_PROXIES", "10.0.0.0/8, ::1")
+    assert [str(n) for n in Settings().trusted_proxies] == ["10.0.0.0/8", "::1/128"]
+    monkeypatch.setenv("SLIDESPEAKER_TRUSTED_PROXIES", "")
+    with pytest.raises(ValidationError, match="needs SLIDESPEAKER_TRUSTED_PROXIES"):
+        Settings()
+    monkeypatch.setenv("SLIDESPEAKER_AUTH", "token")
+    with pytest.raises(ValidationError, match="needs SLIDESPEAKER_API_TOKEN"):
+        Settings()
+    monkeypatch.delenv("SLIDESPEAKER_AUTH")
+    assert Settings().auth_mode == "none", "no key needed by default"
+    monkeypatch.setenv("SLIDESPEAKER_API_TOKEN", "s3cret")
+    assert Settings().auth_mode == "token", "a token alone means token mode, as before"

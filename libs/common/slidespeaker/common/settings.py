@@ -7,7 +7,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 AuthMode = Literal["none", "token", "users", "proxy"]
@@ -102,6 +102,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(ip_network(part.strip()) for part in value.split(",") if part.strip())
         return value
+
+    @model_validator(mode="after")
+    def _auth_is_usable(self) -> Settings:
+        # A mode in which nobody could ever sign in is a mistake to say at start, not a 401.
+        if self.auth == "token" and not self.api_token:
+            raise ValueError("SLIDESPEAKER_AUTH=token needs SLIDESPEAKER_API_TOKEN")
+        if self.auth == "proxy" and not self.trusted_proxies:
+            raise ValueError("SLIDESPEAKER_AUTH=proxy needs SLIDESPEAKER_TRUSTED_PROXIES (CIDRs)")
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 16:
+            raise ValueError("SLIDESPEAKER_SECRET_KEY must be at least 16 characters")
+        return self
 
     @property
     def auth_mode(self) -> AuthMode:
