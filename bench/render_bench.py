@@ -176,8 +176,10 @@ def phases(events: list[dict[str, Any]], started_at: datetime, wall: float) -> d
     def matches(event: dict[str, Any], kind: str, action: str | None) -> bool:
         return event["type"] == kind and (action is None or event["task"]["action"] == action)
 
+    voices = {e["worker"] for e in events if matches(e, "task.started", "voice_slide")}
     return {
-        "job submitted (command, Redis and services started)": first("job.submitted"),
+        f"job submitted (command, Redis and services started; {len(voices)} voice processes "
+        "spoke)": first("job.submitted"),
         "scripter starts on the deck": first("task.started", "script_deck"),
         "deck read and converted (slides counted)": first("deck.parsed"),
         "first slide voiced": first("slide.voiced"),
@@ -227,6 +229,7 @@ def verdict(ratio: float, target: float) -> str:
 def stack_start_up() -> None:
     from slidespeaker.cli import processes
     from slidespeaker.cli.redis_server import start_redis
+    from slidespeaker.common.events import Stage
     from slidespeaker.common.keys import Keys
     from slidespeaker.common.memory import free_mb
     from slidespeaker.common.redis_clients import sync_client
@@ -240,17 +243,20 @@ def stack_start_up() -> None:
         keys, client = Keys(), sync_client(handle.url)
         before = load()
         start = time.monotonic()
-        services.start_missing(processes.PIPELINE_SERVICES, keys, {"voice": voices.processes})
+        # As render starts them for a job without a presenter: more voices once slides wait.
+        needed = [name for name in processes.PIPELINE_SERVICES if name != "avatar"]
+        voice = processes.Growth(keys.work(Stage.voice), Stage.voice.value, voices.processes)
+        services.start_missing(needed, keys, {"voice": voice})
         ready: dict[str, float] = {}
-        while len(ready) < len(processes.PIPELINE_SERVICES) and time.monotonic() - start < 300:
-            for name in processes.PIPELINE_SERVICES:
+        while len(ready) < len(needed) and time.monotonic() - start < 300:
+            for name in needed:
                 pattern = keys.presence_pattern(name)
                 if name not in ready and next(iter(client.scan_iter(match=pattern)), None):
                     ready[name] = time.monotonic() - start
             time.sleep(0.02)
         time.sleep(1)  # settled
-        print(f"stack start-up ({voices.processes} voice processes x {voices.threads} Piper "
-              f"threads; {before}):")  # fmt: skip
+        print(f"stack start-up as render starts it (one voice process of up to "
+              f"{voices.processes}, {voices.threads} Piper threads each; {before}):")  # fmt: skip
         total = 0.0
         for name, proc in services.processes:
             rss = tree_rss_mb(psutil.Process(proc.pid))

@@ -157,7 +157,9 @@ def _local_stack(
     try:
         wanted = options.avatar != "none"
         needed = [n for n in processes.PIPELINE_SERVICES if n != "avatar" or wanted]
-        services.start_missing(needed, Keys(settings.key_prefix), {"voice": voices.processes})
+        keys = Keys(settings.key_prefix)
+        voice = processes.Growth(keys.work(ev.Stage.voice), ev.Stage.voice.value, voices.processes)
+        services.start_missing(needed, keys, {"voice": voice})
         yield handle, services, settings
     finally:
         services.stop()

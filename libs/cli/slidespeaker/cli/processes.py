@@ -11,6 +11,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from redis.exceptions import RedisError, ResponseError
 
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.redis_clients import sync_client
@@ -27,6 +30,8 @@ SERVICE_MODULES = {
 ALL_SERVICES = tuple(SERVICE_MODULES)
 PIPELINE_SERVICES = tuple(name for name in ALL_SERVICES if name != "api")
 STOP_GRACE_S = 10
+GROW_EVERY_S = 1.0  # how often dead processes are restarted and backlogs looked at
+BACKLOG = 2  # messages waiting untaken that make a grown service start one more process
 # What one voice process holds with Piper loaded (326 MB measured), with room to speak.
 VOICE_PROCESS_MB = 400
 
@@ -58,6 +63,35 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Growth:
+    """A service started with one process and given one more (up to `most`) whenever more
+    work waits on its stream than one process takes at once: a deck of a slide or two does
+    not pay for the start-up of processes only a longer deck keeps busy."""
+
+    stream: str
+    group: str
+    most: int
+
+
+def waiting(url: str, stream: str, group: str) -> int:
+    """Messages on `stream` that no consumer of `group` has taken yet (at most 2 counted)."""
+    client = sync_client(url)
+    try:
+        groups: Any = client.xinfo_groups(stream)
+    except ResponseError:  # no stream yet: nothing was sent
+        return 0
+    taken = next((g["last-delivered-id"] for g in groups if _text(g["name"]) == group), None)
+    if taken is None:  # no consumer has started yet
+        return 0
+    after: Any = client.xrange(stream, min=f"({_text(taken)}", max="+", count=2)
+    return len(after)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def running_services(url: str, keys: Keys) -> set[str]:
     """Services with at least one live process (each refreshes its presence key)."""
     client = sync_client(url)
@@ -76,6 +110,7 @@ class LocalServices:
     home: Path
     env: dict[str, str] = field(default_factory=dict)  # more settings for every process
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)  # and for one service
+    growth: dict[str, Growth] = field(default_factory=dict)  # services grown on their backlog
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     def start(self, name: str, count: int = 1) -> None:
@@ -108,13 +143,26 @@ class LocalServices:
             log.close()
 
     def start_missing(
-        self, names: Iterable[str], keys: Keys, counts: Mapping[str, int] | None = None
+        self, names: Iterable[str], keys: Keys, growth: Mapping[str, Growth] | None = None
     ) -> None:
-        """Start each service (`counts` processes of it, else one) that has none running."""
+        """Start each service that has none running: one process, grown on its backlog up
+        to `growth`'s limit where one is given."""
         alive = running_services(self.url, keys)
         for name in names:
             if name not in alive:
-                self.start(name, (counts or {}).get(name, 1))
+                self.start(name)
+                if growth and name in growth:
+                    self.growth[name] = growth[name]
+
+    def grow(self) -> list[str]:
+        """One more process for each grown service whose stream has work waiting."""
+        grown = []
+        for name, growth in self.growth.items():
+            count = sum(1 for started, _ in self.processes if started == name)
+            if count < growth.most and waiting(self.url, growth.stream, growth.group) >= BACKLOG:
+                self.start(name)
+                grown.append(name)
+        return grown
 
     def restart_dead(self) -> list[str]:
         """Start again every service process that died: its pending work is then reclaimed
@@ -130,7 +178,9 @@ class LocalServices:
             restarted = self.restart_dead()
             if restarted:
                 on_restart(restarted)
-            await asyncio.sleep(1)
+            with contextlib.suppress(RedisError):  # Redis restarting: look again next time
+                self.grow()
+            await asyncio.sleep(GROW_EVERY_S)
 
     def stop(self) -> None:
         for _name, proc in self.processes:
