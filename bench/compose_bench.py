@@ -338,6 +338,7 @@ def draw_clips(workdir: Path) -> None:
 def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
     from slidespeaker.common.cancel import CancelToken
     from slidespeaker.composer.overlay import PresenterTrack, SlideClip
+    from slidespeaker.composer.segments import SegmentCache
     from slidespeaker.composer.video import compose_video
 
     width, height = json.loads((workdir / "spoken.json").read_text())["size"]
@@ -350,7 +351,8 @@ def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdi
     compose_video(
         slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
         token=CancelToken(), timeout=600, workdir=workdir,
-        presenter=PresenterTrack(clips, width, height), segment_cache=workdir / "segments",
+        presenter=PresenterTrack(clips, width, height),
+        segment_cache=SegmentCache(workdir / "segments"),
     )  # fmt: skip
 
 

@@ -40,7 +40,7 @@ from slidespeaker.common.event_store import EventLog  # noqa: E402
 from slidespeaker.common.fold import fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
-from slidespeaker.common.storage import Storage  # noqa: E402
+from slidespeaker.common.object_store import ObjectStore  # noqa: E402
 from tests.voice.speech_servers import API_KEY, latency_bound_server  # noqa: E402
 
 RUNS, SMALL_JOBS, CLAIM_TIMEOUT_S = 20, 30, 5
@@ -88,7 +88,7 @@ def all_started_ended(events: list[ev.Event]) -> bool:
     return fold(events).status.terminal and started <= ended
 
 
-async def cancellation(log: EventLog, storage: Storage) -> float:
+async def cancellation(log: EventLog, storage: ObjectStore) -> float:
     job_id = await submit_job(
         log, storage, deck=deck(6, LONG_WORDS), filename="long.pdf", options=SMALL
     )
@@ -99,7 +99,7 @@ async def cancellation(log: EventLog, storage: Storage) -> float:
     return time.monotonic() - start
 
 
-async def recovery(log: EventLog, storage: Storage) -> tuple[float, float]:
+async def recovery(log: EventLog, storage: ObjectStore) -> tuple[float, float]:
     """Seconds from the SIGKILL to the slide taken over, and to it voiced again."""
     job_id = await submit_job(
         log, storage, deck=deck(6, LONG_WORDS), filename="long.pdf", options=SMALL
@@ -124,7 +124,7 @@ async def recovery(log: EventLog, storage: Storage) -> tuple[float, float]:
     return taken, time.monotonic() - killed
 
 
-async def run_jobs(log: EventLog, storage: Storage, decks: list[bytes],
+async def run_jobs(log: EventLog, storage: ObjectStore, decks: list[bytes],
                    options: ev.JobOptions) -> tuple[float, list[list[ev.Event]]]:  # fmt: skip
     """Submit a job per deck at once; the seconds until all completed, and their logs."""
     start = time.monotonic()
@@ -148,7 +148,7 @@ def voiced_per_minute(logs: list[list[ev.Event]]) -> float:
     return len(voiced) / (max(voiced) - min(starts)).total_seconds() * 60
 
 
-async def throughput(log: EventLog, storage: Storage) -> float:
+async def throughput(log: EventLog, storage: ObjectStore) -> float:
     short = [deck(1, "One short slide.") for _ in range(SMALL_JOBS)]
     seconds, _ = await run_jobs(log, storage, short, SMALL)
     return SMALL_JOBS / seconds * 60
@@ -180,7 +180,8 @@ def wait_for_processes(url: str, service: str, count: int, timeout: float = 120)
 async def _hosted_jobs(url: str, home: Path) -> tuple[float, float]:
     client = Redis.from_url(url)
     try:
-        log, storage = EventLog(client, Keys()), Storage(home / "artifacts")
+        log = EventLog(client, Keys())
+        storage = ObjectStore((home / "artifacts").resolve().as_uri())
         spoken = [deck(4, "A sentence on this slide.") for _ in range(HOSTED_JOBS)]
         seconds, logs = await run_jobs(log, storage, spoken, HOSTED)
         return HOSTED_JOBS / seconds * 60, voiced_per_minute(logs)
@@ -190,7 +191,7 @@ async def _hosted_jobs(url: str, home: Path) -> tuple[float, float]:
 
 async def measure(url: str, home: Path) -> None:
     redis = Redis.from_url(url)
-    log, storage = EventLog(redis, Keys()), Storage(home / "artifacts")
+    log, storage = EventLog(redis, Keys()), ObjectStore((home / "artifacts").resolve().as_uri())
     try:
         latencies = sorted([await cancellation(log, storage) for _ in range(RUNS)])
         p50, p95 = statistics.median(latencies), latencies[int(0.95 * (RUNS - 1))]

@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from slidespeaker.cli.redis_server import RedisHandle, free_port, start_redis
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
+from tests.stores import s3_server
 
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = Path(os.environ.get("SLIDESPEAKER_DECKS", REPO.parent / "shared/decks/realworld"))
@@ -33,6 +34,13 @@ FAST_TIMINGS = {
     "SLIDESPEAKER_RETRY_BACKOFF_S": "0.2",
     "SLIDESPEAKER_CANCEL_POLL_S": "0.1",
 }
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3 HTTP endpoint on localhost (moto's server), shared by the session."""
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="session")
@@ -89,11 +97,12 @@ class Stack:
         }
         self.processes: dict[str, list[subprocess.Popen[bytes]]] = {}
 
-    def start(self, name: str) -> subprocess.Popen[bytes]:
+    def start(self, name: str, home: Path | None = None) -> subprocess.Popen[bytes]:
+        """Start a process of the service; `home`: a SLIDESPEAKER_HOME of its own."""
         log = open(self.log_dir / f"{name}-{len(self.processes.get(name, []))}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "slidespeaker.cli.main", "service", name],
-            env=self.env,
+            env={**self.env, "SLIDESPEAKER_HOME": str(home)} if home else self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

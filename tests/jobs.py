@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis
 
@@ -13,7 +14,8 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
+from slidespeaker.common.object_store import ObjectStore
+from slidespeaker.common.settings import Settings
 
 
 async def run_job(
@@ -25,9 +27,8 @@ async def run_job(
     redis = Redis.from_url(url)
     try:
         log = EventLog(redis, Keys(prefix))
-        storage = Storage(home / "artifacts")
         job_id = await submit_job(
-            log, storage, deck=deck, filename=filename, options=options or ev.JobOptions()
+            log, home_store(home), deck=deck, filename=filename, options=options or ev.JobOptions()
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -47,3 +48,18 @@ async def job_events(url: str, prefix: str, job_id: str) -> list[ev.Event]:
         return [event for _, event in await EventLog(redis, Keys(prefix)).read(job_id)]
     finally:
         await redis.aclose()
+
+
+def home_store(home: Path) -> ObjectStore:
+    """The store the services of a stack with this home use by default (file://)."""
+    return ObjectStore(Settings(home=home).storage_location)
+
+
+class StoredFiles:
+    """The files a file:// store keeps under a home, for tests to look at directly."""
+
+    def __init__(self, home: Path) -> None:
+        self.root = Path(unquote(urlsplit(Settings(home=home).storage_location).path))
+
+    def path(self, key: str) -> Path:
+        return self.root / key

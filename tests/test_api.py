@@ -29,6 +29,7 @@ from slidespeaker.common.storage import Storage
 from slidespeaker.common.voice_samples import SampleReply, SampleRequest
 
 from .conftest import Stack, running_api
+from .jobs import home_store
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +241,7 @@ def test_delete_cancels_removes_files_and_keeps_the_log(api: httpx.Client, stack
     job_id = submit(api, a_pdf(1))
     wait_for_status(api, job_id)
     assert api.delete(f"/api/jobs/{job_id}").status_code == 200
-    assert not list(Storage(stack.home / "artifacts").files_below(storage_keys.job(job_id)))
+    assert not list(home_store(stack.home).list_below(storage_keys.job(job_id)))
     state = api.get(f"/api/jobs/{job_id}").json()
     assert state["deleted"] and state["artifacts"] == {}
     assert job_id not in [j["job_id"] for j in api.get("/api/jobs").json()["jobs"]]
@@ -357,7 +358,7 @@ def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) ->
 
 
 async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
-    api: httpx.Client, stack: Stack
+    api: httpx.Client, stack: Stack, tmp_path: Path
 ) -> None:
     old = await asyncio.to_thread(lambda: submit(api, a_pdf(1, "Only the old job says this.")))
     old_state = await asyncio.to_thread(wait_for_status, api, old)
@@ -366,7 +367,8 @@ async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
     redis = Redis.from_url(stack.url)
     try:
         log = EventLog(redis, Keys(stack.prefix))
-        projection, storage = Projection(log), Storage(stack.home / "artifacts")
+        storage = Storage(home_store(stack.home), tmp_path)
+        projection = Projection(log)
         soon = datetime.now(UTC) + timedelta(days=2)
         purged = await purge_expired(log, projection, storage, now=soon, days=30)
         assert old not in purged.jobs, "a recent job is kept"
@@ -415,7 +417,7 @@ async def test_a_voice_sample_that_takes_longer_than_redis_socket_timeout_still_
                 popped = await redis.blpop([keys.voice_samples], timeout=4)
             request = SampleRequest.model_validate_json(popped[1])
             await asyncio.sleep(6)
-            Storage(stack.home / "artifacts").write_bytes(request.key, b"RIFF-a-sample")
+            home_store(stack.home).put_bytes(request.key, b"RIFF-a-sample")
             await redis.rpush(request.reply, SampleReply().model_dump_json())
 
         with running_api(stack, key_prefix=keys.prefix) as client:

@@ -6,35 +6,20 @@ from __future__ import annotations
 import os
 import time
 import urllib.request
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from slidespeaker.common.object_store import (
     PART_SIZE,
     MissingObject,
     ObjectStore,
-    S3Access,
     StoreError,
 )
 from slidespeaker.common.settings import Settings
 
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-def s3_access(endpoint: str) -> S3Access:
-    return S3Access(endpoint, access_key_id="test", secret_access_key="test", region="us-east-1")
+from .stores import new_bucket, s3_access
 
 
 @pytest.fixture(params=["file", "s3"])
@@ -43,7 +28,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
         return ObjectStore((tmp_path / "store").as_uri())
     endpoint: str = request.getfixturevalue("s3_endpoint")
     bucket = f"slides-{request.node.name.partition('[')[0].replace('_', '-')}"[:63]
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/{bucket}", method="PUT"))
+    new_bucket(endpoint, bucket)
     return ObjectStore(f"s3://{bucket}/team", s3_access(endpoint))
 
 
@@ -163,3 +148,18 @@ def test_the_url_comes_from_the_settings(tmp_path: Path, s3_endpoint: str) -> No
 def test_an_unknown_scheme_is_refused() -> None:
     with pytest.raises(StoreError, match="neither file:///PATH nor s3://BUCKET"):
         ObjectStore("ftp://host/folder")
+
+
+def test_of_processes_racing_to_create_a_key_exactly_one_wins(store: ObjectStore) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        won = list(pool.map(lambda n: store.create("cache/claim", str(n).encode()), range(8)))
+    assert won.count(True) == 1
+    assert store.get_bytes("cache/claim") == str(won.index(True)).encode()
+
+
+def test_a_copy_and_a_range_stay_in_the_store(store: ObjectStore) -> None:
+    store.put_bytes("jobs/a/deck.pdf", bytes(range(256)))
+    store.copy("jobs/a/deck.pdf", "jobs/b/deck.pdf")
+    assert store.get_bytes("jobs/b/deck.pdf") == bytes(range(256))
+    assert b"".join(store.chunks("jobs/b/deck.pdf", 10, 20)) == bytes(range(10, 20))
+    assert b"".join(store.chunks("jobs/b/deck.pdf", 250)) == bytes(range(250, 256))

@@ -30,9 +30,9 @@ from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.messages import WorkMessage
-from slidespeaker.common.storage import Storage
 
 from .conftest import Stack
+from .jobs import home_store
 from .media import probe
 
 SERVICES = ["dispatcher", "scripter", "voice", "voice", "avatar", "composer"]
@@ -90,7 +90,7 @@ async def submit(stack: Stack, deck: bytes) -> tuple[str, EventLog, Redis]:
     client = Redis.from_url(stack.url)
     log = EventLog(client, Keys(stack.prefix))
     job_id = await submit_job(
-        log, Storage(stack.home / "artifacts"), deck=deck, filename="d.pdf", options=SMALL
+        log, home_store(stack.home), deck=deck, filename="d.pdf", options=SMALL
     )
     return job_id, log, client
 
@@ -290,7 +290,7 @@ async def test_fifty_jobs_at_once_all_complete_none_lost_none_stuck(own: OwnStac
     deck: bytes = doc.tobytes()
     client = Redis.from_url(own.url)
     log = EventLog(client, Keys(own.prefix))
-    storage = Storage(own.home / "artifacts")
+    storage = home_store(own.home)
     tiny = ev.JobOptions(width=160, height=90)
     try:
         jobs = [

@@ -15,6 +15,8 @@ from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, beside, cache_entry
 
+from .stores import local_storage
+
 DAY_S = 86400
 
 
@@ -22,13 +24,13 @@ def written(storage: Storage, keys: list[str], days_ago: float) -> None:
     for key in keys:
         storage.write_bytes(key, b"cached")
         then = time.time() - days_ago * DAY_S
-        os.utime(storage.path(key), (then, then))
+        os.utime(storage.scratch.parent / "store" / key, (then, then))  # a file:// store
 
 
 async def test_every_cache_folder_loses_what_no_kept_job_uses(
     event_log: EventLog, tmp_path: Path
 ) -> None:
-    storage = Storage(tmp_path)
+    storage = local_storage(tmp_path)
     unused = [cache_entry(cache, f"{cache.name}unused", ".bin") for cache in Cache]
     unused.append(beside(unused[0], "timings.json"))
     recent = [cache_entry(cache, f"{cache.name}recent", ".bin") for cache in Cache]

@@ -15,11 +15,10 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 from slidespeaker.common.text_cleaning import clean_text
 
 from .conftest import Stack
-from .jobs import job_events, run_job
+from .jobs import home_store, job_events, run_job
 from .voice.test_voice_service import a_deck
 
 SMALL = ev.JobOptions(width=320, height=180)
@@ -84,7 +83,7 @@ async def test_an_error_of_our_own_on_the_same_text_fails_at_once(stack: Stack) 
         log = EventLog(redis, Keys(stack.prefix))
         options = SMALL.model_copy(update={"review": True})
         job_id = await submit_job(
-            log, Storage(stack.home / "artifacts"), deck=a_deck(["A slide."]),
+            log, home_store(stack.home), deck=a_deck(["A slide."]),
             filename="t.pdf", options=options,
         )  # fmt: skip
         state = fold(await log.read(job_id))

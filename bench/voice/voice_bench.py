@@ -38,7 +38,7 @@ from slidespeaker.common.fold import JobStatus, fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
 from slidespeaker.common.lexicon import Lexicon  # noqa: E402
-from slidespeaker.common.storage import Storage  # noqa: E402
+from slidespeaker.common.object_store import ObjectStore  # noqa: E402
 from slidespeaker.voice.config import VoiceSettings  # noqa: E402
 from slidespeaker.voice.loudness import normalized  # noqa: E402
 from slidespeaker.voice.piper_engine import PiperProvider, load_voice  # noqa: E402
@@ -140,7 +140,7 @@ async def voiced_rate(redis_url: str, home: Path, keys: Keys, run: str) -> float
         log = EventLog(redis, keys)
         options = ev.JobOptions(voice_provider="openai", voice="alloy", review=True,
                                 width=320, height=180)  # fmt: skip
-        storage = Storage(home / "artifacts")
+        storage = ObjectStore((home / "artifacts").resolve().as_uri())
         job_id = await submit_job(log, storage, deck=a_deck(run), filename="b.pdf", options=options)
         while True:
             if fold(await log.read(job_id)).status == JobStatus.awaiting_review:

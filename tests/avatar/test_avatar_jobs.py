@@ -21,12 +21,11 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.events import Action, TaskRef
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, cache_entry
 from slidespeaker.composer.overlay import MARGIN
 
 from ..conftest import Stack
-from ..jobs import job_events, run_job
+from ..jobs import StoredFiles, home_store, job_events, run_job
 from ..media import probe
 from .frames import Box, changed_pixels, decoded_frames
 from .media import narration, slide_picture, talking_clip
@@ -99,7 +98,7 @@ async def test_a_job_without_a_presenter_sends_no_avatar_task(stack: Stack, tmp_
     assert stages == {ev.Stage.scripter, ev.Stage.voice, ev.Stage.composer}
     assert not [e for e in logged if isinstance(e, ev.AvatarRendered)]
     assert state.outputs is not None
-    video = probe(Storage(stack.home / "artifacts").path(state.outputs.video_key))
+    video = probe(StoredFiles(stack.home).path(state.outputs.video_key))
     assert abs(video.video.duration - state.outputs.duration) < 0.1
 
 
@@ -119,7 +118,7 @@ async def job_end(stack: Stack, job_id: str, timeout: float) -> JobState:
 async def planted_job(stack: Stack, tmp_path: Path, clips: list[Path | None]) -> str:
     """A job whose slides are rendered, voiced and given the clips: the log the scripter,
     voice and avatar services would have written. The dispatcher and composer take it on."""
-    storage = Storage(stack.home / "artifacts")
+    storage = StoredFiles(stack.home)
     job = f"planted{tmp_path.name[-12:]}".replace("_", "")
     events: list[ev.Event] = [
         ev.JobSubmitted(job_id=job, filename="planted.pdf", deck_key="none",
@@ -137,7 +136,7 @@ async def planted_job(stack: Stack, tmp_path: Path, clips: list[Path | None]) ->
         clip_key = None
         if clip is not None:
             clip_key = storage_keys.avatar_clip(job, number, ".mov")
-            storage.put_file(clip_key, clip)
+            home_store(stack.home).put_file(clip_key, clip)
         events += [
             ev.SlideRendered(job_id=job, slide=number, image_key=image, width=SIZE[0],
                              height=SIZE[1]),
@@ -175,7 +174,7 @@ async def test_unusable_clips_give_warnings_and_a_complete_video(
     assert not any(state.slides[n].composed_avatar_key for n in (2, 3, 4))
 
     assert state.outputs is not None
-    video = Storage(stack.home / "artifacts").path(state.outputs.video_key)
+    video = StoredFiles(stack.home).path(state.outputs.video_key)
     info = probe(video)
     slides = [state.slides[n].duration or 0.0 for n in (1, 2, 3, 4)]
     assert abs(info.video.duration - sum(slides)) <= 0.04

@@ -28,8 +28,10 @@ from slidespeaker.avatar.heygen.config import HeyGenSettings
 from slidespeaker.avatar.heygen.videos import SlideVideo, StartedVideos, video_key
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.errors import BadInput
+from slidespeaker.common.object_store import ObjectStore
 from slidespeaker.common.storage import Storage
 
+from ..stores import local_storage, new_bucket, s3_access
 from .heygen_server import API_KEY, HeyGenServer, heygen_server
 
 FAST = {"poll_s": 0.02, "poll_max_s": 0.1, "deadline_s": 10.0, "request_timeout_s": 5.0}
@@ -285,13 +287,20 @@ def test_a_cancel_while_polling_stops_at_once(
     assert not (tmp_path / "clip.mp4").exists()
 
 
+@pytest.mark.parametrize("store", ["file", "s3"])
 def test_tasks_asking_together_start_one_video(
     server: HeyGenServer,
     narration: Narration,
     tmp_path: Path,
+    store: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     settings = settings_for(server)
-    storage = Storage(tmp_path)
+    storage = local_storage(tmp_path)
+    if store == "s3":  # the claim is a conditional PUT (If-None-Match) there
+        endpoint: str = request.getfixturevalue("s3_endpoint")
+        new_bucket(endpoint, "heygen-claims")
+        storage = Storage(ObjectStore("s3://heygen-claims", s3_access(endpoint)), tmp_path)
     video = SlideVideo(1, narration, video_key({"audio": "a.wav"}, settings))
     ids: list[str] = []
 
@@ -314,7 +323,7 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(
     tmp_path: Path,
 ) -> None:
     settings = settings_for(server)
-    storage = Storage(tmp_path)
+    storage = local_storage(tmp_path)
     video = SlideVideo(1, narration, video_key({"audio": "b.wav"}, settings))
     storage.write_text(video.claim_key, "")
     videos = StartedVideos(storage, settings, CancelToken())

@@ -28,11 +28,10 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 from slidespeaker.composer.presenter_clips import WARNING_CODE as CLIP_UNUSABLE
 
 from ..conftest import PIPELINE, Stack
-from ..jobs import job_events, run_job
+from ..jobs import home_store, job_events, run_job
 from ..media import probe
 from ..voice.test_voice_service import a_deck
 from .heygen_server import API_KEY, HeyGenServer, heygen_server
@@ -203,7 +202,7 @@ async def submit_while_rendering(
 ) -> str:
     """Submit a one-slide job; return its id once HeyGen is being polled for its video."""
     job_id = await submit_job(
-        log, Storage(stack.home / "artifacts"), deck=deck(text), filename=filename,
+        log, home_store(stack.home), deck=deck(text), filename=filename,
         options=HEYGEN,
     )  # fmt: skip
     deadline = time.monotonic() + 60

@@ -15,10 +15,10 @@ from slidespeaker.avatar.presenter import FPS, frame_count, render_presenter
 from slidespeaker.avatar.visemes import Phoneme, mouths_from_phonemes
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.fold import SlideState
-from slidespeaker.common.storage import Storage
 from slidespeaker.voice.piper_engine import PiperProvider
 from slidespeaker.voice.provider import synthesize
 
+from ..stores import local_storage
 from .frames import decoded_frames, mouth_box, mouth_opening
 
 HEIGHT = 180
@@ -74,8 +74,9 @@ def write_bursts(path: Path, rate: int = 22050) -> None:
 
 
 def test_without_phoneme_timings_the_mouth_follows_the_loudness(tmp_path: Path) -> None:
-    storage = Storage(tmp_path / "artifacts")
-    write_bursts(storage.path("voice.wav"))
+    storage = local_storage(tmp_path)
+    write_bursts(tmp_path / "voice.wav")
+    storage.put_file("voice.wav", tmp_path / "voice.wav")
     slide = SlideState(number=1, audio_key="voice.wav", audio_duration=3.0)
     frames = frame_count(3.0)
     mouths = slide_mouths(storage, slide, frames, tmp_path, CancelToken(), timeout=60)
@@ -90,7 +91,7 @@ def test_without_phoneme_timings_the_mouth_follows_the_loudness(tmp_path: Path) 
 
 
 def test_a_slide_with_nothing_to_say_keeps_its_mouth_closed(tmp_path: Path) -> None:
-    storage = Storage(tmp_path / "artifacts")
+    storage = local_storage(tmp_path)
     mouths = slide_mouths(storage, SlideState(number=1), 50, tmp_path, CancelToken(), 60)
     assert mouths == [Mouth.closed] * 50
 

@@ -21,6 +21,7 @@ from slidespeaker.common.runtime import TaskContext, TaskDeadline
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.composer.service import compose_slide
+from tests.stores import local_storage
 
 JOB = "job-bad-media"
 SLIDE = 4
@@ -28,7 +29,7 @@ SLIDE = 4
 
 @pytest.fixture
 def storage(tmp_path: Path) -> Storage:
-    return Storage(tmp_path / "artifacts")
+    return local_storage(tmp_path)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def voice(storage: Storage, tone_wav: Callable[..., Path]) -> str:
 
 
 def context(event_log: EventLog, storage: Storage, slide: SlideState) -> TaskContext:
-    settings = Settings(home=storage.root.parent)
+    settings = Settings(home=storage.scratch.parent)
     state = JobState(job_id=JOB, slide_count=SLIDE, slides={SLIDE: slide})
     return TaskContext(
         JOB, ev.TaskRef(action=ev.Action.compose_slide, slide=SLIDE), 1, state, settings,

@@ -15,10 +15,9 @@ import pytest
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.storage import Storage
 
 from ..conftest import PIPELINE, Stack, running_api
-from ..jobs import run_job
+from ..jobs import StoredFiles, run_job
 from ..media import probe
 from ..voice.test_voice_service import a_deck
 from .test_composer_rerender import segments_logged
@@ -57,7 +56,7 @@ def test_a_4k_video_is_made_at_1080p_when_memory_is_short(
     short_of_memory: Stack, finished: JobState
 ) -> None:
     assert finished.outputs is not None
-    storage = Storage(short_of_memory.home / "artifacts")
+    storage = StoredFiles(short_of_memory.home)
     slide = storage.path(finished.slide(1).composed_image_key or "")
     video = probe(storage.path(finished.outputs.video_key))
 
@@ -90,7 +89,7 @@ def test_with_a_presenter_the_same_memory_gives_1080p_with_the_presenter_kept(
 
     assert state.status == JobStatus.completed, state.error
     assert state.outputs is not None and state.slide(1).composed_avatar_key is not None
-    video = probe(Storage(stack.home / "artifacts").path(state.outputs.video_key))
+    video = probe(StoredFiles(stack.home).path(state.outputs.video_key))
     # A 4k segment's encode needs more than 500 MB with headroom, a 1080p one about 310 MB:
     # one at a time (see memory_plan).
     assert (video.width, video.height) == (1920, 1080)
@@ -123,7 +122,7 @@ def test_the_apis_4k_asks_for_3840x2160_and_is_stepped_down_with_its_warning(
 
     assert state["status"] == "completed", state["error"]
     assert (state["options"]["width"], state["options"]["height"]) == (3840, 2160)
-    video = probe(Storage(short_of_memory.home / "artifacts").path(state["outputs"]["video_key"]))
+    video = probe(StoredFiles(short_of_memory.home).path(state["outputs"]["video_key"]))
     assert (video.width, video.height) == (1920, 1080)
     lowered = [w["message"] for w in state["warnings"] if w["code"] == "resolution_lowered"]
     assert len(lowered) == 1 and "1080p (1920x1080) instead of 4k (3840x2160)" in lowered[0]

@@ -20,10 +20,10 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 
 from ..avatar.test_avatar_jobs import job_end
 from ..conftest import Stack
+from ..jobs import StoredFiles, home_store
 from ..media import frame_shown_at, probe
 from ..voice.test_voice_service import a_deck
 
@@ -37,7 +37,7 @@ async def rendered(stack: Stack, deck: bytes, edit: str | None = None) -> JobSta
     try:
         log = EventLog(redis, Keys(stack.prefix))
         options = OPTIONS.model_copy(update={"review": edit is not None})
-        job = await submit_job(log, Storage(stack.home / "artifacts"), deck=deck,
+        job = await submit_job(log, home_store(stack.home), deck=deck,
                                filename="talk.pdf", options=options)  # fmt: skip
         if edit is not None:
             await awaiting_review(log, job)
@@ -90,7 +90,7 @@ async def test_a_deck_rendered_again_with_one_slide_edited_encodes_only_that_sli
 def check_video(stack: Stack, state: JobState) -> None:
     """Every slide on screen at its midpoint, picture and sound within a frame, chapters."""
     assert state.outputs is not None
-    storage = Storage(stack.home / "artifacts")
+    storage = StoredFiles(stack.home)
     video = storage.path(state.outputs.video_key)
     slides = [state.slide(n) for n in (1, 2, 3)]
     durations = [slide.duration or 0.0 for slide in slides]

@@ -22,7 +22,7 @@ from slidespeaker.common.events import Cue
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
 from slidespeaker.composer.overlay import FPS, PresenterTrack, SlideClip
-from slidespeaker.composer.segments import plan_segments
+from slidespeaker.composer.segments import SegmentCache, plan_segments
 from slidespeaker.composer.video import SlideMedia, compose_video
 
 from ..avatar.media import narration, slide_picture, talking_clip
@@ -81,7 +81,7 @@ def render(tmp_path: Path, media: list[SlideMedia], track: PresenterTrack, cache
     starts = np.cumsum([0.0, *(duration for _, _, duration in media)])
     compose_video(
         media, out, title="Deck", slide_titles=["One", "Two", "Three"], token=CancelToken(),
-        timeout=120, workdir=workdir, presenter=track, segment_cache=cache,
+        timeout=120, workdir=workdir, presenter=track, segment_cache=SegmentCache(cache),
         on_progress=None if heard is None else heard.append,
         burn_cues=[Cue(text=c.text, start=c.start + s, end=c.end + s)
                    for c, s in zip(cues, starts, strict=False)],
@@ -175,7 +175,7 @@ def test_cancelling_stops_every_segment_encode_within_a_second_and_leaves_none(
     with pytest.raises(JobCancelled):
         compose_video(
             media, out, title="", slide_titles=[""] * 4, token=token, timeout=120,
-            workdir=workdir, presenter=track, segment_cache=cache,
+            workdir=workdir, presenter=track, segment_cache=SegmentCache(cache),
         )  # fmt: skip
 
     assert time.monotonic() - canceller.cancelled_at < 1.0
@@ -196,7 +196,7 @@ def test_the_segments_are_stopped_at_the_videos_timeout_and_leave_nothing(
     with pytest.raises(ChildTimeout):
         compose_video(
             media, out, title="", slide_titles=[""] * 4, token=CancelToken(), timeout=0.3,
-            workdir=workdir, presenter=track, segment_cache=cache,
+            workdir=workdir, presenter=track, segment_cache=SegmentCache(cache),
         )  # fmt: skip
 
     assert time.monotonic() - started < 2.0

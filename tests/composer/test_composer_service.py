@@ -12,10 +12,9 @@ import pytest
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.storage import Storage
 
 from ..conftest import Stack
-from ..jobs import job_events, run_job
+from ..jobs import StoredFiles, job_events, run_job
 from ..media import frame_shown_at
 
 TITLES = ["Quarterly results", "Hiring plan", "Risks; and = what # we do"]
@@ -45,7 +44,7 @@ def test_the_video_has_a_chapter_per_slide_at_its_time_named_by_its_title(
     assert finished.outputs is not None
     slides = [finished.slide(n) for n in range(1, len(TITLES) + 1)]
     assert [slide.title for slide in slides] == TITLES, "the scripter reads the titles"
-    video = Storage(stack.home / "artifacts").path(finished.outputs.video_key)
+    video = StoredFiles(stack.home).path(finished.outputs.video_key)
 
     with av.open(str(video)) as container:
         chapters = container.chapters()
@@ -81,7 +80,7 @@ def test_the_poster_beside_the_video_shows_the_first_slide(
     stack: Stack, finished: JobState
 ) -> None:
     assert finished.outputs is not None and finished.outputs.poster_key is not None
-    storage = Storage(stack.home / "artifacts")
+    storage = StoredFiles(stack.home)
     first = storage.path(finished.slide(1).composed_image_key or "")
     poster = storage.path(finished.outputs.poster_key)
 
@@ -104,7 +103,7 @@ def test_burned_captions_are_drawn_while_the_first_subtitle_is_shown(
     )  # fmt: skip
     assert burned.status == JobStatus.completed, burned.error
     assert burned.outputs is not None and finished.outputs is not None
-    storage = Storage(stack.home / "artifacts")
+    storage = StoredFiles(stack.home)
     first = first_subtitle(storage.path(burned.outputs.srt_key).read_text(encoding="utf-8"))
     middle = (first[0] + first[1]) / 2
 

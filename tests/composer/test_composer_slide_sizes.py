@@ -12,10 +12,9 @@ import pytest
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.storage import Storage
 
 from ..conftest import Stack
-from ..jobs import run_job
+from ..jobs import StoredFiles, run_job
 from ..media import probe
 from .test_composer_service import frame_at
 
@@ -51,7 +50,7 @@ def test_each_extreme_slide_is_letterboxed_at_its_own_shape(
     stack: Stack, finished: JobState
 ) -> None:
     assert finished.outputs is not None
-    video = Storage(stack.home / "artifacts").path(finished.outputs.video_key)
+    video = StoredFiles(stack.home).path(finished.outputs.video_key)
     assert (probe(video).width, probe(video).height) == FRAME
     start = 0.0
     for number, (width_cm, height_cm) in enumerate(PAGES_CM, start=1):

@@ -14,8 +14,9 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 from tests.conftest import Stack
+
+from ..jobs import home_store
 
 DECK = "docling_unrecognized_shape_3s.pptx"
 
@@ -27,7 +28,7 @@ async def _cancel_while_voicing(stack: Stack, deck: Path) -> list[ev.Event]:
     try:
         log = EventLog(redis, Keys(stack.prefix))
         job_id = await submit_job(
-            log, Storage(stack.home / "artifacts"), deck=deck, filename=deck.name,
+            log, home_store(stack.home), deck=deck, filename=deck.name,
             options=ev.JobOptions(format="podcast"),
         )  # fmt: skip
         deadline = time.monotonic() + 180

@@ -23,7 +23,6 @@ from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
-from slidespeaker.common.storage import Storage
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.dialogue.llm import DialogueWriter
 from slidespeaker.scripter.dialogue.offline import SlideTalk
@@ -31,6 +30,8 @@ from slidespeaker.voice.reading import reader
 from tests.conftest import STARTUP_TIMEOUT_S, Stack
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server
 from tests.voice.speech_servers import SpeechServer, speech_server
+
+from ..jobs import home_store
 
 DECK = "docling_unrecognized_shape_3s.pptx"  # three slides
 SCHEMA = "podcast_dialogue"
@@ -145,7 +146,7 @@ async def _until(
     try:
         log = EventLog(redis, Keys(stack.prefix))
         job_id = await submit_job(
-            log, Storage(stack.home / "artifacts"), deck=deck, filename=deck.name,
+            log, home_store(stack.home), deck=deck, filename=deck.name,
             options=ev.JobOptions(format="podcast", voice_provider="openai"),
         )  # fmt: skip
         deadline = time.monotonic() + timeout

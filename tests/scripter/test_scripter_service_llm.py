@@ -17,9 +17,10 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus, fold
 from slidespeaker.common.jobs import submit_job
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.storage import Storage
 from tests.conftest import Stack
 from tests.scripter.chat_server import API_KEY, ChatServer, chat_server, narration_for
+
+from ..jobs import home_store
 
 DECK = "poi_with_japanese_1s_table.pptx"
 SERVICES = ["dispatcher", "scripter"]  # review=true: the job waits after scripting
@@ -57,7 +58,7 @@ async def _script(stack: Stack, deck: Path, timeout: float = 90) -> JobState:
         log = EventLog(redis, Keys(stack.prefix))
         options = ev.JobOptions(review=True)  # auto: the model, as one is configured
         job_id = await submit_job(
-            log, Storage(stack.home / "artifacts"), deck=deck, filename=deck.name, options=options
+            log, home_store(stack.home), deck=deck, filename=deck.name, options=options
         )
         deadline = time.monotonic() + timeout
         while True:

@@ -16,8 +16,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from slidespeaker.cli.main import app
-from slidespeaker.common.storage import Storage
 from tests.conftest import Stack, running_api
+
+from ..jobs import StoredFiles
 
 BEAMER = "moloch_beamer_demo_4x3_33p.pdf"
 ENCRYPTED_PPTX = "tika_encrypted_pptx_password_tika.pptx"  # password "tika"
@@ -137,6 +138,6 @@ def test_the_api_takes_a_password_and_a_selection(stack: Stack, encrypted_pdf: P
     assert PASSWORD not in log
     submitted = next(e for e in json.loads(log) if e["type"] == "job.submitted")
     assert submitted["options"]["slides"] == "2-3"
-    stored = Storage(stack.home / "artifacts").path(submitted["deck_key"])
+    stored = StoredFiles(stack.home).path(submitted["deck_key"])
     with pymupdf.open(stored) as document:
         assert not document.needs_pass  # the job keeps the opened deck, not the locked one

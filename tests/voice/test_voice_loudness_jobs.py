@@ -11,10 +11,9 @@ import pytest
 from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobStatus
-from slidespeaker.common.storage import Storage
 from slidespeaker.voice.config import VoiceSettings
 from tests.conftest import STARTUP_TIMEOUT_S, Stack
-from tests.jobs import run_job
+from tests.jobs import StoredFiles, run_job
 from tests.media import ebur128
 from tests.test_api import a_pdf
 
@@ -47,7 +46,7 @@ async def video_and_podcast_loudness(stack: Stack) -> tuple[float, float]:
     )
     assert state.status == JobStatus.completed, state.error
     assert state.outputs is not None and state.podcast is not None
-    storage = Storage(stack.home / "artifacts")
+    storage = StoredFiles(stack.home)
     video = ebur128(storage.path(state.outputs.video_key))[0]
     return video, ebur128(storage.path(state.podcast.m4a_key))[0]
 

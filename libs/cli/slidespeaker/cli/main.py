@@ -9,7 +9,6 @@ import functools
 import importlib
 import ipaddress
 import json
-import shutil
 import signal
 import sys
 import tempfile
@@ -33,9 +32,9 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.languages import LOCAL_PROVIDERS, unspeakable
 from slidespeaker.common.lexicon import parse_lexicon
 from slidespeaker.common.memory import free_mb
+from slidespeaker.common.object_store import ObjectStore
 from slidespeaker.common.redis_clients import async_client
 from slidespeaker.common.settings import Settings, get_settings
-from slidespeaker.common.storage import Storage
 
 app = typer.Typer(help="Turn slide decks into narrated videos.", no_args_is_help=True)
 app.add_typer(users.app, name="users")
@@ -176,8 +175,8 @@ async def _render(
     services: processes.LocalServices,
     script: scripts.EditedScript | None,
 ) -> JobState:
-    storage = Storage(settings.storage_dir)
-    job_id = await submit_job(events, storage, deck=source, filename=deck.name, options=options)
+    store = ObjectStore.from_settings(settings)
+    job_id = await submit_job(events, store, deck=source, filename=deck.name, options=options)
     console.print(f"job {job_id}: {deck.name}")
     supervisor = asyncio.create_task(services.supervise(_report_restart))
 
@@ -233,10 +232,10 @@ async def _render_all(
     options: ev.JobOptions,
     services: processes.LocalServices,
 ) -> dict[Path, JobState]:
-    storage = Storage(settings.storage_dir)
+    store = ObjectStore.from_settings(settings)
     jobs: dict[str, Path] = {}
     for deck, source in sources.items():
-        job_id = await submit_job(events, storage, deck=source, filename=deck.name, options=options)
+        job_id = await submit_job(events, store, deck=source, filename=deck.name, options=options)
         jobs[job_id] = deck
         console.print(f"job {job_id}: {deck.name}")
     supervisor = asyncio.create_task(services.supervise(_report_restart))
@@ -379,9 +378,9 @@ def voices(
 
 def _write_outputs(state: JobState, settings: Settings, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    storage = Storage(settings.storage_dir)
+    store = ObjectStore.from_settings(settings)
     for name, key in state.output_files().items():
-        shutil.copyfile(storage.path(key), out / name)
+        store.fetch(key, out / name)
     (out / "job.json").write_text(state.model_dump_json(indent=2))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from slidespeaker.common import events as ev
@@ -11,7 +13,7 @@ from slidespeaker.common import storage_keys
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.limits import ActiveLimit, LimitReached
-from slidespeaker.common.storage import Storage
+from slidespeaker.common.object_store import ObjectStore
 
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 
@@ -30,11 +32,18 @@ def deck_suffix(filename: str) -> str:
     return suffix if _SAFE_SUFFIX.match(suffix) else ""
 
 
+@dataclass(frozen=True)
+class InStore:
+    """A deck already in the store (a re-run's): copied there, never fetched."""
+
+    key: str
+
+
 async def submit_job(
     events: EventLog,
-    storage: Storage,
+    store: ObjectStore,
     *,
-    deck: Path | bytes,
+    deck: Path | bytes | InStore,
     filename: str,
     options: ev.JobOptions,
     owner: str | None = None,
@@ -47,17 +56,19 @@ async def submit_job(
         await limit.check(events.redis, events.keys)  # most refusals cost no upload
     job_id = new_job_id()
     key = deck_key(job_id, filename)
-    if isinstance(deck, Path):
-        storage.put_file(key, deck)
+    if isinstance(deck, InStore):
+        await asyncio.to_thread(store.copy, deck.key, key)
+    elif isinstance(deck, Path):
+        await asyncio.to_thread(store.put_file, key, deck)  # streamed, in parts
     else:
-        storage.write_bytes(key, deck)
+        await asyncio.to_thread(store.put_bytes, key, deck)
     submitted = ev.JobSubmitted(
         job_id=job_id, filename=Path(filename).name, deck_key=key, options=options, owner=owner
     )
     try:
         await events.append(submitted, limit=limit)
     except LimitReached:
-        storage.delete_below(storage_keys.job(job_id))
+        await asyncio.to_thread(store.delete_below, storage_keys.job(job_id))
         raise
     return job_id
 

@@ -18,13 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from obstore.exceptions import BaseError
+from obstore.exceptions import (
+    AlreadyExistsError,
+    BaseError,
+    PermissionDeniedError,
+    UnauthenticatedError,
+)
 from obstore.store import LocalStore, S3Store
 from obstore.store import ObjectStore as AnyStore
 
 from slidespeaker.common.settings import Settings
 
 if TYPE_CHECKING:
+    from obstore import GetOptions
     from obstore.store import S3Config
 
 # S3's smallest part but the last; bigger files upload as parts of this size, a few at once.
@@ -36,6 +42,11 @@ CHUNK_SIZE = 1024 * 1024
 
 class StoreError(RuntimeError):
     """The store refused or failed an operation; the message names the store."""
+
+
+class StoreMisconfigured(StoreError):
+    """The store cannot work as configured (no such bucket, credentials refused): trying
+    again will not help until an operator fixes the settings."""
 
 
 class MissingObject(FileNotFoundError):
@@ -88,6 +99,21 @@ class ObjectStore:
                 _checked(key), file, chunk_size=PART_SIZE, max_concurrency=PARTS_AT_ONCE
             )
 
+    def create(self, key: str, data: bytes) -> bool:
+        """Write `key` only if it is not there yet (S3's If-None-Match, a local O_EXCL);
+        whether this call wrote it. Two processes racing for a key: exactly one wins."""
+        try:
+            with self._errors("write", key):
+                self._store.put(_checked(key), data, mode="create")
+        except AlreadyExistsError:
+            return False
+        return True
+
+    def copy(self, source: str, destination: str) -> None:
+        """Copy inside the store (S3 copies on its side: nothing crosses the network)."""
+        with self._errors("copy", source):
+            self._store.copy(_checked(source), _checked(destination))
+
     def get_bytes(self, key: str) -> bytes:
         with self._errors("read", key):
             return bytes(self._store.get(_checked(key)).bytes())
@@ -97,10 +123,14 @@ class ObjectStore:
         with self._errors("read", key):
             return bytes(self._store.get_range(_checked(key), start=start, end=end))
 
-    def chunks(self, key: str) -> Iterator[bytes]:
-        """The object as it arrives, chunk by chunk."""
+    def chunks(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """The object (or its bytes `start` up to `end`) as it arrives, chunk by chunk."""
+        options: GetOptions = {}
+        if start or end is not None:
+            options["range"] = (start, end) if end is not None else {"offset": start}
         with self._errors("read", key):
-            for chunk in self._store.get(_checked(key)).stream(min_chunk_size=CHUNK_SIZE):
+            got = self._store.get(_checked(key), options=options)
+            for chunk in got.stream(min_chunk_size=CHUNK_SIZE):
                 yield bytes(chunk)
 
     def fetch(self, key: str, destination: Path) -> None:
@@ -125,8 +155,12 @@ class ObjectStore:
         return True
 
     def size(self, key: str) -> int:
+        return self.stat(key).size
+
+    def stat(self, key: str) -> StoredObject:
         with self._errors("read", key):
-            return self._store.head(_checked(key))["size"]
+            meta = self._store.head(_checked(key))
+        return StoredObject(key, meta["size"], meta["last_modified"].timestamp())
 
     def delete(self, key: str) -> None:
         """Remove `key`; a key already gone is no error."""
@@ -163,8 +197,14 @@ class ObjectStore:
             # S3 answers a missing bucket with 404 too: that is the store failing, not the key.
             if "NoSuchBucket" not in str(e):
                 raise MissingObject(f"{key} is not in the store {self.url}") from e
-            raise StoreError(
+            raise StoreMisconfigured(
                 f"the store {self.url} has no bucket (failed to {action} {key})"
+            ) from e
+        except AlreadyExistsError:
+            raise
+        except (PermissionDeniedError, UnauthenticatedError) as e:
+            raise StoreMisconfigured(
+                f"the store {self.url} refused the credentials (failed to {action} {key}): {e}"
             ) from e
         except (BaseError, OSError) as e:
             raise StoreError(f"the store {self.url} failed to {action} {key}: {e}") from e

@@ -18,6 +18,7 @@ import errno
 import os
 import signal
 import socket
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -46,8 +47,10 @@ from slidespeaker.common.fold import JobState, TaskState, TaskStatus, fold
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.messages import WorkMessage
+from slidespeaker.common.object_store import ObjectStore, StoreMisconfigured
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.redis_clients import async_client
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 
@@ -87,12 +90,17 @@ class TaskContext:
     attempt: int
     state: JobState
     settings: Settings
-    storage: Storage
+    storage: Storage  # the store, through this task's own scratch folder
     events: EventLog
     token: CancelToken
     worker: str
     logger: Any
     deadline: TaskDeadline
+
+    @property
+    def scratch(self) -> Path:
+        """The task's own folder for files tools need, emptied when the task ends."""
+        return self.storage.scratch
 
     async def emit(self, *events: ev.Event) -> None:
         """Append events now (progress, warnings, partial results) rather than at the end."""
@@ -162,14 +170,17 @@ def connect(settings: Settings) -> Redis:
 
 
 class StageWorker:
-    def __init__(self, handlers: StageHandlers, settings: Settings, redis: Redis):
+    def __init__(
+        self, handlers: StageHandlers, settings: Settings, redis: Redis, scratch: Scratch
+    ) -> None:
         self.stage = stage_of(handlers)
         self.handlers = handlers
         self.settings = settings
         self.redis = redis
         self.keys = Keys(settings.key_prefix)
         self.events = EventLog(redis, self.keys)
-        self.storage = Storage(settings.storage_dir)
+        self.store = ObjectStore.from_settings(settings)
+        self.scratch = scratch
         self.name = consumer_name(self.stage.value)
         self.logger = get_logger(stage=self.stage.value, worker=self.name)
 
@@ -191,14 +202,19 @@ class StageWorker:
 
     async def _run(self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState) -> None:
         token = CancelToken()
-        async with running_every(self.settings.cancel_poll_s, self._stop_watcher(job_id, token)):
-            await self._run_watched(job_id, task, attempt, state, token)
+        with self.scratch.task() as folder:  # nothing of the task stays on this disk
+            async with running_every(
+                self.settings.cancel_poll_s, self._stop_watcher(job_id, token)
+            ):
+                await self._run_watched(job_id, task, attempt, state, token, folder)
 
     async def _run_watched(
-        self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState, token: CancelToken
-    ) -> None:
+        self, job_id: str, task: ev.TaskRef, attempt: int, state: JobState, token: CancelToken,
+        scratch: Path,
+    ) -> None:  # fmt: skip
+        storage = Storage(self.store, scratch)
         ctx = TaskContext(
-            job_id, task, attempt, state, self.settings, self.storage, self.events, token,
+            job_id, task, attempt, state, self.settings, storage, self.events, token,
             self.name, self.logger.bind(job_id=job_id, slide=task.slide),
             TaskDeadline(task_deadline_s(task, state, self.settings)),
         )  # fmt: skip
@@ -227,6 +243,9 @@ class StageWorker:
         except BadInput as exc:
             ctx.logger.warning("task.bad_input", task=task.key, error=exc.message)
             await self._fail(job_id, task, attempt, exc.message, retryable=False)
+        except StoreMisconfigured as exc:  # no retry mends it: the job says which store
+            ctx.logger.error("task.store_misconfigured", task=task.key, error=str(exc))
+            await self._fail(job_id, task, attempt, str(exc), retryable=False)
         except Exception as exc:
             ctx.logger.exception("task.failed", task=task.key)
             if is_retryable(exc):
@@ -352,13 +371,22 @@ async def serve(service: str, consumer: StreamConsumer, redis: Redis, settings: 
     get_logger().info("service.stopped")
 
 
-def run_stage(handlers: StageHandlers, settings: Settings) -> None:
+def run_stage(handlers: StageHandlers, settings: Settings, scratch: Scratch | None = None) -> None:
+    """Serve the stage until stopped; `scratch`: the process's, when it claimed one first
+    (for work beside the stage's), else claimed here."""
     stage = stage_of(handlers)
     configure_logging(settings.log_level, service=stage.value)
+    scratch = scratch or Scratch(settings.scratch_dir, stage.value)
+    # Every temporary file of this process (a tool's, a library's) lands in its scratch too,
+    # so a crash leaves nothing the next start does not sweep.
+    tempfile.tempdir = str(scratch.folder)
 
     async def main() -> None:
         redis = connect(settings)
-        worker = StageWorker(handlers, settings, redis)
+        worker = StageWorker(handlers, settings, redis, scratch)
         await serve(stage.value, worker.consumer(), redis, settings)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        scratch.close()

@@ -19,7 +19,8 @@ class Settings(BaseSettings):
 
     # Where the bus lives. Unset: the CLI starts an embedded redis-server in `home`.
     redis_url: str | None = None
-    # State directory: embedded Redis data, artifacts, service logs.
+    # State directory: embedded Redis data, artifacts (with file:// storage), each process's
+    # scratch folder, service logs.
     home: Path = Path(".slidespeaker")
     # Prefix of every Redis key, so several installations can share one Redis.
     key_prefix: str = "ss"
@@ -121,6 +122,11 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.home / "artifacts"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Where this machine's processes keep their scratch folders (scratch.py)."""
+        return self.home / "scratch"
 
     @property
     def storage_location(self) -> str:

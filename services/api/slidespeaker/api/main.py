@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import uvicorn
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
@@ -34,9 +35,11 @@ from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import LimitReached
 from slidespeaker.common.logging_setup import configure_logging, get_logger
+from slidespeaker.common.object_store import StoreError
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings, get_settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.user_directory import UserDirectory
@@ -56,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.users = UserDirectory(redis, keys)
         app.state.media_secret = await media_secret(settings, redis, keys)
         app.state.projection = Projection(app.state.event_log)
-        app.state.storage = Storage(settings.storage_dir)
+        scratch = Scratch(settings.scratch_dir, "api")  # uploads are checked in it
+        app.state.storage = Storage.from_settings(settings, scratch.folder)
         app.state.view_cache = ViewCache()
         app.state.service_health = ServiceHealth(app.state.event_log)
         if settings.retention_days is None:
@@ -65,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with running_every(settings.retention_check_s, _purge(app, settings)):
                 yield
         await redis.aclose()
+        scratch.close()
 
     app = FastAPI(
         title="SlideSpeaker",
@@ -74,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # it is read, not after.
         max_body_size=settings.max_deck_mb * 1024 * 1024 + MULTIPART_OVERHEAD,
     )
+    app.add_exception_handler(StoreError, _store_failed)
     app.include_router(health.router)
     app.include_router(asyncapi.router)
     # Every other router needs a known caller (auth none knows everyone).
@@ -86,6 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.web_dist.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
     return app
+
+
+async def _store_failed(request: Request, exc: Exception) -> JSONResponse:
+    """The store failing (down, no bucket, credentials refused) is the server's trouble,
+    said with the store's name; nothing was submitted."""
+    return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
 def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:

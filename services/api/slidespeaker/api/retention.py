@@ -1,6 +1,7 @@
 """Retention: finished jobs older than SLIDESPEAKER_RETENTION_DAYS are deleted with their
 files, and so is everything in every cache (storage_keys.Cache) that no remaining job uses
-and nobody has written or reused for as long (a video segment is touched when reused)."""
+and nobody has written or reused for as long (a reused video segment is written again
+once a day, stored_segments.py)."""
 
 from __future__ import annotations
 
@@ -56,8 +57,8 @@ def _purge_unused(storage: Storage, folder: str, cutoff: float, keep: set[str]) 
     """Remove the files below `folder` written before the cutoff, but those of the entries in
     `keep`: what is being made for a job just submitted is never taken away."""
     removed = 0
-    for key, written in list(storage.files_below(folder)):
-        if written < cutoff and storage_keys.entry_name(key) not in keep:
-            storage.delete(key)
+    for stored in list(storage.files_below(folder)):
+        if stored.modified < cutoff and storage_keys.entry_name(stored.key) not in keep:
+            storage.delete(stored.key)
             removed += 1
     return removed

@@ -61,7 +61,7 @@ def slide_mouths(
         rows = json.loads(storage.read_bytes(slide.phonemes_key))
         phonemes: list[Phoneme] = [(str(s), float(a), float(b)) for s, a, b in rows]
         return mouths_from_phonemes(phonemes, frames, FPS)
-    samples = decoded_audio(storage.path(slide.audio_key), workdir, token, timeout)
+    samples = decoded_audio(storage.fetch(slide.audio_key), workdir, token, timeout)
     return mouths_from_loudness(samples, LOUDNESS_RATE, frames, FPS)
 
 

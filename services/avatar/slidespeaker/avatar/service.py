@@ -9,6 +9,7 @@ without the presenter, and a warning says why.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -35,13 +36,13 @@ async def avatar_slide(ctx: TaskContext) -> list[ev.Event]:
     render_clip = CLIP_RENDERERS.get(presenter)
     if render_clip is None:
         raise BadInput(f"the presenter {presenter!r} is not available in this version")
-    with tempfile.TemporaryDirectory(prefix="avatar-") as work:
+    with tempfile.TemporaryDirectory(prefix="avatar-", dir=ctx.scratch) as work:
         try:
             clip = await render_clip(ctx, Path(work))
         except PresenterUnavailable as error:
             return without_presenter(ctx, str(error))
         key = storage_keys.avatar_clip(ctx.job_id, ctx.task.slide, clip.suffix)
-        ctx.storage.put_file(key, clip)
+        await asyncio.to_thread(ctx.storage.put_file, key, clip)
     return [ev.AvatarRendered(job_id=ctx.job_id, slide=ctx.task.slide, video_key=key)]
 
 

@@ -56,7 +56,7 @@ async def compose_podcast(ctx: TaskContext) -> list[ev.Event]:
         raise BadInput("the podcast has no dialogue to compose")
     await ctx.progress(f"joining the podcast's {len(turns)} turns")
     keys = {name: storage_keys.output(ctx.job_id, name) for name in OUTPUTS}
-    with tempfile.TemporaryDirectory(prefix="podcast-") as work:
+    with tempfile.TemporaryDirectory(prefix="podcast-", dir=ctx.scratch) as work:
         track = Path(work) / "podcast.wav"
         try:
             placed = await asyncio.to_thread(
@@ -114,7 +114,7 @@ def join_turns(
             if turn.audio_key is None or not storage.exists(turn.audio_key):
                 raise MediaError(f"{name} is missing")
             pad_narration(
-                storage.path(turn.audio_key), decoded, before=0.0, after=0.0, hold=0.0,
+                storage.fetch(turn.audio_key), decoded, before=0.0, after=0.0, hold=0.0,
                 token=token, timeout=media_timeout(turn.duration or 0),
             )  # fmt: skip
             writer.silence(gap_before(turn, turns[number - 2] if number > 1 else None))

@@ -16,6 +16,7 @@ from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.fold import SlideState
 from slidespeaker.common.runtime import TaskContext
+from slidespeaker.common.storage import MissingObject
 from slidespeaker.composer.ffmpeg import MediaError, run_ffmpeg
 from slidespeaker.composer.overlay import PresenterTrack, SlideClip
 
@@ -29,10 +30,8 @@ async def checked_clip(
     """The slide's clip key if it can be used (else None), and a warning if not."""
     if slide.avatar_key is None:
         return None, []
-    clip = ctx.storage.path(slide.avatar_key)
     try:
-        if not clip.is_file():
-            raise MediaError("its clip is missing")
+        clip = await asyncio.to_thread(fetched_clip, ctx, slide.avatar_key)
         decoded = await asyncio.to_thread(
             decoded_seconds, clip, token=ctx.token, timeout=media_timeout(expected)
         )
@@ -45,14 +44,14 @@ async def checked_clip(
 
 
 def presenter_track(ctx: TaskContext, slides: list[SlideState]) -> PresenterTrack | None:
-    """The checked clips on the video's timeline; None when no slide has one (the video is
-    then made the still-slide way)."""
+    """The checked clips on the video's timeline, fetched into the task's scratch; None when
+    no slide has one (the video is then made the still-slide way)."""
     clips: list[SlideClip] = []
     start = 0.0
     for slide in slides:
         end = start + (slide.duration or 0.0)
         if slide.composed_avatar_key:
-            clip = ctx.storage.path(slide.composed_avatar_key)
+            clip = ctx.storage.fetch(slide.composed_avatar_key)
             clips.append(SlideClip(clip, start, end, slide.avatar_start))
         start = end
     if not clips:
@@ -61,6 +60,13 @@ def presenter_track(ctx: TaskContext, slides: list[SlideState]) -> PresenterTrac
     return PresenterTrack(
         clips, options.width, options.height, options.avatar_position, options.avatar_scale
     )
+
+
+def fetched_clip(ctx: TaskContext, key: str) -> Path:
+    try:
+        return ctx.storage.fetch(key)
+    except MissingObject as e:
+        raise MediaError("its clip is missing") from e
 
 
 def decoded_seconds(clip: Path, *, token: CancelToken, timeout: float) -> float:

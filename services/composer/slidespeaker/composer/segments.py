@@ -78,21 +78,43 @@ def plan_segments(
     return segments
 
 
+class SegmentCache:
+    """Where segments are kept between renders, by the digest of what made them: here a
+    local folder; the composer's keeps them in the store (stored_segments.py)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder  # where segments are encoded, and found when reused
+
+    def reuse(self, name: str) -> Path | None:
+        """The segment `name` in `folder` if it was kept (marked used now, for retention)."""
+        path = self.folder / f"{name}.mp4"
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return None
+        return path
+
+    def keep(self, name: str, path: Path) -> None:
+        """Keep the segment just encoded at `path` (in `folder`): there already."""
+
+
 def encode_segments(
-    segments: Sequence[Segment], track: PresenterTrack, cache: Path, *, token: CancelToken,
+    segments: Sequence[Segment], track: PresenterTrack, cache: SegmentCache, *, token: CancelToken,
     timeout: float, on_progress: Progress | None = None,
     on_encoding: Callable[[list[int]], None] | None = None, max_encodes: int | None = None,
     beside: Callable[[CancelToken], None] | None = None,
 ) -> list[Path]:  # fmt: skip
-    """Each segment's file in `cache`: the one there already if made from the same inputs,
-    else encoded now, at most `max_encodes` (None: os.cpu_count()) at a time, the cores
+    """Each segment's file in `cache.folder`: the one kept if made from the same inputs,
+    else encoded now (and kept), at most `max_encodes` (None: os.cpu_count()) at a time, the cores
     shared among them as x264's threads. Cancelling `token`, passing
     `timeout` or one segment failing stops every encode and leaves no partial file.
     `on_encoding` hears which segments (by index) are to be encoded, before they are.
     `beside` runs alongside the encodes and is stopped with them (by the token it is given)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    made = [cache / f"{segment_key(segment, track)}.mp4" for segment in segments]
-    to_encode = [index for index, path in enumerate(made) if not _reuse(path)]
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    names = [segment_key(segment, track) for segment in segments]
+    reused = [cache.reuse(name) for name in names]
+    made = [path or cache.folder / f"{name}.mp4" for name, path in zip(names, reused, strict=True)]
+    to_encode = [index for index, path in enumerate(reused) if path is None]
     if on_encoding is not None:
         on_encoding(to_encode)
     missing = [(segments[index], made[index]) for index in to_encode]
@@ -109,7 +131,7 @@ def encode_segments(
     ):
         futures = [
             pool.submit(_encode, segment, track, path, threads=threads, stop=stop,
-                        deadline=deadline, progress=progress.part(index))
+                        deadline=deadline, progress=progress.part(index), cache=cache)
             for index, (segment, path) in enumerate(missing)
         ]  # fmt: skip
         if beside is not None:
@@ -139,18 +161,9 @@ def concat_list(segments: Sequence[Path]) -> str:
     return "ffconcat version 1.0\n" + "".join(f"file {path}\n" for path in quoted)
 
 
-def _reuse(path: Path) -> bool:
-    """Whether the segment is there already; if so, mark it used now (for retention)."""
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        return False
-    return True
-
-
 def _encode(
     segment: Segment, track: PresenterTrack, out: Path, *, threads: int, stop: CancelToken,
-    deadline: float, progress: Progress,
+    deadline: float, progress: Progress, cache: SegmentCache,
 ) -> None:  # fmt: skip
     stop.check()
     with tempfile.TemporaryDirectory(prefix="segment-", dir=out.parent) as work:
@@ -170,6 +183,7 @@ def _encode(
             cwd=workdir,
         )  # fmt: skip
         os.replace(partial, out)
+    cache.keep(out.stem, out)
 
 
 def _graph(segment: Segment, track: PresenterTrack) -> str:

@@ -21,7 +21,7 @@ from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.common.storage_keys import Cache
+from slidespeaker.common.storage import MissingObject
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
@@ -38,6 +38,7 @@ from slidespeaker.composer.overlay import FPS
 from slidespeaker.composer.podcast import compose_podcast
 from slidespeaker.composer.pointer import MarkedPicture, draw_marks, marks
 from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
+from slidespeaker.composer.stored_segments import StoredSegments
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
 from slidespeaker.composer.video import check_picture, compose_video, write_poster
@@ -51,14 +52,12 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     if slide.image_key is None:
         raise RuntimeError(f"slide {slide.number} has no image yet")
     settings = ctx.settings
-    audio_in = ctx.storage.path(slide.audio_key) if slide.audio_key else None
     key = storage_keys.composed_audio(ctx.job_id, slide.number)
     with about_slide(slide.number), ctx.storage.writing(key) as tmp:
-        if audio_in is not None and not audio_in.is_file():
-            raise MediaError(f"its narration audio {audio_in.name} is missing")
+        audio_in = await fetched_narration(ctx, slide.audio_key)
+        picture = await asyncio.to_thread(ctx.storage.fetch, slide.image_key)
         await asyncio.to_thread(
-            check_picture, ctx.storage.path(slide.image_key), token=ctx.token,
-            timeout=media_timeout(0),
+            check_picture, picture, token=ctx.token, timeout=media_timeout(0)
         )  # fmt: skip
         duration = await asyncio.to_thread(
             pad_narration, audio_in, tmp,
@@ -79,21 +78,27 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
+async def fetched_narration(ctx: TaskContext, audio_key: str | None) -> Path | None:
+    """The slide's voiced narration in this task's scratch; None for a slide with none."""
+    if audio_key is None:
+        return None
+    try:
+        return await asyncio.to_thread(ctx.storage.fetch, audio_key)
+    except MissingObject as e:
+        raise MediaError(f"its narration audio {audio_key.rpartition('/')[2]} is missing") from e
+
+
 async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     state = ctx.state
     slides = ordered_slides(state)
-    media = [
-        (ctx.storage.path(s.composed_image_key or ""), ctx.storage.path(s.composed_audio_key or ""),
-         s.duration or 0.0)
-        for s in slides
-    ]  # fmt: skip
+    media = await asyncio.to_thread(fetched_media, ctx, slides)
     await ctx.progress(f"encoding the video of {len(slides)} slides")
     keys = {name: storage_keys.output(ctx.job_id, name) for name in VIDEO_OUTPUTS}
     title = deck_title(state)
     cues = timeline_cues(slides)
     length = sum(duration for _, _, duration in media)
     progress = EncodeProgress(ctx, length)
-    presenter = presenter_track(ctx, slides)
+    presenter = await asyncio.to_thread(presenter_track, ctx, slides)
     free = available_mb(ctx.settings)
     size, lowered = fitting_size(ctx, free, moving=presenter is not None)
     asked = (state.options.width, state.options.height)
@@ -103,7 +108,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         presenter = dataclasses.replace(presenter, frame_width=size[0], frame_height=size[1])
     resize = size if lowered else None  # the pictures are at the asked size already
     with (
-        tempfile.TemporaryDirectory(prefix="compose-") as work,
+        tempfile.TemporaryDirectory(prefix="compose-", dir=ctx.scratch) as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
         marked = [] if presenter else await asyncio.to_thread(marked_pictures, ctx, slides, work)
@@ -111,7 +116,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
-            presenter=presenter, size=resize, segment_cache=ctx.storage.path(Cache.segments),
+            presenter=presenter, size=resize, segment_cache=StoredSegments(ctx.storage),
             max_encodes=encodes, marked=marked,
             on_segments=lambda encoded: ctx.logger.info(
                 "video.segments", encoded=encoded, reused=len(slides) - len(encoded),
@@ -140,6 +145,15 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
+def fetched_media(ctx: TaskContext, slides: list[SlideState]) -> list[tuple[Path, Path, float]]:
+    """Each slide's composed picture and audio in this task's scratch, with its duration."""
+    fetch = ctx.storage.fetch
+    return [
+        (fetch(s.composed_image_key or ""), fetch(s.composed_audio_key or ""), s.duration or 0.0)
+        for s in slides
+    ]
+
+
 def narration_lead(ctx: TaskContext, slide: SlideState) -> float:
     """The silence before a slide's narration, where it has any."""
     return ctx.settings.pause_before_s if slide.audio_key else 0.0
@@ -158,7 +172,7 @@ def marked_pictures(
         if style == "none" or slide.page is None or not slide.links:
             return []
         found = marks(slide.links, slide.words or slide.cues, narration_lead(ctx, slide))
-        picture = ctx.storage.path(slide.composed_image_key or "")
+        picture = ctx.storage.fetch(slide.composed_image_key or "")
         return draw_marks(picture, slide.page, slide.blocks, found, style, out_dir)
 
     # On every core: the encode waits for these, and Pillow lets go of the GIL while it

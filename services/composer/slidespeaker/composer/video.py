@@ -32,7 +32,12 @@ from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failur
 from slidespeaker.composer.metadata import ffmetadata
 from slidespeaker.composer.overlay import PresenterTrack
 from slidespeaker.composer.pointer import MarkedPicture
-from slidespeaker.composer.segments import concat_list, encode_segments, plan_segments
+from slidespeaker.composer.segments import (
+    SegmentCache,
+    concat_list,
+    encode_segments,
+    plan_segments,
+)
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
 TICKS_PER_SECOND = SAMPLE_RATE
@@ -78,7 +83,7 @@ def compose_video(
     burn_cues: Sequence[Cue] = (),
     presenter: PresenterTrack | None = None,
     size: tuple[int, int] | None = None,
-    segment_cache: Path | None = None,
+    segment_cache: SegmentCache | None = None,
     on_segments: Callable[[list[int]], None] | None = None,
     max_encodes: int | None = None,
     marked: Sequence[Sequence[MarkedPicture]] = (),
@@ -107,7 +112,7 @@ def compose_video(
     metadata = workdir / "metadata.txt"
     scratch = [narration, metadata, workdir / PLAYLIST, workdir / CAPTIONS_FILE,
                workdir / SEGMENT_LIST, workdir / NARRATION_AAC]  # fmt: skip
-    kept = segment_cache or workdir / "segments"
+    kept = segment_cache or SegmentCache(workdir / "segments")
     try:
         durations = [duration for _, _, duration in slides]
         metadata.write_text(ffmetadata(title, slide_titles, durations), encoding="utf-8")
@@ -129,7 +134,7 @@ def compose_video(
         for work_file in scratch:
             work_file.unlink(missing_ok=True)
         if segment_cache is None:
-            shutil.rmtree(kept, ignore_errors=True)
+            shutil.rmtree(kept.folder, ignore_errors=True)
     return sum(duration for _, _, duration in slides)
 
 
@@ -157,7 +162,7 @@ def _encode_stills(
 
 def _encode_moving(
     slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
-    burn_cues: Sequence[Cue], track: PresenterTrack, cache: Path, token: CancelToken,
+    burn_cues: Sequence[Cue], track: PresenterTrack, cache: SegmentCache, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
     on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
 ) -> None:  # fmt: skip

@@ -5,7 +5,6 @@ a job would get."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from functools import partial
 
 import structlog
 
@@ -14,6 +13,8 @@ from slidespeaker.common.cost_estimates import EstimateReply, EstimateRequest
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.fold import CostEstimate
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.object_store import ObjectStore
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.scripter.script import estimate_deck
@@ -23,7 +24,7 @@ logger = structlog.get_logger(service="scripter")
 
 def answer_estimate(request: EstimateRequest, storage: Storage) -> EstimateReply:
     try:
-        counted = estimate_deck(storage.path(request.deck_key), request.options)
+        counted = estimate_deck(storage.fetch(request.deck_key), request.options)
     except BadInput as exc:
         return EstimateReply(error=exc.message, bad_input=True)
     except Exception as exc:  # our own failure: the person may ask again, we read the log
@@ -32,7 +33,12 @@ def answer_estimate(request: EstimateRequest, storage: Storage) -> EstimateReply
     return EstimateReply(estimate=CostEstimate.model_validate(asdict(counted)))
 
 
-def start_estimate_thread(redis_url: str, settings: Settings) -> None:
-    keys, storage = Keys(settings.key_prefix), Storage(settings.storage_dir)
-    answer = partial(answer_estimate, storage=storage)
+def start_estimate_thread(redis_url: str, settings: Settings, scratch: Scratch) -> None:
+    """Each deck is fetched into a task folder of the process's scratch, removed after."""
+    keys, store = Keys(settings.key_prefix), ObjectStore.from_settings(settings)
+
+    def answer(request: EstimateRequest) -> EstimateReply:
+        with scratch.task() as folder:
+            return answer_estimate(request, Storage(store, folder))
+
     start_answering(redis_url, keys.cost_estimates, EstimateRequest, answer)

@@ -18,6 +18,7 @@ from slidespeaker.common.errors import BadInput
 from slidespeaker.common.events import NarrationSource
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter import language
 from slidespeaker.scripter.config import ScripterSettings
@@ -39,10 +40,10 @@ from slidespeaker.scripter.script import make_llm, silence_warning
 
 
 async def script_deck(ctx: TaskContext) -> list[ev.Event]:
-    path = ctx.storage.path(ctx.state.deck_key)
-    check_size(path, ctx.settings.max_deck_mb)
+    path = await asyncio.to_thread(ctx.storage.fetch, ctx.state.deck_key)
+    check_size(path.stat().st_size, ctx.settings.max_deck_mb)
     await ctx.progress("reading the deck")
-    with tempfile.TemporaryDirectory(prefix="scripter-") as work:
+    with tempfile.TemporaryDirectory(prefix="scripter-", dir=ctx.scratch) as work:
         try:
             deck = await asyncio.to_thread(
                 open_deck, path, Path(work), token=ctx.token,
@@ -69,8 +70,7 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
     return []
 
 
-def check_size(path: Path, max_mb: int) -> None:
-    size = path.stat().st_size
+def check_size(size: int, max_mb: int) -> None:
     if size > max_mb * 1024 * 1024:
         raise BadInput(f"the deck is {size / 2**20:.0f} MB, more than the {max_mb} MB allowed")
 
@@ -153,6 +153,7 @@ HANDLERS: StageHandlers = {
 
 def run(settings: Settings) -> None:
     language.warm_up()  # the language detector's models, before the first deck
+    scratch = Scratch(settings.scratch_dir, "scripter")
     if settings.redis_url:
-        start_estimate_thread(settings.redis_url, settings)
-    run_stage(HANDLERS, settings)
+        start_estimate_thread(settings.redis_url, settings, scratch)
+    run_stage(HANDLERS, settings, scratch)

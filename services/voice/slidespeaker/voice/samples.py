@@ -3,14 +3,14 @@ the voice service pops sample requests, speaks each into storage once, and answe
 
 from __future__ import annotations
 
-from functools import partial
-
 import structlog
 
 from slidespeaker.common.asking import start_answering
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.object_store import ObjectStore, StoreError
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.voice_samples import SampleReply, SampleRequest
@@ -42,8 +42,16 @@ def speak_sample(request: SampleRequest, storage: Storage) -> SampleReply:
     return SampleReply()
 
 
-def start_sample_thread(redis_url: str, settings: Settings) -> None:
-    """Beside the slide work, on its own thread: a preview never waits behind a whole deck."""
-    keys, storage = Keys(settings.key_prefix), Storage(settings.storage_dir)
-    answer = partial(speak_sample, storage=storage)
+def start_sample_thread(redis_url: str, settings: Settings, scratch: Scratch) -> None:
+    """Beside the slide work, on its own thread: a preview never waits behind a whole deck.
+    Each sample is made in a task folder of the process's scratch."""
+    keys, store = Keys(settings.key_prefix), ObjectStore.from_settings(settings)
+
+    def answer(request: SampleRequest) -> SampleReply:
+        with scratch.task() as folder:
+            try:
+                return speak_sample(request, Storage(store, folder))
+            except StoreError as exc:  # the store down: the person may ask again
+                return SampleReply(error=str(exc))
+
     start_answering(redis_url, keys.voice_samples, SampleRequest, answer)

@@ -9,6 +9,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.lexicon import Lexicon
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
+from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.voice.audio_cache import Timings, Utterance, voiced_once
 from slidespeaker.voice.catalog import local_voices, publish
@@ -70,7 +71,8 @@ HANDLERS: StageHandlers = {ev.Action.voice_slide: voice_slide, ev.Action.voice_t
 def run(settings: Settings) -> None:
     provider = get_provider("piper")
     provider.sample_rate(provider.default_voice)  # load Piper once, before the first slide
+    scratch = Scratch(settings.scratch_dir, "voice")
     if settings.redis_url:
         publish(settings.redis_url, Keys(settings.key_prefix), local_voices())
-        start_sample_thread(settings.redis_url, settings)
-    run_stage(HANDLERS, settings)
+        start_sample_thread(settings.redis_url, settings, scratch)
+    run_stage(HANDLERS, settings, scratch)

@@ -4,6 +4,7 @@ hosted service and no job is made."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 
@@ -62,8 +63,8 @@ async def estimate_cost(
     question = uuid.uuid4().hex
     key = storage_keys.estimate_deck(question, deck_suffix(file.filename or ""))
     try:
-        with checked_upload(file, storage.root / "uploads", password) as deck:
-            storage.put_file(key, deck)
+        with checked_upload(file, storage.scratch, password) as deck:
+            await asyncio.to_thread(storage.put_file, key, deck)  # streamed, in parts
         request = EstimateRequest(
             deck_key=key, options=options, reply=reply_list(events.keys.cost_estimates)
         )

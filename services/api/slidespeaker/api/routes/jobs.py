@@ -31,7 +31,7 @@ from slidespeaker.api.views import JobList, errors, job_view, summary
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
 from slidespeaker.common.fold import JobState, JobStatus
-from slidespeaker.common.jobs import job_state, submit_job
+from slidespeaker.common.jobs import InStore, job_state, submit_job
 from slidespeaker.common.languages import unspeakable
 from slidespeaker.common.projection import Projection
 
@@ -58,9 +58,9 @@ async def create_job(
         raise HTTPException(422, refused)
     check_deck_size(caller, file.size)
     await take_submission(caller, settings, events)
-    with checked_upload(file, storage.root / "uploads", password) as deck:
+    with checked_upload(file, storage.scratch, password) as deck:
         job_id = await submit_job(
-            events, storage, deck=deck, filename=file.filename or "deck", options=options,
+            events, storage.store, deck=deck, filename=file.filename or "deck", options=options,
             owner=caller.owner, limit=active_limit(caller, settings),
         )  # fmt: skip
     return {"job_id": job_id}
@@ -173,7 +173,7 @@ async def rerun_job(
         raise HTTPException(422, refused)
     await take_submission(caller, settings, events)
     new_id = await submit_job(
-        events, storage, deck=storage.path(state.deck_key), filename=state.filename,
+        events, storage.store, deck=InStore(state.deck_key), filename=state.filename,
         options=options, owner=caller.owner, limit=active_limit(caller, settings),
     )  # fmt: skip
     return {"job_id": new_id}

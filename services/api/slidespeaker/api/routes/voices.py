@@ -7,10 +7,11 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from slidespeaker.api.deps import EventLogDep, StorageDep
+from slidespeaker.api.stored_files import stored_file
 from slidespeaker.api.views import ErrorBody, Refusal
 from slidespeaker.common.asking import ask, reply_list, someone_answers
 from slidespeaker.common.event_store import EventLog
@@ -63,7 +64,7 @@ async def offered_voices(events: EventLog) -> list[dict[str, str]]:
 
 @router.get(
     "/voices/sample",
-    response_class=FileResponse,
+    response_class=Response,
     responses={200: {"content": {"audio/wav": {}}}, **SAMPLE_ERRORS},
 )
 async def voice_sample(
@@ -72,7 +73,7 @@ async def voice_sample(
     provider: Annotated[str, Query(max_length=40)],
     voice: Annotated[str | None, Query(max_length=200, description="None: the default")] = None,
     text: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-) -> FileResponse:
+) -> Response:
     """A sentence spoken by the voice (WAV), in its language unless `text` is given; made
     once by a voice service, then served from storage."""
     language = await _published_language(events, provider, voice)
@@ -83,7 +84,7 @@ async def voice_sample(
     )  # fmt: skip
     if not storage.exists(request.key):
         await _ask_voice_service(events, request)
-    return FileResponse(storage.path(request.key), media_type="audio/wav")
+    return await stored_file(storage, request.key, "audio/wav", "sample.wav", None)
 
 
 async def _published_language(events: EventLog, provider: str, voice: str | None) -> str:

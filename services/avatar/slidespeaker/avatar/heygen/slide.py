@@ -99,7 +99,7 @@ class HeyGenJob:
         else:
             voice_id = self.settings.voice_id
             made_by = {"text": slide.narration} if voice_id else {"audio": slide.audio_key}
-            narration = Narration(slide.narration or "", self.ctx.storage.path(slide.audio_key))
+            narration = Narration(slide.narration or "", self.ctx.storage.fetch(slide.audio_key))
         return SlideVideo(slide.number, narration, video_key(made_by, self.settings))
 
     def silent_audio(self) -> Path:

@@ -2,7 +2,7 @@
 
 Every video is kept under a key made from what produced it (the narration audio or text, the
 avatar and its framing): its id, once HeyGen gave one, in `KEY.video_id`. Starting a video
-takes a claim first (`KEY.claim`, created exclusively in the shared storage), so two tasks
+takes a claim first (`KEY.claim`, created only if absent in the store), so two tasks
 never pay for the same video. A task starts its own slide's video, then the next few voiced
 slides' that nobody has started: HeyGen renders them side by side while the avatar service
 works through its tasks one by one, and each later task finds its video under way or done.
@@ -11,7 +11,6 @@ works through its tasks one by one, and each later task finds its video under wa
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from slidespeaker.avatar.heygen.clip import MP3_TIMEOUT_S, Narration, start_heyg
 from slidespeaker.avatar.heygen.config import HeyGenSettings
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.errors import BadInput
-from slidespeaker.common.storage import Storage
+from slidespeaker.common.storage import MissingObject, Storage
 from slidespeaker.common.storage_keys import Cache, beside, cached
 
 CLAIM_POLL_S = 0.2
@@ -108,16 +107,10 @@ class StartedVideos:
             self.storage.delete(video.claim_key)
 
     def _claim(self, video: SlideVideo) -> bool:
-        path = self.storage.path(video.claim_key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            return False
-        return True
+        """Created only if absent (S3's If-None-Match, a local O_EXCL): one claimant wins."""
+        return self.storage.create(video.claim_key, b"")
 
     def _drop_if_stale(self, video: SlideVideo) -> None:
-        path = self.storage.path(video.claim_key)
-        with contextlib.suppress(FileNotFoundError):
-            if time.time() - path.stat().st_mtime > self.claim_stale_s:
-                path.unlink(missing_ok=True)
+        with contextlib.suppress(MissingObject):
+            if time.time() - self.storage.stat(video.claim_key).modified > self.claim_stale_s:
+                self.storage.delete(video.claim_key)
