@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -152,7 +153,10 @@ HANDLERS: StageHandlers = {
 
 
 def run(settings: Settings) -> None:
-    language.warm_up()  # the language detector's models, before the first deck
+    # The language detector's models (about 1 s of CPU) load beside the service's first
+    # work, not before it: the first deck is read and converted (LibreOffice, a process of
+    # its own) meanwhile, and `render` waits for the scripter before anything else.
+    threading.Thread(target=language.warm_up, name="language-warm-up", daemon=True).start()
     scratch = Scratch(settings.scratch_dir, "scripter")
     if settings.redis_url:
         start_estimate_thread(settings.redis_url, settings, scratch)
