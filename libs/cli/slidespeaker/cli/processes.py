@@ -76,16 +76,16 @@ class Growth:
 
 def waiting(url: str, stream: str, group: str) -> int:
     """Messages on `stream` that no consumer of `group` has taken yet (at most 2 counted)."""
-    client = sync_client(url)
-    try:
-        groups: Any = client.xinfo_groups(stream)
-    except ResponseError:  # no stream yet: nothing was sent
-        return 0
-    taken = next((g["last-delivered-id"] for g in groups if _text(g["name"]) == group), None)
-    if taken is None:  # no consumer has started yet
-        return 0
-    after: Any = client.xrange(stream, min=f"({_text(taken)}", max="+", count=2)
-    return len(after)
+    with sync_client(url) as client:
+        try:
+            groups: Any = client.xinfo_groups(stream)
+        except ResponseError:  # no stream yet: nothing was sent
+            return 0
+        taken = next((g["last-delivered-id"] for g in groups if _text(g["name"]) == group), None)
+        if taken is None:  # no consumer has started yet
+            return 0
+        after: Any = client.xrange(stream, min=f"({_text(taken)}", max="+", count=2)
+        return len(after)
 
 
 def _text(value: bytes | str) -> str:
