@@ -37,6 +37,7 @@ def test_short_memory_means_fewer_processes_with_more_threads() -> None:
 def test_a_given_process_count_shares_the_cores() -> None:
     assert voice_layout(8, PLENTY_MB, processes=2) == VoiceLayout(processes=2, threads=4)
     assert voice_layout(2, PLENTY_MB, processes=4) == VoiceLayout(processes=4, threads=1)
+    assert voice_layout(2, PLENTY_MB, processes=0).processes == 0, "up --scale voice=0"
     assert VoiceLayout(2, 3).env() == {"SLIDESPEAKER_PIPER_THREADS": "3"}
 
 

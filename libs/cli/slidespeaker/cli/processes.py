@@ -55,7 +55,7 @@ def voice_layout(cores: int, free_mb: float, processes: int | None = None) -> Vo
     threads are chosen."""
     if processes is None:
         processes = max(1, min(cores, int(free_mb / 2 // VOICE_PROCESS_MB)))
-    return VoiceLayout(processes, max(1, cores // processes))
+    return VoiceLayout(processes, max(1, cores // max(1, processes)))  # --scale voice=0: none
 
 
 def usable_cores() -> int:
