@@ -23,9 +23,9 @@ from slidespeaker.voice.loudness import normalized
 from slidespeaker.voice.phonemes import store_phonemes
 from slidespeaker.voice.speech import Speech
 
-# 5: slides and podcast turns in one cache, turns brought to the loudness here (the
-# composer levelled them before); 4: measured and limited in-process
-CACHE_FORMAT = 5
+# 6: FLAC, not WAV; 5: slides and podcast turns in one cache, turns brought to the
+# loudness here (the composer levelled them before); 4: measured and limited in-process
+CACHE_FORMAT = 6
 Timings = dict[str, object]  # what is kept beside the audio: SlideVoiced's fields about it
 
 
@@ -42,7 +42,7 @@ class Utterance:
 
 
 def audio_key(utterance: Utterance, loudness_lufs: float) -> str:
-    return cached(Cache.audio, [CACHE_FORMAT, loudness_lufs, *astuple(utterance)], ".wav")
+    return cached(Cache.audio, [CACHE_FORMAT, loudness_lufs, *astuple(utterance)], ".flac")
 
 
 async def voiced_once(
@@ -59,7 +59,7 @@ async def voiced_once(
     speech = await asyncio.to_thread(speak)
     speech = await asyncio.to_thread(normalized, speech, loudness, ctx.token)
     with ctx.storage.writing(key) as tmp:
-        speech.write_wav(tmp)
+        await asyncio.to_thread(speech.write_flac, tmp, ctx.token)
     timings = speech_timings(speech)
     if speech.phonemes:  # stored with the timings, so cached audio keeps its phonemes
         timings["phonemes_key"] = store_phonemes(ctx.storage, key, speech.phonemes)

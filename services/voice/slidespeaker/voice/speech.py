@@ -12,12 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import imageio_ffmpeg
 import numpy as np
 
+from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
+from slidespeaker.common.process import run_child
 from slidespeaker.voice.captions import captions_from_words
 
 Timing = Literal["word", "sentence", "mixed"]
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+FLAC_TIMEOUT_S = 120.0  # an hour of speech encodes in seconds
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,21 @@ class Speech:
             out.setsampwidth(2)
             out.setframerate(self.sample_rate)
             out.writeframes(self.samples.astype("<i2").tobytes())
+
+    def write_flac(self, path: Path, token: CancelToken) -> None:
+        """Losslessly compressed: speech takes about half a WAV's bytes, and the pauses the
+        composer adds are never stored (every reader decodes it with ffmpeg)."""
+        pcm = path.with_name(f"{path.name}.pcm.wav")
+        try:
+            self.write_wav(pcm)
+            command = [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", pcm,
+                       "-c:a", "flac", "-map_metadata", "-1", "-fflags", "+bitexact",
+                       "-f", "flac", path]  # fmt: skip
+            done = run_child(command, token=token, timeout=FLAC_TIMEOUT_S)
+            if done.returncode != 0:
+                raise RuntimeError(f"ffmpeg could not write FLAC: {done.stderr.strip()}")
+        finally:
+            pcm.unlink(missing_ok=True)
 
 
 def join_sentences(sentences: list[SpokenSentence], sample_rate: int) -> Speech:
