@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -54,6 +55,22 @@ def test_charts_are_narrated_by_title_and_series(realworld: Path) -> None:
     script = script_deck(realworld / "poi_aascu_birth_to_career_34s_charts.pptx", JobOptions())
     enrolment = script[8].narration
     assert "A line chart shows Total Enrollment (Millions) from 1995 to" in enrolment
+    assert "2010 is highest, at 21.3, and 1995 lowest, at 14.2." in enrolment
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["c9python_splitting_data_9s_tables.pptx", "dotnetconf2019_async_streams_29s_notes_table.pptx"],
+)
+def test_code_and_tables_are_said_as_a_person_would(realworld: Path, name: str) -> None:
+    script = script_deck(realworld / name, JobOptions(narration="outline"))
+    said = " ".join(line.narration for line in script)
+    assert "The slide shows code" in said
+    for defect in ("delays_df", "[:,", "= and", ");", "{ get", "For 0,"):
+        assert defect not in said, f"read symbol by symbol: {defect!r}"
+    doubled = re.search(r"\b(\w+)\s+\1\b", said, re.IGNORECASE)
+    assert doubled is None, f"a doubled word: {doubled[0] if doubled else ''}"
+    assert "about This" not in said and "for Now" not in said, "a transition stitched to a clause"
 
 
 def test_hebrew_deck_is_narrated_in_hebrew_only(realworld: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -129,7 +130,10 @@ def test_a_repeated_title_continues_instead_of_announcing() -> None:
     assert text.split(" Introduction")[0] in ("More on", "Staying with", "Continuing with")
 
 
-def test_table_rows_are_said_as_sentences() -> None:
+DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+
+
+def test_a_table_is_said_as_the_relation_it_sets_out_each_header_once() -> None:
     table = Table(
         rows=[
             ["Region", "Q1", "Q2"],
@@ -141,24 +145,103 @@ def test_table_rows_are_said_as_sentences() -> None:
         ]
     )
     text, _ = _narrate(_slide("Sales by region", ENGLISH_BODY, tables=[table]))
-    assert "A table sets out Q1 and Q2. For North, Q1 is 10 and Q2 is 12. For South, Q1 is 7." in (
-        text
+    assert text.endswith(
+        "The table gives Q1 and Q2 for each Region, 4 in all. North has 10 and 12; "
+        "South has Q1 7; East has 1 and 2."
     )
-    assert "For East, Q1 is 1 and Q2 is 2. There is one more row." in text
-    assert "North, 10" not in text
+    assert text.count("Q2") == 1, "a complete row does not repeat the headers"
+    assert not DOUBLED_WORD.search(text)
 
 
-def test_chart_title_and_series_are_said() -> None:
+def test_a_long_table_is_summarised_not_read_cell_by_cell() -> None:
+    rows = [["Station", "Rainfall", "Sunshine"]]
+    rows += [[f"Station {n}", f"{n * 3} mm", f"{n} h"] for n in range(1, 31)]
+    text, _ = _narrate(_slide("Weather", ENGLISH_BODY, tables=[Table(rows=rows)]))
+    assert "The table gives Rainfall and Sunshine for each Station, 30 in all." in text
+    assert "Station 3 has 9 mm and 3 h." in text and "Station 4" not in text
+    assert (text.count("Rainfall"), text.count("Sunshine")) == (1, 1)
+
+
+def test_a_two_column_table_pairs_its_items() -> None:
+    table = Table(rows=[["Output", "File"], ["video", "video.mp4"], ["subtitles", "subtitles.vtt"]])
+    text, _ = _narrate(_slide("Outputs", ENGLISH_BODY, tables=[table]))
+    assert text.endswith(
+        "The table pairs each Output with its File. Video is video.mp4; subtitles is subtitles.vtt."
+    )
+
+
+def test_a_pandas_index_is_not_said_as_a_label() -> None:
+    rows = [["", "DISTANCE", "ARR_DELAY"], ["0", "1670", "7"], ["1", "580", "-4"]]
+    text, _ = _narrate(_slide("Data", ENGLISH_BODY, tables=[Table(rows=rows)]))
+    assert text.endswith(
+        "The table gives DISTANCE and ARR DELAY for each row. "
+        "The first row has 1670 and 7; the second row has 580 and -4."
+    )
+
+
+def test_a_caption_row_is_not_taken_for_a_header() -> None:
+    rows = [["Ranked 7th out of 49 schools that had at least 100 respondents", ""], ["A", "1"]]
+    text, _ = _narrate(_slide("Schools", ENGLISH_BODY, tables=[Table(rows=rows)]))
+    assert text.endswith("The slide has a table of two rows.")
+
+
+def test_chart_title_series_and_extremes_are_said() -> None:
     chart = Chart(
         kind="column",
         title="Revenue by year",
         series=["Europe", "Asia", ""],
         categories=["2019", "2020", "2021", "2022", "2023"],
+        values=[[1.0, 2.0, 3.5, None, 4.0], [2.0, 2.5, 1.25, 6.0, 5.0], []],
     )
     text, _ = _narrate(_slide("Growth", ENGLISH_BODY, charts=[chart]))
     assert text.endswith(
-        "A column chart, Revenue by year, compares Europe and Asia from 2019 to 2023."
+        "A column chart, Revenue by year, compares Europe and Asia from 2019 to 2023. "
+        "The highest value, 6, is for 2022, Asia; the lowest, 1, for 2019, Europe."
     )
+    single = Chart(
+        kind="line", title="", series=["Enrolment"], categories=["1995", "2000", "2010"],
+        values=[[14.2, 15.3, 21.3]],
+    )  # fmt: skip
+    text, _ = _narrate(_slide("Enrolment", ENGLISH_BODY, charts=[single]))
+    assert text.endswith(
+        "A line chart shows Enrolment for 1995, 2000 and 2010. "
+        "2010 is highest, at 21.3, and 1995 lowest, at 14.2."
+    )
+
+
+def test_code_is_described_not_read_symbol_by_symbol() -> None:
+    body = [
+        "from sklearn.model_selection import train_test_split",
+        "X_train, X_test, y_train, y_test =",
+        "train_test_split(X, y, test_size=0.3, random_state=42)",
+        "test_size: what portion of the rows to put into the test data frames.",
+    ]
+    start = _slide("Start", ENGLISH_BODY)
+    text, _ = _narrate(start, _slide("Now we can call train_test_split", body), number=2)
+    assert text == (
+        "Now we can call train_test_split. The slide shows code that imports train test split "
+        "from sklearn dot model selection and sets X train, X test, y train and y test by "
+        "calling train test split. test_size: what portion of the rows to put into the test "
+        "data frames."
+    )
+    title_is_code = _slide("X = delays_df.loc[:,['DISTANCE']]", ["y = delays_df.loc[:,['ARR']]"])
+    text, _ = _narrate(start, title_is_code, number=2)
+    assert text == (
+        "The slide shows code that sets X from delays df dot loc and sets y from delays df dot loc."
+    )
+    legend = ["RL = Reading for Literature", "W = Writing", "They break sendfile()"]
+    text, _ = _narrate(start, _slide("Strands", legend), number=2)
+    assert "code" not in text and "W = Writing" in text
+
+
+def test_a_title_that_is_a_clause_is_said_as_it_is() -> None:
+    text, _ = _narrate(_slide("This is some content", ENGLISH_BODY))
+    assert text.startswith("Welcome. This is some content. ")
+    text, _ = _narrate(
+        _slide("Start", ENGLISH_BODY), _slide("Now we can call it", ENGLISH_BODY), number=2
+    )
+    assert text.startswith("Now we can call it. ")
+    assert not DOUBLED_WORD.search(text)
 
 
 def test_long_text_is_trimmed_at_sentences_and_the_rest_named_by_its_headings() -> None:

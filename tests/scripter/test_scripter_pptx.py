@@ -81,6 +81,7 @@ def test_text_from_title_body_tables_and_charts_but_not_footers(various: Deck) -
             title="SLIDE3ChartTitle",
             series=["Series 1", "Series 2", "Series 3"],
             categories=["Category 1", "Category 2", "Category 3", "Category 4"],
+            values=[[4.3, 2.5, 3.5, 4.5], [2.4, 4.4, 1.8, 2.8], [2.0, 2.0, 3.0, 5.0]],
         )
     ]
     every_line = [line for s in various.slides for line in (s.title, *s.body)]

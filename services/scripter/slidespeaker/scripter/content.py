@@ -22,6 +22,8 @@ class Chart:
     title: str
     series: list[str]  # the series' names, "" where unnamed
     categories: list[str]
+    # Each series' values by category (None where the file holds none), when cached in it.
+    values: list[list[float | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from slidespeaker.common.text_cleaning import clean_text
 from slidespeaker.scripter.chat import ChatModel, LlmUnavailable, UnusableAnswers
 from slidespeaker.scripter.config import ScripterSettings
 from slidespeaker.scripter.content import SlideContent
-from slidespeaker.scripter.spoken import chart_sentence
+from slidespeaker.scripter.spoken import chart_sentences
 from slidespeaker.scripter.text import has_words
 
 SYSTEM_PROMPT = """\
@@ -116,7 +116,7 @@ def _slide_prompt(slide: SlideContent, number: int, titles: list[str]) -> str:
         "title": slide.title,
         "text": slide.body,
         "tables": [table.rows for table in slide.tables],
-        "charts": [chart_sentence(chart, english=True) for chart in slide.charts],
+        "charts": [" ".join(chart_sentences(chart, english=True)) for chart in slide.charts],
         "picture_descriptions": [alt for alt in slide.pictures if alt],
         "speaker_notes": slide.notes,
     }

@@ -15,9 +15,10 @@ import random
 import re
 from dataclasses import dataclass
 
+from slidespeaker.scripter.code_lines import describe, is_code
 from slidespeaker.scripter.content import SlideContent
 from slidespeaker.scripter.notes_text import speakable
-from slidespeaker.scripter.spoken import MAX_LISTED, chart_sentence, join_english, table_sentences
+from slidespeaker.scripter.spoken import MAX_LISTED, chart_sentences, join_english, table_sentences
 from slidespeaker.scripter.text import SENTENCE_ENDS, as_sentence, has_words, sentences, word_count
 from slidespeaker.scripter.transitions import opener
 
@@ -58,10 +59,12 @@ class Passage:
 
 def outline_narration(slide: SlideContent, context: OutlineContext) -> str:
     """Spoken sentences for the slide; "" when it has nothing to say."""
-    passages = _passages(slide, context)
+    # A title that is code is described with the code below it, not announced.
+    code_title = is_code(slide.title)
+    passages = _passages(slide, context, code_title)
     if not has_words(slide.title) and not passages:
         return ""
-    said = [_opening(slide.title, context)] if has_words(slide.title) else []
+    said = [_opening(slide.title, context)] if has_words(slide.title) and not code_title else []
     return " ".join(_fit(said, passages, context))
 
 
@@ -72,25 +75,27 @@ def _opening(title: str, context: OutlineContext) -> str:
     return as_sentence(title)
 
 
-def _passages(slide: SlideContent, context: OutlineContext) -> list[Passage]:
-    passages = _body_passages(_distinct_lines(slide), context)
+def _passages(slide: SlideContent, context: OutlineContext, code_title: bool) -> list[Passage]:
+    passages = _body_passages(_distinct_lines(slide, code_title), context)
     for table in slide.tables:
         passages += [Passage([s], []) for s in table_sentences(table, context.english)]
     for chart in slide.charts:
         heading = [chart.title] if chart.title else []
-        passages.append(Passage([chart_sentence(chart, context.english)], heading))
+        passages.append(Passage(chart_sentences(chart, context.english), heading))
     if not passages:
         passages = _picture_passages(slide.pictures, context.english)
     return passages
 
 
-def _distinct_lines(slide: SlideContent) -> list[str]:
-    """Body lines with words, without repeats of the title or of each other."""
-    seen = {_key(slide.title)}
-    lines = []
-    for line in map(speakable, slide.body):
-        if has_words(line) and _key(line) not in seen:
-            seen.add(_key(line))
+def _distinct_lines(slide: SlideContent, code_title: bool) -> list[str]:
+    """Body lines with words (as written: code is told by its symbols), without repeats of
+    the title or of each other; the title first when it is code."""
+    seen = {_key(speakable(slide.title))}
+    lines = [slide.title] if code_title else []
+    for line in slide.body:
+        said = speakable(line)
+        if has_words(said) and _key(said) not in seen:
+            seen.add(_key(said))
             lines.append(line)
     return lines
 
@@ -100,16 +105,33 @@ def _key(text: str) -> str:
 
 
 def _body_passages(lines: list[str], context: OutlineContext) -> list[Passage]:
+    """Paragraphs one by one; runs of short bullets as one list, runs of code lines as one
+    description of the code."""
     passages: list[Passage] = []
-    fragments: list[str] = []
+    run: list[str] = []  # consecutive fragments, or consecutive code lines
     for line in lines:
-        if _is_fragment(line):
-            fragments.append(line)
-            continue
-        passages += _list_passages(fragments, context)
-        fragments = []
-        passages.append(_paragraph_passage(line))
-    return passages + _list_passages(fragments, context)
+        kind = _kind(line)
+        if run and kind != _kind(run[-1]):
+            passages += _run_passages(run, context)
+            run = []
+        if kind == "paragraph":
+            passages.append(_paragraph_passage(speakable(line)))
+        else:
+            run.append(line)
+    return passages + (_run_passages(run, context) if run else [])
+
+
+def _kind(line: str) -> str:
+    if is_code(line):
+        return "code"
+    return "fragment" if _is_fragment(speakable(line)) else "paragraph"
+
+
+def _run_passages(run: list[str], context: OutlineContext) -> list[Passage]:
+    if _kind(run[0]) == "code":
+        # Described in English; in other languages left to the picture, not read out.
+        return [Passage([describe(run)], [])] if context.english else []
+    return _list_passages([speakable(line) for line in run], context)
 
 
 def _is_fragment(line: str) -> bool:
@@ -121,7 +143,9 @@ def _list_passages(fragments: list[str], context: OutlineContext) -> list[Passag
     if len(fragments) < 2 or not context.english:
         return [Passage([as_sentence(f)], [f]) for f in fragments]
     lead = LIST_LEADS[random.Random(context.number).randrange(len(LIST_LEADS))]
-    return [Passage([lead.format(items=join_english(fragments))], fragments)]
+    # Mid-sentence, an item's leading article is not capitalised ("It covers the ...").
+    items = [ARTICLE.sub(lambda m: m[1].lower(), fragment) for fragment in fragments]
+    return [Passage([lead.format(items=join_english(items))], fragments)]
 
 
 def _paragraph_passage(line: str) -> Passage:

@@ -35,6 +35,14 @@ SAID_AS_IS = {
     "questions and answers", "the end",
 }  # fmt: skip
 ASKED = {"questions", "any questions"}
+# A title opening with one of these is a clause ("This is some content", "Now we can call
+# it"): a template would stitch two sentences ("Now for Now we can ..."), so it is said as
+# it is.
+CLAUSE_STARTS = {
+    "this", "these", "that", "those", "now", "we", "you", "i", "it", "there", "here",
+    "let's", "lets", "our", "my", "your", "what", "why", "how", "when", "where", "who",
+    "which", "is", "are", "do", "does", "can", "should", "will", "don't",
+}  # fmt: skip
 
 
 def opener(title: str, number: int, total: int, previous_title: str) -> str:
@@ -45,6 +53,9 @@ def opener(title: str, number: int, total: int, previous_title: str) -> str:
         return f"{title}?"
     if len(title.split()) > MAX_TEMPLATED_TITLE_WORDS or plain in SAID_AS_IS:
         return title if title.endswith(("?", "!")) else f"{title}."
+    if plain.split(" ", 1)[0] in CLAUSE_STARTS:
+        said = title if title.endswith(("?", "!")) else f"{title}."
+        return f"Welcome. {said}" if number == 1 else said
     if number == 1:
         template = FIRST
     elif _same(title, previous_title):

@@ -3,6 +3,7 @@ kinds (3-D bars, for one), while the title, series names and categories are plai
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -22,6 +23,9 @@ BAR_DIRECTION = etree.XPath("./c:barDir/@val", namespaces=NS)
 TITLE_RUNS = etree.XPath("./c:chart/c:title//a:t/text()", namespaces=NS)
 # c:cat holds strings (strRef/strLit) or numbers (numRef/numLit), each cached as a c:pt.
 CATEGORIES = etree.XPath("./c:cat//c:pt/c:v/text()", namespaces=NS)
+# c:val caches each value as a c:pt with its category's index (points with no value are left out).
+VALUE_POINTS = etree.XPath("./c:val//c:pt", namespaces=NS)
+POINT_VALUE = etree.XPath("./c:v/text()", namespaces=NS)
 # Plot element name (without "Chart", and "3D") -> what a listener calls it.
 CHART_KINDS = {
     "area": "area",
@@ -47,7 +51,17 @@ def read_chart(chart: Any) -> Chart:
         title=one_line(" ".join(TITLE_RUNS(space))),
         series=[one_line(" ".join(SERIES_NAME(s))) for s in series],
         categories=[one_line(c) for c in CATEGORIES(series[0])] if series else [],
+        values=[_values(s) for s in series],
     )
+
+
+def _values(series: Any) -> list[float | None]:
+    by_index: dict[int, float] = {}
+    for point in VALUE_POINTS(series):
+        with contextlib.suppress(ValueError, IndexError):
+            by_index[int(point.get("idx"))] = float(POINT_VALUE(point)[0])
+    count = max(by_index, default=-1) + 1
+    return [by_index.get(index) for index in range(count)]
 
 
 def _kind(plot: Any) -> str:
