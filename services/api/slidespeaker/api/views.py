@@ -63,6 +63,15 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def service_errors(reasons: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the answers of a route that asks a service: a 422 carries the
+    service's reason or, as for any request, what is wrong with the parameters."""
+    return {
+        code: {"model": Refusal if code == 422 else ErrorBody, "description": reason}
+        for code, reason in reasons.items()
+    }
+
+
 class JobSummary(BaseModel):
     job_id: str
     filename: str

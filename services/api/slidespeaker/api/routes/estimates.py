@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, UploadFile
 
@@ -19,7 +19,7 @@ from slidespeaker.api.job_form import (
     job_options,
 )
 from slidespeaker.api.uploads import checked_upload
-from slidespeaker.api.views import ErrorBody, Refusal, errors
+from slidespeaker.api.views import errors, service_errors
 from slidespeaker.common import storage_keys
 from slidespeaker.common.asking import ask, reply_list, someone_answers
 from slidespeaker.common.cost_estimates import EstimateReply, EstimateRequest
@@ -30,17 +30,16 @@ router = APIRouter(prefix="/api", tags=["estimates"])
 
 ESTIMATE_WAIT_S = 30  # reading a deck's text takes seconds, even beside a render
 
-ESTIMATE_ERRORS: dict[int | str, dict[str, Any]] = {
+ESTIMATE_ERRORS = {
     **errors(400, 413, 415),
-    **{
-        code: {"model": Refusal if code == 422 else ErrorBody, "description": reason}
-        for code, reason in {
+    **service_errors(
+        {
             422: "the deck cannot be read (the scripter's reason), or a bad option",
             502: "the scripter failed to estimate it; asking again may work",
             503: "no scripter service is running",
             504: "no scripter answered in time",
-        }.items()
-    },
+        }
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from slidespeaker.api.deps import EventLogDep, StorageDep
 from slidespeaker.api.stored_files import stored_file
-from slidespeaker.api.views import ErrorBody, Refusal
+from slidespeaker.api.views import service_errors
 from slidespeaker.common.asking import ask, reply_list, someone_answers
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.voice_samples import (
@@ -27,16 +27,15 @@ router = APIRouter(prefix="/api", tags=["voices"])
 SAMPLE_WAIT_S = 30  # a voice service busy with a long slide answers between two sentences
 
 
-SAMPLE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Refusal if code == 422 else ErrorBody, "description": reason}
-    for code, reason in {
+SAMPLE_ERRORS = service_errors(
+    {
         404: "no running voice service offers this voice",
         422: "the voice cannot speak this (the voice service's reason), or a bad parameter",
         502: "the voice service failed to speak it; asking again may work",
         503: "no voice service is running",
         504: "no voice service answered in time",
-    }.items()
-}
+    }
+)
 
 
 class Voice(BaseModel):
