@@ -117,10 +117,8 @@ def cpu_by_role(root: psutil.Process, seen: dict[int, tuple[str, float]]) -> Non
     for proc in [root, *root.children(recursive=True)]:
         try:
             times = proc.cpu_times()
-            seen[proc.pid] = (
-                seen.get(proc.pid, ("", 0))[0] or role(proc),
-                times.user + times.system,
-            )
+            # Named again each time: just after its fork a process still shows its parent's.
+            seen[proc.pid] = (role(proc), times.user + times.system)
         except psutil.NoSuchProcess:
             continue
 
