@@ -77,12 +77,14 @@ async def authenticate(
     # Read by hand, not declared as a security scheme: with auth none the schema must not
     # say a credential is needed.
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    # Each credential in turn: a proxy may send an Authorization header of its own (say,
+    # oauth2-proxy passing the ID token) beside the user it signed in.
     caller = None
     if scheme.lower() == "bearer" and key:
         caller = await auth.by_key(settings, users, key.strip())
-    elif token is not None:
+    if caller is None and token is not None:
         caller = await _by_token(request, settings, users, token)
-    elif settings.auth_mode == "proxy":
+    if caller is None and settings.auth_mode == "proxy":
         caller = await auth.by_proxy(
             settings, users, request.client.host if request.client else None,
             request.headers.get(auth.FORWARDED_USER), request.headers.get(auth.FORWARDED_EMAIL),
