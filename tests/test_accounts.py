@@ -3,6 +3,7 @@ Redis, each person seeing only their own jobs."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -93,6 +94,29 @@ def job_requests(job_id: str) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", f"{base}/media-token", {}),
         ("DELETE", base, {}),
     ]
+
+
+def test_the_matrix_covers_every_endpoint_about_a_job(team: Team) -> None:
+    """A new route about a job must join the isolation matrix below."""
+    schema = team.apis[0].get("/openapi.json").json()
+    declared = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        if "{job_id}" in path
+        for method in operations
+    }
+    covered = {
+        (
+            method,
+            re.sub(
+                r"/slides/1/",
+                "/slides/{number}/",
+                re.sub(r"/artifacts/[^/]+$", "/artifacts/{name}", path),
+            ),
+        )
+        for method, path, _ in job_requests("{job_id}")
+    }
+    assert declared == covered
 
 
 def test_each_person_sees_only_their_own_jobs_and_admins_see_all(team: Team) -> None:
