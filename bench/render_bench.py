@@ -103,13 +103,13 @@ def tree_rss_mb(root: psutil.Process) -> float:
 
 def role(proc: psutil.Process) -> str:
     """What a process of the render is: the command, a service, redis-server, or another
-    program (soffice, ffmpeg) the services start."""
-    args = proc.cmdline()
+    program (soffice, ffmpeg) the services start; "" when it no longer says."""
+    args = proc.cmdline()  # empty once it has ended (a zombie): "" then
     if "service" in args:
         return args[-1]
     if "render" in args:
         return "command"
-    return Path(args[0]).name if args else proc.name()
+    return Path(args[0]).name if args else ""
 
 
 def cpu_by_role(root: psutil.Process, seen: dict[int, tuple[str, float]]) -> None:
@@ -117,8 +117,10 @@ def cpu_by_role(root: psutil.Process, seen: dict[int, tuple[str, float]]) -> Non
     for proc in [root, *root.children(recursive=True)]:
         try:
             times = proc.cpu_times()
-            # Named again each time: just after its fork a process still shows its parent's.
-            seen[proc.pid] = (role(proc), times.user + times.system)
+            # Named again each time (just after its fork a process still shows its parent's
+            # command line), except once it is ending and shows none.
+            name = role(proc) or seen.get(proc.pid, ("?", 0.0))[0]
+            seen[proc.pid] = (name, times.user + times.system)
         except psutil.NoSuchProcess:
             continue
 
