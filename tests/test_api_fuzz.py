@@ -16,7 +16,10 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 @pytest.mark.timeout(300)
 def test_the_api_holds_to_its_schema_under_fuzzing(stack: Stack, tmp_path: Path) -> None:
-    with running_api(stack, max_deck_mb="2") as api:
+    web = tmp_path / "web"  # served at / as the built client is: it must not shadow /api/
+    web.mkdir()
+    (web / "index.html").write_text("<!doctype html><title>SlideSpeaker</title>")
+    with running_api(stack, max_deck_mb="2", web_dist=str(web)) as api:
         run = subprocess.run(
             [
                 str(SCHEMATHESIS), "run", str(api.base_url.join("/openapi.json")),

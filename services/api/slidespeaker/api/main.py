@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import uvicorn
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from slidespeaker.api import limits
@@ -31,6 +30,7 @@ from slidespeaker.api.routes import (
 )
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
+from slidespeaker.api.web_client import WebClient
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import LimitReached
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LimitReached, limits.refusal)
     app.add_middleware(OptionsMiddleware, schema_app=app)
     if settings.web_dist.is_dir():
-        app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
+        app.router.routes.append(WebClient(settings.web_dist))
     return app
 
 
