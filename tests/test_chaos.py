@@ -25,8 +25,11 @@ from .test_reliability import long_deck
 pytestmark = pytest.mark.xdist_group("chaos")
 PREFIX = "chaos"
 JOBS = 6
-KILL_EVERY_S = (2.0, 5.0)
-CHAOS_S = 45.0  # of killing; then the jobs are let finish
+KILL_EVERY_S = (1.5, 4.0)
+CHAOS_S = 45.0  # of killing at most; then the jobs are let finish
+# Jobs arrive over the first 25 s (a render takes seconds now): the chaos meets each stage
+# of several jobs, not a queue drained before the third kill.
+SUBMIT_EVERY_S = 5.0
 SMALL = ev.JobOptions(width=320, height=180)
 SPOKEN = "A sentence or two, so that each slide takes a moment to voice and to compose."
 
@@ -50,12 +53,14 @@ async def test_jobs_complete_while_stage_processes_are_killed_at_random(
     supervised: LocalServices,
 ) -> None:
     home = supervised.home
+
+    async def arriving(n: int) -> JobState:
+        await asyncio.sleep(n * SUBMIT_EVERY_S)
+        deck = long_deck(2, SPOKEN)
+        return await run_job(supervised.url, home, PREFIX, deck, f"d{n}.pdf", SMALL, timeout=600)
+
     async with supervised_chaos(supervised, every_s=KILL_EVERY_S, for_s=CHAOS_S) as kills:
-        states = await asyncio.gather(*(
-            run_job(supervised.url, home, PREFIX, long_deck(2, SPOKEN), f"d{n}.pdf", SMALL,
-                    timeout=600)
-            for n in range(JOBS)
-        ))  # fmt: skip
+        states = await asyncio.gather(*(arriving(n) for n in range(JOBS)))
 
     assert len(kills) >= 5, f"the chaos did some damage: {kills}"
     for state in states:
