@@ -211,8 +211,9 @@ def test_encoding_reports_how_far_it_has_got_up_to_the_whole_length(
 ) -> None:
     second = tmp_path / "second.wav"
     write_silence(second, SAMPLE_RATE)
-    # Noise is slow to encode: a second or two of work, long enough to hear reports.
-    slides = [(noise_png(index, 960, 540), second, 1.0) for index in range(12)]
+    # Noise is slow to encode: seconds of work even at x264's veryfast, long enough to hear
+    # reports every half second.
+    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(12)]
     heard: list[tuple[float, float]] = []  # (when, seconds written)
 
     compose_video(
@@ -222,7 +223,7 @@ def test_encoding_reports_how_far_it_has_got_up_to_the_whole_length(
     )  # fmt: skip
 
     written = [seconds for _, seconds in heard]
-    assert len(written) >= 2, "reports come while encoding, not only at the end"
+    assert len(written) >= 2, f"reports come while encoding, not only at the end: {heard}"
     assert written == sorted(written)
     assert written[-1] == pytest.approx(12.0, abs=0.1)
     assert heard[0][0] < heard[-1][0] - 0.2, "the first report came well before the end"

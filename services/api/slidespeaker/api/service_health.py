@@ -20,6 +20,7 @@ from slidespeaker.common.keys import DISPATCHER_GROUP
 
 SERVICES = ("dispatcher", *(stage.value for stage in Stage))
 MAX_AGE_S = 1.0
+MAX_COUNTED = 100_000  # a lag counted by hand stops here
 
 
 class ServiceHealth:
@@ -63,7 +64,7 @@ class ServiceHealth:
                 counts[name] += key.startswith(head)
         return counts
 
-    async def _queues(self) -> dict[str, dict[str, int | None]]:
+    async def _queues(self) -> dict[str, dict[str, Any]]:
         """Per service, messages taken but unfinished (`pending`) and waiting (`lag`), read
         in one round trip."""
         keys = self.events.keys
@@ -71,10 +72,24 @@ class ServiceHealth:
             for name in SERVICES:
                 pipe.xinfo_groups(keys.feed if name == "dispatcher" else keys.work(Stage(name)))
             replies = await pipe.execute(raise_on_error=False)
-        return {name: _queue(name, reply) for name, reply in zip(SERVICES, replies, strict=True)}
+        queues = {name: _queue(name, reply) for name, reply in zip(SERVICES, replies, strict=True)}
+        for name, queue in queues.items():
+            if queue["lag"] is None and "after" in queue:
+                queue["lag"] = await self._counted_lag(name, str(queue["after"]))
+            queue.pop("after", None)
+        return queues
+
+    async def _counted_lag(self, name: str, after: str) -> int:
+        """The entries after the group's last delivered one, counted: Redis gives no lag
+        once it cannot derive it (entries deleted from the stream, a restart from an older
+        file), yet the waiting work is still there to see."""
+        keys = self.events.keys
+        stream = keys.feed if name == "dispatcher" else keys.work(Stage(name))
+        waiting: Any = await self.events.redis.xrange(stream, min=f"({after}", count=MAX_COUNTED)
+        return len(waiting)
 
 
-def _queue(name: str, reply: Any) -> dict[str, int | None]:
+def _queue(name: str, reply: Any) -> dict[str, Any]:
     if isinstance(reply, ResponseError):
         return {"pending": 0, "lag": 0}  # no stream yet: nothing was ever queued
     if isinstance(reply, Exception):
@@ -82,5 +97,7 @@ def _queue(name: str, reply: Any) -> dict[str, int | None]:
     group = DISPATCHER_GROUP if name == "dispatcher" else name
     for info in reply:
         if info["name"] in (group, group.encode()):
-            return {"pending": int(info["pending"]), "lag": info.get("lag")}  # lag: Redis 7+
+            after = info["last-delivered-id"]
+            after = after.decode() if isinstance(after, bytes) else after
+            return {"pending": int(info["pending"]), "lag": info.get("lag"), "after": after}
     return {"pending": 0, "lag": None}
