@@ -24,7 +24,8 @@ def a_deck(pages: int) -> bytes:
 
 
 async def test_two_voice_processes_share_one_deck(stack: Stack) -> None:
-    stack.start("voice")
+    if len(stack.processes.get("voice", [])) < 2:  # another test may have added one already
+        stack.start("voice")
     stack.wait_until_count("voice", 2)
     options = ev.JobOptions(width=320, height=180)
     state = await run_job(stack.url, stack.home, stack.prefix, a_deck(8), "shared.pdf", options)
@@ -38,4 +39,4 @@ async def test_two_voice_processes_share_one_deck(stack: Stack) -> None:
     workers = {
         e.worker for _, e in entries if isinstance(e, ev.TaskStarted) and e.task.stage == "voice"
     }
-    assert len(workers) == 2, f"both voice processes took slides: {workers}"
+    assert len(workers) >= 2, f"more than one voice process took slides: {workers}"
