@@ -207,6 +207,9 @@ def test_a_media_token_opens_only_its_job_read_only_and_expires(team: Team) -> N
     assert plain.get(f"/api/jobs/{alices}", params={"token": token + "x"}).status_code == 401
     time.sleep(2.5)
     assert plain.get(f"/api/jobs/{alices}/events", params={"token": token}).status_code == 401
+    logged = b"".join(log.read_bytes() for log in team.log_dir.glob("*.log"))
+    assert b"token=" in logged, "the requests are in the access log"
+    assert token.encode() not in logged, "without the token itself"
 
 
 def add_user(stack: Stack, team: Team, name: str, *options: str) -> str:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 
 from slidespeaker.api import limits
+from slidespeaker.api.access_log import hide_tokens
 from slidespeaker.api.deps import authenticate
 from slidespeaker.api.media_tokens import media_secret
 from slidespeaker.api.options import OptionsMiddleware
@@ -115,6 +116,7 @@ def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
 
 def run(settings: Settings) -> None:
     configure_logging(settings.log_level, service="api")
+    hide_tokens()
     # No proxy headers: uvicorn would otherwise replace the peer's address with the one a
     # proxy claims, and proxy sign-in must see who really connected (auth.by_proxy).
     uvicorn.run(
