@@ -22,15 +22,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import psutil
 import pymupdf
 import redis
-from moto.server import ThreadedMotoServer
 from redis.asyncio import Redis
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,7 +41,7 @@ from slidespeaker.common.fold import JobStatus, fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
 from slidespeaker.common.object_store import ObjectStore  # noqa: E402
-from tests.stores import S3_ENV, new_bucket, s3_access  # noqa: E402
+from tests.stores import S3_ENV, new_bucket, s3_access, s3_server  # noqa: E402
 
 SLIDES, UPLOAD_MB = 10, 200
 RUNS = 3  # renders timed per store, the median taken: a busy machine varies run to run
@@ -115,17 +112,6 @@ def render_with(url: str, home: Path, env: dict[str, str], store: ObjectStore) -
         services.stop()
 
 
-@contextmanager
-def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 def upload_peak_mb(url: str, home: Path, env: dict[str, str], work: Path) -> float:
     """The API's peak RSS above idle while a UPLOAD_MB deck streams through it."""
     deck_path = work / "big.pdf"
@@ -174,7 +160,7 @@ def upload_peak_mb(url: str, home: Path, env: dict[str, str], work: Path) -> flo
 
 def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
-    with tempfile.TemporaryDirectory(prefix="storage-bench-") as tmp, s3_endpoint() as endpoint:
+    with tempfile.TemporaryDirectory(prefix="storage-bench-") as tmp, s3_server() as endpoint:
         work = Path(tmp)
         handle = start_redis(work / "redis")
         try:
