@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from slidespeaker.scripter.code_lines import describe, is_code
 from slidespeaker.scripter.content import SlideContent
@@ -106,32 +107,23 @@ def _key(text: str) -> str:
 
 def _body_passages(lines: list[str], context: OutlineContext) -> list[Passage]:
     """Paragraphs one by one; runs of short bullets as one list, runs of code lines as one
-    description of the code."""
+    description of the code (in English; in other languages left to the picture)."""
     passages: list[Passage] = []
-    run: list[str] = []  # consecutive fragments, or consecutive code lines
-    for line in lines:
-        kind = _kind(line)
-        if run and kind != _kind(run[-1]):
-            passages += _run_passages(run, context)
-            run = []
-        if kind == "paragraph":
-            passages.append(_paragraph_passage(speakable(line)))
+    for kind, group in groupby(lines, key=_kind):
+        run = list(group)
+        if kind == "code":
+            passages += [Passage([describe(run)], [])] if context.english else []
+        elif kind == "fragment":
+            passages += _list_passages([speakable(line) for line in run], context)
         else:
-            run.append(line)
-    return passages + (_run_passages(run, context) if run else [])
+            passages += [_paragraph_passage(speakable(line)) for line in run]
+    return passages
 
 
 def _kind(line: str) -> str:
     if is_code(line):
         return "code"
     return "fragment" if _is_fragment(speakable(line)) else "paragraph"
-
-
-def _run_passages(run: list[str], context: OutlineContext) -> list[Passage]:
-    if _kind(run[0]) == "code":
-        # Described in English; in other languages left to the picture, not read out.
-        return [Passage([describe(run)], [])] if context.english else []
-    return _list_passages([speakable(line) for line in run], context)
 
 
 def _is_fragment(line: str) -> bool:
