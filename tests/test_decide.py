@@ -71,6 +71,23 @@ def test_without_a_presenter_a_voiced_slide_goes_straight_to_the_composer() -> N
     assert dispatched(next_events(fold(events))) == ["compose_slide/2"]
 
 
+def test_a_slide_is_voiced_before_its_picture_and_composed_once_both_exist() -> None:
+    """The narration comes while the deck still converts: voicing starts at once; the
+    composer waits for the picture (and the layout that comes with it)."""
+    events: list[ev.Event] = [
+        *scripted_deck(1)[:3],
+        ev.SlideScripted(job_id=JOB, slide=1, narration="Hi.", source=NarrationSource.notes),
+    ]
+    assert dispatched(next_events(fold(events))) == ["voice_slide/1"]
+    events += [
+        ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.voice_slide, slide=1)),
+        ev.SlideVoiced(job_id=JOB, slide=1, audio_key="a", duration=1.0, voice="v"),
+    ]
+    assert dispatched(next_events(fold(events))) == [], "no picture yet"
+    events.append(ev.SlideRendered(job_id=JOB, slide=1, image_key="1", width=1, height=1))
+    assert dispatched(next_events(fold(events))) == ["compose_slide/1"]
+
+
 def with_options(events: list[ev.Event], **options: object) -> list[ev.Event]:
     """The job asking for `options` (the first event is its submission)."""
     submitted = events[0]

@@ -92,6 +92,15 @@ def test_a_pptx_with_notes_hidden_slides_and_charts(
     followed = cli(stack, "events", job["job_id"], "--json", "--follow", timeout=60)
     assert followed.stdout.splitlines() == lines, "--follow replays the log, then ends with it"
 
+    # Every narration is known before LibreOffice has converted the deck (the first
+    # picture), so the voice does not wait for the conversion; each picture brings where
+    # its slide's text is.
+    kinds = [e["type"] for e in events]
+    assert kinds.index("slide.rendered") > max(
+        at for at, kind in enumerate(kinds) if kind == "slide.scripted"
+    )
+    assert all(e["page"] for e in events if e["type"] == "slide.rendered")
+
     parsed = next(e for e in events if e["type"] == "deck.parsed")
     earlier = cli(stack, "status", job["job_id"], "--json", "--at", parsed["id"])
     assert json.loads(earlier.stdout)["status"] == "running"

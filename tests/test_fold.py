@@ -11,6 +11,7 @@ from slidespeaker.common.fold import JobStatus, TaskStatus, fold, handled_types
 JOB = "job-1"
 VOICE_2 = TaskRef(action=Action.voice_slide, slide=2)
 PODCAST = TaskRef(action=Action.script_podcast)
+HELLO_BLOCK = ev.TextBlock(text="Hello there", box=(0.1, 0.1, 0.5, 0.2), kind="title")
 
 
 def a_whole_job() -> list[ev.Event]:
@@ -22,13 +23,16 @@ def a_whole_job() -> list[ev.Event]:
         ev.TaskStarted(job_id=JOB, task=script, worker="scripter-1"),
         ev.DeckParsed(job_id=JOB, format="pptx", slide_count=2, source_slides=[1, 3]),
         ev.CostEstimated(job_id=JOB, llm_requests=1, llm_input_tokens=900, cost_usd=0.01),
-        ev.SlideRendered(job_id=JOB, slide=1, image_key="s1.png", width=640, height=360),
         ev.SlideScripted(
             job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes
         ),
-        ev.SlideRendered(job_id=JOB, slide=2, image_key="s2.png", width=640, height=360),
         ev.SlideScripted(job_id=JOB, slide=2, narration="", source=NarrationSource.none),
         ev.JobWarning(job_id=JOB, slide=2, code="no_narration", message="nothing to say"),
+        ev.SlideRendered(
+            job_id=JOB, slide=1, image_key="s1.png", width=640, height=360, page=(720, 405),
+            blocks=[HELLO_BLOCK], links=[ev.PointerLink(sentence="Hello.", block=0)],
+        ),
+        ev.SlideRendered(job_id=JOB, slide=2, image_key="s2.png", width=640, height=360),
         ev.TaskCompleted(job_id=JOB, task=script),
         ev.TaskDispatched(job_id=JOB, task=VOICE_2),
         ev.TaskStarted(job_id=JOB, task=VOICE_2, worker="voice-1"),
@@ -84,6 +88,8 @@ def test_a_whole_job_folds_to_what_happened() -> None:
     assert state.slides[1].source_slide == 1 and state.slides[2].source_slide == 3
     assert state.slides[1].narration == "Hello." and state.slides[1].narration_source == "notes"
     assert state.slides[1].cues[0].end == 1.5
+    assert state.slides[1].blocks == [HELLO_BLOCK] and state.slides[1].page == (720, 405)
+    assert [link.sentence for link in state.slides[1].links] == ["Hello."]
     assert state.slides[1].avatar_done and state.slides[1].duration == 2.7
     assert state.slides[2].audio_key is None and state.slides[2].audio_duration == 0.0
     assert [w.code for w in state.warnings] == ["no_narration"]
@@ -139,6 +145,32 @@ def test_a_job_under_review_waits_for_approval_of_its_edited_script() -> None:
     approved = fold([edit, ev.ScriptApproved(job_id=JOB)], waiting)
     assert approved.status == JobStatus.running and not approved.needs_review
     assert approved.slides[1].narration == "Better."
+
+
+def test_a_log_whose_layout_came_with_the_narration_still_folds_it() -> None:
+    """Logs from before the layout came with the picture: slide.rendered, then
+    slide.scripted with the blocks, the page and the links."""
+    link = ev.PointerLink(sentence="Hello.", block=0)
+    old: list[ev.Event] = [
+        ev.SlideRendered(job_id=JOB, slide=1, image_key="s1.png", width=640, height=360),
+        ev.SlideScripted(
+            job_id=JOB, slide=1, narration="Hello.", source=NarrationSource.notes,
+            blocks=[HELLO_BLOCK], page=(720, 405), links=[link],
+        ),
+    ]  # fmt: skip
+    slide = fold([*a_whole_job()[:4], *old]).slides[1]
+    assert (slide.image_key, slide.narration) == ("s1.png", "Hello.")
+    assert (slide.blocks, slide.page, slide.links) == ([HELLO_BLOCK], (720, 405), [link])
+
+
+def test_a_narration_written_again_keeps_the_layout_its_picture_brought() -> None:
+    """A retried script_deck writes the narration again before the picture: the layout
+    already folded stays until the picture brings it again."""
+    rewritten = ev.SlideScripted(
+        job_id=JOB, slide=1, title="Hi", narration="Hello.", source=NarrationSource.notes
+    )
+    slide = fold([rewritten], fold(a_whole_job())).slides[1]
+    assert slide.blocks == [HELLO_BLOCK] and slide.page == (720, 405) and slide.links
 
 
 def test_a_deleted_job_keeps_its_history_but_not_its_outputs() -> None:

@@ -218,6 +218,11 @@ export interface SlideComposed {
   avatar_key: string | null;
   avatar_start: number;
 }
+/**
+ * The slide's picture, and where its text is on it. The scripter writes a slide's
+ * narration before its picture (a deck's text is read in a blink, its conversion to PDF
+ * takes seconds), so the sentences' links to the blocks come with the picture.
+ */
 export interface SlideRendered {
   version: number;
   event_id: string;
@@ -228,6 +233,9 @@ export interface SlideRendered {
   image_key: string;
   width: number;
   height: number;
+  page: [unknown, unknown] | null;
+  blocks: TextBlock[];
+  links: PointerLink[];
 }
 export interface SlideScripted {
   version: number;

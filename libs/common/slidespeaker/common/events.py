@@ -393,11 +393,20 @@ class CostEstimated(BaseEvent):
 
 
 class SlideRendered(BaseEvent):
+    """The slide's picture, and where its text is on it. The scripter writes a slide's
+    narration before its picture (a deck's text is read in a blink, its conversion to PDF
+    takes seconds), so the sentences' links to the blocks come with the picture."""
+
     type: Literal["slide.rendered"] = "slide.rendered"
     slide: int
     image_key: str
     width: int
     height: int
+    # None in logs from before the layout came with the picture: their slide.scripted,
+    # which followed it, carried the blocks, the page and the links.
+    page: tuple[float, float] | None = None  # the page's width and height the boxes divide
+    blocks: list[TextBlock] = []
+    links: list[PointerLink] = []
 
 
 class SlideScripted(BaseEvent):
@@ -409,7 +418,10 @@ class SlideScripted(BaseEvent):
     # The narration's language (BCP 47) and where it came from; the voice speaks in it.
     language: str | None = None
     language_source: LanguageSource | None = None
-    blocks: list[TextBlock] = []  # where the slide's text is; logs before it have none
+    # Where the slide's text is and which sentences are about which block: set when the
+    # layout is known (a script edited in review, logs before slide.rendered carried it);
+    # page None when it comes later, with slide.rendered.
+    blocks: list[TextBlock] = []
     page: tuple[float, float] | None = None  # the page's width and height the boxes divide
     links: list[PointerLink] = []  # sentences linked to the block they are about, in order
 

@@ -423,16 +423,21 @@ def _cost_estimated(state: JobState, e: ev.CostEstimated) -> None:
 
 @_on(ev.SlideRendered)
 def _rendered(state: JobState, e: ev.SlideRendered) -> None:
-    _set(_slide(state, e.slide), image_key=e.image_key)
+    slide = _slide(state, e.slide)
+    _set(slide, image_key=e.image_key)
+    if e.page is not None:
+        _set(slide, blocks=e.blocks, links=e.links, page=e.page)
 
 
 @_on(ev.SlideScripted)
 def _scripted(state: JobState, e: ev.SlideScripted) -> None:
+    slide = _slide(state, e.slide)
     _set(
-        _slide(state, e.slide), title=e.title, narration=e.narration, narration_source=e.source,
+        slide, title=e.title, narration=e.narration, narration_source=e.source,
         language=e.language, language_source=e.language_source,
-        blocks=e.blocks, links=e.links, page=e.page,
     )  # fmt: skip
+    if e.page is not None:  # else the layout comes (or came) with the picture
+        _set(slide, blocks=e.blocks, links=e.links, page=e.page)
 
 
 @_on(ev.SlideVoiced)

@@ -107,8 +107,10 @@ def _next_podcast_tasks(state: JobState) -> Iterator[TaskRef]:
 
 def _next_slide_tasks(slide: SlideState, *, presenter: bool) -> Iterator[TaskRef]:
     """Each slide moves on as soon as its previous stage is done: slides flow independently.
-    The avatar stage is asked only when the job wants a presenter."""
-    if slide.narration is None or slide.image_key is None:
+    The avatar stage is asked only when the job wants a presenter. The voice needs only the
+    narration, which comes before the picture (a deck's conversion takes seconds); the
+    composer needs both."""
+    if slide.narration is None:
         return
     yield TaskRef(action=Action.voice_slide, slide=slide.number)
     if slide.audio_duration is None:
@@ -117,7 +119,8 @@ def _next_slide_tasks(slide: SlideState, *, presenter: bool) -> Iterator[TaskRef
         yield TaskRef(action=Action.avatar_slide, slide=slide.number)
         if not slide.avatar_done:
             return
-    yield TaskRef(action=Action.compose_slide, slide=slide.number)
+    if slide.image_key is not None:
+        yield TaskRef(action=Action.compose_slide, slide=slide.number)
 
 
 def _handle_failure(

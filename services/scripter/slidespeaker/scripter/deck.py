@@ -30,9 +30,12 @@ __all__ = [
     "ConversionFailed",
     "Deck",
     "DeckFormat",
+    "DeckText",
     "DeckWarning",
     "SlideContent",
+    "deck_pages",
     "open_deck",
+    "read_deck",
     "read_slides",
     "readable_copy",
     "render_slide",
@@ -57,8 +60,31 @@ def open_deck(
     ConversionFailed when LibreOffice gives no usable PDF, and JobCancelled or
     ChildTimeout from the conversion.
     """
+    path, text = read_deck(path, workdir, token=token, soffice_timeout=soffice_timeout,
+                           slides=slides)  # fmt: skip
+    pdf_path = deck_pages(path, text, workdir, token=token, soffice_timeout=soffice_timeout)
+    return Deck(
+        format=text.format, slides=text.slides, pdf_path=pdf_path,
+        warnings=deck_warnings(text.slides), language=text.language,
+    )  # fmt: skip
+
+
+def read_deck(
+    path: Path, workdir: Path, *, token: CancelToken, soffice_timeout: float,
+    slides: str | None = None,
+) -> tuple[Path, DeckText]:  # fmt: skip
+    """The deck's readable file (for a .ppt or .odp, its .pptx in `workdir`) and what its
+    visible slides say (those `slides` names, if given): all the narration needs, without
+    the PDF conversion, which takes seconds longer."""
     path = readable_copy(path, workdir, token=token, soffice_timeout=soffice_timeout)
-    text = read_slides(path, slides)
+    return path, read_slides(path, slides)
+
+
+def deck_pages(
+    path: Path, text: DeckText, workdir: Path, *, token: CancelToken, soffice_timeout: float
+) -> Path:
+    """A PDF whose page i shows text.slides[i]: the deck itself, or its conversion (and
+    selection) in `workdir`. `path` and `text` are as read_deck gave them."""
     if text.format == "pdf":
         pdf_path = path
     else:
@@ -67,10 +93,7 @@ def open_deck(
         _check_one_page_per_slide(pdf_path, text.visible)
     if len(text.pages) < text.visible:
         pdf_path = _only_pages(pdf_path, text.pages, workdir / SELECTED_PDF)
-    return Deck(
-        format=text.format, slides=text.slides, pdf_path=pdf_path,
-        warnings=deck_warnings(text.slides), language=text.language,
-    )  # fmt: skip
+    return pdf_path
 
 
 def readable_copy(path: Path, workdir: Path, *, token: CancelToken, soffice_timeout: float) -> Path:

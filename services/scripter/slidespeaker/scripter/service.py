@@ -1,7 +1,9 @@
-"""The scripter service: reads the deck, renders each visible slide and writes its narration.
+"""The scripter service: reads the deck, writes each visible slide's narration and renders it.
 
-Slides are reported one by one as they are ready, so voicing slide 1 can start while
-slide 2 is still being rendered.
+A deck's text is read in well under a second, while LibreOffice takes seconds to convert a
+PowerPoint deck to the PDF the pictures come from: so every narration that needs no picture
+is reported first, and the slides are voiced while the deck converts. Each picture follows,
+with where the slide's text is on it (for the pointer); the composer waits for both.
 """
 
 from __future__ import annotations
@@ -23,8 +25,14 @@ from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter import language
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.content import Deck
-from slidespeaker.scripter.deck import open_deck, render_slide, slide_png
+from slidespeaker.scripter.content import DeckText
+from slidespeaker.scripter.deck import (
+    deck_pages,
+    deck_warnings,
+    read_deck,
+    render_slide,
+    slide_png,
+)
 from slidespeaker.scripter.dialogue.task import script_podcast
 from slidespeaker.scripter.estimate import (
     NarrationLength,
@@ -44,20 +52,20 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
     path = await asyncio.to_thread(ctx.storage.fetch, ctx.state.deck_key)
     check_size(path.stat().st_size, ctx.settings.max_deck_mb)
     await ctx.progress("reading the deck")
+    soffice_timeout = ctx.settings.soffice_timeout_s
     with tempfile.TemporaryDirectory(prefix="scripter-", dir=ctx.scratch) as work:
         try:
-            deck = await asyncio.to_thread(
-                open_deck, path, Path(work), token=ctx.token,
-                soffice_timeout=ctx.settings.soffice_timeout_s, slides=ctx.state.options.slides,
+            path, text = await asyncio.to_thread(
+                read_deck, path, Path(work), token=ctx.token, soffice_timeout=soffice_timeout,
+                slides=ctx.state.options.slides,
             )  # fmt: skip
         except ChildTimeout as exc:
-            # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
-            raise BadInput(f"the deck could not be converted: {exc}") from exc
-        ctx.deadline.extend_to(script_deadline_s(len(deck.slides), ctx.settings))
+            raise unconvertible(exc) from exc
+        ctx.deadline.extend_to(script_deadline_s(len(text.slides), ctx.settings))
         settings = ScripterSettings()
-        narrator = Narrator(deck.slides, ctx.state.options, make_llm(settings), deck.language)
+        narrator = Narrator(text.slides, ctx.state.options, make_llm(settings), text.language)
         length = narration_length(narrator)
-        await ctx.emit(*parsed_events(ctx.job_id, deck, narrator.language, length))
+        await ctx.emit(*parsed_events(ctx.job_id, text, narrator.language, length))
         if length.too_long:
             warning = length.warning(ctx.state.options)
             await ctx.emit(ev.JobWarning(job_id=ctx.job_id, code="long_narration", message=warning))
@@ -65,10 +73,36 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
         if counted.hosted:
             await ctx.emit(ev.CostEstimated(job_id=ctx.job_id, **asdict(counted)))
         check_limit(counted, ctx.state.options.max_cost)  # before any hosted call
-        for number in range(1, len(deck.slides) + 1):
+        # The narration that needs no picture first: voicing starts while the deck converts.
+        said: dict[int, Narration] = {}
+        for number in range(1, len(text.slides) + 1):
             ctx.token.check()  # a checkpoint between slides
-            await ctx.emit(*await slide_events(ctx, deck, narrator, number))
+            if narrator.wants_picture(number) and written_by_model(ctx, number) is None:
+                continue
+            said[number] = await narration_of(ctx, narrator, number, None)
+            await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
+        try:
+            pdf_path = await asyncio.to_thread(
+                deck_pages, path, text, Path(work), token=ctx.token,
+                soffice_timeout=soffice_timeout,
+            )  # fmt: skip
+        except ChildTimeout as exc:
+            raise unconvertible(exc) from exc
+        for number in range(1, len(text.slides) + 1):
+            ctx.token.check()
+            if number not in said:  # a model that sees the slide's picture narrates it
+                picture = await asyncio.to_thread(
+                    slide_png, pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT
+                )
+                said[number] = await narration_of(ctx, narrator, number, picture)
+                await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
+            await ctx.emit(await rendered_event(ctx, pdf_path, number, said[number]))
     return []
+
+
+def unconvertible(exc: ChildTimeout) -> BadInput:
+    # A deck LibreOffice cannot convert in minutes will not convert on a retry either.
+    return BadInput(f"the deck could not be converted: {exc}")
 
 
 def check_size(size: int, max_mb: int) -> None:
@@ -77,13 +111,13 @@ def check_size(size: int, max_mb: int) -> None:
 
 
 def parsed_events(
-    job_id: str, deck: Deck, language: Decided, length: NarrationLength
+    job_id: str, text: DeckText, language: Decided, length: NarrationLength
 ) -> list[ev.Event]:
     parsed = ev.DeckParsed(
         job_id=job_id,
-        format=deck.format,
-        slide_count=len(deck.slides),
-        source_slides=[s.source_slide for s in deck.slides],
+        format=text.format,
+        slide_count=len(text.slides),
+        source_slides=[s.source_slide for s in text.slides],
         language=language.language,
         language_source=language.source,
         narration_words=length.words,
@@ -91,50 +125,58 @@ def parsed_events(
     )
     warnings = [
         ev.JobWarning(job_id=job_id, slide=slide, code=code, message=message)
-        for slide, code, message in deck.warnings
+        for slide, code, message in deck_warnings(text.slides)
     ]
     return [parsed, *warnings]
 
 
-async def slide_events(
-    ctx: TaskContext, deck: Deck, narrator: Narrator, number: int
-) -> list[ev.Event]:
-    options = ctx.state.options
-    key = storage_keys.slide_image(ctx.job_id, number)
-    with ctx.storage.writing(key) as tmp:
-        await asyncio.to_thread(
-            render_slide, deck.pdf_path, number - 1, options.width, options.height, tmp
-        )
+async def narration_of(
+    ctx: TaskContext, narrator: Narrator, number: int, picture: bytes | None
+) -> Narration:
     narration = written_by_model(ctx, number)
     if narration is None:
-        picture = None
-        if narrator.wants_picture(number):
-            picture = await asyncio.to_thread(
-                slide_png, deck.pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT
-            )
         # A model may take a while.
         narration = await asyncio.to_thread(narrator.narrate, number, picture)
+    return narration
+
+
+def scripted_events(
+    ctx: TaskContext, text: DeckText, narrator: Narrator, number: int, narration: Narration
+) -> list[ev.Event]:
     language = narrator.narration_language(number, narration)
-    blocks, page = await asyncio.to_thread(page_blocks, deck.pdf_path, number - 1, narration.title)
     events: list[ev.Event] = [
-        ev.SlideRendered(
-            job_id=ctx.job_id, slide=number, image_key=key,
-            width=options.width, height=options.height,
-        ),
         ev.SlideScripted(
             job_id=ctx.job_id, slide=number, title=narration.title,
             narration=narration.text, source=narration.source,
             language=language.language, language_source=language.source,
-            blocks=blocks, page=page, links=link_sentences(narration.text, blocks),
         ),
     ]  # fmt: skip
     if narration.silent_because:
-        source = deck.slides[number - 1].source_slide
+        source = text.slides[number - 1].source_slide
         message = silence_warning(source, narration, ctx.settings.hold_s)
         events.append(
             ev.JobWarning(job_id=ctx.job_id, slide=number, code="no_narration", message=message)
         )
     return events
+
+
+async def rendered_event(
+    ctx: TaskContext, pdf_path: Path, number: int, narration: Narration
+) -> ev.SlideRendered:
+    """The slide's picture, stored, and where its text is, linked to the narration's
+    sentences."""
+    options = ctx.state.options
+    key = storage_keys.slide_image(ctx.job_id, number)
+    with ctx.storage.writing(key) as tmp:
+        await asyncio.to_thread(
+            render_slide, pdf_path, number - 1, options.width, options.height, tmp
+        )
+    blocks, page = await asyncio.to_thread(page_blocks, pdf_path, number - 1, narration.title)
+    return ev.SlideRendered(
+        job_id=ctx.job_id, slide=number, image_key=key, width=options.width,
+        height=options.height, page=page, blocks=blocks,
+        links=link_sentences(narration.text, blocks),
+    )  # fmt: skip
 
 
 def written_by_model(ctx: TaskContext, number: int) -> Narration | None:
