@@ -181,9 +181,10 @@ def phases(events: list[dict[str, Any]], started_at: datetime, wall: float) -> d
         f"job submitted (command, Redis and services started; {len(voices)} voice processes "
         "spoke)": first("job.submitted"),
         "scripter starts on the deck": first("task.started", "script_deck"),
-        "deck read and converted (slides counted)": first("deck.parsed"),
+        "deck read (slides counted)": first("deck.parsed"),
         "first slide voiced": first("slide.voiced"),
-        "every slide scripted": last("task.completed", "script_deck"),
+        "deck converted (first picture)": first("slide.rendered"),
+        "every slide scripted and rendered": last("task.completed", "script_deck"),
         "every slide voiced": last("slide.voiced"),
         "final encode starts": first("task.started", "compose_video"),
         "job completed": first("job.completed"),
