@@ -13,6 +13,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -24,6 +25,7 @@ from slidespeaker.cli.job_options import checked, with_job_options
 from slidespeaker.cli.progress import follow_job, follow_jobs
 from slidespeaker.cli.redis_server import RedisHandle, ensure_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.errors import BadInput
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import JobState, JobStatus
@@ -71,7 +73,8 @@ async def _run(
 ) -> T:
     redis = async_client(handle.url)
     try:
-        return await work(EventLog(redis, Keys(settings.key_prefix)), settings)
+        store = ObjectStore.from_settings(settings)  # archived logs are read from it
+        return await work(EventLog(redis, Keys(settings.key_prefix), store), settings)
     finally:
         await redis.aclose()
 
@@ -445,6 +448,26 @@ def _line(entry_id: str, event: ev.Event) -> str:
     detail = {k: v for k, v in event.model_dump(mode="json").items() if k not in skip}
     text = json.dumps(detail, ensure_ascii=False)
     return f"{entry_id:>16}  {event.ts:%H:%M:%S}  {event.type:<22} {text[:120]}"
+
+
+@app.command()
+def archive(
+    older_than: Annotated[
+        float | None,
+        typer.Option(min=0, help="Seconds since a job ended (else SLIDESPEAKER_ARCHIVE_AFTER_S)"),
+    ] = None,
+) -> None:
+    """Move the event logs of finished jobs from Redis to the store now; they read the same."""
+
+    async def archive_now(log: EventLog, settings: Settings) -> list[str]:
+        seconds = settings.archive_after_s if older_than is None else older_than
+        before = datetime.now(UTC) - timedelta(seconds=seconds)
+        return (await archive_finished(log, before=before)).jobs
+
+    archived = _with_redis(archive_now)
+    for job_id in archived:
+        print(job_id)
+    console.print(f"archived {len(archived)} job log{'' if len(archived) == 1 else 's'}")
 
 
 @app.command("dead-letters")

@@ -3,6 +3,10 @@
 Appending an event also does the routing that event needs, in the same MULTI/EXEC
 transaction: a feed entry for the dispatcher, the work message for a dispatched task,
 the stop flag for cancellation. So the log and the work queues can never disagree.
+
+A finished job's log moves to the object store once it is old enough (archiving.py): reads
+then take its entries from there, and an event appended later (a retry, a deletion) starts
+the job's stream again after them, so every reader sees one log with the same entry ids.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from redis.exceptions import WatchError
 from slidespeaker.common import events as ev
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import ActiveLimit
+from slidespeaker.common.log_archive import LogArchive
 from slidespeaker.common.messages import FeedMessage, WorkMessage
+from slidespeaker.common.object_store import ObjectStore
 
 FEED_MAXLEN = 100_000
 LIMIT_TRIES = 100  # submissions racing each other for the last slots: each try, one wins
@@ -35,9 +41,13 @@ LogEntry = tuple[str, ev.Event]
 
 
 class EventLog:
-    def __init__(self, redis: Redis, keys: Keys | None = None) -> None:
+    def __init__(
+        self, redis: Redis, keys: Keys | None = None, store: ObjectStore | None = None
+    ) -> None:
+        """`store`: where archived logs are read from (unset: this log reads live jobs only)."""
         self.redis = redis
         self.keys = keys or Keys()
+        self.store = store
 
     async def append(
         self, *events: ev.Event, expected_last_id: str | None = None, unless_stopped: bool = False,
@@ -78,7 +88,9 @@ class EventLog:
             if expected_last_id is not None:
                 await pipe.watch(log_key)
                 last: Any = await pipe.xrevrange(log_key, count=1)
-                last_id = _entry_id(last[0][0]) if last else None
+                if not last:  # the whole log may be archived: its last entry is the archive's
+                    last = [(await pipe.hget(self.keys.archived_jobs, job_id),)]
+                last_id = _entry_id(last[0][0]) if last[0][0] is not None else None
                 if last_id != expected_last_id:
                     raise Conflict(job_id)
             if limit is not None:
@@ -103,6 +115,7 @@ class EventLog:
         keys = self.keys
         feed = FeedMessage(job_id=event.job_id).to_fields()
         pipe.xadd(keys.feed, feed, maxlen=FEED_MAXLEN, approximate=True)  # type: ignore[arg-type]
+        pipe.zadd(keys.jobs_in_redis, {event.job_id: event.ts.timestamp()})
         match event:
             case ev.TaskDispatched():
                 work = WorkMessage(job_id=event.job_id, task=event.task, attempt=event.attempt)
@@ -129,14 +142,35 @@ class EventLog:
     async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
         """Every event of the job in order (or only those after the entry id `after`)."""
         start = f"({after}" if after else "-"
-        raw: Any = await self.redis.xrange(self.keys.job_log(job_id), min=start, max="+")
-        return [_decode(entry_id, fields) for entry_id, fields in raw]
+        # In one transaction: a log archived meanwhile is either still in the stream or
+        # already marked archived, never neither.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xrange(self.keys.job_log(job_id), min=start, max="+")
+            pipe.hget(self.keys.archived_jobs, job_id)
+            raw, archived_to = await pipe.execute()
+        live = [_decode(entry_id, fields) for entry_id, fields in raw]
+        if archived_to is None or (after and position(after) >= position(archived_to)):
+            return live
+        archived = await self.archive(job_id).load(job_id)
+        older = [e for e in archived if not after or position(e[0]) > position(after)]
+        # Stream entries already in the archive: archived again, not yet removed (a crash
+        # in between); each entry is read once.
+        newest = position(archived[-1][0]) if archived else (0, 0)
+        return older + [e for e in live if position(e[0]) > newest]
+
+    def archive(self, job_id: str) -> LogArchive:
+        if self.store is None:
+            raise RuntimeError(f"job {job_id}'s log is archived, and this reader has no store")
+        return LogArchive(self.store)
 
     async def follow(
         self, job_id: str, after: str = "0-0", block_ms: int = 1000
     ) -> AsyncIterator[LogEntry]:
         """Yield the job's events from `after` on, waiting for new ones forever."""
         last = after
+        for entry in await self.read(job_id, after):  # what is archived first
+            last = entry[0]
+            yield entry
         while True:
             for entry in await self.wait_for_new(job_id, last, block_ms):
                 last = entry[0]
@@ -151,7 +185,11 @@ class EventLog:
         ]
 
     async def exists(self, job_id: str) -> bool:
-        return bool(await self.redis.exists(self.keys.job_log(job_id)))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.exists(self.keys.job_log(job_id))
+            pipe.hexists(self.keys.archived_jobs, job_id)
+            live, archived = await pipe.execute()
+        return bool(live or archived)
 
     async def job_ids(self, newest_first: bool = True, limit: int = 100) -> Sequence[str]:
         ids: Any = await self.redis.zrange(self.keys.jobs, 0, limit - 1, desc=newest_first)
@@ -159,6 +197,12 @@ class EventLog:
 
     async def stop_requested(self, job_id: str) -> bool:
         return bool(await self.redis.exists(self.keys.job_stop(job_id)))
+
+
+def position(entry_id: str | bytes) -> tuple[int, int]:
+    """Where an entry id is in its log's order (ids compare as numbers, not as text)."""
+    millis, _, sequence = _entry_id(entry_id).partition("-")
+    return int(millis), int(sequence or 0)
 
 
 def _entry_id(raw: bytes | str) -> str:

@@ -40,6 +40,18 @@ class Keys:
         return f"{self.prefix}:jobs"
 
     @property
+    def jobs_in_redis(self) -> str:
+        """Index of the jobs with log entries in Redis, by when the last was appended: what
+        the archiver (archiving.py) looks at. A job leaves it once its log is archived."""
+        return f"{self.prefix}:jobs:in-redis"
+
+    @property
+    def archived_jobs(self) -> str:
+        """Hash of job id -> the last entry id of its log archived in the store (log_archive.py);
+        entries after it, if any were appended since, are still in the job's stream."""
+        return f"{self.prefix}:jobs:archived"
+
+    @property
     def active_jobs(self) -> str:
         """Set of the ids of unfinished jobs (derived from the log: limits.py counts them)."""
         return f"{self.prefix}:jobs:active"

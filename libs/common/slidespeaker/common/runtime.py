@@ -179,13 +179,13 @@ class StageWorker:
         self.settings = settings
         self.redis = redis
         self.keys = Keys(settings.key_prefix)
-        self.events = EventLog(redis, self.keys)
+        self.store = ObjectStore.from_settings(settings)
+        self.events = EventLog(redis, self.keys, self.store)
         # Each task reads only the events since this worker's last task of the job: folding
         # the whole log every task made a 300-slide deck's tasks slower as its log grew.
         # Sharing the folded state is safe: the bus runs one handler at a time per process,
         # and handlers only read it.
         self.projection = Projection(self.events)
-        self.store = ObjectStore.from_settings(settings)
         self.scratch = scratch
         self.name = consumer_name(self.stage.value)
         self.logger = get_logger(stage=self.stage.value, worker=self.name)

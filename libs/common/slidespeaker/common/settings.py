@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # Finished jobs older than this are deleted with their files (checked hourly); unset: kept.
     retention_days: float | None = None
     retention_check_s: float = 3600.0
+    # A finished job's event log moves from Redis to the store once it has been quiet this
+    # long (archiving.py; checked every archive_check_s by the API), so Redis holds live work.
+    archive_after_s: float = Field(86400.0, ge=0)
+    archive_check_s: float = Field(600.0, gt=0)
 
     log_level: str = "INFO"
     # Set by whoever starts a service as its child (render, up, tests): the service stops

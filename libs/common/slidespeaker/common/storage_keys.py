@@ -65,6 +65,12 @@ def estimate_deck(question: str, suffix: str) -> str:
     return f"{estimate(question)}/deck{suffix}"
 
 
+def event_log(job_id: str) -> str:
+    """The finished job's event log, archived out of Redis (log_archive.py). Not below
+    `job(id)`: deleting a job removes its files, and its log stays and records that."""
+    return f"logs/{job_id}.jsonl.gz"
+
+
 def job(job_id: str) -> str:
     """Everything of the job: removed with it."""
     return f"jobs/{job_id}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import uvicorn
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from slidespeaker.api import limits
 from slidespeaker.api.access_log import hide_tokens
@@ -32,6 +33,7 @@ from slidespeaker.api.routes import (
 from slidespeaker.api.service_health import ServiceHealth
 from slidespeaker.api.views import ViewCache, errors
 from slidespeaker.api.web_client import WebClient
+from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import LimitReached
@@ -56,19 +58,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redis: Redis = connect(settings)
         app.state.settings = settings
         keys = Keys(settings.key_prefix)
-        app.state.event_log = EventLog(redis, keys)
+        scratch = Scratch(settings.scratch_dir, "api")  # uploads are checked in it
+        app.state.storage = Storage.from_settings(settings, scratch.folder)
+        app.state.event_log = EventLog(redis, keys, app.state.storage.store)
         app.state.users = UserDirectory(redis, keys)
         app.state.media_secret = await media_secret(settings, redis, keys)
         app.state.projection = Projection(app.state.event_log)
-        scratch = Scratch(settings.scratch_dir, "api")  # uploads are checked in it
-        app.state.storage = Storage.from_settings(settings, scratch.folder)
         app.state.view_cache = ViewCache()
         app.state.service_health = ServiceHealth(app.state.event_log)
-        if settings.retention_days is None:
-            yield
-        else:
-            async with running_every(settings.retention_check_s, _purge(app, settings)):
+        # Archiving here rather than in the dispatcher: every event passes through the
+        # dispatcher, and writing logs to the store would hold up its decisions.
+        async with running_every(settings.archive_check_s, _archive(app, settings)):
+            if settings.retention_days is None:
                 yield
+            else:
+                async with running_every(settings.retention_check_s, _purge(app, settings)):
+                    yield
         await redis.aclose()
         scratch.close()
 
@@ -112,6 +117,21 @@ def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
         return False
 
     return purge
+
+
+def _archive(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
+    async def archive() -> bool:
+        before = datetime.now(UTC) - timedelta(seconds=settings.archive_after_s)
+        try:
+            archived = await archive_finished(app.state.event_log, before=before)
+        except (RedisError, StoreError) as exc:  # tried again next round
+            get_logger().warning("archive.failed", error=str(exc))
+            return False
+        if archived.jobs:
+            get_logger().info("archive.archived", jobs=len(archived.jobs))
+        return False
+
+    return archive
 
 
 def run(settings: Settings) -> None:

@@ -26,6 +26,7 @@ from slidespeaker.common.fold import JobState
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.messages import FeedMessage
+from slidespeaker.common.object_store import ObjectStore
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
@@ -40,7 +41,8 @@ class Dispatcher:
         self.redis = redis
         self.settings = settings
         self.keys = Keys(settings.key_prefix)
-        self.events = EventLog(redis, self.keys)
+        # The store: a job retried after its log was archived is read from there.
+        self.events = EventLog(redis, self.keys, ObjectStore.from_settings(settings))
         self.name = consumer_name("dispatcher")
         self.projection = Projection(self.events)
         self.logger = get_logger(stage="dispatcher")

@@ -100,7 +100,7 @@ async def _follow(url: str, events: EventLog, job_id: str, start: str) -> AsyncI
     # A connection of its own: a client that goes away cancels this generator mid-read, and
     # a redis-py connection cancelled mid-command must not go back to the shared pool.
     redis = async_client(url)
-    log = EventLog(redis, events.keys)
+    log = EventLog(redis, events.keys, events.store)
     try:
         entries = await log.read(job_id)
         state = fold(entries)  # the whole job, to know when it has ended
