@@ -57,7 +57,7 @@ def job_events(job_id: str, count: int) -> list[ev.Event]:
             ev.TaskCompleted(job_id=job_id, task=voice),
             ev.AvatarRendered(job_id=job_id, slide=n),
             ev.SlideComposed(
-                job_id=job_id, slide=n, audio_key=f"c{n}.wav", image_key=image, duration=3.2
+                job_id=job_id, slide=n, narration_start=0.4, image_key=image, duration=3.2
             ),
             ev.JobProgress(job_id=job_id, stage=ev.Stage.composer, message="working", slide=n),
             ev.JobWarning(job_id=job_id, slide=n, code="note", message=f"slide {n}"),

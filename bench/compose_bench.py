@@ -289,11 +289,12 @@ def cpu_seconds() -> float:
 
 def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
     from slidespeaker.common.cancel import CancelToken
-    from slidespeaker.composer.video import compose_video
+    from slidespeaker.composer.video import SlideMedia, compose_video
 
     compose_video(
-        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
-        token=CancelToken(), timeout=600, workdir=workdir,
+        [SlideMedia(*slide) for slide in slides], out, title="Benchmark",
+        slide_titles=[p.stem for p, _, _ in slides], token=CancelToken(), timeout=600,
+        workdir=workdir,
     )  # fmt: skip
 
 
@@ -339,7 +340,7 @@ def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdi
     from slidespeaker.common.cancel import CancelToken
     from slidespeaker.composer.overlay import PresenterTrack, SlideClip
     from slidespeaker.composer.segments import SegmentCache
-    from slidespeaker.composer.video import compose_video
+    from slidespeaker.composer.video import SlideMedia, compose_video
 
     width, height = json.loads((workdir / "spoken.json").read_text())["size"]
     clips, start = [], 0.0
@@ -349,9 +350,9 @@ def compose_over_clips(slides: list[tuple[Path, Path, float]], out: Path, workdi
         clips.append(SlideClip(Path(clip), start, start + duration, lead))
         start += duration
     compose_video(
-        slides, out, title="Benchmark", slide_titles=[p.stem for p, _, _ in slides],
-        token=CancelToken(), timeout=600, workdir=workdir,
-        presenter=PresenterTrack(clips, width, height),
+        [SlideMedia(*slide) for slide in slides], out, title="Benchmark",
+        slide_titles=[p.stem for p, _, _ in slides], token=CancelToken(), timeout=600,
+        workdir=workdir, presenter=PresenterTrack(clips, width, height),
         segment_cache=SegmentCache(workdir / "segments"),
     )  # fmt: skip
 

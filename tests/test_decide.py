@@ -58,7 +58,7 @@ def test_slides_move_on_independently_and_the_video_waits_for_all() -> None:
         ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.avatar_slide, slide=2)),
         ev.AvatarRendered(job_id=JOB, slide=2),
         ev.TaskDispatched(job_id=JOB, task=TaskRef(action=Action.compose_slide, slide=2)),
-        ev.SlideComposed(job_id=JOB, slide=2, audio_key="c", image_key="i", duration=2.0),
+        ev.SlideComposed(job_id=JOB, slide=2, image_key="i", duration=2.0),
     ]
     assert dispatched(next_events(fold(events))) == [], "slide 1 is not voiced yet"
 

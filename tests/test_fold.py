@@ -46,7 +46,9 @@ def a_whole_job() -> list[ev.Event]:
         ),
         ev.SlideVoiced(job_id=JOB, slide=2, audio_key=None, duration=0.0, voice="joe"),
         ev.AvatarRendered(job_id=JOB, slide=1),
-        ev.SlideComposed(job_id=JOB, slide=1, audio_key="c1.wav", image_key="s1.png", duration=2.7),
+        ev.SlideComposed(
+            job_id=JOB, slide=1, narration_start=0.4, image_key="s1.png", duration=2.7
+        ),
         ev.StageStopped(job_id=JOB, task=VOICE_2, attempt=2, worker="voice-2"),
         ev.VideoComposed(
             job_id=JOB, video_key="v.mp4", srt_key="s.srt", vtt_key="s.vtt",
@@ -91,6 +93,7 @@ def test_a_whole_job_folds_to_what_happened() -> None:
     assert state.slides[1].blocks == [HELLO_BLOCK] and state.slides[1].page == (720, 405)
     assert [link.sentence for link in state.slides[1].links] == ["Hello."]
     assert state.slides[1].avatar_done and state.slides[1].duration == 2.7
+    assert state.slides[1].narration_start == 0.4 and state.slides[1].composed_audio_key is None
     assert state.slides[2].audio_key is None and state.slides[2].audio_duration == 0.0
     assert [w.code for w in state.warnings] == ["no_narration"]
     assert state.progress == {"voice": "1 of 1 sentences"}
@@ -220,9 +223,20 @@ def test_unknown_future_fields_and_types_do_not_break_the_fold() -> None:
     assert state.event_count == len(stored)
 
 
+def test_a_slide_composed_by_version_1_keeps_its_stored_padded_narration() -> None:
+    # As version 1 wrote it: the narration padded with its pauses, stored as a WAV.
+    old = {"type": "slide.composed", "version": 1, "job_id": JOB, "slide": 1,
+           "audio_key": "jobs/job-1/compose/slide-001.wav", "image_key": "s1.png",
+           "duration": 2.7}  # fmt: skip
+    state = fold([*a_whole_job()[:5], ev.parse_event(json.dumps(old))])
+    slide = state.slides[1]
+    assert slide.composed_audio_key == "jobs/job-1/compose/slide-001.wav"
+    assert (slide.narration_start, slide.duration) == (0.0, 2.7)
+
+
 def test_events_round_trip_with_type_version_id_and_utc_time() -> None:
     for event in a_whole_job():
         raw = json.loads(ev.encode_event(event))
-        assert raw["type"] == event.type and raw["version"] == 1
+        assert raw["type"] == event.type and raw["version"] == event.version >= 1
         assert raw["ts"].endswith("Z"), "RFC 3339 in UTC"
         assert ev.parse_event(json.dumps(raw)) == event

@@ -115,13 +115,13 @@ def test_a_job_through_stages_sharing_only_redis_and_a_bucket(
 
 
 def artifact_keys(state: dict[str, object]) -> list[str]:
-    """Every key the job's state names: the deck, each slide's picture, audio (and its
-    timings), composed audio, and the outputs."""
+    """Every key the job's state names: the deck, each slide's picture and audio (and its
+    timings), and the outputs."""
     keys = [str(state["deck_key"])]
     slides = state["slides"]
     assert isinstance(slides, dict)
     for slide in slides.values():
-        keys += [slide[k] for k in ("image_key", "audio_key", "composed_audio_key") if slide[k]]
+        keys += [slide[k] for k in ("image_key", "audio_key") if slide[k]]
     outputs = state["outputs"]
     assert isinstance(outputs, dict)
     keys += [key for key in outputs.values() if isinstance(key, str) and "/" in key]

@@ -14,7 +14,7 @@ from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import pad_narration
 from slidespeaker.composer.ffmpeg import run_ffmpeg
 from slidespeaker.composer.overlay import MARGIN, PresenterTrack, SlideClip
-from slidespeaker.composer.video import compose_video
+from slidespeaker.composer.video import SlideMedia, compose_video
 
 from ..media import probe
 from .frames import Box, changed_pixels, decoded_frames, mouth_box, mouth_opening
@@ -40,12 +40,12 @@ def test_the_presenter_moves_in_its_corner_in_step_with_the_narration(tmp_path: 
     height = round(SIZE[1] * SCALE)
     for number, seconds in enumerate(SPOKEN, start=1):
         picture = slide_picture(tmp_path / f"slide-{number}.png", SIZE, (40 * number, 80, 160))
-        padded = tmp_path / f"padded-{number}.wav"
+        voice = narration(tmp_path / f"voice-{number}.wav", seconds)
         duration = pad_narration(
-            narration(tmp_path / f"voice-{number}.wav", seconds), padded, before=LEAD,
-            after=AFTER, hold=3.0, token=token, timeout=60,
+            voice, tmp_path / f"padded-{number}.wav", before=LEAD, after=AFTER, hold=3.0,
+            token=token, timeout=60,
         )  # fmt: skip
-        media.append((picture, padded, duration))
+        media.append(SlideMedia(picture, voice, duration, LEAD))
         if number != 2:  # slide 2 has no presenter
             clip = talking_clip(tmp_path / f"clip-{number}.mov", seconds, height, QUIET_S)
             clips.append(SlideClip(clip, start, start + duration, LEAD))
@@ -63,7 +63,7 @@ def test_the_presenter_moves_in_its_corner_in_step_with_the_narration(tmp_path: 
     left, top, right, bottom = corner
     mouth = mouth_box(right - left, bottom - top)
     mouth = (left + mouth[0], top + mouth[1], left + mouth[2], top + mouth[3])
-    bounds = np.cumsum([0.0, *(duration for _, _, duration in media)])
+    bounds = np.cumsum([0.0, *(slide.duration for slide in media)])
     frames = list(decoded_frames(out, "rgb24"))
     first_open: dict[int, float] = {}
     moved = {1: 0, 2: 0, 3: 0}
@@ -96,7 +96,7 @@ def test_burned_captions_keep_clear_of_a_presenter_in_the_other_corner(tmp_path:
     videos = {}
     for burn in (False, True):
         out = tmp_path / f"video-{burn}.mp4"
-        compose_video([(picture, padded, duration)], out, title="t", slide_titles=["1"],
+        compose_video([SlideMedia(picture, padded, duration)], out, title="t", slide_titles=["1"],
                       token=token, timeout=120, workdir=tmp_path, presenter=track,
                       burn_cues=cues if burn else ())  # fmt: skip
         videos[burn] = [frame for t, frame in decoded_frames(out, "rgb24") if 1.0 < t < 1.5]
@@ -124,7 +124,7 @@ def test_a_wide_clip_is_cut_to_the_presenters_tile(tmp_path: Path) -> None:
                 "yuv420p", wide], token=token, timeout=60)  # fmt: skip
     track = PresenterTrack([SlideClip(wide, 0.0, duration, LEAD)], *size)
     out = tmp_path / "video.mp4"
-    compose_video([(picture, padded, duration)], out, title="t", slide_titles=["1"],
+    compose_video([SlideMedia(picture, padded, duration)], out, title="t", slide_titles=["1"],
                   token=token, timeout=120, workdir=tmp_path, presenter=track)  # fmt: skip
 
     margin = round(size[1] * MARGIN)

@@ -29,6 +29,7 @@ SLIDE = 4
 
 @pytest.fixture
 def storage(tmp_path: Path) -> Storage:
+    (tmp_path / "scratch").mkdir()  # the task's scratch, as the stage's runtime makes it
     return local_storage(tmp_path)
 
 
@@ -64,7 +65,14 @@ async def test_a_good_slide_is_composed(
     [composed] = await compose(event_log, storage, image_key=picture, audio_key=voice)
 
     assert isinstance(composed, ev.SlideComposed)
-    assert storage.exists(composed.audio_key)
+    settings = Settings()
+    # Measured with its pauses, not stored padded: nothing of the job is stored.
+    assert composed.duration == pytest.approx(
+        settings.pause_before_s + 0.8 + settings.pause_after_s, abs=1e-3
+    )
+    assert composed.narration_start == settings.pause_before_s
+    assert composed.audio_key is None
+    assert list(storage.files_below(storage_keys.job(JOB))) == []
 
 
 async def test_missing_audio_fails_naming_the_slide(
@@ -101,4 +109,3 @@ async def test_a_picture_that_does_not_decode_fails_naming_the_slide(
 
     with pytest.raises(BadInput, match=r"slide 4 .*004\.png cannot be decoded"):
         await compose(event_log, storage, image_key="slides/004.png", audio_key=voice)
-    assert not storage.exists(storage_keys.composed_audio(JOB, 4))

@@ -14,7 +14,7 @@ import pytest
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import SAMPLE_RATE, write_silence
-from slidespeaker.composer.video import compose_video
+from slidespeaker.composer.video import SlideMedia, compose_video
 
 from ..media import frame_shown_at
 
@@ -33,7 +33,7 @@ def burned(
     """Two 2 s slides, a cue on each; the video and its frames' times."""
     two_seconds = tmp_path / "two.wav"
     write_silence(two_seconds, 2 * SAMPLE_RATE)
-    slides = [(solid_png(BLUE), two_seconds, 2.0), (solid_png(GREY), two_seconds, 2.0)]
+    slides = [SlideMedia(solid_png(colour), two_seconds, 2.0) for colour in (BLUE, GREY)]
     workdir = tmp_path / "work"
     workdir.mkdir()
     out = tmp_path / "burned.mp4"

@@ -21,7 +21,7 @@ import pytest
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
 from slidespeaker.composer.audio import SAMPLE_RATE, write_silence
-from slidespeaker.composer.video import compose_video
+from slidespeaker.composer.video import SlideMedia, compose_video
 
 from ..media import frame_shown_at
 
@@ -62,7 +62,7 @@ def missing_glyphs(tmp_path: Path, solid_png: Callable[..., Path], chars: list[s
     workdir = tmp_path / "work"
     workdir.mkdir(exist_ok=True)
     compose_video(
-        [(solid_png(BACKGROUND), narration, seconds)], out, title="", slide_titles=[""],
+        [SlideMedia(solid_png(BACKGROUND), narration, seconds)], out, title="", slide_titles=[""],
         token=CancelToken(), timeout=120, workdir=workdir, burn_cues=cues,
     )  # fmt: skip
     with av.open(str(out)) as container:

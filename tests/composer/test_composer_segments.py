@@ -57,7 +57,7 @@ def test_segments_count_frames_from_the_running_total_so_nothing_drifts(tmp_path
 def presenter_slides(
     tmp_path: Path, spoken: list[float], tag: str
 ) -> tuple[list[SlideMedia], PresenterTrack]:
-    """Slides of whole frames (as the composer pads a presenter's) with a clip each."""
+    """Slides of whole frames (as the composer measures a presenter's) with a clip each."""
     token, media, clips, start = CancelToken(), [], [], 0.0
     for number, (seconds, colour) in enumerate(zip(spoken, COLOURS, strict=True), start=1):
         picture = slide_picture(tmp_path / f"slide-{number}.png", SIZE, colour)
@@ -65,7 +65,7 @@ def presenter_slides(
         voice = narration(tmp_path / f"voice-{number}-{tag}.wav", seconds)
         duration = pad_narration(voice, padded, before=LEAD, after=AFTER, hold=3.0, token=token,
                                  timeout=60, multiple_of=FRAME_SAMPLES)  # fmt: skip
-        media.append((picture, padded, duration))
+        media.append(SlideMedia(picture, voice, duration, LEAD))
         clip = talking_clip(tmp_path / f"clip-{number}-{tag}.mov", seconds, SIZE[1] // 4)
         clips.append(SlideClip(clip, start, start + duration, LEAD))
         start += duration
@@ -78,7 +78,7 @@ def render(tmp_path: Path, media: list[SlideMedia], track: PresenterTrack, cache
     workdir = tmp_path / f"work-{name}"
     workdir.mkdir()
     cues = [Cue(text=f"Slide {n}", start=0.5, end=1.2) for n in range(1, len(media) + 1)]
-    starts = np.cumsum([0.0, *(duration for _, _, duration in media)])
+    starts = np.cumsum([0.0, *(slide.duration for slide in media)])
     compose_video(
         media, out, title="Deck", slide_titles=["One", "Two", "Three"], token=CancelToken(),
         timeout=120, workdir=workdir, presenter=track, segment_cache=SegmentCache(cache),
@@ -112,27 +112,29 @@ def test_a_render_after_one_slides_narration_changed_encodes_only_that_slide(
     assert {name: after[name] for name in before} == before, "the others were not written again"
     for video, slides in ((first, media), (second, edited)):
         check_video(video, slides)
-    kept = edited[0][2] + edited[2][2]  # the reused segments count as written from the start
+    # The reused segments count as written from the start.
+    kept = edited[0].duration + edited[2].duration
     assert heard[0] >= kept - 0.04
     assert all(later >= earlier - 1e-6 for earlier, later in itertools.pairwise(heard))
-    assert heard[-1] == pytest.approx(sum(duration for _, _, duration in edited))
+    assert heard[-1] == pytest.approx(sum(slide.duration for slide in edited))
 
 
 def check_video(video: Path, slides: list[SlideMedia]) -> None:
     """Each slide shown at its midpoint, picture and sound within a frame, a chapter each."""
-    length = sum(duration for _, _, duration in slides)
+    length = sum(slide.duration for slide in slides)
     info = probe(video)
     assert info.audio.duration == pytest.approx(length, abs=0.001)
     assert info.video.duration == pytest.approx(info.audio.duration, abs=0.04)
     assert (info.video.codec, info.pix_fmt, info.color_space) == ("h264", "yuv420p", BT709)
-    starts = np.cumsum([0.0, *(duration for _, _, duration in slides)])
+    starts = np.cumsum([0.0, *(slide.duration for slide in slides)])
     with av.open(str(video)) as container:
         chapters: list[Any] = container.chapters()
         assert [c["metadata"]["title"] for c in chapters] == ["One", "Two", "Three"]
         for chapter, start in zip(chapters, starts, strict=False):
             assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=1e-3)
-        for (_, _, duration), start, colour in zip(slides, starts, COLOURS, strict=False):
-            assert band_colour(container, start + duration / 2) == pytest.approx(colour, abs=6)
+        for slide, start, colour in zip(slides, starts, COLOURS, strict=False):
+            shown = band_colour(container, start + slide.duration / 2)
+            assert shown == pytest.approx(colour, abs=6)
 
 
 def band_colour(container: Any, seconds: float) -> tuple[int, int, int]:
@@ -156,7 +158,7 @@ def noise_slides(tmp_path: Path, size: tuple[int, int]) -> tuple[list[SlideMedia
         av_picture.to_image().save(picture)
         audio = tmp_path / f"silence-{number}.wav"
         write_silence(audio, 3 * SAMPLE_RATE)
-        media.append((picture, audio, 3.0))
+        media.append(SlideMedia(picture, audio, 3.0))
         clips.append(SlideClip(clip, start, start + 3.0, 0.0))
         start += 3.0
     return media, PresenterTrack(clips, *size)

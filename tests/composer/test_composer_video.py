@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy
 import psutil
 import pytest
 
@@ -16,7 +17,7 @@ from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.deadlines import media_timeout
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
-from slidespeaker.composer.ffmpeg import FFMPEG, MediaError
+from slidespeaker.composer.ffmpeg import FFMPEG
 from slidespeaker.composer.video import SlideMedia, compose_video, write_poster
 
 from ..media import frame_shown_at
@@ -29,6 +30,7 @@ COLOUR_TOLERANCE = 4  # YUV 4:2:0 rounding; a BT.601/709 mix-up is off by 12 or 
 BT709 = 1  # FFmpeg's AVCOL_SPC/PRI/TRC value for BT.709
 DECK_TITLE = "Q3 review: costs = down; #1 in \\ region\nEMEA"
 SLIDE_TITLES = ["Revenue", "", "Outlook 2027 — 日本語"]
+LEAD = 0.3  # s of silence before each narration
 
 
 @pytest.fixture
@@ -45,14 +47,16 @@ def slides(
     tone_wav: Callable[..., Path],
     token: CancelToken,
 ) -> list[SlideMedia]:
-    """Red, green and blue slides with narrations of uneven, unrounded lengths."""
+    """Red, green and blue slides with narrations of uneven, unrounded lengths, measured
+    with their pauses as the composer measures them (the video pads them again)."""
     made: list[SlideMedia] = []
     for number, (colour, seconds) in enumerate([(RED, 1.37), (GREEN, 2.11), (BLUE, 0.93)], 1):
-        wav = tmp_path / f"slide-{number}.wav"
+        voiced = tone_wav(seconds)
         duration = pad_narration(
-            tone_wav(seconds), wav, before=0.3, after=0.45, hold=2.0, token=token, timeout=30
-        )
-        made.append((solid_png(colour), wav, duration))
+            voiced, tmp_path / f"slide-{number}.wav", before=LEAD, after=0.45, hold=2.0,
+            token=token, timeout=30,
+        )  # fmt: skip
+        made.append(SlideMedia(solid_png(colour), voiced, duration, LEAD))
     return made
 
 
@@ -89,14 +93,24 @@ def test_picture_and_sound_last_as_long_as_the_slides(video: Any, slides: list[S
 
     # One frame per slide (variable rate): both end exactly where the narration does.
     assert picture_seconds == pytest.approx(sound_seconds, abs=0.001)
-    assert picture_seconds == pytest.approx(sum(d for _, _, d in slides), abs=0.001)
+    assert picture_seconds == pytest.approx(sum(s.duration for s in slides), abs=0.001)
+
+
+def test_each_narration_is_heard_from_its_lead_into_its_own_slide(
+    video: Any, slides: list[SlideMedia]
+) -> None:
+    starts = [sum(s.duration for s in slides[:i]) for i in range(len(slides))]
+
+    heard = sound_starts(video)
+
+    assert heard == pytest.approx([start + LEAD for start in starts], abs=0.025)
 
 
 def test_each_slide_is_shown_in_its_own_colours_for_its_own_time(
     video: Any, slides: list[SlideMedia]
 ) -> None:
-    starts = [sum(d for _, _, d in slides[:i]) for i in range(len(slides))]
-    middles = [start + duration / 2 for start, (_, _, duration) in zip(starts, slides, strict=True)]
+    starts = [sum(s.duration for s in slides[:i]) for i in range(len(slides))]
+    middles = [start + s.duration / 2 for start, s in zip(starts, slides, strict=True)]
 
     shown = [colour_shown_at(video, seconds) for seconds in middles]
 
@@ -107,7 +121,7 @@ def test_each_slide_is_shown_in_its_own_colours_for_its_own_time(
 def test_each_slide_is_a_chapter_named_by_its_title_starting_when_it_is_shown(
     video: Any, slides: list[SlideMedia]
 ) -> None:
-    starts = [sum(d for _, _, d in slides[:i]) for i in range(len(slides) + 1)]
+    starts = [sum(s.duration for s in slides[:i]) for i in range(len(slides) + 1)]
 
     chapters = video.chapters()
 
@@ -131,7 +145,7 @@ def test_the_poster_is_the_first_slide_as_a_jpeg(
 ) -> None:
     poster = tmp_path / "poster.jpg"
 
-    write_poster(slides[0][0], poster, token=token, timeout=30)
+    write_poster(slides[0].picture, poster, token=token, timeout=30)
 
     with av.open(str(poster)) as container:
         assert container.streams.video[0].codec_context.name == "mjpeg"
@@ -160,7 +174,7 @@ def test_a_single_slide_keeps_its_whole_duration(
     with av.open(str(out)) as container:
         assert stream_seconds(container.streams.video[0]) == pytest.approx(duration, abs=0.001)
         assert stream_seconds(container.streams.audio[0]) == pytest.approx(duration, abs=0.001)
-        assert duration == slides[1][2]
+        assert duration == slides[1].duration
     assert list(workdir.iterdir()) == []  # its playlist and joined narration are gone
 
 
@@ -172,7 +186,7 @@ def test_a_thousand_tiny_slides_make_one_video_with_a_chapter_each(
     palette = [RED, GREEN, BLUE, (230, 200, 40), (240, 240, 240)]
     pictures = [solid_png(colour, 160, 90) for colour in palette]
     count = 1000
-    slides = [(pictures[index % len(palette)], half_second, 0.5) for index in range(count)]
+    slides = [SlideMedia(pictures[i % len(palette)], half_second, 0.5) for i in range(count)]
     out = tmp_path / "video.mp4"
 
     duration = compose_video(
@@ -192,18 +206,22 @@ def test_a_thousand_tiny_slides_make_one_video_with_a_chapter_each(
             assert shown == pytest.approx(palette[index % len(palette)], abs=COLOUR_TOLERANCE)
 
 
-def test_audio_that_does_not_match_its_slide_is_refused(
+def test_a_narration_is_padded_or_cut_to_exactly_its_slide(
     tmp_path: Path, slides: list[SlideMedia], token: CancelToken, workdir: Path
 ) -> None:
-    picture, audio, duration = slides[0]
+    longer = slides[0]._replace(duration=slides[0].duration + 0.5)
+    shorter = slides[1]._replace(duration=1.0, lead=0.0)
     out = tmp_path / "video.mp4"
 
-    with pytest.raises(MediaError, match="meant to last"):
-        compose_video(
-            [(picture, audio, duration + 0.5)], out, title="", slide_titles=[""], token=token,
-            timeout=60, workdir=workdir,
-        )  # fmt: skip
-    assert not out.exists()
+    compose_video(
+        [longer, shorter], out, title="", slide_titles=["", ""], token=token, timeout=60,
+        workdir=workdir,
+    )  # fmt: skip
+
+    with av.open(str(out)) as container:
+        sound_seconds = stream_seconds(container.streams.audio[0])
+        assert sound_seconds == pytest.approx(longer.duration + 1.0, abs=0.001)
+        assert sound_starts(container) == pytest.approx([LEAD, longer.duration], abs=0.025)
 
 
 def test_encoding_reports_how_far_it_has_got_up_to_the_whole_length(
@@ -213,7 +231,7 @@ def test_encoding_reports_how_far_it_has_got_up_to_the_whole_length(
     write_silence(second, SAMPLE_RATE)
     # Noise is slow to encode: seconds of work even at x264's veryfast, long enough to hear
     # reports every half second.
-    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(12)]
+    slides = [SlideMedia(noise_png(index, 1920, 1080), second, 1.0) for index in range(12)]
     heard: list[tuple[float, float]] = []  # (when, seconds written)
 
     compose_video(
@@ -234,7 +252,7 @@ def test_ffmpeg_is_stopped_at_its_timeout_and_leaves_nothing(
 ) -> None:
     second = tmp_path / "second.wav"
     write_silence(second, SAMPLE_RATE)
-    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
+    slides = [SlideMedia(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
     out = tmp_path / "video.mp4"
     started = time.monotonic()
 
@@ -261,7 +279,7 @@ def test_cancelling_mid_encode_stops_ffmpeg_within_a_second_and_leaves_nothing(
     second = tmp_path / "second.wav"
     write_silence(second, SAMPLE_RATE)
     # Full-HD noise is slow to encode: seconds of work to interrupt.
-    slides = [(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
+    slides = [SlideMedia(noise_png(index, 1920, 1080), second, 1.0) for index in range(4)]
     out = tmp_path / "video.mp4"
     canceller = CancelWhileEncoding(token)
     canceller.start()
@@ -318,3 +336,17 @@ def colour_shown_at(container: Any, seconds: float) -> Colour:
     pixels = shown.to_ndarray(format="rgb24", src_colorspace="ITU709")
     red, green, blue = pixels[shown.height // 2, shown.width // 2]
     return int(red), int(green), int(blue)
+
+
+def sound_starts(container: Any) -> list[float]:
+    """Where the sound rises out of silence (after at least 0.2 s of it), in s."""
+    frames = [f.to_ndarray()[0] for f in container.decode(audio=0)]
+    samples = numpy.abs(numpy.concatenate(frames))
+    loud = samples > 0.05 * float(samples.max())
+    starts: list[float] = []
+    quiet = 0
+    for index, is_loud in enumerate(loud):
+        if is_loud and quiet >= SAMPLE_RATE // 5:
+            starts.append(index / SAMPLE_RATE)
+        quiet = 0 if is_loud else quiet + 1
+    return starts

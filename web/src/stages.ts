@@ -134,6 +134,7 @@ export const EMPTY_SLIDE: Omit<SlideState, "number"> = {
   avatar_done: false,
   avatar_key: null,
   composed_audio_key: null,
+  narration_start: 0,
   composed_image_key: null,
   composed_avatar_key: null,
   avatar_start: 0,

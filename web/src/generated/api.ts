@@ -374,6 +374,7 @@ export interface SlideState {
   avatar_done: boolean;
   avatar_key: string | null;
   composed_audio_key: string | null;
+  narration_start: number;
   composed_image_key: string | null;
   composed_avatar_key: string | null;
   avatar_start: number;

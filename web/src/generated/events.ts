@@ -204,6 +204,12 @@ export interface AvatarRendered {
   slide: number;
   video_key: string | null;
 }
+/**
+ * The slide measured for the video: its narration (slide.voiced's audio) starts
+ * `narration_start` s in and is padded with silence to `duration` while the video is
+ * encoded. Version 1 stored that padded narration as a WAV (`audio_key`); version 2
+ * stores nothing new.
+ */
 export interface SlideComposed {
   version: number;
   event_id: string;
@@ -211,7 +217,8 @@ export interface SlideComposed {
   ts: string;
   type: "slide.composed";
   slide: number;
-  audio_key: string;
+  audio_key: string | null;
+  narration_start: number;
   image_key: string;
   duration: number;
   cues: Cue[];

@@ -458,9 +458,16 @@ class AvatarRendered(BaseEvent):
 
 
 class SlideComposed(BaseEvent):
+    """The slide measured for the video: its narration (slide.voiced's audio) starts
+    `narration_start` s in and is padded with silence to `duration` while the video is
+    encoded. Version 1 stored that padded narration as a WAV (`audio_key`); version 2
+    stores nothing new."""
+
     type: Literal["slide.composed"] = "slide.composed"
+    version: int = 2
     slide: int
-    audio_key: str  # narration with its pauses, exactly `duration` long
+    audio_key: str | None = None  # version 1: the padded narration, exactly `duration` long
+    narration_start: float = 0.0
     image_key: str
     duration: float
     cues: list[Cue] = []  # relative to the start of this slide

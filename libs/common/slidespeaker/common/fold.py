@@ -93,7 +93,8 @@ class SlideState(StateModel):
     fallbacks: list[str] = Field(default_factory=list)  # why sentences fell back to it
     avatar_done: bool = False
     avatar_key: str | None = None
-    composed_audio_key: str | None = None
+    composed_audio_key: str | None = None  # the padded narration, in logs of version 1
+    narration_start: float = 0.0  # s from the slide's start to its narration's
     composed_image_key: str | None = None
     composed_avatar_key: str | None = None  # the presenter's clip, checked while composing
     avatar_start: float = 0.0
@@ -458,8 +459,8 @@ def _avatar(state: JobState, e: ev.AvatarRendered) -> None:
 def _slide_composed(state: JobState, e: ev.SlideComposed) -> None:
     _set(
         _slide(state, e.slide), composed_audio_key=e.audio_key, composed_image_key=e.image_key,
-        duration=e.duration, composed_cues=e.cues, composed_avatar_key=e.avatar_key,
-        avatar_start=e.avatar_start,
+        narration_start=e.narration_start, duration=e.duration, composed_cues=e.cues,
+        composed_avatar_key=e.avatar_key, avatar_start=e.avatar_start,
     )  # fmt: skip
 
 

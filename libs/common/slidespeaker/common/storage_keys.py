@@ -88,11 +88,6 @@ def avatar_clip(job_id: str, slide: int, suffix: str) -> str:
     return f"{job(job_id)}/avatar/slide-{slide:03d}{suffix}"
 
 
-def composed_audio(job_id: str, slide: int) -> str:
-    """The slide's narration with its pauses, as the video plays it."""
-    return f"{job(job_id)}/compose/slide-{slide:03d}.wav"
-
-
 def output(job_id: str, name: str) -> str:
     """One of the job's results (`video.mp4`, `podcast.mp3`, ...)."""
     return f"{job(job_id)}/output/{name}"

@@ -1,6 +1,6 @@
-"""The composer service: pads each slide's narration with its pauses (per slide, so slides
-are composed as soon as they are voiced), then encodes the video and writes the subtitles
-and transcript once every slide is ready."""
+"""The composer service: checks and measures each slide with its pauses (per slide, so
+slides are composed as soon as they are voiced), then encodes the video, padding each
+narration as it goes, and writes the subtitles and transcript once every slide is ready."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from slidespeaker.common.events import Action, Cue
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
-from slidespeaker.common.storage import MissingObject
+from slidespeaker.common.storage import MissingObject, Storage
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
@@ -41,7 +41,7 @@ from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.stored_segments import StoredSegments
 from slidespeaker.composer.subtitles import write_srt, write_vtt
 from slidespeaker.composer.transcript import write_transcript
-from slidespeaker.composer.video import check_picture, compose_video, write_poster
+from slidespeaker.composer.video import SlideMedia, check_picture, compose_video, write_poster
 
 VIDEO_OUTPUTS = ("video.mp4", "subtitles.srt", "subtitles.vtt", "transcript.md", "poster.jpg")
 
@@ -52,15 +52,19 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     if slide.image_key is None:
         raise RuntimeError(f"slide {slide.number} has no image yet")
     settings = ctx.settings
-    key = storage_keys.composed_audio(ctx.job_id, slide.number)
-    with about_slide(slide.number), ctx.storage.writing(key) as tmp:
+    with (
+        about_slide(slide.number),
+        tempfile.TemporaryDirectory(prefix="slide-", dir=ctx.scratch) as work,
+    ):
         audio_in = await fetched_narration(ctx, slide.audio_key)
         picture = await asyncio.to_thread(ctx.storage.fetch, slide.image_key)
         await asyncio.to_thread(
             check_picture, picture, token=ctx.token, timeout=media_timeout(0)
         )  # fmt: skip
+        # Padded here only to be checked and measured: the video's encode pads it again
+        # from the voiced FLAC, so no padded copy goes into the store.
         duration = await asyncio.to_thread(
-            pad_narration, audio_in, tmp,
+            pad_narration, audio_in, Path(work) / "padded.wav",
             before=settings.pause_before_s, after=settings.pause_after_s, hold=settings.hold_s,
             token=ctx.token, timeout=media_timeout(slide.audio_duration or 0),
             multiple_of=frame_samples(ctx.state),
@@ -72,8 +76,9 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     return [
         *warnings,
         ev.SlideComposed(
-            job_id=ctx.job_id, slide=slide.number, audio_key=key, image_key=slide.image_key,
-            duration=duration, cues=cues, avatar_key=clip_key, avatar_start=lead,
+            job_id=ctx.job_id, slide=slide.number, narration_start=lead,
+            image_key=slide.image_key, duration=duration, cues=cues, avatar_key=clip_key,
+            avatar_start=lead,
         ),
     ]  # fmt: skip
 
@@ -96,7 +101,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     keys = {name: storage_keys.output(ctx.job_id, name) for name in VIDEO_OUTPUTS}
     title = deck_title(state)
     cues = timeline_cues(slides)
-    length = sum(duration for _, _, duration in media)
+    length = sum(slide.duration for slide in media)
     progress = EncodeProgress(ctx, length)
     presenter = await asyncio.to_thread(presenter_track, ctx, slides)
     free = available_mb(ctx.settings)
@@ -126,8 +131,9 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
         await asyncio.to_thread(
-            write_poster, media[0][0], tmp, token=ctx.token, timeout=media_timeout(0), size=resize
-        )
+            write_poster, media[0].picture, tmp, token=ctx.token, timeout=media_timeout(0),
+            size=resize,
+        )  # fmt: skip
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
         write_srt(cues, tmp)
     with ctx.storage.writing(keys["subtitles.vtt"]) as tmp:
@@ -145,13 +151,17 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     ]  # fmt: skip
 
 
-def fetched_media(ctx: TaskContext, slides: list[SlideState]) -> list[tuple[Path, Path, float]]:
-    """Each slide's composed picture and audio in this task's scratch, with its duration."""
-    fetch = ctx.storage.fetch
-    return [
-        (fetch(s.composed_image_key or ""), fetch(s.composed_audio_key or ""), s.duration or 0.0)
-        for s in slides
-    ]
+def fetched_media(ctx: TaskContext, slides: list[SlideState]) -> list[SlideMedia]:
+    """Each slide's composed picture and narration in this task's scratch, with when."""
+    return [slide_media(ctx.storage, slide) for slide in slides]
+
+
+def slide_media(storage: Storage, slide: SlideState) -> SlideMedia:
+    picture = storage.fetch(slide.composed_image_key or "")
+    if slide.composed_audio_key:  # composed by version 1, which stored it padded
+        return SlideMedia(picture, storage.fetch(slide.composed_audio_key), slide.duration or 0.0)
+    narration = storage.fetch(slide.audio_key) if slide.audio_key else None
+    return SlideMedia(picture, narration, slide.duration or 0.0, slide.narration_start)
 
 
 def narration_lead(ctx: TaskContext, slide: SlideState) -> float:

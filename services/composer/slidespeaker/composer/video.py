@@ -17,10 +17,16 @@ import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
-from slidespeaker.composer.audio import SAMPLE_RATE, concatenate_wavs, wav_samples
+from slidespeaker.composer.audio import (
+    SAMPLE_RATE,
+    SlideSound,
+    join_narrations,
+    seconds_to_samples,
+)
 from slidespeaker.composer.burn import (
     CAPTIONS_FILE,
     SUBTITLES_FILTER,
@@ -41,7 +47,6 @@ from slidespeaker.composer.segments import (
 
 # Frame timestamps count audio samples, so each slide change lands on its audio sample.
 TICKS_PER_SECOND = SAMPLE_RATE
-DURATION_TOLERANCE = 0.001  # s between a slide's stated duration and its WAV's length
 
 VIDEO_FILTER = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{VIDEO_TAGS}"
 VIDEO_CODEC = [
@@ -67,7 +72,12 @@ NARRATION_AAC = "narration.m4a"  # encoded beside the segments, copied into the 
 COPY = ["-c:a", "copy"]
 POSTER_QUALITY = "2"  # mjpeg's scale: 2 is near the best; a poster is one small file
 
-SlideMedia = tuple[Path, Path, float]  # canvas PNG at the output size, padded WAV, duration in s
+
+class SlideMedia(NamedTuple):
+    picture: Path  # the canvas at the output size
+    audio: Path | None  # the narration as voiced (anything ffmpeg reads); None: silence
+    duration: float  # s, the pauses included: the audio is padded (or cut) to it
+    lead: float = 0.0  # s of silence before the narration
 
 
 def compose_video(
@@ -105,8 +115,8 @@ def compose_video(
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
-    for picture, audio, duration in slides:
-        _check_duration(picture, audio, duration)
+    sounds = [_sound(slide) for slide in slides]
+    deadline = time.monotonic() + timeout
     workdir = workdir.resolve()  # ffmpeg runs in it: every other path must not depend on that
     narration = workdir / "narration.wav"
     metadata = workdir / "metadata.txt"
@@ -114,19 +124,20 @@ def compose_video(
                workdir / SEGMENT_LIST, workdir / NARRATION_AAC]  # fmt: skip
     kept = segment_cache or SegmentCache(workdir / "segments")
     try:
-        durations = [duration for _, _, duration in slides]
+        durations = [slide.duration for slide in slides]
         metadata.write_text(ffmetadata(title, slide_titles, durations), encoding="utf-8")
-        concatenate_wavs([audio for _, audio, _ in slides], narration)
         sound = (narration, metadata)
         with removed_on_failure(out_mp4):
             if presenter is None:
+                join_narrations(sounds, narration, token=token, timeout=timeout)
                 _encode_stills(
                     slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size, marked=marked,
-                    token=token, timeout=timeout, workdir=workdir, on_progress=on_progress,
+                    token=token, timeout=max(0.0, deadline - time.monotonic()), workdir=workdir,
+                    on_progress=on_progress,
                 )  # fmt: skip
             else:
                 _encode_moving(
-                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
+                    slides, sounds, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
                     cache=kept, token=token, timeout=timeout, workdir=workdir,
                     on_progress=on_progress, on_segments=on_segments, max_encodes=max_encodes,
                 )  # fmt: skip
@@ -135,7 +146,14 @@ def compose_video(
             work_file.unlink(missing_ok=True)
         if segment_cache is None:
             shutil.rmtree(kept.folder, ignore_errors=True)
-    return sum(duration for _, _, duration in slides)
+    return sum(slide.duration for slide in slides)
+
+
+def _sound(slide: SlideMedia) -> SlideSound:
+    if slide.duration <= 0:
+        raise ValueError(f"slide {slide.picture.name} has no duration ({slide.duration} s)")
+    samples = round(slide.duration * SAMPLE_RATE)
+    return SlideSound(slide.audio, samples, seconds_to_samples(slide.lead))
 
 
 def _encode_stills(
@@ -161,17 +179,18 @@ def _encode_stills(
 
 
 def _encode_moving(
-    slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
+    slides: Sequence[SlideMedia], sounds: Sequence[SlideSound], sound: tuple[Path, Path],
+    out_mp4: Path, *,
     burn_cues: Sequence[Cue], track: PresenterTrack, cache: SegmentCache, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
     on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
 ) -> None:  # fmt: skip
     """A segment per slide (those kept from an earlier render reused) and, beside them, the
-    narration's AAC (the longest part of a render after one slide changed); then one run
-    that joins them as they are."""
+    narration joined and encoded as AAC (the longest part of a render after one slide
+    changed); then one run that joins them as they are."""
     deadline = time.monotonic() + timeout
-    pictures = [picture for picture, _, _ in slides]
-    durations = [duration for _, _, duration in slides]
+    pictures = [slide.picture for slide in slides]
+    durations = [slide.duration for slide in slides]
     segments = plan_segments(pictures, durations, track, burn_cues)
     narration, metadata = sound
     narration_aac = workdir / NARRATION_AAC
@@ -181,6 +200,7 @@ def _encode_moving(
             on_segments([index + 1 for index in indexes])
 
     def encode_narration(stop: CancelToken) -> None:
+        join_narrations(sounds, narration, token=stop, timeout=deadline - time.monotonic())
         run_ffmpeg(["-i", narration, "-map", "0:a:0", *AUDIO_CODEC, "-f", "mp4", narration_aac],
                    token=stop, timeout=max(0.0, deadline - time.monotonic()))  # fmt: skip
 
@@ -234,18 +254,6 @@ def write_poster(
         )  # fmt: skip
 
 
-def _check_duration(picture: Path, audio: Path, duration: float) -> None:
-    # A mismatch would put every later slide out of step with its narration.
-    if duration <= 0:
-        raise ValueError(f"slide {picture.name} has no duration ({duration} s)")
-    audio_duration = wav_samples(audio) / SAMPLE_RATE
-    if abs(audio_duration - duration) > DURATION_TOLERANCE:
-        raise MediaError(
-            f"{audio.name} lasts {audio_duration:.3f} s but its slide is meant to last "
-            f"{duration:.3f} s"
-        )
-
-
 def _playlist(
     slides: Sequence[SlideMedia], changes: Sequence[float],
     marked: Sequence[Sequence[MarkedPicture]] = (),
@@ -258,7 +266,7 @@ def _playlist(
     """
     shown: list[tuple[Path, float]] = []
     start = 0.0
-    for index, (picture, _, duration) in enumerate(slides):
+    for index, (picture, _, duration, _) in enumerate(slides):
         end = start + duration
         states = marked[index] if index < len(marked) else ()
         edges = [t for m in states for t in (start + m.start, start + m.end)]
