@@ -75,9 +75,15 @@ class TaskRef(Frozen):
 
     @property
     def key(self) -> str:
-        if self.turn is not None:
-            return f"{self.action.value}/{self.turn}"
-        return self.action.value if self.slide is None else f"{self.action.value}/{self.slide}"
+        return task_key(self.action, self.slide, self.turn)
+
+
+def task_key(action: Action, slide: int | None = None, turn: int | None = None) -> str:
+    """The task's name in a job ("voice_slide/3"): TaskRef.key without making a TaskRef,
+    for the dispatcher, which asks it of every slide after every event."""
+    if turn is not None:
+        return f"{action.value}/{turn}"
+    return action.value if slide is None else f"{action.value}/{slide}"
 
 
 def _avatar_from_flag(value: object) -> object:
