@@ -6,6 +6,10 @@ since the state it was based on (optimistic concurrency), else the job is folded
 Jobs have deadlines (deadlines.py): each job's is kept in an index as its events pass, and
 every `job_deadline_check_s` the jobs past theirs are folded and failed, so a job nothing
 happens to any more still ends.
+
+The dispatcher also makes every stage's consumer group, whether or not a consumer of it runs:
+a stage scaled to zero (KEDA's redis-streams scaler, deploy/kubernetes/) is woken by its
+group's lag, which Redis reports only for a group that exists.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from slidespeaker.common import events as ev
-from slidespeaker.common.bus import Message, StreamConsumer
+from slidespeaker.common.bus import Message, StreamConsumer, ensure_group
 from slidespeaker.common.deadlines import job_deadline_s
 from slidespeaker.common.event_store import Conflict, EventLog
 from slidespeaker.common.fold import JobState
@@ -34,6 +38,9 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.dispatcher.decide import deadline_at, decide, overdue
 
 MAX_CONFLICTS = 20
+# How often the stages' groups are made again: should Redis lose them (a flush, a restore),
+# a stage at zero replicas would otherwise never be woken.
+WORK_GROUPS_EVERY_S = 60.0
 
 
 class Dispatcher:
@@ -108,6 +115,16 @@ class Dispatcher:
             await self.events.append(*failed, expected_last_id=state.last_event_id)
             self.logger.warning("dispatcher.job_overdue", job_id=job_id)
 
+    async def make_work_groups(self) -> bool:
+        """One round of making every stage's group (at 0, as its consumers make it: no task
+        already queued is missed); never ends the loop (returns False)."""
+        try:
+            for stage in ev.Stage:
+                await ensure_group(self.redis, self.keys.work(stage), stage.value)
+        except RedisError as exc:  # Redis away for a moment: the next round makes them
+            self.logger.warning("dispatcher.work_groups_failed", error=str(exc))
+        return False
+
     async def dead_letter(self, message: Message, why: str) -> None:
         """Deciding keeps failing for this job: fail it visibly rather than leave it hanging."""
         job_id = FeedMessage.model_validate(message.fields).job_id
@@ -121,7 +138,10 @@ def run(settings: Settings) -> None:
     async def main() -> None:
         redis = connect(settings)
         dispatcher = Dispatcher(redis, settings)
-        async with running_every(settings.job_deadline_check_s, dispatcher.fail_overdue_jobs):
+        async with (
+            running_every(WORK_GROUPS_EVERY_S, dispatcher.make_work_groups),
+            running_every(settings.job_deadline_check_s, dispatcher.fail_overdue_jobs),
+        ):
             await serve("dispatcher", dispatcher.consumer(), redis, settings)
 
     asyncio.run(main())
