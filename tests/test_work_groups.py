@@ -5,6 +5,7 @@ that exists, and its first consumer must still get what was queued meanwhile."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -28,7 +29,8 @@ async def test_every_stage_has_its_group_before_it_has_a_consumer(
         groups = await aredis.xinfo_groups(keys.work(stage))
         assert [g["name"].decode() for g in groups] == [stage.value]
     queued = await aredis.xadd(keys.work(Stage.voice), {"task": "voice_slide/1"})
-    [(_, [(got, _)])] = await aredis.xreadgroup(
+    read: Any = await aredis.xreadgroup(
         Stage.voice.value, "voice-1", {keys.work(Stage.voice): ">"}, count=1
     )
+    [(_, [(got, _)])] = read
     assert got == queued, "the first consumer gets the task queued while none ran"
