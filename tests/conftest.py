@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from slidespeaker.cli.redis_server import RedisHandle, free_port, start_redis
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.object_store import ObjectStore
 from tests.stores import s3_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +42,12 @@ def s3_endpoint() -> Iterator[str]:
     """A real S3 HTTP endpoint on localhost (moto's server), shared by the session."""
     with s3_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture
+def file_store(tmp_path: Path) -> ObjectStore:
+    """A file:// store in the test's own folder."""
+    return ObjectStore((tmp_path / "store").resolve().as_uri())
 
 
 @pytest.fixture(scope="session")

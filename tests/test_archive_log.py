@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 from redis.asyncio import Redis
 
@@ -62,19 +61,15 @@ def failed_job(job_id: str, slides: int = 3) -> list[ev.Event]:
     return events
 
 
-async def keys_of(redis: Redis, job_id: str) -> list[Any]:
-    return [key async for key in redis.scan_iter(match=f"*{job_id}*")]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ObjectStore:
-    return ObjectStore((tmp_path / "store").resolve().as_uri())
+async def keys_of(redis: Redis, keys: Keys, job_id: str) -> list[Any]:
+    """The Redis keys of the job (of this test's installation: other tests share the server)."""
+    return [key async for key in redis.scan_iter(match=f"{keys.prefix}:*{job_id}*")]
 
 
 async def test_an_archived_log_reads_the_same_and_leaves_no_key_in_redis(
-    aredis: Redis, keys: Keys, store: ObjectStore
+    aredis: Redis, keys: Keys, file_store: ObjectStore
 ) -> None:
-    log = EventLog(aredis, keys, store)
+    log = EventLog(aredis, keys, file_store)
     await log.append(*failed_job("j1"))
     before = await log.read("j1")
     middle = before[len(before) // 2][0]
@@ -85,8 +80,8 @@ async def test_an_archived_log_reads_the_same_and_leaves_no_key_in_redis(
     archived = await archive_finished(log, before=LATER)
 
     assert archived.jobs == ["j1"]
-    assert await keys_of(aredis, "j1") == []
-    assert store.exists(storage_keys.event_log("j1"))
+    assert await keys_of(aredis, keys, "j1") == []
+    assert file_store.exists(storage_keys.event_log("j1"))
     assert await log.read("j1") == before, "the same entry ids, the same events"
     assert await log.read("j1", after=middle) == after_middle
     assert await job_state(log, "j1", at=middle) == at_middle
@@ -96,9 +91,9 @@ async def test_an_archived_log_reads_the_same_and_leaves_no_key_in_redis(
 
 
 async def test_a_live_or_recent_job_is_not_archived(
-    aredis: Redis, keys: Keys, store: ObjectStore
+    aredis: Redis, keys: Keys, file_store: ObjectStore
 ) -> None:
-    log = EventLog(aredis, keys, store)
+    log = EventLog(aredis, keys, file_store)
     await log.append(*failed_job("running")[:-2])  # still voicing its last slide
     await log.append(*failed_job("recent"))
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
@@ -106,13 +101,13 @@ async def test_a_live_or_recent_job_is_not_archived(
     assert (await archive_finished(log, before=LATER)).jobs == ["recent"]
     assert fold(await log.read("running")).status == JobStatus.running
     assert await aredis.exists(keys.job_log("running"))
-    assert not store.exists(storage_keys.event_log("running"))
+    assert not file_store.exists(storage_keys.event_log("running"))
 
 
 async def test_a_retried_archived_job_continues_its_log_and_is_archived_again(
-    aredis: Redis, keys: Keys, store: ObjectStore
+    aredis: Redis, keys: Keys, file_store: ObjectStore
 ) -> None:
-    log = EventLog(aredis, keys, store)
+    log = EventLog(aredis, keys, file_store)
     await log.append(*failed_job("j1"))
     await archive_finished(log, before=LATER)
     archived = await log.read("j1")
@@ -129,27 +124,27 @@ async def test_a_retried_archived_job_continues_its_log_and_is_archived_again(
     assert await log.read("j1", after=archived[-1][0]) == whole[len(archived) :]
 
     assert (await archive_finished(log, before=LATER)).jobs == ["j1"]
-    assert await keys_of(aredis, "j1") == []
+    assert await keys_of(aredis, keys, "j1") == []
     assert await log.read("j1") == whole
 
 
 async def test_a_crash_between_writing_the_archive_and_clearing_redis_loses_and_repeats_nothing(
-    aredis: Redis, keys: Keys, store: ObjectStore
+    aredis: Redis, keys: Keys, file_store: ObjectStore
 ) -> None:
-    log = EventLog(aredis, keys, store)
+    log = EventLog(aredis, keys, file_store)
     await log.append(*failed_job("j1"))
     await archive_finished(log, before=LATER)
     await log.append(ev.JobRetryRequested(job_id="j1"), ev.JobCancelled(job_id="j1"))
     whole = await log.read("j1")
     # The archiver wrote the whole log again, then died before Redis let go of its tail.
-    await LogArchive(store).save("j1", whole)
+    await LogArchive(file_store).save("j1", whole)
     assert await log.read("j1") == whole, "the tail is in both: read once"
     assert await archive_job(log, "j1", before=LATER)
     assert await log.read("j1") == whole
 
 
 async def test_an_append_while_archiving_keeps_the_job_in_redis(
-    aredis: Redis, keys: Keys, store: ObjectStore, redis_server: RedisHandle
+    aredis: Redis, keys: Keys, file_store: ObjectStore, redis_server: RedisHandle
 ) -> None:
     late = ev.StageStopped(
         job_id="j1", task=TaskRef(action=Action.voice_slide, slide=3), worker="voice-2"
@@ -163,11 +158,11 @@ async def test_an_append_while_archiving_keeps_the_job_in_redis(
             with redis.Redis.from_url(redis_server.url) as other:
                 other.xadd(keys.job_log("j1"), {"event": ev.encode_event(late)})
 
-    log = EventLog(aredis, keys, AppendingStore(store.url))
+    log = EventLog(aredis, keys, AppendingStore(file_store.url))
     await log.append(*failed_job("j1"))
     assert not await archive_job(log, "j1", before=LATER), "the log grew: not archived"
     assert await aredis.exists(keys.job_log("j1"))
-    entries = await EventLog(aredis, keys, store).read("j1")
+    entries = await EventLog(aredis, keys, file_store).read("j1")
     assert entries[-1][1] == late and len(entries) == len(failed_job("j1")) + 1
 
 
@@ -197,7 +192,7 @@ def test_the_archive_command_on_s3(
         client = Redis.from_url(redis_server.url)
         try:
             entries = await EventLog(client, Keys(prefix), store).read("s3job")
-            return await keys_of(client, "s3job"), entries
+            return await keys_of(client, Keys(prefix), "s3job"), entries
         finally:
             await client.aclose()
 

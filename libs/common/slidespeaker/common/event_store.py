@@ -19,6 +19,8 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.job_index import JobIndex
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import ActiveLimit
 from slidespeaker.common.log_archive import LogArchive
@@ -48,10 +50,11 @@ class EventLog:
         self.redis = redis
         self.keys = keys or Keys()
         self.store = store
+        self.index = JobIndex(redis, self.keys)
 
     async def append(
         self, *events: ev.Event, expected_last_id: str | None = None, unless_stopped: bool = False,
-        limit: ActiveLimit | None = None,
+        limit: ActiveLimit | None = None, state_after: JobState | None = None,
     ) -> list[str]:  # fmt: skip
         """Append events of one job atomically; returns their entry ids.
 
@@ -61,20 +64,24 @@ class EventLog:
         transaction (a task must not start once its job's cancellation is in the log), else
         Stopped is raised. With `limit` (job.submitted, job.retry_requested), only if its
         owner has fewer unfinished jobs than it allows, else LimitReached is raised; counted
-        under WATCH, retried when another job starts or ends meanwhile.
+        under WATCH, retried when another job starts or ends meanwhile. With `state_after`
+        (the job's state once these events are folded, known to whoever appends with
+        `expected_last_id`), the job's line in the index is written in the same transaction.
         """
         if limit is None:
-            return await self._append(events, expected_last_id, unless_stopped, None)
+            return await self._append(events, expected_last_id, unless_stopped, None, state_after)
         for _ in range(LIMIT_TRIES):
             try:
-                return await self._append(events, expected_last_id, unless_stopped, limit)
+                return await self._append(
+                    events, expected_last_id, unless_stopped, limit, state_after
+                )
             except Conflict:
                 continue
         raise Conflict(events[0].job_id if events else "")
 
     async def _append(
         self, events: Sequence[ev.Event], expected_last_id: str | None, unless_stopped: bool,
-        limit: ActiveLimit | None,
+        limit: ActiveLimit | None, state_after: JobState | None,
     ) -> list[str]:  # fmt: skip
         if not events:
             return []
@@ -102,7 +109,9 @@ class EventLog:
             for event in events:
                 log_positions.append(len(pipe))
                 pipe.xadd(log_key, {"event": ev.encode_event(event)})
-                self._route(pipe, event)
+                await self._route(pipe, event)
+            if state_after is not None:
+                await self.index.queue(pipe, state_after)
             try:
                 results = await pipe.execute()
             except WatchError as exc:
@@ -111,7 +120,7 @@ class EventLog:
                 raise Conflict(job_id) from exc
         return [_entry_id(results[i]) for i in log_positions]
 
-    def _route(self, pipe: Pipeline, event: ev.Event) -> None:
+    async def _route(self, pipe: Pipeline, event: ev.Event) -> None:
         keys = self.keys
         feed = FeedMessage(job_id=event.job_id).to_fields()
         pipe.xadd(keys.feed, feed, maxlen=FEED_MAXLEN, approximate=True)  # type: ignore[arg-type]
@@ -122,7 +131,9 @@ class EventLog:
                 pipe.xadd(keys.work(event.task.stage), work.to_fields())  # type: ignore[arg-type]
             case ev.JobSubmitted():
                 pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
+                await self.index.queue(pipe, fold([event]))  # listed and counted from the start
                 if event.owner is not None:
+                    pipe.zadd(keys.owner_jobs(event.owner), {event.job_id: event.ts.timestamp()})
                     pipe.hset(keys.job_owners, event.job_id, event.owner)
                     pipe.sadd(keys.active_jobs, event.job_id)
             case ev.JobCancelRequested():

@@ -39,6 +39,34 @@ class Keys:
         """Index of job ids by submission time (derived from job.submitted)."""
         return f"{self.prefix}:jobs"
 
+    def owner_jobs(self, owner: str) -> str:
+        """Index of the owner's job ids by submission time (derived from job.submitted)."""
+        return f"{self.prefix}:user:{owner}:jobs"
+
+    @property
+    def job_lines(self) -> str:
+        """Hash of job id -> its status and time per stage, as last folded (job_index.py)."""
+        return f"{self.prefix}:jobs:lines"
+
+    @property
+    def job_index_built(self) -> str:
+        """Set once the jobs recorded before the job index existed were indexed."""
+        return f"{self.prefix}:jobs:index-built"
+
+    @property
+    def job_counts(self) -> str:
+        """Hash of status -> how many jobs have it (job_index.py)."""
+        return f"{self.prefix}:jobs:counts"
+
+    def owner_job_counts(self, owner: str) -> str:
+        """Hash of status -> how many of the owner's jobs have it (job_index.py)."""
+        return f"{self.prefix}:user:{owner}:counts"
+
+    @property
+    def stage_time(self) -> tuple[str, str]:
+        """Hashes of stage -> milliseconds its finished runs took, and -> how many ran."""
+        return f"{self.prefix}:stages:ms", f"{self.prefix}:stages:runs"
+
     @property
     def jobs_in_redis(self) -> str:
         """Index of the jobs with log entries in Redis, by when the last was appended: what

@@ -26,7 +26,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.bus import Message, StreamConsumer, ensure_group
 from slidespeaker.common.deadlines import job_deadline_s
 from slidespeaker.common.event_store import Conflict, EventLog
-from slidespeaker.common.fold import JobState
+from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.keys import DISPATCHER_GROUP, Keys
 from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.messages import FeedMessage
@@ -41,6 +41,7 @@ MAX_CONFLICTS = 20
 # How often the stages' groups are made again: should Redis lose them (a flush, a restore),
 # a stage at zero replicas would otherwise never be woken.
 WORK_GROUPS_EVERY_S = 60.0
+ENDINGS = (ev.JobCompleted, ev.JobFailed, ev.JobCancelled)
 
 
 class Dispatcher:
@@ -66,7 +67,7 @@ class Dispatcher:
             state = await self.projection.state(job_id)
             if state is None:
                 return
-            await self._index_deadline(state)
+            await self._index(state)
             decisions = decide(
                 state,
                 now=datetime.now(UTC),
@@ -75,8 +76,14 @@ class Dispatcher:
             )
             if not decisions:
                 return
+            # A job that ends is counted as ended in the same transaction: a client that sees
+            # it ended finds it so in the list and the metrics too.
+            ends = any(isinstance(d, ENDINGS) for d in decisions)
             try:
-                await self.events.append(*decisions, expected_last_id=state.last_event_id)
+                await self.events.append(
+                    *decisions, expected_last_id=state.last_event_id,
+                    state_after=fold(decisions, state) if ends else None,
+                )  # fmt: skip
             except Conflict:
                 continue
             for decision in decisions:
@@ -84,12 +91,16 @@ class Dispatcher:
             return
         raise RuntimeError(f"job {job_id}: the log kept moving; giving up for now")
 
-    async def _index_deadline(self, state: JobState) -> None:
+    async def _index(self, state: JobState) -> None:
+        """The job's deadline, and its line in the job index (status, time per stage)."""
         at = deadline_at(state, job_deadline_s(state, self.settings))
-        if at is None:
-            await self.redis.zrem(self.keys.job_deadlines, state.job_id)
-        else:
-            await self.redis.zadd(self.keys.job_deadlines, {state.job_id: at.timestamp()})
+        async with self.redis.pipeline(transaction=False) as pipe:
+            if at is None:
+                pipe.zrem(self.keys.job_deadlines, state.job_id)
+            else:
+                pipe.zadd(self.keys.job_deadlines, {state.job_id: at.timestamp()})
+            await self.events.index.queue(pipe, state)
+            await pipe.execute()
 
     async def fail_overdue_jobs(self) -> bool:
         """One round of the deadline check; never ends the loop (returns False)."""
@@ -109,7 +120,7 @@ class Dispatcher:
             return
         failed = overdue(state, now=now, deadline_s=job_deadline_s(state, self.settings))
         if not failed:
-            await self._index_deadline(state)  # moved on (retried, in review, ended)
+            await self._index(state)  # moved on (retried, in review, ended)
             return
         with contextlib.suppress(Conflict):  # the job moved meanwhile: the next round sees it
             await self.events.append(*failed, expected_last_id=state.last_event_id)

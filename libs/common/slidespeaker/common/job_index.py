@@ -1,0 +1,147 @@
+"""What listing and counting jobs need, kept as each job's log moves on, so neither folds
+every job's log: per job its status and time spent per stage (a line of a Redis hash), and
+counters of jobs by status (overall and per owner) and of stage time, which move with them.
+
+Derived from the fold, never a second source of truth: a job's line is written from its
+folded state, with the number of events folded as its version, and a Lua script replaces it
+only with a newer one and moves the counters by the difference, in one step. So writing the
+same state twice, or an older one late, changes nothing. The dispatcher writes it as it folds
+each job (and in the very transaction that ends a job); job.submitted writes the first line.
+The lines outlive the job's log in Redis (archiving.py): an archived job stays counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from slidespeaker.common.fold import JobState, JobStatus
+from slidespeaker.common.keys import Keys
+
+PAGE_BATCH = 200  # job ids read from an index at a time while filling a page
+DELETED = "deleted"  # counted apart: a deleted job is neither listed nor in the metrics
+
+# KEYS: lines, counts, stage milliseconds, stage runs[, the owner's counts]
+# ARGV: job id, version, status, stages ("voice=1200/3 scripter=800/1")
+_WRITE_LINE = """
+local function move(line, sign)
+  local status, stages = string.match(line, '^%d+ (%S+) ?(.*)$')
+  redis.call('HINCRBY', KEYS[2], status, sign)
+  if KEYS[5] then redis.call('HINCRBY', KEYS[5], status, sign) end
+  for stage, ms, runs in string.gmatch(stages, '(%S+)=(%d+)/(%d+)') do
+    redis.call('HINCRBY', KEYS[3], stage, string.format('%d', sign * tonumber(ms)))
+    redis.call('HINCRBY', KEYS[4], stage, string.format('%d', sign * tonumber(runs)))
+  end
+end
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  if tonumber(string.match(old, '^%d+')) >= tonumber(ARGV[2]) then return 0 end
+  move(old, -1)
+end
+local line = ARGV[2] .. ' ' .. ARGV[3] .. ' ' .. ARGV[4]
+redis.call('HSET', KEYS[1], ARGV[1], line)
+move(line, 1)
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class StageTime:
+    seconds: float
+    runs: int
+
+
+class JobIndex:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self.redis = redis
+        self.keys = keys
+        self._write = redis.register_script(_WRITE_LINE)
+
+    async def queue(self, pipe: Pipeline, state: JobState) -> None:
+        """Write the job's line in `pipe` (a transaction appending its events, say)."""
+        keys, args = self._call(state)
+        await self._write(keys=keys, args=args, client=pipe)
+
+    async def write(self, state: JobState) -> None:
+        keys, args = self._call(state)
+        await self._write(keys=keys, args=args)
+
+    def _call(self, state: JobState) -> tuple[list[str], list[str | int]]:
+        keys = [self.keys.job_lines, self.keys.job_counts, *self.keys.stage_time]
+        if state.owner is not None:
+            keys.append(self.keys.owner_job_counts(state.owner))
+        return keys, [state.job_id, state.event_count, _status(state), _stages(state)]
+
+    async def statuses(self, job_ids: Sequence[str]) -> list[str]:
+        """Each job's status as last indexed (queued until the dispatcher has folded it)."""
+        if not job_ids:
+            return []
+        lines: Any = await self.redis.hmget(self.keys.job_lines, list(job_ids))
+        return [_text(line).split(" ")[1] if line else JobStatus.queued.value for line in lines]
+
+    async def newest(
+        self, *, owner: str | None, status: str | None, offset: int, limit: int
+    ) -> list[str]:
+        """A page of the ids of the jobs not deleted (of `owner`, with `status`), newest
+        first: read from the indexes a batch at a time, up to the page's end."""
+        key = self.keys.jobs if owner is None else self.keys.owner_jobs(owner)
+        found: list[str] = []
+        start = 0
+        while len(found) < offset + limit:
+            raw: Any = await self.redis.zrange(key, start, start + PAGE_BATCH - 1, desc=True)
+            if not raw:
+                break
+            ids = [_text(job_id) for job_id in raw]
+            for job_id, job_status in zip(ids, await self.statuses(ids), strict=True):
+                if job_status != DELETED and status in (None, job_status):
+                    found.append(job_id)
+            start += len(ids)
+        return found[offset : offset + limit]
+
+    async def total(self, *, owner: str | None, status: str | None) -> int:
+        counts = await self.counts(owner)
+        return counts.get(status, 0) if status else sum(counts.values())
+
+    async def counts(self, owner: str | None = None) -> dict[str, int]:
+        """Jobs by status (deleted ones left out), of everyone or of one owner."""
+        key = self.keys.job_counts if owner is None else self.keys.owner_job_counts(owner)
+        raw: Any = await self.redis.hgetall(key)
+        counted = {_text(status): int(n) for status, n in raw.items()}
+        return {status: n for status, n in counted.items() if n and status != DELETED}
+
+    async def stage_time(self) -> dict[str, StageTime]:
+        """Time spent by every finished run of each stage, over the jobs not deleted."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for key in self.keys.stage_time:
+                pipe.hgetall(key)
+            millis, runs = await pipe.execute()
+        return {
+            _text(stage): StageTime(int(ms) / 1000, int(runs.get(stage, 0)))
+            for stage, ms in millis.items()
+            if int(runs.get(stage, 0))
+        }
+
+
+def _status(state: JobState) -> str:
+    return DELETED if state.deleted else state.status.value
+
+
+def _stages(state: JobState) -> str:
+    """Milliseconds and runs per stage of the tasks that finished (none for a deleted job)."""
+    if state.deleted:
+        return ""
+    totals: dict[str, tuple[int, int]] = {}
+    for task in state.tasks.values():
+        if task.started_at and task.finished_at:
+            ms, runs = totals.get(task.task.stage.value, (0, 0))
+            spent = max(0, round((task.finished_at - task.started_at).total_seconds() * 1000))
+            totals[task.task.stage.value] = (ms + spent, runs + 1)
+    return " ".join(f"{stage}={ms}/{runs}" for stage, (ms, runs) in sorted(totals.items()))
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
