@@ -1,5 +1,5 @@
-"""What a deployment file (compose.yaml, deploy/kubernetes/) may say about the code: the
-environment variables the services read, and the streams and groups they consume."""
+"""What a deployment file (compose.yaml, deploy/kubernetes/) may set: the environment
+variables the services' settings read."""
 
 from __future__ import annotations
 
