@@ -16,7 +16,8 @@ import pytest
 from redis.asyncio import Redis
 
 from slidespeaker.cli.redis_server import RedisHandle
-from slidespeaker.common.bus import BusTimings, Message, StreamConsumer, ensure_group
+from slidespeaker.common.bus import BusTimings, Message, StreamConsumer, ensure_group, trim_handled
+from slidespeaker.common.events import Stage
 from slidespeaker.common.keys import Keys
 
 FAST = BusTimings(claim_timeout_s=1.0, heartbeat_s=0.2, reclaim_interval_s=0.2, block_ms=100)
@@ -159,3 +160,21 @@ async def test_a_message_that_keeps_failing_goes_to_the_dead_letter_stream(
     assert len(letters) == 1 and letters[0][1][b"n"] == b"poison"
     assert b"delivered 4 times" in letters[0][1][b"why"]
     assert (await aredis.xpending(stream, "workers"))["pending"] == 0
+
+
+async def test_trimming_removes_only_what_the_group_has_read_and_acknowledged(
+    aredis: Redis, keys: Keys
+) -> None:
+    stream = keys.work(Stage.voice)
+    ids = [await aredis.xadd(stream, {"n": str(n)}) for n in range(5)]
+    assert await trim_handled(aredis, stream) == 0, "no group reads it yet: all kept"
+    await ensure_group(aredis, stream, "voice")
+    await aredis.xreadgroup("voice", "c1", {stream: ">"}, count=3)
+    await aredis.xack(stream, "voice", ids[0], ids[2])  # the second is still being handled
+    assert await trim_handled(aredis, stream) == 1
+    await aredis.xack(stream, "voice", ids[1])
+    assert await trim_handled(aredis, stream) == 1
+    left: Any = await aredis.xrange(stream)
+    assert [entry_id for entry_id, _ in left] == ids[2:], "the last read and the unread stay"
+    groups: Any = await aredis.xinfo_groups(stream)
+    assert groups[0]["lag"] == 2, "the group's lag is still known (KEDA scales on it)"

@@ -17,7 +17,9 @@ from typing import Any
 from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
+from slidespeaker.common.bus import trim_handled
 from slidespeaker.common.event_store import EventLog
+from slidespeaker.common.events import Stage
 from slidespeaker.common.fold import fold
 
 BATCH = 500  # jobs looked at per round trip of the index
@@ -26,15 +28,21 @@ BATCH = 500  # jobs looked at per round trip of the index
 @dataclass
 class Archived:
     jobs: list[str] = field(default_factory=list)
+    messages: int = 0  # handled messages trimmed from the feed and the work streams
 
 
 async def archive_finished(events: EventLog, *, before: datetime) -> Archived:
-    """Archive every ended job whose last event is older than `before`."""
+    """Archive every ended job whose last event is older than `before`; then trim the
+    messages every consumer has handled from the feed and the work queues, which would
+    otherwise keep every task ever dispatched."""
     archived = Archived()
+    keys = events.keys
+    for stream in (keys.feed, *(keys.work(stage) for stage in Stage)):
+        archived.messages += await trim_handled(events.redis, stream)
     seen = 0
     while True:
         ids: Any = await events.redis.zrangebyscore(
-            events.keys.jobs_in_redis, "-inf", before.timestamp(), start=seen, num=BATCH
+            keys.jobs_in_redis, "-inf", before.timestamp(), start=seen, num=BATCH
         )
         if not ids:
             return archived

@@ -63,6 +63,36 @@ async def ensure_group(redis: Redis, stream: str, group: str) -> None:
             raise
 
 
+async def trim_handled(redis: Redis, stream: str) -> int:
+    """Remove the messages every group of the stream has read and acknowledged (what is
+    pending or unread stays); how many went. A stream no group reads yet keeps everything."""
+    try:
+        groups: Any = await redis.xinfo_groups(stream)
+    except ResponseError:  # no such stream
+        return 0
+    if not groups:
+        return 0
+    floor: tuple[int, int] | None = None
+    for group in groups:
+        pending: Any = await redis.xpending(stream, group["name"])
+        oldest = pending["min"] if pending["pending"] else group["last-delivered-id"]
+        for entry_id in (oldest, group["last-delivered-id"]):
+            at = position(entry_id)
+            floor = at if floor is None or at < floor else floor
+    if floor is None or floor == (0, 0):
+        return 0
+    # MINID keeps the floor itself: the oldest pending message, or the last one read.
+    removed: int = await redis.xtrim(stream, minid=f"{floor[0]}-{floor[1]}", approximate=False)
+    return removed
+
+
+def position(entry_id: bytes | str) -> tuple[int, int]:
+    """Where a stream entry id is in its stream's order (ids compare as numbers, not text)."""
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    millis, _, sequence = text.partition("-")
+    return int(millis), int(sequence or 0)
+
+
 class StreamConsumer:
     def __init__(
         self,

@@ -19,6 +19,7 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from slidespeaker.common import events as ev
+from slidespeaker.common.bus import position
 from slidespeaker.common.fold import JobState, fold
 from slidespeaker.common.job_index import JobIndex
 from slidespeaker.common.keys import Keys
@@ -208,12 +209,6 @@ class EventLog:
 
     async def stop_requested(self, job_id: str) -> bool:
         return bool(await self.redis.exists(self.keys.job_stop(job_id)))
-
-
-def position(entry_id: str | bytes) -> tuple[int, int]:
-    """Where an entry id is in its log's order (ids compare as numbers, not as text)."""
-    millis, _, sequence = _entry_id(entry_id).partition("-")
-    return int(millis), int(sequence or 0)
 
 
 def _entry_id(raw: bytes | str) -> str:
