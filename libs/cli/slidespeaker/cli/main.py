@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import typer
 from rich.console import Console
@@ -557,13 +558,23 @@ def up(
         for name in processes.ALL_SERVICES:
             services.start(name, counts.get(name, 1))
         console.print(f"SlideSpeaker is up: http://{settings.api_host}:{settings.api_port}/")
-        console.print(f"Redis: {handle.url}   logs: {settings.home / 'logs'}   Ctrl-C stops")
+        redis_shown = _without_password(handle.url)
+        console.print(f"Redis: {redis_shown}   logs: {settings.home / 'logs'}   Ctrl-C stops")
         asyncio.run(services.supervise(_report_restart))
     except KeyboardInterrupt:
         pass
     finally:
         services.stop()
         stop_redis(handle, settings.home)
+
+
+def _without_password(url: str) -> str:
+    """The Redis URL as it may be shown: a password in it is not printed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    return urlunsplit(parts._replace(netloc=f"{user}***@{parts.netloc.rpartition('@')[2]}"))
 
 
 def _is_loopback(host: str) -> bool:
