@@ -107,24 +107,27 @@ def draw_marks(
     letter-boxed."""
     drawn: dict[int, Path] = {}
     shown: list[MarkedPicture] = []
+    frame: Image.Image | None = None  # the picture, decoded once for all its marks
     for mark in found:
         if not 0 <= mark.block < len(blocks):
             continue
         if mark.block not in drawn:
+            if frame is None:
+                with Image.open(picture) as opened:
+                    frame = opened.convert("RGB")
             path = out_dir / f"{picture.stem}-block{mark.block}.png"
-            _draw(picture, page, blocks[mark.block].box, style, path)
+            _draw(frame.copy(), page, blocks[mark.block].box, style, path)
             drawn[mark.block] = path
         shown.append(MarkedPicture(drawn[mark.block], mark.start, mark.end))
     return shown
 
 
 def _draw(
-    picture: Path, page: tuple[float, float], box: tuple[float, float, float, float],
+    frame: Image.Image, page: tuple[float, float], box: tuple[float, float, float, float],
     style: Style, out: Path,
 ) -> None:  # fmt: skip
-    with Image.open(picture) as opened:
-        base = opened.convert("RGBA")
-    width, height = base.size
+    """Write `frame` (changed) with the block at `box` marked."""
+    width, height = frame.size
     # Where the page sits in the frame, as the scripter's render placed it.
     scale = min(width / page[0], height / page[1])
     left, top = (width - page[0] * scale) / 2, (height - page[1] * scale) / 2
@@ -134,13 +137,24 @@ def _draw(
         round(left + x0 * page[0] * scale - pad), round(top + y0 * page[1] * scale - pad),
         round(left + x1 * page[0] * scale + pad), round(top + y1 * page[1] * scale + pad),
     )  # fmt: skip
+    # A highlight changes only its band: only that is blended, not the whole frame.
+    area = (0, 0, width, height) if style == "spotlight" else _within(band, width, height)
+    base = frame.crop(area).convert("RGBA")
     layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
+    moved = (band[0] - area[0], band[1] - area[1], band[2] - area[0], band[3] - area[1])
     if style == "highlight":
-        draw.rounded_rectangle(band, radius=pad * 2, fill=BAND)
+        draw.rounded_rectangle(moved, radius=pad * 2, fill=BAND)
     else:
         draw.rectangle((0, 0, width, height), fill=DIMMED)
-        draw.rounded_rectangle(band, radius=pad * 2, fill=(0, 0, 0, 0))
+        draw.rounded_rectangle(moved, radius=pad * 2, fill=(0, 0, 0, 0))
+    frame.paste(Image.alpha_composite(base, layer).convert("RGB"), area[:2])
     # The least zlib effort: the picture is read once, by the final encode, right after; at
     # the default level saving it took most of a marked picture's CPU time.
-    Image.alpha_composite(base, layer).convert("RGB").save(out, format="png", compress_level=1)
+    frame.save(out, format="png", compress_level=1)
+
+
+def _within(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """`box` cut to the frame (at least a pixel of it)."""
+    x0, y0 = min(max(0, box[0]), width - 1), min(max(0, box[1]), height - 1)
+    return (x0, y0, min(width, max(x0 + 1, box[2])), min(height, max(y0 + 1, box[3])))
