@@ -58,9 +58,7 @@ async def compose_slide(ctx: TaskContext) -> list[ev.Event]:
     ):
         audio_in = await fetched_narration(ctx, slide.audio_key)
         picture = await asyncio.to_thread(ctx.storage.fetch, slide.image_key)
-        await asyncio.to_thread(
-            check_picture, picture, token=ctx.token, timeout=media_timeout(0)
-        )  # fmt: skip
+        await asyncio.to_thread(check_picture, picture)
         # Padded here only to be checked and measured: the video's encode pads it again
         # from the voiced FLAC, so no padded copy goes into the store.
         duration = await asyncio.to_thread(
