@@ -53,7 +53,8 @@ def check_services(compose: dict[str, Any]) -> None:
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
         assert service["depends_on"]["bucket"]["condition"] == "service_completed_successfully"
         assert service["healthcheck"]["test"], f"{name} has no health check"
-    assert f"s3.bucket.create -name {bucket}" in " ".join(services["bucket"]["command"])
+    made = " ".join(services["bucket"]["command"])
+    assert f"s3.bucket.create -name {bucket}" in made and f"grep -qw {bucket}" in made
     assert services["bucket"]["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
     assert store["healthcheck"]["test"] and "-s3" in store["command"]
     assert "--appendonly" in services["redis"]["command"], "the logs survive a restart"
