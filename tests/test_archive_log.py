@@ -139,7 +139,7 @@ async def test_a_crash_between_writing_the_archive_and_clearing_redis_loses_and_
     # The archiver wrote the whole log again, then died before Redis let go of its tail.
     await LogArchive(file_store).save("j1", whole)
     assert await log.read("j1") == whole, "the tail is in both: read once"
-    assert await archive_job(log, "j1", before=LATER)
+    assert await archive_job(log, "j1", before=LATER) == "archived"
     assert await log.read("j1") == whole
 
 
@@ -160,7 +160,7 @@ async def test_an_append_while_archiving_keeps_the_job_in_redis(
 
     log = EventLog(aredis, keys, AppendingStore(file_store.url))
     await log.append(*failed_job("j1"))
-    assert not await archive_job(log, "j1", before=LATER), "the log grew: not archived"
+    assert await archive_job(log, "j1", before=LATER) == "kept", "the log grew meanwhile"
     assert await aredis.exists(keys.job_log("j1"))
     entries = await EventLog(aredis, keys, file_store).read("j1")
     assert entries[-1][1] == late and len(entries) == len(failed_job("j1")) + 1
@@ -206,3 +206,16 @@ def test_the_archive_command_on_s3(
     left, entries = asyncio.run(after_archiving())
     assert left == [] and entries == before
     assert store.exists(storage_keys.event_log("s3job"))
+
+
+async def test_a_job_another_process_archived_is_neither_reported_nor_makes_others_missed(
+    aredis: Redis, keys: Keys, file_store: ObjectStore
+) -> None:
+    log = EventLog(aredis, keys, file_store)
+    await log.append(*failed_job("first"))
+    await archive_finished(log, before=LATER)
+    await log.append(*failed_job("second"))
+    # As another archiver leaves it: the log gone, the index not yet told.
+    await aredis.zadd(keys.jobs_in_redis, {"first": 0})
+    assert (await archive_finished(log, before=LATER)).jobs == ["second"]
+    assert await aredis.zcard(keys.jobs_in_redis) == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
@@ -23,6 +23,7 @@ from slidespeaker.common.events import Stage
 from slidespeaker.common.fold import fold
 
 BATCH = 500  # jobs looked at per round trip of the index
+Outcome = Literal["archived", "kept", "gone"]
 
 
 @dataclass
@@ -48,27 +49,29 @@ async def archive_finished(events: EventLog, *, before: datetime) -> Archived:
             return archived
         for raw in ids:
             job_id = raw.decode() if isinstance(raw, bytes) else raw
-            if await archive_job(events, job_id, before=before):
+            outcome = await archive_job(events, job_id, before=before)
+            if outcome == "archived":
                 archived.jobs.append(job_id)
-            else:
+            elif outcome == "kept":
                 seen += 1  # still in the index: the next batch starts after it
 
 
-async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> bool:
-    """Archive the job if it has ended before `before`; whether it was archived."""
+async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Outcome:
+    """Archive the job if it has ended before `before`: archived; kept in Redis (live, ended
+    too recently, or its log grew meanwhile); or gone (another process archived it)."""
     keys, log_key = events.keys, events.keys.job_log(job_id)
     async with events.redis.pipeline(transaction=True) as pipe:
         await pipe.watch(log_key)  # from here, an append makes the transaction below fail
         if not await pipe.exists(log_key):  # nothing of it left in Redis: archived already
             pipe.multi()  # type: ignore[no-untyped-call]
             pipe.zrem(keys.jobs_in_redis, job_id)
-            return await _executed(pipe)
+            return "gone" if await _executed(pipe) else "kept"
         # The whole log: what an earlier round archived (a job retried or deleted since has
         # entries in both), then the stream's.
         entries = await events.read(job_id)
         state = fold(entries)
         if not state.status.terminal or (state.updated_at or before) >= before:
-            return False  # live work, or ended too recently: it stays
+            return "kept"  # live work, or ended too recently
         await events.archive(job_id).save(job_id, entries)
         pipe.multi()  # type: ignore[no-untyped-call]
         pipe.hset(keys.archived_jobs, job_id, entries[-1][0])
@@ -76,7 +79,7 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> boo
         pipe.zrem(keys.jobs_in_redis, job_id)
         pipe.zrem(keys.job_deadlines, job_id)
         pipe.srem(keys.active_jobs, job_id)
-        return await _executed(pipe)
+        return "archived" if await _executed(pipe) else "kept"
 
 
 async def _executed(pipe: Pipeline) -> bool:
