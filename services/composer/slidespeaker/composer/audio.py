@@ -26,9 +26,12 @@ SAMPLE_RATE = 48000
 SAMPLE_WIDTH = 2  # bytes: 16-bit PCM
 CHANNELS = 1
 COPY_FRAMES = 1 << 16  # samples copied at a time, so long decks are never held in memory
-# Slides padded by one ffmpeg run: every input costs ffmpeg about half a MB (measured: 300
-# inputs in one run peaked at 188 MB, 30 at 50 MB, one WAV of the same 35 minutes at 42 MB).
-SLIDES_PER_RUN = 32
+# Slides padded by one ffmpeg run. Every input costs ffmpeg threads (a demuxer's and a
+# decoder's, each with its stack) and buffers: 300 inputs in one run peaked at 188 MB
+# resident, 30 at 50 MB, one WAV of the same 35 minutes at 42 MB. Address space counts more
+# (an RLIMIT_AS, as tests/memory.py sets, sees it): 32 inputs mapped 1.6 GB with a decoder
+# thread per core each, 812 MB with one; 16 with one, 550 MB.
+SLIDES_PER_RUN = 16
 RIFF_HEADER = 12  # "RIFF", its size, "WAVE"; chunks follow
 CHUNK_HEADER = 8  # a chunk's kind and size
 
@@ -102,19 +105,22 @@ def join_narrations(
 def _pad_slides(
     slides: Sequence[SlideSound], out_wav: Path, *, token: CancelToken, deadline: float
 ) -> None:
-    inputs: list[str | Path] = []
+    narrations = [slide.narration for slide in slides if slide.narration is not None]
+    inputs: list[str | Path] = [a for path in narrations for a in ("-threads", "1", "-i", path)]
     chains: list[str] = []
+    opened = 0  # the ffmpeg inputs used so far, in the order of `narrations`
     for index, slide in enumerate(slides):
         if slide.narration is None:
             source = f"anullsrc=r={SAMPLE_RATE}:cl=mono,aformat=sample_fmts=s16"
         else:
-            source = f"[{len(inputs) // 2}:a:0]{_PCM},adelay=delays={slide.lead}S:all=1"
-            inputs += ["-i", slide.narration]
+            source = f"[{opened}:a:0]{_PCM},adelay=delays={slide.lead}S:all=1"
+            opened += 1
         chains.append(f"{source},apad=whole_len={slide.samples},atrim=end_sample={slide.samples}"
                       f"[s{index}]")  # fmt: skip
     joined = "".join(f"[s{index}]" for index in range(len(slides)))
     graph = ";".join([*chains, f"{joined}concat=n={len(slides)}:v=0:a=1[narration]"])
-    args = [*inputs, "-filter_complex", graph, "-map", "[narration]", *_WAV_OUT, out_wav]
+    args = [*inputs, "-filter_complex_threads", "1", "-filter_complex", graph,
+            "-map", "[narration]", *_WAV_OUT, out_wav]  # fmt: skip
     with removed_on_failure(out_wav):
         run_ffmpeg(args, token=token, timeout=max(0.0, deadline - time.monotonic()))
 
