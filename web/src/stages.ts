@@ -123,6 +123,7 @@ export const EMPTY_SLIDE: Omit<SlideState, "number"> = {
   blocks: [],
   page: null,
   links: [],
+  builds: [],
   audio_key: null,
   audio_duration: null,
   voice: null,

@@ -5,6 +5,7 @@ export type ApiModels =
   | Action
   | BodyCreateJobApiJobsPost
   | BodyEstimateCostApiEstimatesPost
+  | Build
   | CostEstimate
   | Cue
   | ErrorBody
@@ -173,6 +174,14 @@ export interface BodyEstimateCostApiEstimatesPost1 {
    * instead of width and height
    */
   resolution?: ("720p" | "1080p" | "4k") | null;
+}
+/**
+ * One step of a slide's builds (its entrance animations, in order): the slide as it
+ * looks before the step, and the blocks (indexes in the slide's blocks) the step reveals.
+ */
+export interface Build {
+  image_key: string;
+  blocks: number[];
 }
 export interface CostEstimate {
   llm_requests: number;
@@ -363,6 +372,7 @@ export interface SlideState {
   blocks: TextBlock[];
   page: [unknown, unknown] | null;
   links: PointerLink[];
+  builds: Build[];
   audio_key: string | null;
   audio_duration: number | null;
   voice: string | null;

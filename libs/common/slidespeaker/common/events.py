@@ -206,6 +206,14 @@ class PointerLink(Frozen):
     block: int
 
 
+class Build(Frozen):
+    """One step of a slide's builds (its entrance animations, in order): the slide as it
+    looks before the step, and the blocks (indexes in the slide's blocks) the step reveals."""
+
+    image_key: str
+    blocks: list[int] = []
+
+
 class NarrationSource(StrEnum):
     notes = "notes"
     outline = "outline"  # composed offline from the slide's own title, bullets, tables, charts
@@ -413,6 +421,7 @@ class SlideRendered(BaseEvent):
     page: tuple[float, float] | None = None  # the page's width and height the boxes divide
     blocks: list[TextBlock] = []
     links: list[PointerLink] = []
+    builds: list[Build] = []  # the slide's build steps in order; none: shown complete
 
 
 class SlideScripted(BaseEvent):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from slidespeaker.common import events as ev
 from slidespeaker.common.events import (
+    Build,
     Cue,
     JobOptions,
     LanguageSource,
@@ -82,6 +83,7 @@ class SlideState(StateModel):
     blocks: list[TextBlock] = Field(default_factory=list)  # where the slide's text is
     page: tuple[float, float] | None = None  # the page's size, which the blocks' boxes divide
     links: list[PointerLink] = Field(default_factory=list)  # sentences -> the block they name
+    builds: list[Build] = Field(default_factory=list)  # build steps, revealed as they are said
     audio_key: str | None = None
     audio_duration: float | None = None
     voice: str | None = None
@@ -425,7 +427,7 @@ def _cost_estimated(state: JobState, e: ev.CostEstimated) -> None:
 @_on(ev.SlideRendered)
 def _rendered(state: JobState, e: ev.SlideRendered) -> None:
     slide = _slide(state, e.slide)
-    _set(slide, image_key=e.image_key)
+    _set(slide, image_key=e.image_key, builds=e.builds)
     if e.page is not None:
         _set(slide, blocks=e.blocks, links=e.links, page=e.page)
 

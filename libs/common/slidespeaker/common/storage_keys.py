@@ -84,6 +84,11 @@ def slide_image(job_id: str, slide: int) -> str:
     return f"{job(job_id)}/slides/slide-{slide:03d}.png"
 
 
+def build_image(job_id: str, slide: int, step: int) -> str:
+    """The slide as it looks before its build step `step` (from 0)."""
+    return f"{job(job_id)}/slides/slide-{slide:03d}-before-build-{step + 1:02d}.png"
+
+
 def avatar_clip(job_id: str, slide: int, suffix: str) -> str:
     return f"{job(job_id)}/avatar/slide-{slide:03d}{suffix}"
 

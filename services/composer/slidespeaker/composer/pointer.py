@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from slidespeaker.common.events import Cue, PointerLink, TextBlock
 
-Style = Literal["highlight", "spotlight"]
+Style = Literal["highlight", "spotlight", "none"]  # none: no mark is ever drawn
 BRIDGED_S = 0.5  # a shorter gap between marks is bridged: no flicker
 # A warm yellow at a third: the text stays readable through it, on white and on dark slides.
 BAND = (255, 200, 0, 90)
@@ -100,26 +100,45 @@ def _normal(word: str) -> str:
 
 def draw_marks(
     picture: Path, page: tuple[float, float], blocks: Sequence[TextBlock],
-    found: Sequence[Mark], style: Style, out_dir: Path,
+    found: Sequence[Mark], style: Style, out_dir: Path, states: Sequence[MarkedPicture] = (),
 ) -> list[MarkedPicture]:  # fmt: skip
-    """The slide's picture with each marked block drawn (one picture per block, reused by
-    its later marks). `page` is the page's width and height, which the picture shows
-    letter-boxed."""
-    drawn: dict[int, Path] = {}
-    shown: list[MarkedPicture] = []
-    frame: Image.Image | None = None  # the picture, decoded once for all its marks
-    for mark in found:
-        if not 0 <= mark.block < len(blocks):
+    """The slide's picture with each marked block drawn, when (one picture per block and
+    state, reused by later marks). `page` is the page's width and height, which the picture
+    shows letter-boxed; `states` are the slide's build states, each shown instead of
+    `picture` in its time, marks drawn over them."""
+    spans = [(m.start, m.end) for m in found] + [(s.start, s.end) for s in states]
+    edges = sorted({t for span in spans for t in span})
+    drawn: dict[tuple[Path, int], Path] = {}
+    frames: dict[Path, Image.Image] = {}  # each picture decoded once for all its marks
+    pictures: list[MarkedPicture] = []
+    for start, end in pairwise(edges):
+        middle = (start + end) / 2
+        base = next((s.picture for s in states if s.start <= middle < s.end), picture)
+        mark = next((m for m in found if m.start <= middle < m.end), None)
+        if mark is None or not 0 <= mark.block < len(blocks):
+            if base != picture:
+                pictures.append(MarkedPicture(base, start, end))
             continue
-        if mark.block not in drawn:
-            if frame is None:
-                with Image.open(picture) as opened:
-                    frame = opened.convert("RGB")
-            path = out_dir / f"{picture.stem}-block{mark.block}.png"
-            _draw(frame.copy(), page, blocks[mark.block].box, style, path)
-            drawn[mark.block] = path
-        shown.append(MarkedPicture(drawn[mark.block], mark.start, mark.end))
-    return shown
+        if (base, mark.block) not in drawn:
+            if base not in frames:
+                with Image.open(base) as opened:
+                    frames[base] = opened.convert("RGB")
+            path = out_dir / f"{base.stem}-block{mark.block}.png"
+            _draw(frames[base].copy(), page, blocks[mark.block].box, style, path)
+            drawn[base, mark.block] = path
+        pictures.append(MarkedPicture(drawn[base, mark.block], start, end))
+    return _joined(pictures)
+
+
+def _joined(pictures: list[MarkedPicture]) -> list[MarkedPicture]:
+    """Pictures shown back to back as one: a frame less in the video for each."""
+    joined: list[MarkedPicture] = []
+    for shown in pictures:
+        if joined and joined[-1].picture == shown.picture and joined[-1].end == shown.start:
+            joined[-1] = MarkedPicture(shown.picture, joined[-1].start, shown.end)
+        else:
+            joined.append(shown)
+    return joined
 
 
 def _draw(

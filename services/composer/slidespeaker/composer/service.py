@@ -23,6 +23,7 @@ from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.settings import Settings
 from slidespeaker.common.storage import MissingObject, Storage
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration
+from slidespeaker.composer.builds import build_states
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
 from slidespeaker.composer.memory_plan import (
@@ -170,23 +171,34 @@ def narration_lead(ctx: TaskContext, slide: SlideState) -> float:
 def marked_pictures(
     ctx: TaskContext, slides: list[SlideState], work: str
 ) -> list[list[MarkedPicture]]:
-    """Each slide's pictures with the block being talked about marked, and when (none with
-    pointer none, or for a slide without blocks or links)."""
+    """Each slide's pictures with the block being talked about marked and its builds
+    revealed, and when (none for a slide without builds, links or a pointer)."""
     style = ctx.state.options.pointer
     out_dir = Path(work) / "marked"
     out_dir.mkdir()
 
     def drawn(slide: SlideState) -> list[MarkedPicture]:
-        if style == "none" or slide.page is None or not slide.links:
+        if slide.page is None or not (slide.builds or (slide.links and style != "none")):
             return []
         found = marks(slide.links, slide.words or slide.cues, narration_lead(ctx, slide))
+        before = [ctx.storage.fetch(build.image_key) for build in slide.builds]
+        states = build_states(before, slide.builds, found, speech_span(ctx, slide))
         picture = ctx.storage.fetch(slide.composed_image_key or "")
-        return draw_marks(picture, slide.page, slide.blocks, found, style, out_dir)
+        shown = [] if style == "none" else found
+        return draw_marks(picture, slide.page, slide.blocks, shown, style, out_dir, states)
 
     # On every core: the encode waits for these, and Pillow lets go of the GIL while it
     # composites and compresses.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return list(pool.map(drawn, slides))
+
+
+def speech_span(ctx: TaskContext, slide: SlideState) -> tuple[float, float]:
+    """When the slide's narration starts and ends; a silent slide's whole time."""
+    if not slide.audio_key:
+        return 0.0, slide.duration or 0.0
+    lead = narration_lead(ctx, slide)
+    return lead, lead + (slide.audio_duration or 0.0)
 
 
 def frame_samples(state: JobState) -> int:

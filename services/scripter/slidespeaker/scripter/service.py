@@ -24,8 +24,9 @@ from slidespeaker.common.runtime import StageHandlers, TaskContext, run_stage
 from slidespeaker.common.scratch import Scratch
 from slidespeaker.common.settings import Settings
 from slidespeaker.scripter import language
+from slidespeaker.scripter.builds import BuildStates, render_build_states, revealed_blocks
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.content import DeckText
+from slidespeaker.scripter.content import DeckText, DeckWarning
 from slidespeaker.scripter.deck import (
     deck_pages,
     deck_warnings,
@@ -88,6 +89,11 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
             )  # fmt: skip
         except ChildTimeout as exc:
             raise unconvertible(exc) from exc
+        states = await asyncio.to_thread(
+            render_build_states, path, text, Path(work), token=ctx.token,
+            soffice_timeout=soffice_timeout,
+        )  # fmt: skip
+        await ctx.emit(*warning_events(ctx.job_id, states.warnings))
         for number in range(1, len(text.slides) + 1):
             ctx.token.check()
             if number not in said:  # a model that sees the slide's picture narrates it
@@ -96,7 +102,7 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
                 )
                 said[number] = await narration_of(ctx, narrator, number, picture)
                 await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
-            await ctx.emit(await rendered_event(ctx, pdf_path, number, said[number]))
+            await ctx.emit(await rendered_event(ctx, pdf_path, number, said[number], states))
     return []
 
 
@@ -123,11 +129,14 @@ def parsed_events(
         narration_words=length.words,
         narration_seconds=round(length.seconds, 1),
     )
-    warnings = [
+    return [parsed, *warning_events(job_id, deck_warnings(text.slides))]
+
+
+def warning_events(job_id: str, warnings: list[DeckWarning]) -> list[ev.Event]:
+    return [
         ev.JobWarning(job_id=job_id, slide=slide, code=code, message=message)
-        for slide, code, message in deck_warnings(text.slides)
+        for slide, code, message in warnings
     ]
-    return [parsed, *warnings]
 
 
 async def narration_of(
@@ -161,10 +170,10 @@ def scripted_events(
 
 
 async def rendered_event(
-    ctx: TaskContext, pdf_path: Path, number: int, narration: Narration
+    ctx: TaskContext, pdf_path: Path, number: int, narration: Narration, states: BuildStates
 ) -> ev.SlideRendered:
     """The slide's picture, stored, and where its text is, linked to the narration's
-    sentences."""
+    sentences; its pictures before each build step."""
     options = ctx.state.options
     key = storage_keys.slide_image(ctx.job_id, number)
     with ctx.storage.writing(key) as tmp:
@@ -172,11 +181,28 @@ async def rendered_event(
             render_slide, pdf_path, number - 1, options.width, options.height, tmp
         )
     blocks, page = await asyncio.to_thread(page_blocks, pdf_path, number - 1, narration.title)
+    builds = await asyncio.to_thread(build_pictures, ctx, states, number, blocks, narration.title)
     return ev.SlideRendered(
         job_id=ctx.job_id, slide=number, image_key=key, width=options.width,
         height=options.height, page=page, blocks=blocks,
-        links=link_sentences(narration.text, blocks),
+        links=link_sentences(narration.text, blocks), builds=builds,
     )  # fmt: skip
+
+
+def build_pictures(
+    ctx: TaskContext, states: BuildStates, number: int, blocks: list[ev.TextBlock], title: str
+) -> list[ev.Build]:
+    """The slide's build steps: its picture before each, stored, and the blocks each reveals."""
+    options = ctx.state.options
+    builds = []
+    revealed = revealed_blocks(states, number, blocks, title)
+    for step, (page, shown) in enumerate(zip(states.pages(number), revealed, strict=True)):
+        key = storage_keys.build_image(ctx.job_id, number, step)
+        with ctx.storage.writing(key) as tmp:
+            assert states.pdf_path is not None  # it has pages
+            render_slide(states.pdf_path, page, options.width, options.height, tmp)
+        builds.append(ev.Build(image_key=key, blocks=shown))
+    return builds
 
 
 def written_by_model(ctx: TaskContext, number: int) -> Narration | None:
