@@ -11,6 +11,12 @@ ten slides), then makes the video twice from the same inputs:
 Each way runs in its own Python process while this one samples the resident memory of that
 process and all its children (ffmpeg), so each peak is its own.
 
+`--pointer` measures the cue on screen (issue 17): the composition of the same ten slides
+with four blocks marked in turn on each (the marked pictures drawn and the video made)
+against the plain composition and MoviePy's, then the whole `slidespeaker render` of a
+generated ten-slide deck whose notes talk about its bullets, `--pointer highlight` against
+`--pointer none` (each from a fresh home, so neither reuses the other's voice).
+
 `--avatar` measures the local presenter instead: the same ten slides at 720p and 1080p,
 each slide's presenter clip drawn (its mouth from the narration's loudness) and the video
 composed with the clips overlaid, against MoviePy's still slides at 720p in the same run.
@@ -19,6 +25,7 @@ composed with the clips overlaid, against MoviePy's still slides at 720p in the 
     .venv/bin/python bench/compose_bench.py          # N = 10 and 100
     .venv/bin/python bench/compose_bench.py 10 1000 --ours-only  # other sizes, no MoviePy
     .venv/bin/python bench/compose_bench.py --avatar
+    .venv/bin/python bench/compose_bench.py --pointer
     .venv/bin/python bench/compose_bench.py --presenter 10 100  # composing with the clips
 """
 
@@ -50,12 +57,24 @@ NARRATION_SECONDS = [5.1, 6.4, 5.6, 7.3, None, 6.0, 6.7, 5.2, 6.3, 6.6]
 BEFORE, AFTER, HOLD = 0.5, 0.8, 3.0  # s of pause, as the composer service pads
 PIPER_RATE = 22050
 SAMPLE_EVERY = 0.02  # s between memory samples
-WAYS = ("compose_video", "moviepy", "avatar", "presenter", "rerender")
+WAYS = ("compose_video", "moviepy", "avatar", "presenter", "rerender", "pointer")
 SLIDE_COUNTS = (10, 100)
 # The issue's targets for still slides on a 2-core machine.
 MIN_SPEEDUP = 10.0
 MAX_PEAK_GROWTH = 1.2  # peak at the largest N over the peak at the smallest
 MAX_PEAK_MB = 400.0
+MAX_POINTER_COST = 1.3  # the render with the pointer over the render without
+MARKS_PER_SLIDE = 4
+POINTER_NOTES = (
+    "Good morning. Revenue grew strongly in the northern region this quarter. "
+    "We will take questions at the end. Costs stayed flat across the southern offices."
+)
+POINTER_BULLETS = (
+    "Welcome and agenda for the morning",
+    "Revenue grew strongly in the northern region",
+    "Hiring plans for the coming year",
+    "Costs stayed flat across southern offices",
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +151,56 @@ def main_presenter(slide_counts: list[int]) -> None:
               f"audio - video {gap_ms:+.1f} ms")  # fmt: skip
     smallest, largest = min(peaks), max(peaks)
     print(f"presenter, peak at N={largest} / N={smallest}: {peaks[largest] / peaks[smallest]:.2f}x")
+
+
+def main_pointer() -> None:
+    results = measure_deck(10, ("compose_video", "pointer", "moviepy"))
+    plain, pointer, moviepy = results["compose_video"], results["pointer"], results["moviepy"]
+    print(f"composition: pointer / plain = {pointer.seconds / plain.seconds:.2f}x the time "
+          f"({pointer.cpu_seconds / plain.cpu_seconds:.2f}x the CPU); MoviePy / pointer = "
+          f"{moviepy.seconds / pointer.seconds:.1f}x "
+          f"({verdict(moviepy.seconds / pointer.seconds >= MIN_SPEEDUP)} target >= "
+          f"{MIN_SPEEDUP:.0f}x faster)")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="pointer-bench-") as tmp:
+        deck = pointer_deck(Path(tmp) / "review.pptx", 10)
+        seconds = {way: whole_render(deck, way, Path(tmp)) for way in ("none", "highlight")}
+    ratio = seconds["highlight"] / seconds["none"]
+    print(f"render of 10 slides: pointer none {seconds['none']:.2f} s, highlight "
+          f"{seconds['highlight']:.2f} s: {ratio:.2f}x ({verdict(ratio <= MAX_POINTER_COST)} "
+          f"target <= {MAX_POINTER_COST}x; load {psutil.getloadavg()[0]:.2f})")  # fmt: skip
+
+
+def pointer_deck(path: Path, count: int) -> Path:
+    """Slides of a title and four bullets, whose notes talk about bullets 2 and 4."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(10), Inches(5.625)
+    for number in range(1, count + 1):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+        lines = [(f"Quarterly review {number}", 0.3, 36)]
+        lines += [(text, 1.4 + line, 24) for line, text in enumerate(POINTER_BULLETS)]
+        for text, top, size in lines:
+            box = slide.shapes.add_textbox(Inches(0.8), Inches(top), Inches(8.5), Inches(0.6))
+            box.text_frame.text = text
+            box.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
+        slide.notes_slide.notes_text_frame.text = POINTER_NOTES
+    deck.save(str(path))
+    return path
+
+
+def whole_render(deck: Path, pointer: str, workdir: Path) -> float:
+    """Wall seconds of `slidespeaker render` with `pointer`, from a home of its own."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLIDESPEAKER_")}
+    env["SLIDESPEAKER_HOME"] = str(workdir / f"home-{pointer}")
+    command = [sys.executable, "-m", "slidespeaker.cli.main", "render", str(deck),
+               "--pointer", pointer, "--out", str(workdir / f"out-{pointer}")]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, timeout=900)
+    return time.perf_counter() - started
 
 
 def measure_deck(
@@ -273,6 +342,7 @@ def run_way(way: str, workdir: Path) -> None:
     compose = {
         "moviepy": compose_with_moviepy, "avatar": compose_with_presenter,
         "presenter": compose_over_clips, "rerender": compose_over_clips,
+        "pointer": compose_with_marks,
     }.get(way, compose_with_ffmpeg)  # fmt: skip
     if way == "rerender":  # slide 2's picture changes; the other slides' segments are kept
         render_slide(len(slides), len(slides) + 1, slides[1][0], AVATAR_SIZES["720p"])
@@ -295,6 +365,35 @@ def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workd
         [SlideMedia(*slide) for slide in slides], out, title="Benchmark",
         slide_titles=[p.stem for p, _, _ in slides], token=CancelToken(), timeout=600,
         workdir=workdir,
+    )  # fmt: skip
+
+
+def compose_with_marks(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
+    """What a job with `--pointer highlight` does after voicing: each slide's bullets marked
+    in turn (the pictures drawn as the composer draws them), then the video with them."""
+    from slidespeaker.common.cancel import CancelToken
+    from slidespeaker.common.events import TextBlock
+    from slidespeaker.composer.pointer import Mark, draw_marks
+    from slidespeaker.composer.video import SlideMedia, compose_video
+
+    page = (SIZE[0] / 2, SIZE[1] / 2)  # render_slide's page
+    blocks = [  # its first bullets, where render_slide writes them
+        TextBlock(text=f"point {line}", box=(40 / page[0], (122 + 55 * line) / page[1],
+                                            0.9, (146 + 55 * line) / page[1]))
+        for line in range(MARKS_PER_SLIDE)
+    ]  # fmt: skip
+    marked_dir = workdir / "marked"
+    marked_dir.mkdir(exist_ok=True)
+    marked = []
+    for picture, _, duration in slides:
+        step = (duration - BEFORE) / MARKS_PER_SLIDE
+        found = [Mark(block, BEFORE + block * step, BEFORE + (block + 1) * step)
+                 for block in range(MARKS_PER_SLIDE)]  # fmt: skip
+        marked.append(draw_marks(picture, page, blocks, found, "highlight", marked_dir))
+    compose_video(
+        [SlideMedia(*slide) for slide in slides], out, title="Benchmark",
+        slide_titles=[p.stem for p, _, _ in slides], token=CancelToken(), timeout=600,
+        workdir=workdir, marked=marked,
     )  # fmt: skip
 
 
@@ -373,6 +472,8 @@ if __name__ == "__main__":
         run_way(sys.argv[1], Path(sys.argv[2]))
     elif "--avatar" in sys.argv:
         main_avatar()
+    elif "--pointer" in sys.argv:
+        main_pointer()
     elif "--presenter" in sys.argv:
         main_presenter([int(arg) for arg in sys.argv[2:]] or list(SLIDE_COUNTS))
     else:

@@ -331,20 +331,37 @@ def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) ->
     while api.get(f"/api/jobs/{job_id}").json()["status"] != "awaiting_review":
         assert time.monotonic() < deadline, "the job never waited for review"
         time.sleep(0.1)
+    # The pictures (and where the text is on them) follow the narration.
     script = api.get(f"/api/jobs/{job_id}/script").json()
+    while not all(line["blocks"] for line in script["slides"]):
+        assert time.monotonic() < deadline, "the slides' text blocks never came"
+        time.sleep(0.1)
+        script = api.get(f"/api/jobs/{job_id}/script").json()
     assert [line["slide"] for line in script["slides"]] == [1, 2]
     assert api.put(f"/api/jobs/{job_id}/script", json={"slides": [{"slide": 9, "narration": "x"}]}
                    ).status_code == 422  # fmt: skip
+    first = script["slides"][0]
+    said = first["narration"].split(".")[0]
+    for wrong, why in (({"sentence": said, "block": 99}, "no block 99"),
+                       ({"sentence": "Words never said", "block": 0}, "does not say")):  # fmt: skip
+        refused = api.put(f"/api/jobs/{job_id}/script", json={"slides": [
+            {"slide": 1, "narration": first["narration"], "links": [wrong]}]})  # fmt: skip
+        assert refused.status_code == 422 and why in refused.json()["detail"]
     edited = "A sentence the reviewer wrote instead."
-    approved = api.put(
-        f"/api/jobs/{job_id}/script", json={"slides": [{"slide": 2, "narration": edited}]}
-    )
+    pointed = [{"sentence": said, "block": len(first["blocks"]) - 1}]
+    approved = api.put(f"/api/jobs/{job_id}/script", json={"slides": [
+        {"slide": 1, "narration": first["narration"], "links": pointed},
+        {"slide": 2, "narration": edited},
+    ]})  # fmt: skip
     assert approved.status_code == 200
+    assert approved.json()["slides"][0]["links"] == pointed, "a person re-pointed slide 1"
     kept = {key: script["slides"][1][key] for key in ("title", "language", "language_source")}
     assert approved.json()["slides"][1] == {
         "slide": 2,
         "narration": edited,
         "source": "edited",
+        "blocks": script["slides"][1]["blocks"],
+        "links": [],  # its sentences are no longer said
         **kept,
     }, "the language stays"
     state = wait_for_status(api, job_id)

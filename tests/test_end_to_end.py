@@ -152,6 +152,10 @@ def test_script_then_edit_then_render_says_the_edited_script(stack: Stack, tmp_p
     assert "## Slide 2: How it works" in (tmp_path / "script" / "transcript.md").read_text()
     edited = "This sentence was written by a person, not by the deck."
     script["slides"][1]["narration"] = edited
+    # The pointer re-pointed by hand: slide 1's first sentence marks its last block.
+    first = script["slides"][0]
+    pointed = [{"sentence": first["narration"].split(".")[0], "block": len(first["blocks"]) - 1}]
+    first["links"] = pointed
     script_file.write_text(json.dumps(script))
 
     out = tmp_path / "out"
@@ -160,5 +164,6 @@ def test_script_then_edit_then_render_says_the_edited_script(stack: Stack, tmp_p
     job = json.loads((out / "job.json").read_text())
     assert job["slides"]["2"]["narration"] == edited
     assert job["slides"]["2"]["narration_source"] == "edited"
-    assert job["slides"]["1"]["narration_source"] == "notes", "untouched slides keep theirs"
+    assert job["slides"]["1"]["narration_source"] == "notes", "untouched words keep theirs"
+    assert job["slides"]["1"]["links"] == pointed
     assert edited in (out / "transcript.md").read_text()

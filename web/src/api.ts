@@ -10,6 +10,7 @@ import type {
   Me,
   PodcastDialogue,
   Script,
+  ScriptEdit,
   Voice,
 } from "./types";
 import { authHeaders, mediaUrl, noticeStatus } from "./session";
@@ -96,8 +97,8 @@ export function getScript(jobId: string): Promise<Script> {
   return request(`/jobs/${encodeURIComponent(jobId)}/script`);
 }
 
-/** Approve the script, sending only the slides whose narration was changed. */
-export function approveScript(jobId: string, edits: { slide: number; narration: string }[]): Promise<Script> {
+/** Approve the script, sending only the slides whose narration or links were changed. */
+export function approveScript(jobId: string, edits: ScriptEdit[]): Promise<Script> {
   return request(`/jobs/${encodeURIComponent(jobId)}/script`, {
     method: "PUT",
     headers: { "content-type": "application/json" },

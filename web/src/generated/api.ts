@@ -497,11 +497,14 @@ export interface ScriptLine {
   source: NarrationSource | null;
   language: string | null;
   language_source: LanguageSource | null;
+  blocks: TextBlock[];
+  links: PointerLink[];
 }
 export interface ScriptEdit {
   slide: number;
   narration: string;
   language?: string | null;
+  links?: PointerLink[] | null;
 }
 export interface ScriptReview {
   slides?: ScriptEdit[];

@@ -24,6 +24,8 @@ class EditedLine(BaseModel):
     index: int
     narration: str
     language: str | None = None  # BCP 47; a person may fix a slide's language here
+    # Which sentence the pointer shows on which block (indexes in the line's blocks).
+    links: list[ev.PointerLink] | None = None
 
 
 class EditedScript(BaseModel):
@@ -72,4 +74,9 @@ def script_events(state: JobState, script: EditedScript) -> list[ev.Event]:
         for line in script.slides
         if line.language and line.language != state.slide(line.index).language
     }
-    return approval(state, narrations, languages)
+    links = {
+        line.index: line.links
+        for line in script.slides
+        if line.links is not None and line.links != state.slide(line.index).links
+    }
+    return approval(state, narrations, languages, links=links)

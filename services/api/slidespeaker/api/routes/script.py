@@ -24,6 +24,8 @@ class ScriptLine(BaseModel):
     source: ev.NarrationSource | None = None
     language: str | None = None  # the narration's, BCP 47: the voice speaks it
     language_source: ev.LanguageSource | None = None
+    blocks: list[ev.TextBlock] = []  # where the slide's text is, once its picture is made
+    links: list[ev.PointerLink] = []  # which sentence the pointer shows on which block
 
 
 class Script(BaseModel):
@@ -35,6 +37,8 @@ class ScriptEdit(BaseModel):
     slide: int = Field(ge=1)
     narration: str = Field(max_length=MAX_NARRATION_CHARS)
     language: str | None = Field(None, max_length=35)  # a fix of the slide's language
+    # A fix of the pointer: the slide's links, all of them; None keeps those still said.
+    links: list[ev.PointerLink] | None = Field(None, max_length=200)
 
 
 class ScriptReview(BaseModel):
@@ -61,7 +65,8 @@ async def approve_script(
     try:
         narrations = {edit.slide: edit.narration for edit in review.slides}
         languages = {edit.slide: edit.language for edit in review.slides if edit.language}
-        approved = approval(state, narrations, languages, by=caller.name)
+        links = {e.slide: e.links for e in review.slides if e.links is not None}
+        approved = approval(state, narrations, languages, by=caller.name, links=links)
     except ReviewClosed as exc:
         raise HTTPException(409, exc.message) from exc
     except BadInput as exc:
@@ -81,6 +86,8 @@ def script_of(state: JobState) -> Script:
             source=s.narration_source,
             language=s.language,
             language_source=s.language_source,
+            blocks=s.blocks,
+            links=s.links,
         )
         for n, s in sorted(state.slides.items())
         if s.narration is not None
