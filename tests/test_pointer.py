@@ -140,6 +140,43 @@ async def test_pointer_none_gives_todays_video(stack: Stack, deck: Path) -> None
     assert (abs(shown[0][1] - shown[1][1]) <= ENCODING_NOISE).all()
 
 
+async def test_the_mark_shows_with_a_presenter_too(stack: Stack, deck: Path) -> None:
+    """The moving video (the presenter in a corner, every frame encoded): while bullet 2 is
+    talked about, its box is marked and bullets 1 and 3 are not (each box's left part, clear
+    of the presenter's corner)."""
+    options = ev.JobOptions(width=WIDTH, height=HEIGHT, narration="notes", pointer="highlight",
+                            avatar="local")  # fmt: skip
+    state = await run_job(stack.url, stack.home, stack.prefix, deck, deck.name, options)
+    assert state.status.value == "completed", state.error
+    assert state.outputs is not None
+    slide = state.slide(1)
+    bullets = bullet_indexes(slide)
+    link = next(link for link in slide.links if link.block == bullets[1])
+    start, end = spoken_span(slide, link.sentence, state)
+    video = stack.home / "artifacts" / state.outputs.video_key
+    plain, *during = frames_at(video, [0.2, *np.linspace(start + 0.2, end - 0.2, 5)])
+
+    def left(index: int) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = slide.blocks[index].box
+        return (x0, y0, x0 + (x1 - x0) * 0.6, y1)
+
+    for frame in during:
+        assert marked_in(frame, plain, left(bullets[1])) > 200
+        assert marked_in(frame, plain, left(bullets[0])) == 0
+        assert marked_in(frame, plain, left(bullets[2])) == 0
+
+
+def frames_at(video: Path, seconds: Any) -> list[np.ndarray[Any, Any]]:
+    """The frames shown at these times (in order), decoded without keeping the others."""
+    wanted, found = list(seconds), []
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            while wanted and float(frame.time) + 0.04 > wanted[0]:
+                found.append(frame.to_ndarray(format="rgb24", src_colorspace="ITU709").astype(int))
+                wanted.pop(0)
+    return found
+
+
 def spoken_span(slide: SlideState, sentence: str, state: JobState) -> tuple[float, float]:
     """When `sentence` is spoken on the video's clock: from its first timed word to its last
     (the slide starts the video, after the pause before the narration)."""

@@ -63,14 +63,18 @@ class PresenterTrack:
         return width - width % 2
 
 
-def segment_graph(track: PresenterTrack, *, frames: int, clip_lead: int | None, burn: bool) -> str:
+def segment_graph(
+    track: PresenterTrack, *, frames: int, clip_lead: int | None, burn: bool, timed: bool = False
+) -> str:
     """The filter graph of one slide's segment, `frames` long at FPS: its picture (input 0)
-    held, its clip (input 1, unless `clip_lead` is None) shown from frame `clip_lead` (its
-    first frame held before that and its last after), the captions drawn over both when
-    `burn`; the result is `[video]`."""
+    held, or its pictures in turn when `timed` (a list of pictures with their durations),
+    its clip (input 1, unless `clip_lead` is None) shown from frame `clip_lead` (its first
+    frame held before that and its last after), the captions drawn over both when `burn`;
+    the result is `[video]`."""
     size = f"{track.frame_width}x{track.frame_height}"
     hold = f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
-    chains = [f"[0:v]scale=size={size},{SLIDES_TO_VIDEO},{hold}[slide]"]  # the size may be lower
+    steady = f"fps={FPS}," if timed else ""  # a frame per picture change, made steady
+    chains = [f"[0:v]{steady}scale=size={size},{SLIDES_TO_VIDEO},{hold}[slide]"]
     framed = "[slide]"
     if clip_lead is not None:
         margin = round(track.frame_height * MARGIN)

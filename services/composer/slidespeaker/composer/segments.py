@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken, JobCancelled
@@ -26,6 +27,7 @@ from slidespeaker.common.events import Cue
 from slidespeaker.composer.burn import write_captions
 from slidespeaker.composer.ffmpeg import FFMPEG, POLL_SECONDS, Progress, run_ffmpeg
 from slidespeaker.composer.overlay import FPS, PresenterTrack, segment_graph
+from slidespeaker.composer.pointer import MarkedPicture
 
 # Bump when what a segment holds changes for the same inputs, so older ones are not reused.
 SEGMENT_FORMAT = 1
@@ -52,18 +54,20 @@ class Segment:
     clip: Path | None = None
     clip_lead: int = 0  # frames before the clip's first one (its first frame is held)
     cues: tuple[Cue, ...] = ()  # burned in
+    # Pictures shown instead of `picture` (a block marked, a build state), from, to (s).
+    shown: tuple[tuple[Path, float, float], ...] = ()
 
 
 def plan_segments(
     pictures: Sequence[Path], durations: Sequence[float], track: PresenterTrack,
-    burn_cues: Sequence[Cue],
+    burn_cues: Sequence[Cue], marked: Sequence[Sequence[MarkedPicture]] = (),
 ) -> list[Segment]:  # fmt: skip
-    """The slides' segments: frames counted from the running total, each clip and cue moved
-    onto its slide's clock."""
+    """The slides' segments: frames counted from the running total, each clip, cue and
+    marked picture (`marked`, per slide, on its slide's clock) moved onto its segment's."""
     clips = {round(clip.slide_start * FPS): clip for clip in track.clips}
     segments: list[Segment] = []
     start = 0.0
-    for picture, duration in zip(pictures, durations, strict=True):
+    for index, (picture, duration) in enumerate(zip(pictures, durations, strict=True)):
         first, last = round(start * FPS), round((start + duration) * FPS)
         origin = first / FPS  # where the segment's first frame is on the video's clock
         clip = clips.get(first)
@@ -73,7 +77,14 @@ def plan_segments(
             for cue in burn_cues
             if cue.start < start + duration and cue.end > start
         )
-        segments.append(Segment(picture, last - first, clip.clip if clip else None, lead, cues))
+        shift = start - origin
+        shown = tuple(
+            (m.picture, max(0.0, m.start + shift), m.end + shift)
+            for m in (marked[index] if index < len(marked) else ())
+        )
+        segments.append(
+            Segment(picture, last - first, clip.clip if clip else None, lead, cues, shown)
+        )
         start += duration
     return segments
 
@@ -147,6 +158,7 @@ def segment_key(segment: Segment, track: PresenterTrack) -> str:
         "format": SEGMENT_FORMAT,
         "ffmpeg": Path(FFMPEG).name,  # names its version
         "picture": _digest(segment.picture),
+        "shown": [(_digest(p), round(a, 3), round(b, 3)) for p, a, b in segment.shown],
         "clip": _digest(segment.clip) if segment.clip else None,
         "graph": _graph(segment, track),
         "cues": [(cue.text, round(cue.start, 3), round(cue.end, 3)) for cue in segment.cues],
@@ -171,6 +183,10 @@ def _encode(
         if segment.cues:
             write_captions(segment.cues, workdir)
         inputs: list[str | Path] = ["-framerate", str(FPS), "-i", segment.picture.resolve()]
+        if segment.shown:  # the pictures in turn, each for its time
+            listed = workdir / "pictures.ffconcat"
+            listed.write_text(_pictures_list(segment), encoding="utf-8")
+            inputs = ["-f", "concat", "-safe", "0", "-i", listed]
         if segment.clip is not None:
             inputs += ["-i", segment.clip.resolve()]
         partial = workdir / out.name
@@ -189,7 +205,20 @@ def _encode(
 def _graph(segment: Segment, track: PresenterTrack) -> str:
     clip_lead = segment.clip_lead if segment.clip is not None else None
     return segment_graph(track, frames=segment.frames, clip_lead=clip_lead,
-                         burn=bool(segment.cues))  # fmt: skip
+                         burn=bool(segment.cues), timed=bool(segment.shown))  # fmt: skip
+
+
+def _pictures_list(segment: Segment) -> str:
+    """An ffconcat list of the segment's pictures: its own, and each shown one in its time."""
+    end = segment.frames / FPS
+    edges = sorted({0.0, end, *(t for _, a, b in segment.shown for t in (a, b) if 0 < t < end)})
+    entries = ["ffconcat version 1.0"]
+    for since, to in pairwise(edges):
+        middle = (since + to) / 2
+        picture = next((p for p, a, b in segment.shown if a <= middle < b), segment.picture)
+        quoted = "'" + str(picture.resolve()).replace("'", "'\\''") + "'"
+        entries += [f"file {quoted}", f"duration {to - since:.6f}"]
+    return "\n".join(entries) + "\n"
 
 
 def _wait_all(

@@ -115,7 +115,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         tempfile.TemporaryDirectory(prefix="compose-", dir=ctx.scratch) as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
-        marked = [] if presenter else await asyncio.to_thread(marked_pictures, ctx, slides, work)
+        marked = await asyncio.to_thread(marked_pictures, ctx, slides, work)
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),

@@ -112,8 +112,8 @@ def compose_video(
     anew rather than reused; at most `max_encodes` of them, None: one per core, are encoded
     at a time). `size` (width, height) scales the pictures down to it; None
     keeps theirs (with a presenter, the track's frame size rules). `marked` gives each
-    slide's pictures with a block marked (see pointer.py) and when they replace its own;
-    the moving video (with a presenter) does not show them yet.
+    slide's pictures with a block marked or a build state (see pointer.py) and when they
+    replace its own, under the presenter in the moving video.
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
@@ -142,6 +142,7 @@ def compose_video(
                     slides, sounds, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
                     cache=kept, token=token, timeout=timeout, workdir=workdir,
                     on_progress=on_progress, on_segments=on_segments, max_encodes=max_encodes,
+                    marked=marked,
                 )  # fmt: skip
     finally:
         for work_file in scratch:
@@ -186,6 +187,7 @@ def _encode_moving(
     burn_cues: Sequence[Cue], track: PresenterTrack, cache: SegmentCache, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
     on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
+    marked: Sequence[Sequence[MarkedPicture]],
 ) -> None:  # fmt: skip
     """A segment per slide (those kept from an earlier render reused) and, beside them, the
     narration joined and encoded as AAC (the longest part of a render after one slide
@@ -193,7 +195,7 @@ def _encode_moving(
     deadline = time.monotonic() + timeout
     pictures = [slide.picture for slide in slides]
     durations = [slide.duration for slide in slides]
-    segments = plan_segments(pictures, durations, track, burn_cues)
+    segments = plan_segments(pictures, durations, track, burn_cues, marked)
     narration, metadata = sound
     narration_aac = workdir / NARRATION_AAC
 
