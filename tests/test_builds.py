@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.util import Inches, Pt
 
 from slidespeaker.common import events as ev
@@ -20,6 +21,8 @@ from slidespeaker.common.events import Build
 from slidespeaker.common.fold import JobState, SlideState
 from slidespeaker.composer.builds import reveal_times
 from slidespeaker.composer.pointer import Mark
+from slidespeaker.scripter.powerpoint.animations import Target
+from slidespeaker.scripter.powerpoint.build_states import read_builds
 
 from .animated_decks import PULSE, Step, add_builds
 from .conftest import Stack
@@ -145,3 +148,18 @@ def test_unlinked_steps_are_spread_between_their_neighbours() -> None:
     assert reveal_times(builds[:2], [Mark(1, 2.0, 3.0), Mark(0, 6.0, 7.0)], (1, 9)) == [6.0, 6.0]
     # Nothing said about any: evenly from the start of the speech.
     assert reveal_times(builds[:4], [], (0.5, 8.5)) == [0.5, 2.5, 4.5, 6.5]
+
+
+def test_a_connector_naming_an_animated_shape_does_not_hide_it(tmp_path: Path) -> None:
+    """A connector's ends carry the ids of the shapes they join, as the animation names its
+    target: the target is the shape itself, found and built."""
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, 0, 0, Inches(1), Inches(1))
+    box = slide.shapes.add_textbox(Inches(2), Inches(2), Inches(4), Inches(1))
+    box.text_frame.text = BULLETS[0]
+    line.begin_connect(box, 0)  # the connector (written first) names the box's id
+    add_builds(slide, [[(box.shape_id, None)]])
+    deck.save(str(tmp_path / "joined.pptx"))
+    builds = read_builds(tmp_path / "joined.pptx", [1])
+    assert builds[1].steps == [[Target(box.shape_id)]] and builds[1].unshowable is None

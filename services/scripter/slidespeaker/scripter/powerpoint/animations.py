@@ -16,6 +16,7 @@ from lxml import etree  # type: ignore[import-untyped]
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 NS = {"p": P}
 ENTRANCE = "entr"
+MEDIA = "mediacall"  # playing or pausing a video or sound
 # Parts of a shape an effect can target that a hidden shape or paragraph cannot show.
 PARTIAL_TARGETS = {"charRg": "letters", "bg": "a shape's background", "subSp": "a part of a shape",
                    "oleChartEl": "a chart's series", "graphicEl": "a diagram's part"}  # fmt: skip
@@ -43,8 +44,9 @@ def slide_builds(slide: etree._Element) -> SlideBuilds:
     timing = slide.find("p:timing", NS)
     if timing is None:
         return SlideBuilds()
-    if timing.find(".//p:cTn[@nodeType='interactiveSeq']", NS) is not None:
-        return SlideBuilds(unshowable="an animation starts when a shape is clicked")
+    for triggered in timing.iterfind(".//p:cTn[@nodeType='interactiveSeq']", NS):
+        if any(_hides(effect) for effect in triggered.iterfind(".//p:cTn[@presetClass]", NS)):
+            return SlideBuilds(unshowable="an animation starts when a shape is clicked")
     sequence = timing.find(".//p:cTn[@nodeType='mainSeq']", NS)
     if sequence is None:
         return SlideBuilds()
@@ -52,6 +54,8 @@ def slide_builds(slide: etree._Element) -> SlideBuilds:
     for click in sequence.findall("p:childTnLst/p:par", NS):
         targets: list[Target] = []
         for effect in click.iterfind(".//p:cTn[@presetClass]", NS):
+            if effect.get("presetClass") == MEDIA:
+                continue  # a video played: the video shows its poster frame anyway
             if effect.get("presetClass") != ENTRANCE:
                 return SlideBuilds(unshowable="it has animations other than entrances")
             for target in effect.iterfind(".//p:spTgt", NS):
@@ -63,6 +67,11 @@ def slide_builds(slide: etree._Element) -> SlideBuilds:
         if targets:
             steps.append(targets)
     return SlideBuilds(steps=steps)
+
+
+def _hides(effect: etree._Element) -> bool:
+    """Whether an effect changes what is shown (not a video played)."""
+    return bool(effect.get("presetClass") != MEDIA)
 
 
 def _target(target: etree._Element) -> Target | str:

@@ -158,8 +158,9 @@ def _state(slide_xml: bytes, hidden: list[Target]) -> bytes:
     if timing is not None:
         slide.remove(timing)
     for target in hidden:
-        names = slide.find(f"p:cSld/p:spTree//*[@id='{target.shape_id}']", NS)
-        if names is None or etree.QName(names).localname != "cNvPr":
+        # Only a shape's names: a connector's ends name the shapes they join by the same ids.
+        names = slide.find(f"p:cSld/p:spTree//p:cNvPr[@id='{target.shape_id}']", NS)
+        if names is None:
             raise MissingShape(f"an animation names shape {target.shape_id}, which is not there")
         if target.paragraphs is None:
             names.set("hidden", "1")
