@@ -276,6 +276,21 @@ def test_the_submission_rate_and_deck_size_limits_refuse_with_the_limit_named(
     cancel_all(team.apis[0], small, [fits])
 
 
+def test_cost_estimates_have_a_rate_of_their_own(stack: Stack, team: Team) -> None:
+    """A scripter reads the deck for each estimate: they are limited at the submissions'
+    pace, from a bucket of their own, so asking costs no submission."""
+    key = add_user(stack, team, "ivy")
+    rated = team.apis[1]  # bursts of 2, then one an hour
+    deck = {"file": ("d.pdf", a_pdf(1))}
+    asked = [rated.post("/api/estimates", headers=bearer(key), files=deck) for _ in range(3)]
+    assert [a.status_code for a in asked] == [200, 200, 429], [a.text for a in asked]
+    assert asked[2].json()["limit"] == "estimates_per_hour"
+    assert 3000 < int(asked[2].headers["Retry-After"]) <= 3600
+    submitted = post_deck(rated, key, a_pdf(1))
+    assert submitted.status_code == 201, "estimates took no submission"
+    cancel_all(rated, key, [submitted])
+
+
 def test_no_plaintext_key_in_redis_or_in_the_logs(stack: Stack, team: Team) -> None:
     keys = [key.encode() for key in team.keys.values()]
     assert keys

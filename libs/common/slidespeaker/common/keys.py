@@ -93,6 +93,10 @@ class Keys:
         """The owner's submission token bucket (limits.py)."""
         return f"{self.prefix}:user:{owner}:submissions"
 
+    def estimates(self, owner: str) -> str:
+        """The owner's cost-estimate token bucket (limits.py)."""
+        return f"{self.prefix}:user:{owner}:estimates"
+
     @property
     def job_deadlines(self) -> str:
         """Index of unfinished jobs by when their deadline passes (derived by the dispatcher)."""

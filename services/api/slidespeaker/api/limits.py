@@ -28,6 +28,14 @@ async def take_submission(caller: Caller, settings: Settings, events: EventLog) 
         )  # fmt: skip
 
 
+async def take_estimate(caller: Caller, settings: Settings, events: EventLog) -> None:
+    if caller.name and settings.submissions_per_hour:
+        await limits.take_estimate(
+            events.redis, events.keys, caller.name, settings.submissions_per_hour,
+            settings.submission_burst,
+        )  # fmt: skip
+
+
 def check_deck_size(caller: Caller, size: int | None) -> None:
     """The caller's own deck size limit (everyone's, SLIDESPEAKER_MAX_DECK_MB, holds while
     the upload streams in)."""

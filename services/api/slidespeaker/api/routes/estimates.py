@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, UploadFile
 
-from slidespeaker.api.deps import EventLogDep, StorageDep
+from slidespeaker.api.deps import CallerDep, EventLogDep, SettingsDep, StorageDep
 from slidespeaker.api.job_form import (
     JobForm,
     LexiconField,
@@ -18,6 +18,7 @@ from slidespeaker.api.job_form import (
     ResolutionField,
     job_options,
 )
+from slidespeaker.api.limits import take_estimate
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import errors, service_errors
 from slidespeaker.common import storage_keys
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/api", tags=["estimates"])
 ESTIMATE_WAIT_S = 30  # reading a deck's text takes seconds, even beside a render
 
 ESTIMATE_ERRORS = {
-    **errors(400, 413, 415),
+    **errors(400, 413, 415, 429),
     **service_errors(
         {
             422: "the deck cannot be read (the scripter's reason), or a bad option",
@@ -46,6 +47,8 @@ ESTIMATE_ERRORS = {
 @router.post("/estimates", responses=ESTIMATE_ERRORS)
 async def estimate_cost(
     file: UploadFile,
+    caller: CallerDep,
+    settings: SettingsDep,
     events: EventLogDep,
     storage: StorageDep,
     form: Annotated[JobForm, Form()],
@@ -57,6 +60,7 @@ async def estimate_cost(
     (the same form as submitting it), and their price when the server knows it; the same
     reckoning the job's `cost.estimated` event will carry."""
     options = await job_options(form, lexicon, resolution)
+    await take_estimate(caller, settings, events)
     if not await someone_answers(events.redis, events.keys.presence_pattern("scripter")):
         raise HTTPException(503, "no scripter service is running to read the deck; start one")
     question = uuid.uuid4().hex
