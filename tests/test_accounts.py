@@ -341,7 +341,10 @@ def test_proxy_sign_in_is_believed_only_from_a_trusted_address(stack: Stack) -> 
         )
         assert elsewhere.get("/api/me", headers=headers).status_code == 401
         assert elsewhere.get(f"/api/jobs/{job_id}", headers=headers).status_code == 401
-        assert api.get("/api/me").status_code == 401, "no header: not signed in"
+        unsigned = api.get("/api/me")
+        assert unsigned.status_code == 401, "no header: not signed in"
+        # The web client then sends the person to the proxy's sign-in, not to a key form.
+        assert unsigned.headers["SlideSpeaker-Auth"] == "proxy"
 
 
 def test_up_refuses_to_listen_beyond_loopback_with_no_sign_in(tmp_path: Path) -> None:

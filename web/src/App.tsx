@@ -26,7 +26,8 @@ function Page({ route, me }: { route: Route; me: Me | null }) {
     case "missing":
       return (
         <p>
-          There is no page at {route.path}. <a href={href.newVideo()}>Make a video</a> or see the{" "}
+          There is no page at {route.path}.{" "}
+          <a href={href.newVideo()}>Make a video</a> or see the{" "}
           <a href={href.jobs()}>jobs</a>.
         </p>
       );
@@ -36,7 +37,7 @@ function Page({ route, me }: { route: Route; me: Me | null }) {
 type Session =
   | { state: "checking" }
   | { state: "in"; me: Me | null } // null: a server that cannot say (it has no accounts)
-  | { state: "out"; reason: string | null };
+  | { state: "out"; reason: string | null; mode?: string | null };
 
 /** Who is signed in, asked of the API at start; any 401 later signs out. */
 function useSession(): [Session, (me: Me) => void] {
@@ -47,8 +48,13 @@ function useSession(): [Session, (me: Me) => void] {
       (me) => !stopped && setSession({ state: "in", me }),
       (caught: unknown) => {
         if (stopped) return;
-        if (caught instanceof ApiError && caught.status === 401) setSession({ state: "out", reason: caught.message });
-        else setSession({ state: "in", me: null });
+        if (caught instanceof ApiError && caught.status === 401) {
+          setSession({
+            state: "out",
+            reason: caught.message,
+            mode: caught.authMode,
+          });
+        } else setSession({ state: "in", me: null });
       },
     );
     const onSignedOut = () => setSession({ state: "out", reason: null });
@@ -104,7 +110,13 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {session.state === "checking" && <p className="muted">Loading…</p>}
-        {session.state === "out" && <SignIn reason={session.reason} onSignedIn={signedIn} />}
+        {session.state === "out" && (
+          <SignIn
+            reason={session.reason}
+            mode={session.mode ?? null}
+            onSignedIn={signedIn}
+          />
+        )}
         {session.state === "in" && <Page route={route} me={me} />}
       </main>
     </>

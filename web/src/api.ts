@@ -22,6 +22,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** How this installation signs people in, said with a 401 ("users", "proxy", ...). */
+    readonly authMode: string | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -36,7 +38,9 @@ export function detailMessage(body: unknown, status: number): string {
     return detail
       .map((item: { loc?: unknown[]; msg?: string }) => {
         const field = item.loc?.[item.loc.length - 1];
-        return field ? `${String(field)}: ${item.msg ?? "invalid"}` : (item.msg ?? "invalid");
+        return field
+          ? `${String(field)}: ${item.msg ?? "invalid"}`
+          : (item.msg ?? "invalid");
       })
       .join("; ");
   }
@@ -44,12 +48,22 @@ export function detailMessage(body: unknown, status: number): string {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(BASE + path, { ...init, headers: { ...authHeaders(), ...init?.headers } });
+  const response = await fetch(BASE + path, {
+    ...init,
+    headers: { ...authHeaders(), ...init?.headers },
+  });
   noticeStatus(response.status);
   const body: unknown = response.headers.get("content-type")?.includes("json")
     ? await response.json()
     : null;
-  if (!response.ok) throw new ApiError(response.status, detailMessage(body, response.status));
+  if (!response.ok) {
+    const mode = response.headers.get("slidespeaker-auth");
+    throw new ApiError(
+      response.status,
+      detailMessage(body, response.status),
+      mode,
+    );
+  }
   return body as T;
 }
 
@@ -82,11 +96,15 @@ export function getEvents(jobId: string, after?: string): Promise<LogEvent[]> {
 }
 
 export function cancelJob(jobId: string): Promise<unknown> {
-  return request(`/jobs/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
+  return request(`/jobs/${encodeURIComponent(jobId)}/cancel`, {
+    method: "POST",
+  });
 }
 
 export function retryJob(jobId: string): Promise<unknown> {
-  return request(`/jobs/${encodeURIComponent(jobId)}/retry`, { method: "POST" });
+  return request(`/jobs/${encodeURIComponent(jobId)}/retry`, {
+    method: "POST",
+  });
 }
 
 export function deleteJob(jobId: string): Promise<unknown> {
@@ -98,7 +116,10 @@ export function getScript(jobId: string): Promise<Script> {
 }
 
 /** Approve the script, sending only the slides whose narration or links were changed. */
-export function approveScript(jobId: string, edits: ScriptEdit[]): Promise<Script> {
+export function approveScript(
+  jobId: string,
+  edits: ScriptEdit[],
+): Promise<Script> {
   return request(`/jobs/${encodeURIComponent(jobId)}/script`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
@@ -113,13 +134,20 @@ export async function listVoices(): Promise<Voice[]> {
 
 /** A short sample of a voice (WAV), spoken by a voice service; `name` null is the
  * provider's default voice. */
-export async function voiceSample(provider: string, name: string | null): Promise<Blob> {
+export async function voiceSample(
+  provider: string,
+  name: string | null,
+): Promise<Blob> {
   const params = new URLSearchParams({ provider });
   if (name) params.set("voice", name);
-  const response = await fetch(`${BASE}/voices/sample?${params.toString()}`, { headers: authHeaders() });
+  const response = await fetch(`${BASE}/voices/sample?${params.toString()}`, {
+    headers: authHeaders(),
+  });
   noticeStatus(response.status);
   if (!response.ok) {
-    const body: unknown = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+    const body: unknown = response.headers.get("content-type")?.includes("json")
+      ? await response.json()
+      : null;
     throw new ApiError(response.status, detailMessage(body, response.status));
   }
   return response.blob();
@@ -128,22 +156,35 @@ export async function voiceSample(provider: string, name: string | null): Promis
 /** The live stream of the job's events after `after` (a log id), or from the start. */
 export function eventStreamUrl(jobId: string, after?: string | null): string {
   const search = after ? `?after=${encodeURIComponent(after)}` : "";
-  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`, jobId);
+  return mediaUrl(
+    `${BASE}/jobs/${encodeURIComponent(jobId)}/events/stream${search}`,
+    jobId,
+  );
 }
 
 /** podcast.json: the podcast's dialogue on its timeline. */
 export async function podcastDialogue(url: string): Promise<PodcastDialogue> {
   const response = await fetch(url);
-  if (!response.ok) throw new ApiError(response.status, `the dialogue could not be loaded (${response.status})`);
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      `the dialogue could not be loaded (${response.status})`,
+    );
   return (await response.json()) as PodcastDialogue;
 }
 
 export function artifactUrl(jobId: string, name: string): string {
-  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/artifacts/${encodeURIComponent(name)}`, jobId);
+  return mediaUrl(
+    `${BASE}/jobs/${encodeURIComponent(jobId)}/artifacts/${encodeURIComponent(name)}`,
+    jobId,
+  );
 }
 
 export function slideImageUrl(jobId: string, slide: number): string {
-  return mediaUrl(`${BASE}/jobs/${encodeURIComponent(jobId)}/slides/${slide}/image`, jobId);
+  return mediaUrl(
+    `${BASE}/jobs/${encodeURIComponent(jobId)}/slides/${slide}/image`,
+    jobId,
+  );
 }
 
 /** Who the caller is signed in as (name null: no accounts here). */
@@ -182,19 +223,27 @@ export function uploadDeck(
       if (xhr.status === 201) resolve((body as { job_id: string }).job_id);
       else reject(new ApiError(xhr.status, detailMessage(body, xhr.status)));
     };
-    xhr.onerror = () => reject(new ApiError(0, "the upload failed: is the server running?"));
+    xhr.onerror = () =>
+      reject(new ApiError(0, "the upload failed: is the server running?"));
     xhr.onabort = () => reject(new ApiError(0, "the upload was cancelled"));
   });
   xhr.open("POST", `${BASE}/jobs`);
-  for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+  for (const [name, value] of Object.entries(authHeaders()))
+    xhr.setRequestHeader(name, value);
   xhr.send(form);
   return { done, abort: () => xhr.abort() };
 }
 
 /** What the deck's hosted calls would take and cost with these options: a scripter reads
  * the deck; no job is made and nothing is sent to a hosted service. */
-export function estimateCost(file: File, fields: UploadFields): Promise<CostEstimate> {
-  return request("/estimates", { method: "POST", body: deckForm(file, fields) });
+export function estimateCost(
+  file: File,
+  fields: UploadFields,
+): Promise<CostEstimate> {
+  return request("/estimates", {
+    method: "POST",
+    body: deckForm(file, fields),
+  });
 }
 
 function deckForm(file: File, fields: UploadFields): FormData {
@@ -205,11 +254,17 @@ function deckForm(file: File, fields: UploadFields): FormData {
 }
 
 /** A new job on the same deck with some options changed; resolves to the new job's id. */
-export async function rerunJob(jobId: string, changes: Partial<JobOptions>): Promise<string> {
-  const body = await request<{ job_id: string }>(`/jobs/${encodeURIComponent(jobId)}/rerun`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(changes),
-  });
+export async function rerunJob(
+  jobId: string,
+  changes: Partial<JobOptions>,
+): Promise<string> {
+  const body = await request<{ job_id: string }>(
+    `/jobs/${encodeURIComponent(jobId)}/rerun`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(changes),
+    },
+  );
   return body.job_id;
 }

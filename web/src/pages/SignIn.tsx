@@ -1,11 +1,46 @@
 // Signing in with a personal API key (SLIDESPEAKER_AUTH=users, or the shared token). The key
-// stays in this browser and goes only into request headers.
+// stays in this browser and goes only into request headers. Behind a sign-in proxy
+// (SLIDESPEAKER_AUTH=proxy) there is no key: the proxy signs the person in on a fresh load.
 import { useState } from "react";
 import { ApiError, getMe } from "../api";
 import { apiKey, keepKey, signOut } from "../session";
 import type { Me } from "../types";
 
-export function SignIn({ reason, onSignedIn }: { reason: string | null; onSignedIn: (me: Me) => void }) {
+export function SignIn({
+  reason,
+  mode,
+  onSignedIn,
+}: {
+  reason: string | null;
+  mode: string | null;
+  onSignedIn: (me: Me) => void;
+}) {
+  if (mode === "proxy") return <ProxySignIn />;
+  return <KeySignIn reason={reason} onSignedIn={onSignedIn} />;
+}
+
+function ProxySignIn() {
+  return (
+    <section className="sign-in">
+      <h1>Sign in</h1>
+      <p>
+        This SlideSpeaker signs you in through your organisation&apos;s sign-in
+        page.
+      </p>
+      <button type="button" onClick={() => window.location.reload()}>
+        Sign in
+      </button>
+    </section>
+  );
+}
+
+function KeySignIn({
+  reason,
+  onSignedIn,
+}: {
+  reason: string | null;
+  onSignedIn: (me: Me) => void;
+}) {
   const [key, setKey] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -55,7 +90,8 @@ export function SignIn({ reason, onSignedIn }: { reason: string | null; onSigned
         </p>
       )}
       <p className="muted small">
-        Ask whoever runs this SlideSpeaker for a key (<code>slidespeaker users add NAME</code>).
+        Ask whoever runs this SlideSpeaker for a key (
+        <code>slidespeaker users add NAME</code>).
       </p>
     </section>
   );

@@ -92,11 +92,13 @@ async def authenticate(
     if caller is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, _SIGN_IN[settings.auth_mode],
-            headers={"WWW-Authenticate": "Bearer"},
+            # The web client asks for a key, or sends the person to the proxy's sign-in.
+            headers={"WWW-Authenticate": "Bearer", AUTH_MODE_HEADER: settings.auth_mode},
         )  # fmt: skip
     return caller
 
 
+AUTH_MODE_HEADER = "SlideSpeaker-Auth"
 _SIGN_IN = {
     "none": "",
     "token": "this SlideSpeaker requires a token: send 'Authorization: Bearer <token>'",
