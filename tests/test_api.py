@@ -174,6 +174,9 @@ def test_reconnecting_with_last_event_id_loses_and_repeats_nothing(api: httpx.Cl
         f"/api/jobs/{job_id}/events/stream", headers={"Last-Event-ID": log[-1]["id"]}
     )
     assert finished.status_code == 204, "nothing more will come: the browser stops reconnecting"
+    # An id Redis could not hold (above 2^64) is the caller's mistake, not the server's.
+    beyond = api.get(f"/api/jobs/{job_id}/events", params={"after": f"{2**64}{2**64}-1"})
+    assert beyond.status_code == 422
 
 
 def test_listing_jobs_newest_first_filtered_by_status(api: httpx.Client) -> None:

@@ -172,14 +172,21 @@ def _state(slide_xml: bytes, hidden: list[Target]) -> bytes:
     return _xml(slide)
 
 
-def _make_invisible(paragraph: etree._Element) -> None:
-    properties = paragraph.find("a:pPr", NS)
+def _properties(element: etree._Element, name: str, without: tuple[str, ...]) -> etree._Element:
+    """The element's properties (its first child `name`, made if missing), without the
+    children named in `without`."""
+    properties = element.find(f"a:{name}", NS)
     if properties is None:
-        properties = etree.Element(f"{{{A}}}pPr")
-        paragraph.insert(0, properties)
-    for kind in BULLET_KINDS:
-        for old in properties.findall(f"a:{kind}", NS):
+        properties = etree.Element(f"{{{A}}}{name}")
+        element.insert(0, properties)
+    for child in without:
+        for old in properties.findall(f"a:{child}", NS):
             properties.remove(old)
+    return properties
+
+
+def _make_invisible(paragraph: etree._Element) -> None:
+    properties = _properties(paragraph, "pPr", BULLET_KINDS)
     after = next((properties.find(f"a:{n}", NS) for n in AFTER_BULLET
                   if properties.find(f"a:{n}", NS) is not None), None)  # fmt: skip
     no_bullet = etree.Element(f"{{{A}}}buNone")
@@ -192,13 +199,7 @@ def _make_invisible(paragraph: etree._Element) -> None:
 
 
 def _make_run_invisible(run: etree._Element) -> None:
-    properties = run.find("a:rPr", NS)
-    if properties is None:
-        properties = etree.Element(f"{{{A}}}rPr")
-        run.insert(0, properties)
-    for name in RUN_DECORATIONS:
-        for old in properties.findall(f"a:{name}", NS):
-            properties.remove(old)
+    properties = _properties(run, "rPr", RUN_DECORATIONS)
     for line in ("u", "strike"):
         properties.attrib.pop(line, None)
     fill = etree.Element(f"{{{A}}}solidFill")
