@@ -39,9 +39,9 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # compose_bench, for the presenter figures
-NOTES_DECK = (
-    REPO.parent / "shared/decks/realworld/dotnetconf2019_async_streams_29s_notes_table.pptx"
-)
+# The real-world decks, where the tests find them too (a clone elsewhere sets the variable).
+DECKS = Path(os.environ.get("SLIDESPEAKER_DECKS", REPO.parent / "shared/decks/realworld"))
+NOTES_DECK = DECKS / "dotnetconf2019_async_streams_29s_notes_table.pptx"
 CLI = [sys.executable, "-m", "slidespeaker.cli.main"]
 SAMPLE_EVERY = 0.05
 DECK_TARGET, PAGE_TARGET, PRESENTER_TARGET = 1.1, 4.0, 1.0
