@@ -40,14 +40,26 @@ export async function ensureMediaToken(jobId: string): Promise<void> {
   if (!apiKey()) return;
   const held = mediaTokens.get(jobId);
   if (held && held.expires - Date.now() > RENEW_BEFORE_MS) return;
-  const response = await fetch(`/api/jobs/${encodeURIComponent(jobId)}/media-token`, {
-    method: "POST",
-    headers: authHeaders(),
-  });
+  const response = await fetch(
+    `/api/jobs/${encodeURIComponent(jobId)}/media-token`,
+    {
+      method: "POST",
+      headers: authHeaders(),
+    },
+  );
   noticeStatus(response.status);
   if (!response.ok) return; // no such job (for this user): its pages say so
   const body = (await response.json()) as { token: string; expires_at: string };
-  mediaTokens.set(jobId, { token: body.token, expires: Date.parse(body.expires_at) });
+  mediaTokens.set(jobId, {
+    token: body.token,
+    expires: Date.parse(body.expires_at),
+  });
+}
+
+/** When the job's media token is to be renewed (ms since the epoch); null when none is held. */
+export function mediaTokenRenewal(jobId: string): number | null {
+  const held = mediaTokens.get(jobId);
+  return held ? held.expires - RENEW_BEFORE_MS : null;
 }
 
 /** The URL with the job's media token, when one is held. */

@@ -12,9 +12,14 @@ import { resultWords } from "./Result";
 import { href } from "../router";
 import { CostEstimate } from "../components/CostEstimate";
 import { podcastProgress } from "../podcast";
-import { currentActivity, estimateSecondsLeft, overallProgress } from "../stages";
+import {
+  currentActivity,
+  estimateSecondsLeft,
+  overallProgress,
+} from "../stages";
 import type { JobState } from "../types";
 import { isTerminal } from "../types";
+import { useFreshMediaToken } from "../freshMedia";
 
 const STAGE_WORDS: Record<string, string> = {
   scripter: "reading and scripting the deck",
@@ -25,7 +30,9 @@ const STAGE_WORDS: Record<string, string> = {
 
 function failureWords(state: JobState): string {
   const where = [
-    state.failed_stage ? `while ${STAGE_WORDS[state.failed_stage] ?? state.failed_stage}` : "",
+    state.failed_stage
+      ? `while ${STAGE_WORDS[state.failed_stage] ?? state.failed_stage}`
+      : "",
     state.failed_slide ? `on slide ${state.failed_slide}` : "",
   ]
     .filter(Boolean)
@@ -35,6 +42,7 @@ function failureWords(state: JobState): string {
 
 export function Job({ jobId }: { jobId: string }) {
   const { state, error, mode, refresh } = useJobFeed(jobId, false);
+  useFreshMediaToken(jobId, state !== null); // the slide pictures carry it
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [now, setNow] = useState(() => new Date());
@@ -45,7 +53,9 @@ export function Job({ jobId }: { jobId: string }) {
   }, []);
 
   /** Run an action on the job; false (with the reason shown) if the server refused it. */
-  const act = async (action: (id: string) => Promise<unknown>): Promise<boolean> => {
+  const act = async (
+    action: (id: string) => Promise<unknown>,
+  ): Promise<boolean> => {
     setBusy(true);
     setActionError(null);
     try {
@@ -53,7 +63,9 @@ export function Job({ jobId }: { jobId: string }) {
       refresh();
       return true;
     } catch (caught) {
-      setActionError(caught instanceof ApiError ? caught.message : String(caught));
+      setActionError(
+        caught instanceof ApiError ? caught.message : String(caught),
+      );
       return false;
     } finally {
       setBusy(false);
@@ -85,22 +97,30 @@ export function Job({ jobId }: { jobId: string }) {
         <a href={href.job(jobId)} aria-current="page">
           Progress
         </a>
-        {state.status === "completed" && <a href={href.result(jobId)}>{resultWords(state)}</a>}
+        {state.status === "completed" && (
+          <a href={href.result(jobId)}>{resultWords(state)}</a>
+        )}
         <a href={href.events(jobId)}>Event log</a>
       </nav>
 
       <div className="progress-block">
         <label>
-          {ended ? `${progress.done} of ${progress.total} steps done` : `${percent}% done`}
-          {left !== null && ` · about ${roughDuration(left)} left (estimated from the pace so far)`}
+          {ended
+            ? `${progress.done} of ${progress.total} steps done`
+            : `${percent}% done`}
+          {left !== null &&
+            ` · about ${roughDuration(left)} left (estimated from the pace so far)`}
           <progress max={progress.total} value={progress.done} />
         </label>
-        {podcastProgress(state) && <p className="small">{podcastProgress(state)}</p>}
+        {podcastProgress(state) && (
+          <p className="small">{podcastProgress(state)}</p>
+        )}
         <CostEstimate state={state} />
         <p className="muted small" aria-live="polite">
           {state.cancel_requested && !ended ? "Cancelling… " : ""}
           {currentActivity(state).join(" · ")}
-          {mode === "polling" && " (updating every 2 s: the live stream is unavailable)"}
+          {mode === "polling" &&
+            " (updating every 2 s: the live stream is unavailable)"}
         </p>
       </div>
 
@@ -109,17 +129,20 @@ export function Job({ jobId }: { jobId: string }) {
           <h2>Why it failed</h2>
           <p>{failureWords(state)}</p>
           <p className="small">
-            The <a href={href.events(jobId)}>event log</a> shows every step that led here.
+            The <a href={href.events(jobId)}>event log</a> shows every step that
+            led here.
           </p>
         </div>
       )}
       {state.status === "completed" && (
         <div className="panel panel-done">
           <p>
-            {state.options.format === "podcast" ? "The podcast is ready." : "The video is ready."}{" "}
+            {state.options.format === "podcast"
+              ? "The podcast is ready."
+              : "The video is ready."}{" "}
             <a href={href.result(jobId)}>
-              {state.options.format === "podcast" ? "Listen to it" : "Watch it"}, read the transcript, download the
-              files
+              {state.options.format === "podcast" ? "Listen to it" : "Watch it"}
+              , read the transcript, download the files
             </a>
             .
           </p>
@@ -130,8 +153,12 @@ export function Job({ jobId }: { jobId: string }) {
           <h2>Warnings</h2>
           <ul>
             {state.warnings.map((warning) => (
-              <li key={`${warning.code}/${warning.slide ?? ""}/${warning.message}`}>
-                {warning.slide !== null && <strong>Slide {warning.slide}: </strong>}
+              <li
+                key={`${warning.code}/${warning.slide ?? ""}/${warning.message}`}
+              >
+                {warning.slide !== null && (
+                  <strong>Slide {warning.slide}: </strong>
+                )}
                 {warning.message}
               </li>
             ))}
@@ -141,12 +168,21 @@ export function Job({ jobId }: { jobId: string }) {
 
       <div className="actions">
         {!ended && (
-          <button type="button" onClick={() => void act(cancelJob)} disabled={busy || state.cancel_requested}>
+          <button
+            type="button"
+            onClick={() => void act(cancelJob)}
+            disabled={busy || state.cancel_requested}
+          >
             Cancel
           </button>
         )}
         {(state.status === "failed" || state.status === "cancelled") && (
-          <button type="button" className="primary" onClick={() => void act(retryJob)} disabled={busy}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void act(retryJob)}
+            disabled={busy}
+          >
             Retry
           </button>
         )}
@@ -154,7 +190,12 @@ export function Job({ jobId }: { jobId: string }) {
           <button
             type="button"
             onClick={() => {
-              if (!window.confirm(`Delete the video and every file of ${state.filename}? Its log stays.`)) return;
+              if (
+                !window.confirm(
+                  `Delete the video and every file of ${state.filename}? Its log stays.`,
+                )
+              )
+                return;
               void act(deleteJob).then((deleted) => {
                 if (deleted) window.location.hash = href.jobs();
               });
@@ -171,8 +212,12 @@ export function Job({ jobId }: { jobId: string }) {
         )}
       </div>
 
-      {ended && !state.deleted && <Rerun jobId={jobId} options={state.options} />}
-      {state.status === "awaiting_review" && <ScriptReview jobId={jobId} onApproved={refresh} />}
+      {ended && !state.deleted && (
+        <Rerun jobId={jobId} options={state.options} />
+      )}
+      {state.status === "awaiting_review" && (
+        <ScriptReview jobId={jobId} onApproved={refresh} />
+      )}
 
       <SlideGrid state={state} />
     </section>

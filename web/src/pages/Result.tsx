@@ -1,10 +1,11 @@
 // The finished video with its subtitles, chapters (one per slide, click to seek), the
 // transcript following playback; the podcast with its conversation following playback;
 // and every file to download.
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { artifactUrl } from "../api";
 import { mediaUrl } from "../session";
 import { PodcastPlayer } from "../components/PodcastPlayer";
+import { useFreshMediaToken } from "../freshMedia";
 import { clock } from "../format";
 import { useJobFeed } from "../live";
 import { href } from "../router";
@@ -25,7 +26,10 @@ const FILE_WORDS: Record<string, string> = {
 };
 
 /** What a finished job has to play: the video, the podcast, or both. */
-export function playable(state: JobState): { video: boolean; podcast: boolean } {
+export function playable(state: JobState): {
+  video: boolean;
+  podcast: boolean;
+} {
   const names = new Set(artifactLinks(state).map(([name]) => name));
   return {
     video: names.has("video.mp4"),
@@ -36,18 +40,26 @@ export function playable(state: JobState): { video: boolean; podcast: boolean } 
 /** The tab's words for what the job made. */
 export function resultWords(state: JobState): string {
   if (state.options.format === "podcast") return "Listen to the podcast";
-  return state.options.format === "both" ? "Watch and listen" : "Watch the video";
+  return state.options.format === "both"
+    ? "Watch and listen"
+    : "Watch the video";
 }
 
 /** The API's artifact links; older servers send none, so fall back to the known names. */
 export function artifactLinks(state: JobState): [string, string][] {
   if (state.artifacts) {
     return Object.entries(state.artifacts)
-      .filter((entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("slide"))
+      .filter(
+        (entry): entry is [string, string] =>
+          typeof entry[1] === "string" && !entry[0].startsWith("slide"),
+      )
       .map(([name, link]) => [name, mediaUrl(link, state.job_id)]);
   }
   if (!state.outputs) return [];
-  return Object.keys(FILE_WORDS).map((name) => [name, artifactUrl(state.job_id, name)]);
+  return Object.keys(FILE_WORDS).map((name) => [
+    name,
+    artifactUrl(state.job_id, name),
+  ]);
 }
 
 /** The narration slide by slide; the sentence being spoken is marked and a click seeks to it. */
@@ -77,7 +89,9 @@ function FollowingTranscript({
                   type="button"
                   key={cue.start}
                   className="cue"
-                  aria-current={cue.start <= time && time < cue.end ? "true" : undefined}
+                  aria-current={
+                    cue.start <= time && time < cue.end ? "true" : undefined
+                  }
                   onClick={() => onSeek(cue.start)}
                 >
                   {cue.text}
@@ -91,7 +105,13 @@ function FollowingTranscript({
   );
 }
 
-function VideoPart({ state, url }: { state: JobState; url: (name: string) => string }) {
+function VideoPart({
+  state,
+  url,
+}: {
+  state: JobState;
+  url: (name: string) => string;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [time, setTime] = useState(0);
   const list = chapters(state);
@@ -101,7 +121,22 @@ function VideoPart({ state, url }: { state: JobState; url: (name: string) => str
     video.current.currentTime = start;
     void video.current.play().catch(() => undefined); // autoplay may be refused: the seek stays
   };
-  const poster = !state.artifacts || state.artifacts["poster.jpg"] ? url("poster.jpg") : undefined;
+  const poster =
+    !state.artifacts || state.artifacts["poster.jpg"]
+      ? url("poster.jpg")
+      : undefined;
+  const src = url("video.mp4");
+  // Set here rather than as a prop: a renewed media token changes the URL, and the video
+  // goes on from where it was instead of starting again.
+  useEffect(() => {
+    const player = video.current;
+    if (!player) return;
+    const at = player.currentTime;
+    const playing = !player.paused && !player.ended;
+    player.src = src;
+    if (at > 0) player.currentTime = at;
+    if (playing) void player.play().catch(() => undefined);
+  }, [src]);
 
   return (
     <>
@@ -111,7 +146,6 @@ function VideoPart({ state, url }: { state: JobState; url: (name: string) => str
           className="player"
           controls
           preload="metadata"
-          src={url("video.mp4")}
           poster={poster}
           onTimeUpdate={(event) => setTime(event.currentTarget.currentTime)}
           onSeeked={(event) => setTime(event.currentTarget.currentTime)}
@@ -136,7 +170,8 @@ function VideoPart({ state, url }: { state: JobState; url: (name: string) => str
                   aria-current={chapter === current ? "true" : undefined}
                   onClick={() => seek(chapter.start)}
                 >
-                  <span className="chapter-time">{clock(chapter.start)}</span> {chapter.title}
+                  <span className="chapter-time">{clock(chapter.start)}</span>{" "}
+                  {chapter.title}
                 </button>
               </li>
             ))}
@@ -151,6 +186,7 @@ function VideoPart({ state, url }: { state: JobState; url: (name: string) => str
 
 export function Result({ jobId }: { jobId: string }) {
   const { state, error } = useJobFeed(jobId, false);
+  useFreshMediaToken(jobId, state !== null);
 
   if (!state) {
     return error ? (
@@ -164,13 +200,15 @@ export function Result({ jobId }: { jobId: string }) {
   if (state.status !== "completed") {
     return (
       <p>
-        This job has nothing to play yet (it is {state.status}). <a href={href.job(jobId)}>See its progress</a>.
+        This job has nothing to play yet (it is {state.status}).{" "}
+        <a href={href.job(jobId)}>See its progress</a>.
       </p>
     );
   }
 
   const links = artifactLinks(state);
-  const url = (name: string) => links.find(([key]) => key === name)?.[1] ?? artifactUrl(jobId, name);
+  const url = (name: string) =>
+    links.find(([key]) => key === name)?.[1] ?? artifactUrl(jobId, name);
   const has = playable(state);
 
   return (
@@ -191,7 +229,10 @@ export function Result({ jobId }: { jobId: string }) {
       <ul className="downloads">
         {links.map(([name, link]) => (
           <li key={name}>
-            <a href={link} download={`${state.filename.replace(/\.[^.]+$/, "")}-${name}`}>
+            <a
+              href={link}
+              download={`${state.filename.replace(/\.[^.]+$/, "")}-${name}`}
+            >
               {FILE_WORDS[name] ?? name}
             </a>
           </li>
