@@ -31,6 +31,7 @@ from .test_api import a_pdf, submit, wait_for_status
 
 WORDS = "Stages that share nothing but a bucket and a bus."
 OUTAGE_S = 8  # the store's server stopped mid-job for as long
+RETRY_BACKOFF_S = 3  # attempts at 0, ~5 and ~13 s: the third after the outage however it falls
 
 
 @pytest.fixture
@@ -182,6 +183,10 @@ def test_the_store_going_away_mid_job_delays_it_and_it_completes(
     new_bucket(endpoint, "outage")
     stack = Stack(redis_server.url, tmp_path, f"s{uuid.uuid4().hex[:8]}")
     stack.env.update(S3_ENV, SLIDESPEAKER_STORAGE_URL="s3://outage", AWS_ENDPOINT_URL=endpoint)
+    # Retries spaced as they are by default, not the tests' 0.2 s: with a refused connection
+    # the store client gives up in about 2 s, so three attempts 0.2 and 0.4 s apart all fell
+    # inside the outage when the composer's fetch met it (CI saw it fail on slide 1).
+    stack.env["SLIDESPEAKER_RETRY_BACKOFF_S"] = str(RETRY_BACKOFF_S)
     for name in PIPELINE:
         stack.start(name)
     try:
