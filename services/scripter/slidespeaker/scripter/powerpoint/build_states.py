@@ -158,10 +158,7 @@ def _state(slide_xml: bytes, hidden: list[Target]) -> bytes:
     if timing is not None:
         slide.remove(timing)
     for target in hidden:
-        # Only a shape's names: a connector's ends name the shapes they join by the same ids.
-        names = slide.find(f"p:cSld/p:spTree//p:cNvPr[@id='{target.shape_id}']", NS)
-        if names is None:
-            raise MissingShape(f"an animation names shape {target.shape_id}, which is not there")
+        names = _names(slide, target)
         if target.paragraphs is None:
             names.set("hidden", "1")
             continue
@@ -170,6 +167,15 @@ def _state(slide_xml: bytes, hidden: list[Target]) -> bytes:
         for paragraph in shape.findall("p:txBody/a:p", NS)[first : last + 1]:
             _make_invisible(paragraph)
     return _xml(slide)
+
+
+def _names(slide: etree._Element, target: Target) -> etree._Element:
+    """The target shape's names (`p:cNvPr`, where `hidden` goes); MissingShape if none."""
+    # Only a shape's names: a connector's ends name the shapes they join by the same ids.
+    names = slide.find(f"p:cSld/p:spTree//p:cNvPr[@id='{target.shape_id}']", NS)
+    if names is None:
+        raise MissingShape(f"an animation names shape {target.shape_id}, which is not there")
+    return names
 
 
 def _properties(element: etree._Element, name: str, without: tuple[str, ...]) -> etree._Element:
@@ -187,8 +193,8 @@ def _properties(element: etree._Element, name: str, without: tuple[str, ...]) ->
 
 def _make_invisible(paragraph: etree._Element) -> None:
     properties = _properties(paragraph, "pPr", BULLET_KINDS)
-    after = next((properties.find(f"a:{n}", NS) for n in AFTER_BULLET
-                  if properties.find(f"a:{n}", NS) is not None), None)  # fmt: skip
+    found = (properties.find(f"a:{name}", NS) for name in AFTER_BULLET)
+    after = next((element for element in found if element is not None), None)
     no_bullet = etree.Element(f"{{{A}}}buNone")
     if after is None:
         properties.append(no_bullet)
@@ -215,10 +221,12 @@ def read_builds(package: Path, numbers: Iterable[int]) -> dict[int, SlideBuilds]
     with zipfile.ZipFile(package) as source:
         slides = _slide_parts(source, _main_part(source))
         for number in numbers:
-            xml = source.read(slides[number - 1])
-            builds = slide_builds(etree.fromstring(xml))
+            slide = etree.fromstring(source.read(slides[number - 1]))
+            builds = slide_builds(slide)
             try:
-                _state(xml, [target for step in builds.steps for target in step])
+                for step in builds.steps:
+                    for target in step:
+                        _names(slide, target)
             except MissingShape as missing:
                 builds = SlideBuilds(unshowable=str(missing))
             if builds.steps or builds.unshowable:
