@@ -8,6 +8,7 @@ before any linked one from the start of the speech, steps after the last towards
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
@@ -46,21 +47,21 @@ def reveal_times(
 
 
 def _spread(known: list[float | None], start: float, end: float) -> list[float]:
-    times = list(known)
-    index = 0
-    while index < len(times):
-        if times[index] is not None:
-            index += 1
+    """Each unknown time on the line between the known ones around it, by step: the speech's
+    start stands for the first step when nothing says when it comes, its end for one step
+    past the last."""
+    anchors = {index: t for index, t in enumerate(known) if t is not None}
+    anchors.setdefault(0, start)
+    anchors[len(known)] = end
+    steps = sorted(anchors)
+    times = []
+    for index in range(len(known)):
+        at = bisect_left(steps, index)
+        after = steps[at]
+        if after == index:
+            times.append(anchors[index])
             continue
-        after = next((j for j in range(index, len(times)) if times[j] is not None), len(times))
-        until = times[after] if after < len(times) else end
-        previous = times[index - 1] if index else None
-        # After a revealed step, the unlinked ones share the time to the next; at the start,
-        # the first is revealed as the speech starts.
-        since = start if previous is None else previous
-        offset = 0 if previous is None else 1
-        parts = after - index + offset
-        for step, j in enumerate(range(index, after)):
-            times[j] = since + (until - since) * (step + offset) / parts  # type: ignore[operator]
-        index = after
-    return [t for t in times if t is not None]
+        before = steps[at - 1]
+        share = (index - before) / (after - before)
+        times.append(anchors[before] + (anchors[after] - anchors[before]) * share)
+    return times
