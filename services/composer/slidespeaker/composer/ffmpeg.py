@@ -108,6 +108,12 @@ def _read_progress(lines: Iterable[str], on_progress: Progress | None) -> None:
             on_progress(furthest)
 
 
+def concat_path(path: Path) -> str:
+    """`path` (made absolute) quoted for an ffconcat list, where nothing is special inside
+    single quotes but a quote."""
+    return "'" + str(path.resolve()).replace("'", "'\\''") + "'"
+
+
 @contextmanager
 def removed_on_failure(path: Path) -> Iterator[None]:
     """Leave no partial output behind when writing fails, times out or is cancelled."""

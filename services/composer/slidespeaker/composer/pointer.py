@@ -113,7 +113,7 @@ def draw_marks(
     pictures: list[MarkedPicture] = []
     for start, end in pairwise(edges):
         middle = (start + end) / 2
-        base = next((s.picture for s in states if s.start <= middle < s.end), picture)
+        base = shown_at(middle, picture, states)
         mark = next((m for m in found if m.start <= middle < m.end), None)
         if mark is None or not 0 <= mark.block < len(blocks):
             if base != picture:
@@ -128,6 +128,11 @@ def draw_marks(
             drawn[base, mark.block] = path
         pictures.append(MarkedPicture(drawn[base, mark.block], start, end))
     return _joined(pictures)
+
+
+def shown_at(seconds: float, picture: Path, states: Sequence[MarkedPicture]) -> Path:
+    """What is shown at `seconds`: the timed picture whose time it is, else `picture`."""
+    return next((state.picture for state in states if state.start <= seconds < state.end), picture)
 
 
 def _joined(pictures: list[MarkedPicture]) -> list[MarkedPicture]:

@@ -25,9 +25,9 @@ from pathlib import Path
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.events import Cue
 from slidespeaker.composer.burn import write_captions
-from slidespeaker.composer.ffmpeg import FFMPEG, POLL_SECONDS, Progress, run_ffmpeg
+from slidespeaker.composer.ffmpeg import FFMPEG, POLL_SECONDS, Progress, concat_path, run_ffmpeg
 from slidespeaker.composer.overlay import FPS, PresenterTrack, segment_graph
-from slidespeaker.composer.pointer import MarkedPicture
+from slidespeaker.composer.pointer import MarkedPicture, shown_at
 
 # Bump when what a segment holds changes for the same inputs, so older ones are not reused.
 SEGMENT_FORMAT = 1
@@ -54,8 +54,8 @@ class Segment:
     clip: Path | None = None
     clip_lead: int = 0  # frames before the clip's first one (its first frame is held)
     cues: tuple[Cue, ...] = ()  # burned in
-    # Pictures shown instead of `picture` (a block marked, a build state), from, to (s).
-    shown: tuple[tuple[Path, float, float], ...] = ()
+    shown: tuple[MarkedPicture, ...] = ()  # instead of `picture` in their times (a block
+    # marked, a build state)
 
 
 def plan_segments(
@@ -79,7 +79,7 @@ def plan_segments(
         )
         shift = start - origin
         shown = tuple(
-            (m.picture, max(0.0, m.start + shift), m.end + shift)
+            MarkedPicture(m.picture, max(0.0, m.start + shift), m.end + shift)
             for m in (marked[index] if index < len(marked) else ())
         )
         segments.append(
@@ -158,7 +158,7 @@ def segment_key(segment: Segment, track: PresenterTrack) -> str:
         "format": SEGMENT_FORMAT,
         "ffmpeg": Path(FFMPEG).name,  # names its version
         "picture": _digest(segment.picture),
-        "shown": [(_digest(p), round(a, 3), round(b, 3)) for p, a, b in segment.shown],
+        "shown": [(_digest(m.picture), round(m.start, 3), round(m.end, 3)) for m in segment.shown],
         "clip": _digest(segment.clip) if segment.clip else None,
         "graph": _graph(segment, track),
         "cues": [(cue.text, round(cue.start, 3), round(cue.end, 3)) for cue in segment.cues],
@@ -169,8 +169,7 @@ def segment_key(segment: Segment, track: PresenterTrack) -> str:
 
 def concat_list(segments: Sequence[Path]) -> str:
     """An ffconcat list of the segments, in order, for joining without re-encoding."""
-    quoted = ("'" + str(path.resolve()).replace("'", "'\\''") + "'" for path in segments)
-    return "ffconcat version 1.0\n" + "".join(f"file {path}\n" for path in quoted)
+    return "ffconcat version 1.0\n" + "".join(f"file {concat_path(path)}\n" for path in segments)
 
 
 def _encode(
@@ -211,13 +210,12 @@ def _graph(segment: Segment, track: PresenterTrack) -> str:
 def _pictures_list(segment: Segment) -> str:
     """An ffconcat list of the segment's pictures: its own, and each shown one in its time."""
     end = segment.frames / FPS
-    edges = sorted({0.0, end, *(t for _, a, b in segment.shown for t in (a, b) if 0 < t < end)})
+    times = (t for shown in segment.shown for t in (shown.start, shown.end))
+    edges = sorted({0.0, end, *(t for t in times if 0 < t < end)})
     entries = ["ffconcat version 1.0"]
     for since, to in pairwise(edges):
-        middle = (since + to) / 2
-        picture = next((p for p, a, b in segment.shown if a <= middle < b), segment.picture)
-        quoted = "'" + str(picture.resolve()).replace("'", "'\\''") + "'"
-        entries += [f"file {quoted}", f"duration {to - since:.6f}"]
+        picture = shown_at((since + to) / 2, segment.picture, segment.shown)
+        entries += [f"file {concat_path(picture)}", f"duration {to - since:.6f}"]
     return "\n".join(entries) + "\n"
 
 

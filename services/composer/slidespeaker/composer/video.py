@@ -36,10 +36,16 @@ from slidespeaker.composer.burn import (
     write_captions,
 )
 from slidespeaker.composer.colours import VIDEO_TAGS
-from slidespeaker.composer.ffmpeg import MediaError, Progress, removed_on_failure, run_ffmpeg
+from slidespeaker.composer.ffmpeg import (
+    MediaError,
+    Progress,
+    concat_path,
+    removed_on_failure,
+    run_ffmpeg,
+)
 from slidespeaker.composer.metadata import ffmetadata
 from slidespeaker.composer.overlay import PresenterTrack
-from slidespeaker.composer.pointer import MarkedPicture
+from slidespeaker.composer.pointer import MarkedPicture, shown_at
 from slidespeaker.composer.segments import (
     SegmentCache,
     concat_list,
@@ -278,7 +284,7 @@ def _playlist(
         edges = [t for m in states for t in (start + m.start, start + m.end)]
         cuts = sorted({start, *(t for t in [*changes, *edges] if start < t < end), end})
         shown += [
-            (_shown_at((since + to) / 2 - start, picture, states), to - since)
+            (shown_at((since + to) / 2 - start, picture, states), to - since)
             for since, to in pairwise(cuts)
         ]
         start = end
@@ -291,18 +297,6 @@ def _playlist(
     return "\n".join(entries) + "\n"
 
 
-def _shown_at(seconds: float, picture: Path, states: Sequence[MarkedPicture]) -> Path:
-    for state in states:
-        if state.start <= seconds < state.end:
-            return state.picture
-    return picture
-
-
 def _picture_entry(picture: Path) -> list[str]:
     # A still image is stamped in 1/framerate units: make that the tick.
-    return [f"file {_quoted(picture.resolve())}", f"option framerate {TICKS_PER_SECOND}"]
-
-
-def _quoted(path: Path) -> str:
-    """Quote a path for ffconcat, where nothing is special inside single quotes but a quote."""
-    return "'" + str(path).replace("'", "'\\''") + "'"
+    return [f"file {concat_path(picture)}", f"option framerate {TICKS_PER_SECOND}"]
