@@ -89,13 +89,9 @@ class Keys:
         """Hash of job id -> owner, for jobs that have one (derived from job.submitted)."""
         return f"{self.prefix}:jobs:owners"
 
-    def submissions(self, owner: str) -> str:
-        """The owner's submission token bucket (limits.py)."""
-        return f"{self.prefix}:user:{owner}:submissions"
-
-    def estimates(self, owner: str) -> str:
-        """The owner's cost-estimate token bucket (limits.py)."""
-        return f"{self.prefix}:user:{owner}:estimates"
+    def rate_bucket(self, owner: str, bucket: str) -> str:
+        """The owner's token bucket for submissions or cost estimates (limits.py)."""
+        return f"{self.prefix}:user:{owner}:{bucket}"
 
     @property
     def job_deadlines(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -72,27 +72,23 @@ return '0'
 """
 
 
-async def take_submission(
-    redis: Redis, keys: Keys, owner: str, per_hour: float, burst: int
+# What a user's token buckets are for. A cost estimate has a bucket of its own (a scripter
+# reads the deck for it) at the submissions' pace: asking what a deck costs does not use up
+# a submission.
+RateBucket = Literal["submissions", "estimates"]
+
+
+async def take(
+    redis: Redis, keys: Keys, owner: str, bucket: RateBucket, per_hour: float, burst: int
 ) -> None:
-    """Take one submission from the owner's bucket (`burst` at most, refilled at `per_hour`),
-    or raise LimitReached saying when the next one is allowed."""
-    await _take(redis, keys.submissions(owner), per_hour, burst, "submissions")
-
-
-async def take_estimate(redis: Redis, keys: Keys, owner: str, per_hour: float, burst: int) -> None:
-    """The same for a cost estimate (a scripter reads the deck for it), from a bucket of its
-    own at the submissions' pace: asking what a deck costs does not use up a submission."""
-    await _take(redis, keys.estimates(owner), per_hour, burst, "estimates")
-
-
-async def _take(redis: Redis, bucket: str, per_hour: float, burst: int, what: str) -> None:
-    reply: Any = await redis.eval(_TAKE, 1, bucket, per_hour / 3600, burst)
+    """Take one from the owner's `bucket` (`burst` at most, refilled at `per_hour`), or raise
+    LimitReached saying when the next one is allowed."""
+    reply: Any = await redis.eval(_TAKE, 1, keys.rate_bucket(owner, bucket), per_hour / 3600, burst)
     wait = float(_text(reply))
     if wait > 0:
         raise LimitReached(
-            f"{what}_per_hour", per_hour,
-            f"too many {what}: {per_hour:g} an hour (bursts of {burst}) are allowed; "
+            f"{bucket}_per_hour", per_hour,
+            f"too many {bucket}: {per_hour:g} an hour (bursts of {burst}) are allowed; "
             f"the next in {math.ceil(wait)} s",
             math.ceil(wait),
         )  # fmt: skip

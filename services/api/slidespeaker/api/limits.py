@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from slidespeaker.api.auth import Caller
 from slidespeaker.common import limits
 from slidespeaker.common.event_store import EventLog
-from slidespeaker.common.limits import ActiveLimit, LimitReached
+from slidespeaker.common.limits import ActiveLimit, LimitReached, RateBucket
 from slidespeaker.common.settings import Settings
 
 
@@ -20,18 +20,12 @@ def active_limit(caller: Caller, settings: Settings) -> ActiveLimit | None:
     return ActiveLimit(caller.name, most) if caller.name and most else None
 
 
-async def take_submission(caller: Caller, settings: Settings, events: EventLog) -> None:
+async def take(bucket: RateBucket, caller: Caller, settings: Settings, events: EventLog) -> None:
+    """One submission (or cost estimate) from the caller's bucket, when there are accounts
+    and a rate is set."""
     if caller.name and settings.submissions_per_hour:
-        await limits.take_submission(
-            events.redis, events.keys, caller.name, settings.submissions_per_hour,
-            settings.submission_burst,
-        )  # fmt: skip
-
-
-async def take_estimate(caller: Caller, settings: Settings, events: EventLog) -> None:
-    if caller.name and settings.submissions_per_hour:
-        await limits.take_estimate(
-            events.redis, events.keys, caller.name, settings.submissions_per_hour,
+        await limits.take(
+            events.redis, events.keys, caller.name, bucket, settings.submissions_per_hour,
             settings.submission_burst,
         )  # fmt: skip
 

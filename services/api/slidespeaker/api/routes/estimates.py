@@ -18,7 +18,7 @@ from slidespeaker.api.job_form import (
     ResolutionField,
     job_options,
 )
-from slidespeaker.api.limits import take_estimate
+from slidespeaker.api.limits import take
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import errors, service_errors
 from slidespeaker.common import storage_keys
@@ -60,7 +60,7 @@ async def estimate_cost(
     (the same form as submitting it), and their price when the server knows it; the same
     reckoning the job's `cost.estimated` event will carry."""
     options = await job_options(form, lexicon, resolution)
-    await take_estimate(caller, settings, events)
+    await take("estimates", caller, settings, events)
     if not await someone_answers(events.redis, events.keys.presence_pattern("scripter")):
         raise HTTPException(503, "no scripter service is running to read the deck; start one")
     question = uuid.uuid4().hex

@@ -24,7 +24,7 @@ from slidespeaker.api.job_form import (
     ResolutionField,
     job_options,
 )
-from slidespeaker.api.limits import active_limit, check_deck_size, take_submission
+from slidespeaker.api.limits import active_limit, check_deck_size, take
 from slidespeaker.api.routes.voices import offered_voices
 from slidespeaker.api.uploads import checked_upload
 from slidespeaker.api.views import JobList, errors, job_view, summary
@@ -57,7 +57,7 @@ async def create_job(
     if refused:  # before any work: nothing here could speak what was asked for
         raise HTTPException(422, refused)
     check_deck_size(caller, file.size)
-    await take_submission(caller, settings, events)
+    await take("submissions", caller, settings, events)
     with checked_upload(file, storage.scratch, password) as deck:
         job_id = await submit_job(
             events, storage.store, deck=deck, filename=file.filename or "deck", options=options,
@@ -172,7 +172,7 @@ async def rerun_job(
     refused = unspeakable(options, await offered_voices(events))
     if refused:
         raise HTTPException(422, refused)
-    await take_submission(caller, settings, events)
+    await take("submissions", caller, settings, events)
     new_id = await submit_job(
         events, storage.store, deck=InStore(state.deck_key), filename=state.filename,
         options=options, owner=caller.owner, limit=active_limit(caller, settings),
