@@ -154,19 +154,26 @@ class Stack:
 PIPELINE = ["dispatcher", "scripter", "voice", "avatar", "composer"]
 
 
+@contextlib.contextmanager
+def started_stack(stack: Stack) -> Iterator[Stack]:
+    """`stack` with every pipeline service running, stopped again afterwards (also when they
+    did not all come up, so none is left running)."""
+    for name in PIPELINE:
+        stack.start(name)
+    try:
+        stack.wait_alive(PIPELINE, timeout=STARTUP_TIMEOUT_S)
+        yield stack
+    finally:
+        stack.stop()
+
+
 @pytest.fixture(scope="session")
 def stack(redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Every pipeline service running once for the whole session (tests share it on purpose:
     a bad deck must leave the services running for the next job)."""
     home = tmp_path_factory.mktemp("home")
-    stack = Stack(redis_server.url, home, prefix=f"s{uuid.uuid4().hex[:8]}")
-    for name in PIPELINE:
-        stack.start(name)
-    try:  # services that did not all come up are stopped too, not left running
-        stack.wait_alive(PIPELINE, timeout=STARTUP_TIMEOUT_S)
+    with started_stack(Stack(redis_server.url, home, prefix=f"s{uuid.uuid4().hex[:8]}")) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> httpx.Client:

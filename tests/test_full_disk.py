@@ -18,7 +18,7 @@ from slidespeaker.cli.redis_server import RedisHandle
 from slidespeaker.common import events as ev
 from slidespeaker.common.fold import JobStatus
 
-from .conftest import PIPELINE, Stack
+from .conftest import PIPELINE, Stack, started_stack
 from .jobs import job_events, run_job
 from .media import probe
 from .test_reliability import LONG, long_deck
@@ -48,11 +48,8 @@ def disk_stack(
 ) -> Iterator[Stack]:
     logs = tmp_path_factory.mktemp("full-disk-logs")  # the logs are not what fills up
     stack = Stack(redis_server.url, small_disk, f"f{uuid.uuid4().hex[:8]}", log_dir=logs)
-    for name in PIPELINE:
-        stack.start(name)
-    stack.wait_alive(PIPELINE)
-    yield stack
-    stack.stop()
+    with started_stack(stack):
+        yield stack
 
 
 def fill(disk: Path, leave_kb: int) -> Path:
