@@ -412,6 +412,11 @@ def test_the_event_streams_are_described_as_asyncapi(api: httpx.Client) -> None:
         model = messages[name]["payload"]["$ref"].rsplit("/", 1)[1]
         assert schemas[model]["properties"]["type"]["const"] == name
     assert "work.voice" in doc["channels"] and "jobLog" in doc["channels"]
+    user_log = doc["channels"]["userLog"]
+    assert set(user_log["messages"]) == {"user.created", "user.key_rotated", "user.revoked"}
+    created = messages["user.created"]["payload"]["$ref"].rsplit("/", 1)[1]
+    assert {"name", "key_hash", "admin", "max_deck_mb"} <= set(schemas[created]["properties"])
+    assert user_log["address"] == "{prefix}:users:log"
 
 
 def test_voices_are_those_the_running_voice_services_publish(api: httpx.Client) -> None:
