@@ -24,3 +24,34 @@ export function scriptEdits(
     return [edit];
   });
 }
+
+/** The narration's sentences: text up to a full stop, question or exclamation mark followed
+ * by a space, or the end. */
+export function sentencesOf(narration: string): string[] {
+  return narration
+    .split(/(?<=[.!?])\s+/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence.length > 0);
+}
+
+/** What the review offers to point for a slide, in the narration's order: each link whose
+ * words the narration still says, and each sentence no link covers, pointing at nothing
+ * until a person picks a block for it. */
+export function pointerRows(
+  narration: string,
+  links: PointerLink[],
+): PointerLink[] {
+  const said = links.filter((link) => narration.includes(link.sentence));
+  const unlinked = sentencesOf(narration)
+    .filter(
+      (sentence) => !said.some((link) => overlaps(sentence, link.sentence)),
+    )
+    .map((sentence) => ({ sentence, block: UNLINKED }));
+  return [...said, ...unlinked].sort(
+    (a, b) => narration.indexOf(a.sentence) - narration.indexOf(b.sentence),
+  );
+}
+
+function overlaps(sentence: string, linked: string): boolean {
+  return sentence.includes(linked) || linked.includes(sentence);
+}

@@ -3,7 +3,7 @@
 // only the changed slides and lets voicing start.
 import { useEffect, useState } from "react";
 import { ApiError, approveScript, getScript } from "../api";
-import { UNLINKED, scriptEdits } from "../scriptEdits";
+import { UNLINKED, pointerRows, scriptEdits } from "../scriptEdits";
 import type { PointerLink, ScriptLine } from "../types";
 
 export function ScriptReview({
@@ -69,7 +69,10 @@ export function ScriptReview({
           </label>
           <PointerLinks
             line={line}
-            links={links[line.slide] ?? line.links}
+            links={pointerRows(
+              drafts[line.slide] ?? line.narration,
+              links[line.slide] ?? line.links,
+            )}
             onChange={(changed) =>
               setLinks({ ...links, [line.slide]: changed })
             }
@@ -93,8 +96,8 @@ export function ScriptReview({
   );
 }
 
-/** Each linked sentence of a slide with the block the pointer marks while it is said, which
- * a person may point elsewhere or at nothing. */
+/** Each sentence of a slide with the block the pointer marks while it is said, which a
+ * person may point elsewhere, at nothing, or (for a sentence not linked yet) at a block. */
 function PointerLinks({
   line,
   links,
@@ -104,7 +107,7 @@ function PointerLinks({
   links: PointerLink[];
   onChange: (links: PointerLink[]) => void;
 }) {
-  if (line.links.length === 0 || line.blocks.length === 0) return null;
+  if (links.length === 0 || line.blocks.length === 0) return null;
   return (
     <ul
       className="pointer-links small"
