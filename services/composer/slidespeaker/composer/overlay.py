@@ -1,4 +1,5 @@
-"""The presenter over the slides: each slide's clip composited in a corner of the picture.
+"""The presenter over the slides: each slide's clip composited in a corner of the picture,
+the one asked for unless the presenter would hide there a block the pointer marks.
 
 Each slide is its own segment of the video (see segments.py): its picture, converted to
 the video's colours once and repeated at the steady frame rate the moving presenter needs,
@@ -31,6 +32,7 @@ CORNERS = {
     "top-right": ("main_w-overlay_w-{m}", "{m}"),
     "top-left": ("{m}", "{m}"),
 }
+Box = tuple[float, float, float, float]  # left, top, right, bottom, as shares of the frame
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class SlideClip:
     slide_start: float  # s on the video's timeline
     slide_end: float
     clip_start: float  # s from the slide's start to the clip's first frame
+    position: str | None = None  # its corner; None: the track's
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,28 @@ class PresenterTrack:
         """The widest a clip is shown."""
         width = round(self.clip_height * PRESENTER_ASPECT)
         return width - width % 2
+
+    def tile(self, position: str) -> Box:
+        """Where the presenter stands in the corner `position`."""
+        width, height = self.clip_width / self.frame_width, self.clip_height / self.frame_height
+        side = MARGIN * self.frame_height / self.frame_width
+        left = side if position.endswith("left") else 1 - side - width
+        top = MARGIN if position.startswith("top") else 1 - MARGIN - height
+        return (left, top, left + width, top + height)
+
+    def corner_clear_of(self, marked: Sequence[Box], text: Sequence[Box]) -> str:
+        """The track's corner, unless the presenter would hide one of the `marked` blocks
+        there: then the corner that hides none of them and the least `text` (the asked one
+        first, then the other bottom corner, which keeps titles clear); the track's own when
+        every corner hides a marked block."""
+
+        def hidden(corner: str, boxes: Sequence[Box]) -> float:
+            return sum(_overlap(self.tile(corner), box) for box in boxes)
+
+        if not hidden(self.position, marked):
+            return self.position
+        clear = [corner for corner in CORNERS if not hidden(corner, marked)]
+        return min(clear, key=lambda corner: hidden(corner, text), default=self.position)
 
 
 def segment_graph(
@@ -103,3 +128,10 @@ def caption_side_margin(track: PresenterTrack) -> int:
         return 0
     presenter = track.clip_width + 2 * track.frame_height * MARGIN
     return round(384 * presenter / track.frame_width)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The area two boxes share."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    down = min(a[3], b[3]) - max(a[1], b[1])
+    return max(0.0, across) * max(0.0, down)

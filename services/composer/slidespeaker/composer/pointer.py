@@ -152,14 +152,11 @@ def _draw(
 ) -> None:  # fmt: skip
     """Write `frame` (changed) with the block at `box` marked."""
     width, height = frame.size
-    # Where the page sits in the frame, as the scripter's render placed it.
-    scale = min(width / page[0], height / page[1])
-    left, top = (width - page[0] * scale) / 2, (height - page[1] * scale) / 2
     pad = PAD * height
-    x0, y0, x1, y1 = box
+    x0, y0, x1, y1 = on_frame(box, page, (width, height))
     band = (
-        round(left + x0 * page[0] * scale - pad), round(top + y0 * page[1] * scale - pad),
-        round(left + x1 * page[0] * scale + pad), round(top + y1 * page[1] * scale + pad),
+        round(x0 * width - pad), round(y0 * height - pad),
+        round(x1 * width + pad), round(y1 * height + pad),
     )  # fmt: skip
     # A highlight changes only its band: only that is blended, not the whole frame.
     area = (0, 0, width, height) if style == "spotlight" else _within(band, width, height)
@@ -176,6 +173,21 @@ def _draw(
     # The least zlib effort: the picture is read once, by the final encode, right after; at
     # the default level saving it took most of a marked picture's CPU time.
     frame.save(out, format="png", compress_level=1)
+
+
+def on_frame(
+    box: tuple[float, float, float, float], page: tuple[float, float], frame: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """A block's `box` (shares of the page) as shares of a `frame` (width, height) that shows
+    the page letter-boxed, as the scripter's render placed it."""
+    width, height = frame
+    scale = min(width / page[0], height / page[1])
+    left, top = (width - page[0] * scale) / 2, (height - page[1] * scale) / 2
+    x0, y0, x1, y1 = box
+    return (
+        (left + x0 * page[0] * scale) / width, (top + y0 * page[1] * scale) / height,
+        (left + x1 * page[0] * scale) / width, (top + y1 * page[1] * scale) / height,
+    )  # fmt: skip
 
 
 def _within(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:

@@ -9,6 +9,7 @@ warning says which slide and why.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 from slidespeaker.common import events as ev
@@ -19,6 +20,7 @@ from slidespeaker.common.runtime import TaskContext
 from slidespeaker.common.storage import MissingObject
 from slidespeaker.composer.ffmpeg import MediaError, run_ffmpeg
 from slidespeaker.composer.overlay import PresenterTrack, SlideClip
+from slidespeaker.composer.pointer import on_frame
 
 LENGTH_TOLERANCE_S = 0.2  # between a clip and the narration it shows being spoken
 WARNING_CODE = "avatar_clip_unusable"
@@ -46,20 +48,30 @@ async def checked_clip(
 def presenter_track(ctx: TaskContext, slides: list[SlideState]) -> PresenterTrack | None:
     """The checked clips on the video's timeline, fetched into the task's scratch; None when
     no slide has one (the video is then made the still-slide way)."""
+    options = ctx.state.options
+    track = PresenterTrack(
+        [], options.width, options.height, options.avatar_position, options.avatar_scale
+    )
     clips: list[SlideClip] = []
     start = 0.0
     for slide in slides:
         end = start + (slide.duration or 0.0)
         if slide.composed_avatar_key:
             clip = ctx.storage.fetch(slide.composed_avatar_key)
-            clips.append(SlideClip(clip, start, end, slide.avatar_start))
+            corner = presenter_corner(track, slide, options.pointer)
+            clips.append(SlideClip(clip, start, end, slide.avatar_start, corner))
         start = end
-    if not clips:
-        return None
-    options = ctx.state.options
-    return PresenterTrack(
-        clips, options.width, options.height, options.avatar_position, options.avatar_scale
-    )
+    return dataclasses.replace(track, clips=clips) if clips else None
+
+
+def presenter_corner(track: PresenterTrack, slide: SlideState, pointer: str) -> str:
+    """The presenter's corner on the slide: clear of the blocks the pointer marks on it."""
+    if slide.page is None or pointer == "none":
+        return track.position
+    frame = (track.frame_width, track.frame_height)
+    text = [on_frame(block.box, slide.page, frame) for block in slide.blocks]
+    marked = [text[link.block] for link in slide.links if 0 <= link.block < len(text)]
+    return track.corner_clear_of(marked, text)
 
 
 def fetched_clip(ctx: TaskContext, key: str) -> Path:

@@ -11,6 +11,7 @@ joined video ends within half a frame of the narration.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import os
@@ -56,6 +57,7 @@ class Segment:
     cues: tuple[Cue, ...] = ()  # burned in
     shown: tuple[MarkedPicture, ...] = ()  # instead of `picture` in their times (a block
     # marked, a build state)
+    position: str | None = None  # the presenter's corner; None: the track's
 
 
 def plan_segments(
@@ -83,8 +85,9 @@ def plan_segments(
             for m in (marked[index] if index < len(marked) else ())
         )
         segments.append(
-            Segment(picture, last - first, clip.clip if clip else None, lead, cues, shown)
-        )
+            Segment(picture, last - first, clip.clip if clip else None, lead, cues, shown,
+                    clip.position if clip else None)
+        )  # fmt: skip
         start += duration
     return segments
 
@@ -203,6 +206,8 @@ def _encode(
 
 def _graph(segment: Segment, track: PresenterTrack) -> str:
     clip_lead = segment.clip_lead if segment.clip is not None else None
+    if segment.position is not None:
+        track = dataclasses.replace(track, position=segment.position)
     return segment_graph(track, frames=segment.frames, clip_lead=clip_lead,
                          burn=bool(segment.cues), timed=bool(segment.shown))  # fmt: skip
 
