@@ -4,14 +4,18 @@ changes nothing, and an archived job stays listed and counted."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from redis.asyncio import Redis
 
-from slidespeaker.api.index_backfill import index_earlier_jobs
+from slidespeaker.api.index_backfill import EarlierKeys, upgrade_indexes
 from slidespeaker.common import events as ev
 from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import fold
 from slidespeaker.common.keys import Keys
+from slidespeaker.common.limits import ActiveLimit, LimitReached
 from slidespeaker.common.object_store import ObjectStore
 
 from .test_archive_log import LATER, failed_job
@@ -62,17 +66,73 @@ async def test_jobs_are_counted_and_listed_from_the_index(
     assert await index.newest(owner="alice", status=None, offset=0, limit=10) == []
 
 
-async def test_jobs_recorded_before_the_index_are_indexed_once(
+async def test_indexes_of_earlier_versions_are_upgraded_once(
     aredis: Redis, keys: Keys, file_store: ObjectStore
 ) -> None:
     log = EventLog(aredis, keys, file_store)
-    await log.append(*owned(failed_job("old"), "alice"))
-    # What an installation kept before the index: the logs and the list of jobs only.
-    await aredis.delete(
-        keys.job_lines, keys.job_counts, keys.owner_job_counts("alice"), keys.owner_jobs("alice")
-    )
-    assert await index_earlier_jobs(log) == 1
-    assert await log.index.counts("alice") == {"failed": 1}
-    assert await log.index.newest(owner="alice", status=None, offset=0, limit=10) == ["old"]
+    await log.append(*owned(failed_job("old"), "alice"))  # recorded before the job index
+    await aredis.delete(*await _index_keys(aredis, keys))
+    await aredis.zrem(keys.jobs_in_redis, "old")  # and before archiving
+    await log.append(*owned(failed_job("archived"), "bob"))
+    await log.index.write(fold(await log.read("archived")))
+    assert (await archive_finished(log, before=LATER)).jobs == ["archived"]
+    await log.append(owned(failed_job("running"), "alice")[0])  # live: under alice's limit
+    # What the earlier version kept: one sorted set per list, owners and archive marks in
+    # hashes of their own, lines without either, and none for the jobs before the index.
+    earlier = EarlierKeys(keys.prefix)
+    owners = [("old", "alice"), ("archived", "bob"), ("running", "alice")]
+    for n, (job_id, owner) in enumerate(owners):
+        await aredis.zadd(earlier.jobs, {job_id: n})
+        await aredis.zadd(earlier.owner_jobs(owner), {job_id: n})
+        await aredis.hset(earlier.owners, job_id, owner)
+    archived_line: Any = await aredis.hget(keys.job_lines, "archived")
+    version, status, _owner, *stages, mark = archived_line.decode().split(" ")
+    await aredis.hset(keys.job_lines, "archived", " ".join([version, status, *stages]))
+    await aredis.hset(earlier.archived, "archived", mark[1:])
+    running: Any = await aredis.hget(keys.job_lines, "running")
+    await aredis.hset(keys.job_lines, "running", " ".join(running.decode().split(" ")[:2]))
+    await aredis.delete(*[k for k in await _index_keys(aredis, keys) if "pages" in k])
+    await aredis.set(keys.job_index_built, "1")
+
+    assert await upgrade_indexes(log) == 3
+    newest = log.index.newest
+    assert await newest(owner=None, status=None, offset=0, limit=10) == [
+        "running", "archived", "old"
+    ]  # fmt: skip
+    assert await newest(owner="alice", status=None, offset=0, limit=10) == ["running", "old"]
+    assert await newest(owner="bob", status=None, offset=0, limit=10) == ["archived"]
+    assert await log.index.counts("alice") == {"failed": 1, "queued": 1}, "old, once indexed"
+    assert await log.index.counts("bob") == {"failed": 1}
+    assert len(await log.read("archived")) == len(failed_job("archived")), "from the store"
+    with pytest.raises(LimitReached):  # the live job still counts for alice
+        await ActiveLimit("alice", 1).check(aredis, keys)
+    await ActiveLimit("bob", 1).check(aredis, keys)
+    left = {k.decode() async for k in aredis.scan_iter(f"{keys.prefix}:*")}
+    assert not left & {earlier.jobs, earlier.owners, earlier.archived, earlier.owner_jobs("bob")}
     await aredis.delete(keys.job_lines)
-    assert await index_earlier_jobs(log) == 0, "done once"
+    assert await upgrade_indexes(log) == 0, "done once"
+
+
+async def _index_keys(aredis: Redis, keys: Keys) -> list[str]:
+    """The job index's keys: lines, counters, lists."""
+    logs = {keys.job_log(job_id) for job_id in ("old", "archived", "running")}
+    found = [k.decode() async for k in aredis.scan_iter(f"{keys.prefix}:*")]
+    return [k for k in found if k not in logs and ("jobs:" in k or "user:" in k or "stages" in k)
+            and k not in (keys.jobs_in_redis, keys.active_jobs)]  # fmt: skip
+
+
+async def test_lists_page_through_many_jobs_in_compact_pages(aredis: Redis, keys: Keys) -> None:
+    log = EventLog(aredis, keys)
+    ids = [f"job{n:03}" for n in range(250)]
+    for job_id in ids:
+        await log.append(owned(failed_job(job_id), "alice")[0])
+    await log.append(ev.JobDeleted(job_id="job120"))
+    await log.index.write(fold(await log.read("job120")))
+    listed = [i for i in reversed(ids) if i != "job120"]
+    newest = log.index.newest
+    assert await newest(owner=None, status=None, offset=0, limit=300) == listed
+    assert await newest(owner="alice", status=None, offset=95, limit=40) == listed[95:135]
+    assert await newest(owner=None, status="queued", offset=240, limit=20) == listed[240:]
+    pages = [k async for k in aredis.scan_iter(f"{keys.prefix}:*pages:[0-9]*")]
+    assert len(pages) == 6, "three pages of a hundred jobs, everyone's and alice's"
+    assert {await aredis.object("encoding", page) for page in pages} == {b"listpack"}

@@ -39,7 +39,7 @@ async def test_appending_routes_in_the_same_transaction(
     fields = work[0][1]
     assert fields[b"job_id"] == b"j1" and fields[b"attempt"] == b"2"
     assert TaskRef.model_validate_json(fields[b"task"]) == task
-    assert await event_log.job_ids() == ["j1"]
+    assert await event_log.index.newest(owner=None, status=None, offset=0, limit=10) == ["j1"]
     assert not await event_log.stop_requested("j1")
     await event_log.append(ev.JobCancelRequested(job_id="j1"))
     assert await event_log.stop_requested("j1")

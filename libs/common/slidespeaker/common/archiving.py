@@ -74,7 +74,8 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Out
             return "kept"  # live work, or ended too recently
         await events.archive(job_id).save(job_id, entries)
         pipe.multi()  # type: ignore[no-untyped-call]
-        pipe.hset(keys.archived_jobs, job_id, entries[-1][0])
+        await events.index.queue(pipe, state)  # its line is current, then marked archived
+        await events.index.mark_archived(pipe, job_id, entries[-1][0])
         pipe.delete(log_key, keys.job_stop(job_id))
         pipe.zrem(keys.jobs_in_redis, job_id)
         pipe.zrem(keys.job_deadlines, job_id)

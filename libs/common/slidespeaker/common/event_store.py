@@ -21,7 +21,7 @@ from redis.exceptions import WatchError
 from slidespeaker.common import events as ev
 from slidespeaker.common.bus import position
 from slidespeaker.common.fold import JobState, fold
-from slidespeaker.common.job_index import JobIndex
+from slidespeaker.common.job_index import JobIndex, Line
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import ActiveLimit
 from slidespeaker.common.log_archive import LogArchive
@@ -96,9 +96,10 @@ class EventLog:
             if expected_last_id is not None:
                 await pipe.watch(log_key)
                 last: Any = await pipe.xrevrange(log_key, count=1)
-                if not last:  # the whole log may be archived: its last entry is the archive's
-                    last = [(await pipe.hget(self.keys.archived_jobs, job_id),)]
-                last_id = _entry_id(last[0][0]) if last[0][0] is not None else None
+                if last:
+                    last_id: str | None = _entry_id(last[0][0])
+                else:  # the whole log may be archived: its last entry is the archive's
+                    last_id = await self._archived_to(pipe, job_id)
                 if last_id != expected_last_id:
                     raise Conflict(job_id)
             if limit is not None:
@@ -131,11 +132,9 @@ class EventLog:
                 work = WorkMessage(job_id=event.job_id, task=event.task, attempt=event.attempt)
                 pipe.xadd(keys.work(event.task.stage), work.to_fields())  # type: ignore[arg-type]
             case ev.JobSubmitted():
-                pipe.zadd(keys.jobs, {event.job_id: event.ts.timestamp()})
+                await self.index.list_job(pipe, event.job_id, event.owner)
                 await self.index.queue(pipe, fold([event]))  # listed and counted from the start
                 if event.owner is not None:
-                    pipe.zadd(keys.owner_jobs(event.owner), {event.job_id: event.ts.timestamp()})
-                    pipe.hset(keys.job_owners, event.job_id, event.owner)
                     pipe.sadd(keys.active_jobs, event.job_id)
             case ev.JobCancelRequested():
                 pipe.set(keys.job_stop(event.job_id), event.type)
@@ -147,8 +146,7 @@ class EventLog:
             case ev.JobRetryRequested():
                 pipe.delete(keys.job_stop(event.job_id))
                 pipe.sadd(keys.active_jobs, event.job_id)
-            case ev.JobDeleted():
-                pipe.zrem(keys.jobs, event.job_id)
+            case ev.JobDeleted():  # its line says so: the lists leave it out
                 pipe.srem(keys.active_jobs, event.job_id)
 
     async def read(self, job_id: str, after: str | None = None) -> list[LogEntry]:
@@ -158,8 +156,9 @@ class EventLog:
         # already marked archived, never neither.
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xrange(self.keys.job_log(job_id), min=start, max="+")
-            pipe.hget(self.keys.archived_jobs, job_id)
-            raw, archived_to = await pipe.execute()
+            pipe.hget(self.keys.job_lines, job_id)
+            raw, line = await pipe.execute()
+        archived_to = None if line is None else Line.parse(line).archived_to
         live = [_decode(entry_id, fields) for entry_id, fields in raw]
         if archived_to is None or (after and position(after) >= position(archived_to)):
             return live
@@ -199,13 +198,13 @@ class EventLog:
     async def exists(self, job_id: str) -> bool:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.exists(self.keys.job_log(job_id))
-            pipe.hexists(self.keys.archived_jobs, job_id)
-            live, archived = await pipe.execute()
-        return bool(live or archived)
+            pipe.hget(self.keys.job_lines, job_id)
+            live, line = await pipe.execute()
+        return bool(live or (line is not None and Line.parse(line).archived_to))
 
-    async def job_ids(self, newest_first: bool = True, limit: int = 100) -> Sequence[str]:
-        ids: Any = await self.redis.zrange(self.keys.jobs, 0, limit - 1, desc=newest_first)
-        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+    async def _archived_to(self, pipe: Pipeline, job_id: str) -> str | None:
+        line: Any = await pipe.hget(self.keys.job_lines, job_id)
+        return None if line is None else Line.parse(line).archived_to
 
     async def stop_requested(self, job_id: str) -> bool:
         return bool(await self.redis.exists(self.keys.job_stop(job_id)))

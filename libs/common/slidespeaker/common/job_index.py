@@ -1,5 +1,6 @@
 """What listing and counting jobs need, kept as each job's log moves on, so neither folds
-every job's log: per job its status and time spent per stage (a line of a Redis hash), and
+every job's log: per job its status, owner and time spent per stage (a line of a Redis
+hash), lists of jobs in order of submission (everyone's and each owner's, in pages), and
 counters of jobs by status (overall and per owner) and of stage time, which move with them.
 
 Derived from the fold, never a second source of truth: a job's line is written from its
@@ -7,7 +8,8 @@ folded state, with the number of events folded as its version, and a Lua script 
 only with a newer one and moves the counters by the difference, in one step. So writing the
 same state twice, or an older one late, changes nothing. The dispatcher writes it as it folds
 each job (and in the very transaction that ends a job); job.submitted writes the first line.
-The lines outlive the job's log in Redis (archiving.py): an archived job stays counted.
+The lines outlive the job's log in Redis (archiving.py): an archived job stays listed and
+counted, for about 250 bytes of Redis memory (its line and two entries in compact pages).
 """
 
 from __future__ import annotations
@@ -22,31 +24,69 @@ from redis.asyncio.client import Pipeline
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.keys import Keys
 
-PAGE_BATCH = 200  # job ids read from an index at a time while filling a page
+PAGE = 100  # ids per page of a list: under Redis's 128 for a compact sorted set
 DELETED = "deleted"  # counted apart: a deleted job is neither listed nor in the metrics
 
+# A job's line: "<version> <status> <owner or -> [<stage>=<ms>/<runs> ...] [@<archived id>]".
+# One line holds all that a job leaves in Redis once its log is archived but its place in
+# the lists: one hash field (user names have no space nor '=', nor start with '@').
+
 # KEYS: lines, counts, stage milliseconds, stage runs[, the owner's counts]
-# ARGV: job id, version, status, stages ("voice=1200/3 scripter=800/1")
+# ARGV: job id, version, status, owner, stages ("voice=1200/3 scripter=800/1")
 _WRITE_LINE = """
 local function move(line, sign)
-  local status, stages = string.match(line, '^%d+ (%S+) ?(.*)$')
+  local status, rest = string.match(line, '^%d+ (%S+)(.*)$')
   redis.call('HINCRBY', KEYS[2], status, sign)
   if KEYS[5] then redis.call('HINCRBY', KEYS[5], status, sign) end
-  for stage, ms, runs in string.gmatch(stages, '(%S+)=(%d+)/(%d+)') do
+  for stage, ms, runs in string.gmatch(rest, '(%S+)=(%d+)/(%d+)') do
     redis.call('HINCRBY', KEYS[3], stage, string.format('%d', sign * tonumber(ms)))
     redis.call('HINCRBY', KEYS[4], stage, string.format('%d', sign * tonumber(runs)))
   end
 end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
+local archived = ''
 if old then
   if tonumber(string.match(old, '^%d+')) >= tonumber(ARGV[2]) then return 0 end
   move(old, -1)
+  archived = string.match(old, ' @%S+$') or ''
 end
 local line = ARGV[2] .. ' ' .. ARGV[3] .. ' ' .. ARGV[4]
-redis.call('HSET', KEYS[1], ARGV[1], line)
+if ARGV[5] ~= '' then line = line .. ' ' .. ARGV[5] end
+redis.call('HSET', KEYS[1], ARGV[1], line .. archived)
 move(line, 1)
 return 1
 """
+
+# KEYS: lines. ARGV: job id, the last entry id archived. The line was written first (in the
+# same transaction): the mark replaces an earlier one, the rest of the line stays.
+_MARK_ARCHIVED = """
+local line = redis.call('HGET', KEYS[1], ARGV[1])
+line = string.gsub(line, ' @%S+$', '')
+redis.call('HSET', KEYS[1], ARGV[1], line .. ' @' .. ARGV[2])
+"""
+
+# KEYS: the list's length. ARGV: its pages' key, job id, page size. The page is numbered
+# by the length, known only inside the transaction: hence a key named in the script.
+_LIST = """
+local n = redis.call('INCR', KEYS[1]) - 1
+redis.call('ZADD', ARGV[1] .. ':' .. math.floor(n / tonumber(ARGV[3])), n, ARGV[2])
+"""
+
+
+@dataclass(frozen=True)
+class Line:
+    """A job's line, read back."""
+
+    status: str
+    owner: str | None
+    archived_to: str | None  # the last entry id of its log archived in the store
+
+    @classmethod
+    def parse(cls, raw: bytes | str) -> Line:
+        _version, status, *rest = _text(raw).split(" ")
+        owner = rest[0] if rest and "=" not in rest[0] and rest[0][0] != "@" else "-"
+        archived = rest[-1][1:] if rest and rest[-1].startswith("@") else None
+        return cls(status, None if owner == "-" else owner, archived)
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,8 @@ class JobIndex:
         self.redis = redis
         self.keys = keys
         self._write = redis.register_script(_WRITE_LINE)
+        self._mark_archived = redis.register_script(_MARK_ARCHIVED)
+        self._list = redis.register_script(_LIST)
 
     async def queue(self, pipe: Pipeline, state: JobState) -> None:
         """Write the job's line in `pipe` (a transaction appending its events, say)."""
@@ -74,32 +116,45 @@ class JobIndex:
         keys = [self.keys.job_lines, self.keys.job_counts, *self.keys.stage_time]
         if state.owner is not None:
             keys.append(self.keys.owner_job_counts(state.owner))
-        return keys, [state.job_id, state.event_count, _status(state), _stages(state)]
+        owner = state.owner or "-"
+        return keys, [state.job_id, state.event_count, _status(state), owner, _stages(state)]
+
+    async def mark_archived(self, pipe: Pipeline, job_id: str, last_id: str) -> None:
+        """Note in the job's line (in `pipe`, after queue) up to where its log is archived."""
+        await self._mark_archived(keys=[self.keys.job_lines], args=[job_id, last_id], client=pipe)
+
+    async def list_job(self, pipe: Pipeline, job_id: str, owner: str | None) -> None:
+        """List a job just submitted (in `pipe`): first in everyone's list and its owner's."""
+        for pages in {self.keys.job_pages(None), self.keys.job_pages(owner)}:
+            await self._list(keys=[f"{pages}:length"], args=[pages, job_id, PAGE], client=pipe)
+
+    async def lines(self, job_ids: Sequence[str]) -> list[Line | None]:
+        if not job_ids:
+            return []
+        raw: Any = await self.redis.hmget(self.keys.job_lines, list(job_ids))
+        return [None if line is None else Line.parse(line) for line in raw]
 
     async def statuses(self, job_ids: Sequence[str]) -> list[str]:
         """Each job's status as last indexed (queued until the dispatcher has folded it)."""
-        if not job_ids:
-            return []
-        lines: Any = await self.redis.hmget(self.keys.job_lines, list(job_ids))
-        return [_text(line).split(" ")[1] if line else JobStatus.queued.value for line in lines]
+        return [JobStatus.queued.value if line is None else line.status
+                for line in await self.lines(job_ids)]  # fmt: skip
 
     async def newest(
         self, *, owner: str | None, status: str | None, offset: int, limit: int
     ) -> list[str]:
         """A page of the ids of the jobs not deleted (of `owner`, with `status`), newest
-        first: read from the indexes a batch at a time, up to the page's end."""
-        key = self.keys.jobs if owner is None else self.keys.owner_jobs(owner)
+        first: read from the list's pages, newest first, up to the page's end."""
+        pages = self.keys.job_pages(owner)
+        length = int(await self.redis.get(f"{pages}:length") or 0)
         found: list[str] = []
-        start = 0
-        while len(found) < offset + limit:
-            raw: Any = await self.redis.zrange(key, start, start + PAGE_BATCH - 1, desc=True)
-            if not raw:
+        for page in range((length - 1) // PAGE, -1, -1):
+            if len(found) >= offset + limit:
                 break
+            raw: Any = await self.redis.zrange(f"{pages}:{page}", 0, -1, desc=True)
             ids = [_text(job_id) for job_id in raw]
             for job_id, job_status in zip(ids, await self.statuses(ids), strict=True):
                 if job_status != DELETED and status in (None, job_status):
                     found.append(job_id)
-            start += len(ids)
         return found[offset : offset + limit]
 
     async def total(self, *, owner: str | None, status: str | None) -> int:

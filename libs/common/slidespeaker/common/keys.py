@@ -34,23 +34,21 @@ class Keys:
     def dead_letters(self) -> str:
         return f"{self.prefix}:dead"
 
-    @property
-    def jobs(self) -> str:
-        """Index of job ids by submission time (derived from job.submitted)."""
-        return f"{self.prefix}:jobs"
-
-    def owner_jobs(self, owner: str) -> str:
-        """Index of the owner's job ids by submission time (derived from job.submitted)."""
-        return f"{self.prefix}:user:{owner}:jobs"
+    def job_pages(self, owner: str | None = None) -> str:
+        """Where the list of jobs (everyone's, or one owner's) is kept, in order of submission:
+        `<this>:<n>` is the n-th page of job_index.PAGE ids, a sorted set small enough for
+        Redis's compact encoding; `<this>:length` counts the jobs ever listed."""
+        return f"{self.prefix}:jobs:pages" if owner is None else f"{self.prefix}:user:{owner}:pages"
 
     @property
     def job_lines(self) -> str:
-        """Hash of job id -> its status and time per stage, as last folded (job_index.py)."""
+        """Hash of job id -> its status, owner, time per stage and where its log is archived,
+        as last folded (job_index.py)."""
         return f"{self.prefix}:jobs:lines"
 
     @property
     def job_index_built(self) -> str:
-        """Set once the jobs recorded before the job index existed were indexed."""
+        """Which version of the job index earlier jobs were brought up to (index_backfill.py)."""
         return f"{self.prefix}:jobs:index-built"
 
     @property
@@ -74,20 +72,9 @@ class Keys:
         return f"{self.prefix}:jobs:in-redis"
 
     @property
-    def archived_jobs(self) -> str:
-        """Hash of job id -> the last entry id of its log archived in the store (log_archive.py);
-        entries after it, if any were appended since, are still in the job's stream."""
-        return f"{self.prefix}:jobs:archived"
-
-    @property
     def active_jobs(self) -> str:
         """Set of the ids of unfinished jobs (derived from the log: limits.py counts them)."""
         return f"{self.prefix}:jobs:active"
-
-    @property
-    def job_owners(self) -> str:
-        """Hash of job id -> owner, for jobs that have one (derived from job.submitted)."""
-        return f"{self.prefix}:jobs:owners"
 
     def rate_bucket(self, owner: str, bucket: str) -> str:
         """The owner's token bucket for submissions or cost estimates (limits.py)."""

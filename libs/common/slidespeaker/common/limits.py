@@ -15,6 +15,7 @@ from typing import Any, Literal
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from slidespeaker.common.job_index import Line
 from slidespeaker.common.keys import Keys
 
 # When a slot frees up cannot be known (jobs end when they end): a polite pause to suggest.
@@ -42,8 +43,9 @@ class ActiveLimit:
     async def check(self, redis: Redis | Pipeline, keys: Keys) -> None:
         """Raise LimitReached if the owner already has `most` unfinished jobs."""
         active: Any = await redis.smembers(keys.active_jobs)
-        owners: Any = await redis.hmget(keys.job_owners, list(active)) if active else []
-        count = sum(1 for owner in owners if owner is not None and _text(owner) == self.owner)
+        lines: Any = await redis.hmget(keys.job_lines, list(active)) if active else []
+        owners = [Line.parse(line).owner for line in lines if line is not None]
+        count = owners.count(self.owner)
         if count >= self.most:
             raise LimitReached(
                 "max_active_jobs", self.most,

@@ -1,34 +1,116 @@
-"""Jobs recorded before the job index existed (job_index.py) are indexed once, when the API
-starts: their lines, counters and owners' lists, folded from their logs. A marker in Redis
-says it was done, so later starts read nothing."""
+"""Indexes that earlier versions kept are brought up to date once, when the API starts; a
+marker in Redis says which version is done, so later starts read nothing:
+
+- jobs recorded before the job index existed get their lines and counters, folded from
+  their logs;
+- the lists of jobs, kept as one sorted set each (`<prefix>:jobs`, `<prefix>:user:<owner>:jobs`),
+  and the owners and archive marks, kept in hashes of their own (`:jobs:owners`,
+  `:jobs:archived`), move into the lists' pages and the jobs' lines (job_index.py), where
+  an archived job costs a third of the memory.
+
+Job by job, each in one transaction that takes it out of the old list: a crash midway, or a
+second API process doing the same, moves no job twice.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from redis.exceptions import WatchError
 
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import fold
 
 BATCH = 200
+INDEX_VERSION = "2"
+
+# KEYS: lines. ARGV: job id, owner (or -), the archive mark (or ''). A line of the first
+# index has no owner: it goes after the status. The counters stay as they are.
+_UPGRADE_LINE = """
+local line = redis.call('HGET', KEYS[1], ARGV[1])
+if not line then return 0 end
+local head, rest = string.match(line, '^(%d+ %S+)(.*)$')
+local first = string.match(rest, '^ (%S+)')
+if first == nil or string.find(first, '=', 1, true) or string.sub(first, 1, 1) == '@' then
+  rest = ' ' .. ARGV[2] .. rest
+end
+if ARGV[3] ~= '' and not string.match(rest, ' @%S+$') then rest = rest .. ' @' .. ARGV[3] end
+redis.call('HSET', KEYS[1], ARGV[1], head .. rest)
+return 1
+"""
 
 
-async def index_earlier_jobs(events: EventLog) -> int:
-    """Index every listed job that has no line yet; how many were indexed."""
+@dataclass(frozen=True)
+class EarlierKeys:
+    """Where earlier versions kept the lists, owners and archive marks."""
+
+    prefix: str
+
+    @property
+    def jobs(self) -> str:
+        return f"{self.prefix}:jobs"
+
+    @property
+    def owners(self) -> str:
+        return f"{self.prefix}:jobs:owners"
+
+    @property
+    def archived(self) -> str:
+        return f"{self.prefix}:jobs:archived"
+
+    def owner_jobs(self, owner: str) -> str:
+        return f"{self.prefix}:user:{owner}:jobs"
+
+
+async def upgrade_indexes(events: EventLog) -> int:
+    """Move every job of the earlier lists into the current index; how many were moved."""
     keys, redis = events.keys, events.redis
-    if await redis.exists(keys.job_index_built):
+    done: Any = await redis.get(keys.job_index_built)
+    if done is not None and _text(done) == INDEX_VERSION:
         return 0
-    indexed, start = 0, 0
-    while raw := await redis.zrange(keys.jobs, start, start + BATCH - 1):
-        ids: list[Any] = [i.decode() if isinstance(i, bytes) else i for i in raw]
-        lines: Any = await redis.hmget(keys.job_lines, ids)
-        for job_id, line in zip(ids, lines, strict=True):
-            if line is None and (entries := await events.read(job_id)):
-                state = fold(entries)
-                await events.index.write(state)
-                if state.owner is not None and state.created_at is not None:
-                    owned = {job_id: state.created_at.timestamp()}
-                    await redis.zadd(keys.owner_jobs(state.owner), owned)
-                indexed += 1
-        start += len(ids)
-    await redis.set(keys.job_index_built, "1")
-    return indexed
+    earlier = EarlierKeys(keys.prefix)
+    upgrade_line = redis.register_script(_UPGRADE_LINE)
+    moved, owners = 0, set()
+    while raw := await _first(events, earlier.jobs):
+        for job_id in raw:
+            owner = await _owner(events, earlier, job_id)
+            async with redis.pipeline(transaction=True) as pipe:
+                await pipe.watch(earlier.jobs)
+                if await pipe.zscore(earlier.jobs, job_id) is None:
+                    continue  # moved by another process
+                mark: Any = await pipe.hget(earlier.archived, job_id)
+                pipe.multi()  # type: ignore[no-untyped-call]
+                pipe.zrem(earlier.jobs, job_id)
+                args = [job_id, owner or "-", "" if mark is None else _text(mark)]
+                await upgrade_line(keys=[keys.job_lines], args=args, client=pipe)
+                await events.index.list_job(pipe, job_id, owner)
+                try:
+                    await pipe.execute()
+                except WatchError:
+                    continue  # another process moved a job meanwhile: this one is read again
+            moved += 1
+            if owner is not None:
+                owners.add(owner)
+    await redis.delete(earlier.owners, earlier.archived, *map(earlier.owner_jobs, owners))
+    await redis.set(keys.job_index_built, INDEX_VERSION)
+    return moved
+
+
+async def _first(events: EventLog, key: str) -> list[str]:
+    """The first jobs of an earlier list, in order of submission."""
+    raw: Any = await events.redis.zrange(key, 0, BATCH - 1)
+    return [_text(job_id) for job_id in raw]
+
+
+async def _owner(events: EventLog, earlier: EarlierKeys, job_id: str) -> str | None:
+    """The job's owner, indexing it first if it was recorded before the index existed."""
+    unindexed = await events.redis.hget(events.keys.job_lines, job_id) is None
+    if unindexed and (entries := await events.read(job_id)):  # in Redis: archived ones had lines
+        await events.index.write(fold(entries))
+    owner: Any = await events.redis.hget(earlier.owners, job_id)
+    return None if owner is None else _text(owner)
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw

@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from slidespeaker.api import limits
 from slidespeaker.api.access_log import hide_tokens
 from slidespeaker.api.deps import authenticate
-from slidespeaker.api.index_backfill import index_earlier_jobs
+from slidespeaker.api.index_backfill import upgrade_indexes
 from slidespeaker.api.media_tokens import media_secret
 from slidespeaker.api.options import OptionsMiddleware
 from slidespeaker.api.retention import purge_expired
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.projection = Projection(app.state.event_log)
         app.state.view_cache = ViewCache()
         app.state.service_health = ServiceHealth(app.state.event_log)
-        await index_earlier_jobs(app.state.event_log)
+        await upgrade_indexes(app.state.event_log)
         # Archiving here rather than in the dispatcher: every event passes through the
         # dispatcher, and writing logs to the store would hold up its decisions.
         async with running_every(settings.archive_check_s, _archive(app, settings)):

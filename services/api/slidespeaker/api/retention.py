@@ -29,7 +29,7 @@ async def purge_expired(
     cutoff = now - timedelta(days=days)
     purged = Purged()
     kept: list[JobState] = []
-    for job_id in await events.job_ids(limit=100_000):
+    for job_id in await events.index.newest(owner=None, status=None, offset=0, limit=100_000):
         state = await projection.state(job_id)
         if state is None or state.deleted:
             continue
