@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UNLINKED, pointerRows, scriptEdits, sentencesOf } from "./scriptEdits";
-import type { ScriptLine } from "./types";
-
-const LINE: ScriptLine = {
-  slide: 1,
-  title: "Review",
-  narration: "Revenue grew. Costs stayed flat.",
-  source: "notes",
-  language: "en",
-  language_source: "deck",
-  blocks: [
-    { text: "Revenue grew", box: [0.1, 0.2, 0.9, 0.3], kind: "paragraph" },
-    { text: "Costs stayed flat", box: [0.1, 0.4, 0.9, 0.5], kind: "paragraph" },
-  ],
-  links: [{ sentence: "Revenue grew.", block: 0 }],
-};
+import { SCRIPT_LINE as LINE } from "./test/builders";
 
 describe("the script review's edits", () => {
   it("sends nothing for a slide nobody changed", () => {

@@ -6,23 +6,11 @@ import {
   waitFor,
 } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ScriptEdit, ScriptLine } from "../types";
+import { SCRIPT_LINE as LINE } from "../test/builders";
+import type { ScriptEdit } from "../types";
 import { ScriptReview } from "./ScriptReview";
 
 const JOB = "b".repeat(32);
-const LINE: ScriptLine = {
-  slide: 1,
-  title: "Review",
-  narration: "Revenue grew. Costs stayed flat.",
-  source: "notes",
-  language: "en",
-  language_source: "deck",
-  blocks: [
-    { text: "Revenue grew", box: [0.1, 0.2, 0.9, 0.3], kind: "paragraph" },
-    { text: "Costs stayed flat", box: [0.1, 0.4, 0.9, 0.5], kind: "paragraph" },
-  ],
-  links: [{ sentence: "Revenue grew.", block: 0 }],
-};
 
 function json(body: unknown): Response {
   return new Response(JSON.stringify(body), {

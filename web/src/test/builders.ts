@@ -2,16 +2,32 @@
 // are the Python models' defaults (fold.py, events.py), each test states only what matters.
 import { DEFAULT_OPTIONS } from "../options";
 import { EMPTY_SLIDE } from "../stages";
-import type { EventType, JobOptions, JobState, LogEvent, SlideState, TaskRef, TaskState } from "../types";
+import type {
+  EventType,
+  JobOptions,
+  JobState,
+  LogEvent,
+  ScriptLine,
+  SlideState,
+  TaskRef,
+  TaskState,
+} from "../types";
 
 export const OPTIONS: JobOptions = DEFAULT_OPTIONS;
 
-export function slide(number: number, fields: Partial<SlideState> = {}): SlideState {
+export function slide(
+  number: number,
+  fields: Partial<SlideState> = {},
+): SlideState {
   return { ...EMPTY_SLIDE, number, source_slide: number, ...fields };
 }
 
 /** A slide that went through every stage. */
-export function finishedSlide(number: number, duration: number, title = ""): SlideState {
+export function finishedSlide(
+  number: number,
+  duration: number,
+  title = "",
+): SlideState {
   return slide(number, {
     title,
     image_key: `jobs/j/slides/${number}.png`,
@@ -25,7 +41,10 @@ export function finishedSlide(number: number, duration: number, title = ""): Sli
   });
 }
 
-export function task(key: string, fields: Partial<TaskState> = {}): [string, TaskState] {
+export function task(
+  key: string,
+  fields: Partial<TaskState> = {},
+): [string, TaskState] {
   const [action, slideNumber] = key.split("/");
   const ref: TaskRef = {
     action: action as TaskRef["action"],
@@ -50,7 +69,10 @@ export function task(key: string, fields: Partial<TaskState> = {}): [string, Tas
 }
 
 export function jobState(
-  fields: Partial<JobState> & { slideList?: SlideState[]; taskList?: [string, TaskState][] } = {},
+  fields: Partial<JobState> & {
+    slideList?: SlideState[];
+    taskList?: [string, TaskState][];
+  } = {},
 ): JobState {
   const { slideList = [], taskList = [], ...rest } = fields;
   return {
@@ -67,7 +89,9 @@ export function jobState(
     language: null,
     language_source: null,
     narration_seconds: null,
-    slides: Object.fromEntries(slideList.map((item) => [String(item.number), item])),
+    slides: Object.fromEntries(
+      slideList.map((item) => [String(item.number), item]),
+    ),
     tasks: Object.fromEntries(taskList),
     warnings: [],
     progress: {},
@@ -93,7 +117,10 @@ let sequence = 0;
 
 /** A log event with only the fields a test needs (the rest as the server would leave them
  * out of a hand-made event: absent). */
-export function logEvent<T extends EventType>(type: T, fields: Record<string, unknown> = {}): LogEvent {
+export function logEvent<T extends EventType>(
+  type: T,
+  fields: Record<string, unknown> = {},
+): LogEvent {
   sequence += 1;
   return {
     id: `1700000000000-${sequence}`,
@@ -105,3 +132,18 @@ export function logEvent<T extends EventType>(type: T, fields: Record<string, un
     ...fields,
   } as unknown as LogEvent;
 }
+
+/** A slide of the script under review: two lines, the first linked to its block. */
+export const SCRIPT_LINE: ScriptLine = {
+  slide: 1,
+  title: "Review",
+  narration: "Revenue grew. Costs stayed flat.",
+  source: "notes",
+  language: "en",
+  language_source: "deck",
+  blocks: [
+    { text: "Revenue grew", box: [0.1, 0.2, 0.9, 0.3], kind: "paragraph" },
+    { text: "Costs stayed flat", box: [0.1, 0.4, 0.9, 0.5], kind: "paragraph" },
+  ],
+  links: [{ sentence: "Revenue grew.", block: 0 }],
+};
