@@ -1,21 +1,33 @@
 """Retention purges every cache (storage_keys.Cache) of what no kept job uses, once it is
-older than the cutoff, and keeps what a kept job uses, however old."""
+older than the cutoff, and keeps what a kept job uses, however old; it reads no archived
+log, and looks only at the pages of the job list that may hold expired jobs."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import redis
+from redis.asyncio import Redis
+
 from slidespeaker.api.retention import purge_expired
+from slidespeaker.cli.redis_server import start_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.event_store import EventLog
+from slidespeaker.common.fold import fold
+from slidespeaker.common.keys import Keys
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, beside, cache_entry
 
 from .stores import local_storage
+from .test_archive_log import LATER
 
 DAY_S = 86400
 
@@ -58,3 +70,98 @@ async def test_every_cache_folder_loses_what_no_kept_job_uses(
     assert purged.jobs == [] and purged.cache_files == len(unused)
     assert [key for key in unused if storage.exists(key)] == []
     assert [key for key in used + recent if not storage.exists(key)] == []
+
+
+def ended_job(job_id: str, audio_key: str = "") -> list[ev.Event]:
+    """A job that failed on its second slide, the first voiced into `audio_key` if given."""
+    voiced = [ev.SlideVoiced(job_id=job_id, slide=1, audio_key=audio_key, duration=0.5,
+                             voice="v")] if audio_key else []  # fmt: skip
+    return [
+        ev.JobSubmitted(job_id=job_id, filename="d.pdf", deck_key=f"jobs/{job_id}/d.pdf"),
+        ev.DeckParsed(job_id=job_id, format="pdf", slide_count=2),
+        *voiced,
+        ev.JobFailed(job_id=job_id, reason="no voice", stage=ev.Stage.voice, slide=2),
+    ]
+
+
+async def record(log: EventLog, job_ids: list[str]) -> None:
+    """Append the jobs' logs and index them, as the services and the dispatcher would."""
+    for job_id in job_ids:
+        await log.append(*ended_job(job_id))
+        await log.index.write(fold(await log.read(job_id)))
+
+
+@contextmanager
+def archived_logs_unreadable(store: Path) -> Iterator[None]:
+    """Take the archived logs out of the store: reading one fails."""
+    (store / "logs").rename(store / "logs.away")
+    try:
+        yield
+    finally:
+        (store / "logs.away").rename(store / "logs")
+
+
+def xrevrange_calls(client: redis.Redis) -> int:
+    return int(client.info("commandstats").get("cmdstat_xrevrange", {}).get("calls", 0))
+
+
+async def test_retention_looks_only_at_the_pages_that_may_hold_expired_jobs(
+    tmp_path: Path,
+) -> None:
+    # A redis-server of its own: its command counts are this test's alone.
+    handle = start_redis(tmp_path / "redis")
+    client, sync = Redis.from_url(handle.url), redis.Redis.from_url(handle.url)
+    try:
+        storage = local_storage(tmp_path)
+        log = EventLog(client, Keys(), storage.store)
+        expired = [f"old{n:03}" for n in range(150)]  # pages 0 and half of 1
+        kept = [f"new{n:03}" for n in range(130)]  # the rest of page 1, and page 2
+        await record(log, expired)
+        await asyncio.sleep(0.01)
+        cutoff = datetime.now(UTC)
+        await asyncio.sleep(0.01)
+        await record(log, kept)
+        assert len((await archive_finished(log, before=LATER)).jobs) == 280
+        days, now = 30, cutoff + timedelta(days=30)
+
+        calls = xrevrange_calls(sync)
+        with archived_logs_unreadable(tmp_path / "store"):
+            purged = await purge_expired(log, Projection(log), storage, now=now, days=days)
+        assert purged.jobs == expired, "no archived log read, not even the deleted jobs'"
+        assert xrevrange_calls(sync) - calls == 200, "pages 0 and 1; page 2's jobs are newer"
+        for job_id in expired:  # the dispatcher folds job.deleted into their lines
+            await log.index.write(fold(await log.read(job_id)))
+
+        calls = xrevrange_calls(sync)
+        with archived_logs_unreadable(tmp_path / "store"):
+            again = await purge_expired(log, Projection(log), storage, now=now, days=days)
+        assert again.jobs == []
+        assert xrevrange_calls(sync) - calls == 100, "page 0 holds deleted jobs only: skipped"
+        listed = await log.index.newest(owner=None, status=None, offset=0, limit=300)
+        assert listed == list(reversed(kept))
+    finally:
+        await client.aclose()
+        sync.close()
+        stop_redis(handle, tmp_path / "redis")
+
+
+async def test_an_archived_jobs_cached_audio_is_kept_without_reading_its_log(
+    event_log: EventLog, tmp_path: Path
+) -> None:
+    storage = local_storage(tmp_path)
+    log = EventLog(event_log.redis, event_log.keys, storage.store)
+    used, unused = (cache_entry(Cache.audio, name, ".flac") for name in ("usedaudio", "oldaudio"))
+    written(storage, [used, beside(used, "timings.json"), unused, beside(unused, "timings.json")],
+            days_ago=10)  # fmt: skip
+    await log.append(*ended_job("kept", audio_key=used))
+    await log.append(*ended_job("deleted", audio_key=unused), ev.JobDeleted(job_id="deleted"))
+    for job_id in ("kept", "deleted"):
+        await log.index.write(fold(await log.read(job_id)))
+    assert set((await archive_finished(log, before=LATER)).jobs) == {"kept", "deleted"}
+    assert storage.exists(beside(used, "used")), "archiving marked the kept job's audio used"
+
+    with archived_logs_unreadable(tmp_path / "store"):
+        purged = await purge_expired(log, Projection(log), storage, now=datetime.now(UTC), days=1)
+    assert purged.jobs == [] and purged.cache_files == 2
+    assert storage.exists(used) and storage.exists(beside(used, "timings.json"))
+    assert not storage.exists(unused) and not storage.exists(beside(unused, "timings.json"))

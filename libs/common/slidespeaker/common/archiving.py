@@ -10,6 +10,7 @@ the job is archived on a later round, with its new entries).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -20,7 +21,8 @@ from redis.exceptions import WatchError
 from slidespeaker.common.bus import trim_handled
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.events import Stage
-from slidespeaker.common.fold import fold
+from slidespeaker.common.fold import JobState, fold
+from slidespeaker.common.storage_keys import beside
 
 BATCH = 500  # jobs looked at per round trip of the index
 Outcome = Literal["archived", "kept", "gone"]
@@ -73,6 +75,7 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Out
         if not state.status.terminal or (state.updated_at or before) >= before:
             return "kept"  # live work, or ended too recently
         await events.archive(job_id).save(job_id, entries)
+        await _mark_used(events, state)
         pipe.multi()  # type: ignore[no-untyped-call]
         await events.index.queue(pipe, state)  # its line is current, then marked archived
         await events.index.mark_archived(pipe, job_id, entries[-1][0])
@@ -81,6 +84,16 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Out
         pipe.zrem(keys.job_deadlines, job_id)
         pipe.srem(keys.active_jobs, job_id)
         return "archived" if await _executed(pipe) else "kept"
+
+
+async def _mark_used(events: EventLog, state: JobState) -> None:
+    """Write a mark beside each cache entry the job uses (a store cannot touch an object):
+    retention keeps an entry written since its cutoff, so it keeps the entries of a kept
+    job without reading its archived log (api/retention.py)."""
+    if state.deleted or events.store is None:
+        return
+    for key in state.cached_audio():
+        await asyncio.to_thread(events.store.put_bytes, beside(key, "used"), b"")
 
 
 async def _executed(pipe: Pipeline) -> bool:

@@ -132,7 +132,7 @@ class EventLog:
                 work = WorkMessage(job_id=event.job_id, task=event.task, attempt=event.attempt)
                 pipe.xadd(keys.work(event.task.stage), work.to_fields())  # type: ignore[arg-type]
             case ev.JobSubmitted():
-                await self.index.list_job(pipe, event.job_id, event.owner)
+                await self.index.list_job(pipe, event.job_id, event.owner, event.ts.timestamp())
                 await self.index.queue(pipe, fold([event]))  # listed and counted from the start
                 if event.owner is not None:
                     pipe.sadd(keys.active_jobs, event.job_id)

@@ -220,6 +220,12 @@ class JobState(StateModel):
         video = self.outputs.files() if self.outputs else {}
         return {**video, **(self.podcast.files() if self.podcast else {})}
 
+    def cached_audio(self) -> list[str]:
+        """The cache entries the job's audio is kept in: its slides' and podcast turns'."""
+        keys = [slide.audio_key for slide in self.slides.values()]
+        keys += [turn.audio_key for turn in self.turns]
+        return [key for key in keys if key]
+
     def slide(self, number: int) -> SlideState:
         """The slide's state (an empty one, not stored, if nothing is known of it yet)."""
         return self.slides.get(number) or SlideState(number=number)

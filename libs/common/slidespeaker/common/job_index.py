@@ -65,11 +65,14 @@ line = string.gsub(line, ' @%S+$', '')
 redis.call('HSET', KEYS[1], ARGV[1], line .. ' @' .. ARGV[2])
 """
 
-# KEYS: the list's length. ARGV: its pages' key, job id, page size. The page is numbered
-# by the length, known only inside the transaction: hence a key named in the script.
+# KEYS: the list's length, its pages' submission times. ARGV: its pages' key, job id, page
+# size, submission time. The page is numbered by the length, known only inside the
+# transaction: hence a key named in the script. A page's time is its newest job's.
 _LIST = """
 local n = redis.call('INCR', KEYS[1]) - 1
-redis.call('ZADD', ARGV[1] .. ':' .. math.floor(n / tonumber(ARGV[3])), n, ARGV[2])
+local page = math.floor(n / tonumber(ARGV[3]))
+redis.call('ZADD', ARGV[1] .. ':' .. page, n, ARGV[2])
+redis.call('HSET', KEYS[2], page, ARGV[4])
 """
 
 
@@ -80,6 +83,10 @@ class Line:
     status: str
     owner: str | None
     archived_to: str | None  # the last entry id of its log archived in the store
+
+    @property
+    def ended(self) -> bool:
+        return self.status == DELETED or JobStatus(self.status).terminal
 
     @classmethod
     def parse(cls, raw: bytes | str) -> Line:
@@ -123,10 +130,28 @@ class JobIndex:
         """Note in the job's line (in `pipe`, after queue) up to where its log is archived."""
         await self._mark_archived(keys=[self.keys.job_lines], args=[job_id, last_id], client=pipe)
 
-    async def list_job(self, pipe: Pipeline, job_id: str, owner: str | None) -> None:
+    async def list_job(
+        self, pipe: Pipeline, job_id: str, owner: str | None, submitted: float
+    ) -> None:
         """List a job just submitted (in `pipe`): first in everyone's list and its owner's."""
         for pages in {self.keys.job_pages(None), self.keys.job_pages(owner)}:
-            await self._list(keys=[f"{pages}:length"], args=[pages, job_id, PAGE], client=pipe)
+            keys = [f"{pages}:length", f"{pages}:times"]
+            await self._list(keys=keys, args=[pages, job_id, PAGE, submitted], client=pipe)
+
+    async def pages(self) -> int:
+        """How many pages everyone's list has."""
+        length = int(await self.redis.get(f"{self.keys.job_pages()}:length") or 0)
+        return (length + PAGE - 1) // PAGE
+
+    async def page(self, n: int) -> tuple[list[str], float | None]:
+        """The ids on page `n` of everyone's list, oldest first, and when its newest job was
+        submitted (unknown for a page moved from an earlier version's list)."""
+        pages = self.keys.job_pages()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrange(f"{pages}:{n}", 0, -1)
+            pipe.hget(f"{pages}:times", str(n))
+            ids, submitted = await pipe.execute()
+        return [_text(i) for i in ids], None if submitted is None else float(submitted)
 
     async def lines(self, job_ids: Sequence[str]) -> list[Line | None]:
         if not job_ids:
@@ -147,7 +172,7 @@ class JobIndex:
         pages = self.keys.job_pages(owner)
         length = int(await self.redis.get(f"{pages}:length") or 0)
         found: list[str] = []
-        for page in range((length - 1) // PAGE, -1, -1):
+        for page in range((length + PAGE - 1) // PAGE - 1, -1, -1):
             if len(found) >= offset + limit:
                 break
             raw: Any = await self.redis.zrange(f"{pages}:{page}", 0, -1, desc=True)

@@ -41,6 +41,12 @@ class Keys:
         return f"{self.prefix}:jobs:pages" if owner is None else f"{self.prefix}:user:{owner}:pages"
 
     @property
+    def deleted_pages(self) -> str:
+        """How many of the first pages of everyone's list hold deleted jobs only: retention
+        (api/retention.py) looks for expired jobs after them."""
+        return f"{self.prefix}:jobs:deleted-pages"
+
+    @property
     def job_lines(self) -> str:
         """Hash of job id -> its status, owner, time per stage and where its log is archived,
         as last folded (job_index.py)."""

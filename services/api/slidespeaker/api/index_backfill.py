@@ -72,8 +72,8 @@ async def upgrade_indexes(events: EventLog) -> int:
     earlier = EarlierKeys(keys.prefix)
     upgrade_line = redis.register_script(_UPGRADE_LINE)
     moved, owners = 0, set()
-    while raw := await _first(events, earlier.jobs):
-        for job_id in raw:
+    while raw := await _first(events, earlier.jobs):  # in order of submission
+        for job_id, submitted in raw:
             owner = await _owner(events, earlier, job_id)
             async with redis.pipeline(transaction=True) as pipe:
                 await pipe.watch(earlier.jobs)
@@ -84,7 +84,7 @@ async def upgrade_indexes(events: EventLog) -> int:
                 pipe.zrem(earlier.jobs, job_id)
                 args = [job_id, owner or "-", "" if mark is None else _text(mark)]
                 await upgrade_line(keys=[keys.job_lines], args=args, client=pipe)
-                await events.index.list_job(pipe, job_id, owner)
+                await events.index.list_job(pipe, job_id, owner, submitted)
                 try:
                     await pipe.execute()
                 except WatchError:
@@ -97,10 +97,10 @@ async def upgrade_indexes(events: EventLog) -> int:
     return moved
 
 
-async def _first(events: EventLog, key: str) -> list[str]:
-    """The first jobs of an earlier list, in order of submission."""
-    raw: Any = await events.redis.zrange(key, 0, BATCH - 1)
-    return [_text(job_id) for job_id in raw]
+async def _first(events: EventLog, key: str) -> list[tuple[str, float]]:
+    """The first jobs of an earlier list and when they were submitted, in that order."""
+    raw: Any = await events.redis.zrange(key, 0, BATCH - 1, withscores=True)
+    return [(_text(job_id), float(submitted)) for job_id, submitted in raw]
 
 
 async def _owner(events: EventLog, earlier: EarlierKeys, job_id: str) -> str | None:

@@ -1,17 +1,30 @@
 """Retention: finished jobs older than SLIDESPEAKER_RETENTION_DAYS are deleted with their
-files, and so is everything in every cache (storage_keys.Cache) that no remaining job uses
-and nobody has written or reused for as long (a reused video segment is written again
-once a day, stored_segments.py)."""
+files, and so is every cache entry (storage_keys.Cache) that no remaining job uses and
+nobody has written or reused for as long.
+
+A round costs the same with 100 jobs or a million:
+- Expired jobs are looked for in everyone's list (job_index.py) from its oldest page not
+  yet wholly deleted, up to the first page whose newest job was submitted after the cutoff
+  (a job submitted after it cannot have ended before it). When a job ended is read from its
+  line and Redis (its stream's last entry id, or the archive mark's), not from its log.
+- A cache entry is in use if a job still in Redis (live, or ended too recently to be
+  archived) refers to it, or if any of its files was written since the cutoff. Archiving a
+  job writes a mark beside each entry it uses (archiving.py: a store cannot touch an
+  object), and a reused video segment is written again once a day (stored_segments.py).
+  So a kept archived job's entries are always newer than the cutoff, without reading it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
+from slidespeaker.common.bus import position
 from slidespeaker.common.event_store import EventLog
-from slidespeaker.common.fold import JobState
+from slidespeaker.common.job_index import DELETED, PAGE, Line
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache
@@ -27,38 +40,88 @@ async def purge_expired(
     events: EventLog, projection: Projection, storage: Storage, *, now: datetime, days: float
 ) -> Purged:
     cutoff = now - timedelta(days=days)
-    purged = Purged()
-    kept: list[JobState] = []
-    for job_id in await events.index.newest(owner=None, status=None, offset=0, limit=100_000):
-        state = await projection.state(job_id)
-        if state is None or state.deleted:
-            continue
-        if state.status.terminal and state.updated_at and state.updated_at < cutoff:
-            await events.append(ev.JobDeleted(job_id=job_id))
-            storage.delete_below(storage_keys.job(job_id))
-            purged.jobs.append(job_id)
-        else:
-            kept.append(state)
-    used = {storage_keys.entry_name(key) for key in _cached_keys(kept)}
+    purged = Purged(jobs=await _delete_expired_jobs(events, storage, cutoff))
+    in_use = await _used_by_jobs_in_redis(projection, deleted=set(purged.jobs))
+    used = {storage_keys.entry_name(key) for key in in_use}
     for cache in Cache:
         purged.cache_files += _purge_unused(storage, cache, cutoff.timestamp(), keep=used)
     _purge_unused(storage, storage_keys.ESTIMATES, cutoff.timestamp(), keep=set())
     return purged
 
 
-def _cached_keys(kept: list[JobState]) -> list[str]:
-    """The cache entries the kept jobs refer to: their slides' and podcast turns' audio."""
-    keys = [s.audio_key for state in kept for s in state.slides.values()]
-    keys += [turn.audio_key for state in kept for turn in state.turns]
-    return [key for key in keys if key]
+async def _delete_expired_jobs(events: EventLog, storage: Storage, cutoff: datetime) -> list[str]:
+    index, redis, keys = events.index, events.redis, events.keys
+    deleted_pages = int(await redis.get(keys.deleted_pages) or 0)
+    deleted: list[str] = []
+    for page in range(deleted_pages, await index.pages()):
+        ids, submitted = await index.page(page)
+        lines = await index.lines(ids)
+        ended = await _ended_at(events, ids, lines)
+        gone = 0
+        for job_id, line, at in zip(ids, lines, ended, strict=True):
+            if line is not None and line.status != DELETED and at is not None and at < cutoff:
+                await events.append(ev.JobDeleted(job_id=job_id))
+                storage.delete_below(storage_keys.job(job_id))
+                deleted.append(job_id)
+            elif line is None or line.status != DELETED:
+                continue
+            gone += 1
+        if gone == PAGE and page == deleted_pages:  # a full page: no job joins it later
+            deleted_pages += 1
+        if submitted is not None and submitted >= cutoff.timestamp():
+            break  # later pages' jobs were submitted after the cutoff
+    await redis.set(keys.deleted_pages, deleted_pages)
+    return deleted
+
+
+async def _ended_at(
+    events: EventLog, ids: list[str], lines: list[Line | None]
+) -> list[datetime | None]:
+    """When each ended job's last event was appended (None for a job not ended): its
+    stream's last entry id if it has one in Redis, else its archive mark's."""
+    async with events.redis.pipeline(transaction=False) as pipe:
+        for job_id in ids:
+            pipe.xrevrange(events.keys.job_log(job_id), count=1)
+        last: Any = await pipe.execute()
+    ended: list[datetime | None] = []
+    for line, entries in zip(lines, last, strict=True):
+        entry_id = None if line is None or not line.ended else (
+            entries[0][0] if entries else line.archived_to
+        )  # fmt: skip
+        millis = None if entry_id is None else position(entry_id)[0]
+        ended.append(None if millis is None else datetime.fromtimestamp(millis / 1000, tz=UTC))
+    return ended
+
+
+async def _used_by_jobs_in_redis(projection: Projection, deleted: set[str]) -> list[str]:
+    """The cache entries that the jobs with a log in Redis refer to: live work and what
+    ended too recently to be archived, never every job kept. Deleted jobs (just now, or
+    as their lines say) are not read: a deleted archived job's log is in the store."""
+    events = projection.events
+    raw: Any = await events.redis.zrange(events.keys.jobs_in_redis, 0, -1)
+    ids = [i.decode() if isinstance(i, bytes) else i for i in raw]
+    used: list[str] = []
+    for job_id, line in zip(ids, await events.index.lines(ids), strict=True):
+        if job_id in deleted or (line is not None and line.status == DELETED):
+            continue
+        state = await projection.state(job_id)
+        if state is not None and not state.deleted:
+            used += state.cached_audio()
+    return used
 
 
 def _purge_unused(storage: Storage, folder: str, cutoff: float, keep: set[str]) -> int:
-    """Remove the files below `folder` written before the cutoff, but those of the entries in
-    `keep`: what is being made for a job just submitted is never taken away."""
+    """Remove the entries below `folder` none of whose files was written since the cutoff,
+    but those in `keep`: what is being made for a job just submitted is never taken away."""
+    files = list(storage.files_below(folder))
+    newest: dict[str, float] = {}
+    for stored in files:
+        name = storage_keys.entry_name(stored.key)
+        newest[name] = max(newest.get(name, 0.0), stored.modified)
     removed = 0
-    for stored in list(storage.files_below(folder)):
-        if stored.modified < cutoff and storage_keys.entry_name(stored.key) not in keep:
+    for stored in files:
+        name = storage_keys.entry_name(stored.key)
+        if newest[name] < cutoff and name not in keep:
             storage.delete(stored.key)
             removed += 1
     return removed
