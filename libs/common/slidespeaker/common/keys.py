@@ -116,6 +116,10 @@ class Keys:
         """Signs media tokens when no SLIDESPEAKER_SECRET_KEY is set (shared by API processes)."""
         return f"{self.prefix}:auth:secret"
 
+    def round_lock(self, round_name: str) -> str:
+        """Held by the API process running this round of archiving or retention."""
+        return f"{self.prefix}:rounds:{round_name}"
+
     def presence(self, service: str, consumer: str) -> str:
         """Expires unless the service refreshes it: tells the CLI which services run."""
         return f"{self.prefix}:alive:{service}:{consumer}"

@@ -40,6 +40,7 @@ from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import LimitReached
 from slidespeaker.common.logging_setup import configure_logging, get_logger
 from slidespeaker.common.object_store import StoreError
+from slidespeaker.common.one_at_a_time import one_at_a_time
 from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect
@@ -110,10 +111,15 @@ async def _store_failed(request: Request, exc: Exception) -> JSONResponse:
 
 def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
     async def purge() -> bool:
-        purged = await purge_expired(
-            app.state.event_log, app.state.projection, app.state.storage,
-            now=datetime.now(UTC), days=settings.retention_days or 0.0,
-        )  # fmt: skip
+        events: EventLog = app.state.event_log
+        lock = events.keys.round_lock("retention")
+        async with one_at_a_time(events.redis, lock, settings.retention_check_s) as mine:
+            if not mine:  # another API process runs this round
+                return False
+            purged = await purge_expired(
+                events, app.state.projection, app.state.storage,
+                now=datetime.now(UTC), days=settings.retention_days or 0.0,
+            )  # fmt: skip
         if purged.jobs or purged.cache_files:
             get_logger().info("retention.purged", jobs=len(purged.jobs), files=purged.cache_files)
         return False
@@ -124,8 +130,13 @@ def _purge(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
 def _archive(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[bool]]:
     async def archive() -> bool:
         before = datetime.now(UTC) - timedelta(seconds=settings.archive_after_s)
+        events: EventLog = app.state.event_log
+        lock = events.keys.round_lock("archive")
         try:
-            archived = await archive_finished(app.state.event_log, before=before)
+            async with one_at_a_time(events.redis, lock, settings.archive_check_s) as mine:
+                if not mine:  # another API process runs this round
+                    return False
+                archived = await archive_finished(events, before=before)
         except (RedisError, StoreError) as exc:  # tried again next round
             get_logger().warning("archive.failed", error=str(exc))
             return False
