@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 
 from slidespeaker.common.cancel import CancelToken
-from slidespeaker.scripter.content import Chart, Table
+from slidespeaker.scripter.content import Chart
 from slidespeaker.scripter.deck import Deck, open_deck, render_slide
 from slidespeaker.scripter.powerpoint.reader import read_pptx, slideshow_as_presentation
 
@@ -71,9 +71,13 @@ def test_text_from_title_body_tables_and_charts_but_not_footers(various: Deck) -
     second, third = various.slides[1], various.slides[2]
     assert second.title == "Slide2Header"
     assert second.body[:2] == ["FirstBullet", "SecondBullet"]
-    assert second.tables == [
-        Table(rows=[["R1c1", "R1c2", "r1c3", "", ""], ["r2c1", "", "lucene_hyperlink", "", ""]])
+    (table,) = second.tables
+    assert table.rows == [
+        ["R1c1", "R1c2", "r1c3", "", ""],
+        ["r2c1", "", "lucene_hyperlink", "", ""],
     ]
+    assert table.box is not None  # where the slide shows it, as shares of the slide
+    assert [round(v, 2) for v in table.box] == [0.14, 0.56, 0.81, 0.77]
     assert third.body == ["This is some WordART"]
     assert third.charts == [
         Chart(

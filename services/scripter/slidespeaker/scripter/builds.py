@@ -14,7 +14,7 @@ from pathlib import Path
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import TextBlock
 from slidespeaker.common.process import ChildTimeout
-from slidespeaker.scripter.content import DeckText, DeckWarning
+from slidespeaker.scripter.content import DeckText, DeckWarning, Table
 from slidespeaker.scripter.libreoffice import ConversionFailed, convert_to_pdf
 from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import page_blocks
@@ -93,14 +93,14 @@ def _shown_complete(source: int, reason: str | None) -> str:
 
 
 def revealed_blocks(
-    states: BuildStates, number: int, blocks: list[TextBlock], title: str
+    states: BuildStates, number: int, blocks: list[TextBlock], title: str, tables: list[Table]
 ) -> list[list[int]]:
     """For each build step of slide `number`, the blocks (indexes in `blocks`, the complete
     slide's) it reveals: absent from the state before it, present in the one after."""
     pages = states.pages(number)
     if states.pdf_path is None or not pages:
         return []
-    shown = [page_blocks(states.pdf_path, page, title)[0] for page in pages]
+    shown = [page_blocks(states.pdf_path, page, title, tables)[0] for page in pages]
     revealed: list[list[int]] = [[] for _ in pages]
     for index, block in enumerate(blocks):
         present = [any(_same(block, other) for other in state) for state in shown]

@@ -11,9 +11,13 @@ from slidespeaker.common.deckfile import DeckFormat
 DeckWarning = tuple[int | None, str, str]
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom, as shares of the slide
+
+
 @dataclass(frozen=True)
 class Table:
     rows: list[list[str]]  # the first row is taken as the header; cells "" where empty
+    box: Box | None = None  # where the slide shows it; None where unknown (in a group)
 
 
 @dataclass(frozen=True)

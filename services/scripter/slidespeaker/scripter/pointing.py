@@ -1,9 +1,10 @@
 """Where a slide's text is, and which of it each narration sentence talks about.
 
 The blocks come from the page that is shown (the rendered PDF), so their boxes are exactly
-where the viewer sees the words. A sentence is linked to the block whose words it shares
-best; below the threshold it is linked to none, because pointing at the wrong line is
-worse than pointing at none.
+where the viewer sees the words; a PowerPoint table's lines are gathered into a block per
+row, its cells' words, across the table (a narrated table pairs a row's cells). A sentence
+is linked to the block whose words it shares best; below the threshold it is linked to
+none, because pointing at the wrong line is worse than pointing at none.
 """
 
 # PyMuPDF is only partly annotated; its unannotated calls are fine here.
@@ -12,6 +13,7 @@ worse than pointing at none.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from rapidfuzz import fuzz
 
 from slidespeaker.common.events import PointerLink, TextBlock
 from slidespeaker.common.pdflib import pymupdf
+from slidespeaker.scripter.content import Box, Table
 from slidespeaker.scripter.pdf_reader import TEXT_FLAGS
 from slidespeaker.scripter.text import has_words, sentences
 
@@ -36,31 +39,54 @@ MIN_WORDS = 2  # a block of one word ("Agenda") is matched only by a title or a 
 # four letters or more with the block (all of them, if the block has fewer).
 SHARED_LONG_WORDS = 2
 LONG_WORD = 4
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits: "ARR_DELAY" is said as two words
 # Where a sentence about several blocks is split, coarsest first: a list's commas, then
 # its last "and" (a bullet's own "and" stays whole when the bullet matches as it is).
 CLAUSE_BREAKS = (re.compile(r"[,;]\s+"), re.compile(r"\s+(?:and|or)\s+"))
 
 
 def page_blocks(
-    pdf_path: Path, page_index: int, title: str
+    pdf_path: Path, page_index: int, title: str, tables: Sequence[Table] = ()
 ) -> tuple[list[TextBlock], tuple[float, float]]:
     """The text blocks of page `page_index` (from 0) in reading order, boxes as shares of
     the page, and the page's width and height; the block that says `title` is marked as
-    the title."""
+    the title; the rows of `tables` (the slide's, where the slide places them) as blocks."""
     with pymupdf.open(pdf_path, filetype="pdf") as document:
         page = document[page_index]
         width, height = page.rect.width, page.rect.height
         # Without the images' bytes, which took 2.2 of its 2.2 CPU-s on the 29-slide notes deck.
-        lines = _lines(page.get_text("dict", flags=TEXT_FLAGS))
+        lines = [
+            (text, (x0 / width, y0 / height, x1 / width, y1 / height))
+            for text, (x0, y0, x1, y1) in _lines(page.get_text("dict", flags=TEXT_FLAGS))
+        ]
+    used: set[int] = set()
+    placed: list[tuple[int, list[TextBlock]]] = []  # (where its first line is, its rows)
+    for table in tables:
+        rows, taken = _table_rows(table, lines, used)
+        if taken:
+            placed.append((min(taken), rows))
+            used |= taken
+    # Each table's rows stand where its first line stood among the other blocks.
     blocks: list[TextBlock] = []
-    for text, (x0, y0, x1, y1) in _paragraphs(lines):
+    start = 0
+    for first, rows in [*sorted(placed, key=lambda p: p[0]), (len(lines), [])]:
+        blocks += _text_blocks(
+            [ln for i, ln in enumerate(lines) if start <= i < first and i not in used], title
+        )
+        blocks += rows
+        start = first
+    return blocks, (width, height)
+
+
+def _text_blocks(lines: list[Line], title: str) -> list[TextBlock]:
+    """The lines' paragraphs as blocks; the one that says `title` is the title."""
+    blocks: list[TextBlock] = []
+    for text, box in _paragraphs(lines):
         if not has_words(text):
             continue  # page numbers, lone bullets
         kind = "title" if title and _words(text) == _words(title) else "paragraph"
-        box = (x0 / width, y0 / height, x1 / width, y1 / height)
         blocks.append(TextBlock(text=text, box=_clamped(box), kind=kind))
-    return blocks, (width, height)
+    return blocks
 
 
 def link_sentences(narration: str, blocks: list[TextBlock]) -> list[PointerLink]:
@@ -127,6 +153,72 @@ def _paragraphs(lines: list[Line]) -> list[Line]:
         else:
             paragraphs.append((text.lstrip("".join(BULLETS)).strip(), box))
     return paragraphs
+
+
+def _table_rows(
+    table: Table, lines: list[Line], used: set[int]
+) -> tuple[list[TextBlock], set[int]]:
+    """The table's rows as blocks, each from the lines (not `used` yet) that say its cells'
+    words, and those lines' indexes. Rows are met in order, top to bottom; LibreOffice may
+    have grown them past the table's frame, and may have broken a word in a narrow cell."""
+    if table.box is None:
+        return [], set()
+    left, top, right, bottom = table.box
+    below = sorted(
+        (i for i, (_, box) in enumerate(lines)
+         if i not in used and left <= (box[0] + box[2]) / 2 <= right
+         and (box[1] + box[3]) / 2 >= top),
+        key=lambda i: (lines[i][1][1], lines[i][1][0]),
+    )  # fmt: skip
+    taken: dict[int, list[int]] = {}  # row -> its lines
+    row = 0
+    for index in below:
+        text, box = lines[index]
+        fits = _row_saying(text, table.rows, row)
+        if fits is None:
+            fits = next((r for r, found in taken.items()
+                         if any(_just_under(box, lines[i][1]) for i in found)), None)  # fmt: skip
+        if fits is None:
+            if (box[1] + box[3]) / 2 > bottom:
+                break  # past the table
+            continue  # in its frame, but not its text (a shape laid over it)
+        row = max(row, fits)
+        taken.setdefault(fits, []).append(index)
+    blocks = [_row_block(table, r, [lines[i][1] for i in found]) for r, found in taken.items()]
+    return blocks, {i for found in taken.values() for i in found}
+
+
+def _row_saying(text: str, rows: list[list[str]], start: int) -> int | None:
+    """The first row from `start` with a cell whose words include the line's (a line is in
+    one cell); else, for a line of two letters or more, the first with a cell whose letters
+    run through it (a word broken across lines in a narrow cell: "CRS_ELAPSED" / "_TIME")."""
+    said = set(_words(text))
+    if not said:
+        return None
+    later = range(start, len(rows))
+    whole = next((r for r in later if any(said <= set(_words(c)) for c in rows[r])), None)
+    if whole is not None or len(_squeezed(text)) < 2:
+        return whole
+    return next((r for r in later if any(_squeezed(text) in _squeezed(c) for c in rows[r])), None)
+
+
+def _just_under(box: Box, above: Box) -> bool:
+    """The line `box` goes on from the line `above` (the rest of a word a cell broke)."""
+    height = box[3] - box[1]
+    return abs(box[0] - above[0]) < height / 4 and abs(box[1] - above[3]) < height / 2
+
+
+def _squeezed(text: str) -> str:
+    return "".join(_words(text))
+
+
+def _row_block(table: Table, row: int, boxes: list[Box]) -> TextBlock:
+    """Row `row` of the table, across it, as high as its lines."""
+    assert table.box is not None
+    left, _, right, _ = table.box
+    box = (left, min(b[1] for b in boxes), right, max(b[3] for b in boxes))
+    text = ", ".join(cell for cell in table.rows[row] if cell)
+    return TextBlock(text=text, box=_clamped(box), kind="row")
 
 
 def _continues(above: tuple[float, ...], box: tuple[float, ...]) -> bool:

@@ -75,7 +75,7 @@ def script_deck(
             language = narrator.narration_language(number, narration)
             blocks: list[TextBlock] = []
             if reading.pdf_path is not None:
-                blocks, _ = page_blocks(reading.pdf_path, number - 1, narration.title)
+                blocks, _ = page_blocks(reading.pdf_path, number - 1, narration.title, slide.tables)
             said = [
                 *warnings.get(number, []),
                 *(

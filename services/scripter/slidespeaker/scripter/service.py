@@ -26,7 +26,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.scripter import language
 from slidespeaker.scripter.builds import BuildStates, render_build_states, revealed_blocks
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.content import DeckText, DeckWarning
+from slidespeaker.scripter.content import DeckText, DeckWarning, Table
 from slidespeaker.scripter.deck import (
     deck_pages,
     deck_warnings,
@@ -102,7 +102,10 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
                 )
                 said[number] = await narration_of(ctx, narrator, number, picture)
                 await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
-            await ctx.emit(await rendered_event(ctx, pdf_path, number, said[number], states))
+            tables = text.slides[number - 1].tables
+            await ctx.emit(
+                await rendered_event(ctx, pdf_path, number, said[number], states, tables)
+            )
     return []
 
 
@@ -170,18 +173,27 @@ def scripted_events(
 
 
 async def rendered_event(
-    ctx: TaskContext, pdf_path: Path, number: int, narration: Narration, states: BuildStates
+    ctx: TaskContext,
+    pdf_path: Path,
+    number: int,
+    narration: Narration,
+    states: BuildStates,
+    tables: list[Table],
 ) -> ev.SlideRendered:
-    """The slide's picture, stored, and where its text is, linked to the narration's
-    sentences; its pictures before each build step."""
+    """The slide's picture, stored, and where its text is (its `tables` by row), linked to
+    the narration's sentences; its pictures before each build step."""
     options = ctx.state.options
     key = storage_keys.slide_image(ctx.job_id, number)
     with ctx.storage.writing(key) as tmp:
         await asyncio.to_thread(
             render_slide, pdf_path, number - 1, options.width, options.height, tmp
         )
-    blocks, page = await asyncio.to_thread(page_blocks, pdf_path, number - 1, narration.title)
-    builds = await asyncio.to_thread(build_pictures, ctx, states, number, blocks, narration.title)
+    blocks, page = await asyncio.to_thread(
+        page_blocks, pdf_path, number - 1, narration.title, tables
+    )
+    builds = await asyncio.to_thread(
+        build_pictures, ctx, states, number, blocks, narration.title, tables
+    )
     return ev.SlideRendered(
         job_id=ctx.job_id, slide=number, image_key=key, width=options.width,
         height=options.height, page=page, blocks=blocks,
@@ -190,12 +202,17 @@ async def rendered_event(
 
 
 def build_pictures(
-    ctx: TaskContext, states: BuildStates, number: int, blocks: list[ev.TextBlock], title: str
+    ctx: TaskContext,
+    states: BuildStates,
+    number: int,
+    blocks: list[ev.TextBlock],
+    title: str,
+    tables: list[Table],
 ) -> list[ev.Build]:
     """The slide's build steps: its picture before each, stored, and the blocks each reveals."""
     options = ctx.state.options
     builds = []
-    revealed = revealed_blocks(states, number, blocks, title)
+    revealed = revealed_blocks(states, number, blocks, title, tables)
     for step, (page, shown) in enumerate(zip(states.pages(number), revealed, strict=True)):
         key = storage_keys.build_image(ctx.job_id, number, step)
         with ctx.storage.writing(key) as tmp:

@@ -49,8 +49,10 @@ def read_pptx(path: Path, fmt: DeckFormat) -> tuple[list[SlideContent], int, str
     slide."""
     presentation = _open(path, fmt)
     slides = list(presentation.slides)
+    width, height = presentation.slide_width, presentation.slide_height
+    size = (width, height) if width and height else None  # a package may leave it out
     visible = [
-        _slide_content(number, slide)
+        _slide_content(number, slide, size)
         for number, slide in enumerate(slides, start=1)
         if not _is_hidden(slide)
     ]
@@ -85,8 +87,8 @@ def _is_hidden(slide: Any) -> bool:
     return slide.element.get("show") in ("0", "false")
 
 
-def _slide_content(number: int, slide: Any) -> SlideContent:
-    text = read_slide_text(slide.shapes)
+def _slide_content(number: int, slide: Any, size: tuple[int, int] | None) -> SlideContent:
+    text = read_slide_text(slide.shapes, size)
     return SlideContent(
         source_slide=number,
         title=text.title,

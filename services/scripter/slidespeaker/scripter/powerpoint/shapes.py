@@ -12,7 +12,7 @@ from pptx.exc import InvalidXmlError
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
 
-from slidespeaker.scripter.content import Chart, Table
+from slidespeaker.scripter.content import Box, Chart, Table
 from slidespeaker.scripter.powerpoint.charts import read_chart
 from slidespeaker.scripter.powerpoint.smartart import is_smartart, smartart_text
 from slidespeaker.scripter.text import one_line
@@ -45,23 +45,25 @@ class SlideText:
     charts: list[Chart] = field(default_factory=list)
 
 
-def read_slide_text(shapes: Iterable[Any]) -> SlideText:
+def read_slide_text(shapes: Iterable[Any], slide_size: tuple[int, int] | None) -> SlideText:
+    """The slide's text; `slide_size` (EMU; None: unknown) places its tables on it."""
     text = SlideText()
-    for shape in _in_reading_order(shapes):
+    for shape, grouped in _in_reading_order(shapes):
         try:
-            _read_shape(shape, text)
+            _read_shape(shape, text, None if grouped else slide_size)
         except UNREADABLE_SHAPE as exc:
             log.warning("shape skipped", shape=_shape_name(shape), error=repr(exc))
     return text
 
 
-def _in_reading_order(shapes: Iterable[Any]) -> Iterator[Any]:
-    """Leaf shapes top-to-bottom, then left-to-right; a group's members in their own order."""
+def _in_reading_order(shapes: Iterable[Any], grouped: bool = False) -> Iterator[tuple[Any, bool]]:
+    """Leaf shapes top-to-bottom, then left-to-right; a group's members in their own order
+    (and said to be in a group: their positions are the group's own, not the slide's)."""
     for shape in sorted(shapes, key=_position):
         if isinstance(shape, GroupShape):
-            yield from _in_reading_order(shape.shapes)
+            yield from _in_reading_order(shape.shapes, grouped=True)
         else:
-            yield shape
+            yield shape, grouped
 
 
 def _position(shape: Any) -> tuple[int, int]:
@@ -71,7 +73,7 @@ def _position(shape: Any) -> tuple[int, int]:
         return (0, 0)
 
 
-def _read_shape(shape: Any, text: SlideText) -> None:
+def _read_shape(shape: Any, text: SlideText, slide_size: tuple[int, int] | None) -> None:
     placeholder = shape.placeholder_format.type if shape.is_placeholder else None
     if placeholder in FURNITURE_PLACEHOLDERS:
         return
@@ -82,7 +84,7 @@ def _read_shape(shape: Any, text: SlideText) -> None:
     elif shape.has_text_frame:
         text.body.extend(_paragraphs(shape.text_frame))
     elif shape.has_table:
-        table = _table(shape.table)
+        table = _table(shape, slide_size)
         if table.rows:
             text.tables.append(table)
     elif shape.has_chart:
@@ -96,9 +98,18 @@ def _paragraphs(text_frame: Any) -> list[str]:
     return [line for line in lines if line]
 
 
-def _table(table: Any) -> Table:
-    rows = ([one_line(cell.text) for cell in row.cells] for row in table.rows)
-    return Table(rows=[row for row in rows if any(row)])
+def _table(shape: Any, slide_size: tuple[int, int] | None) -> Table:
+    rows = ([one_line(cell.text) for cell in row.cells] for row in shape.table.rows)
+    return Table(rows=[row for row in rows if any(row)], box=_box(shape, slide_size))
+
+
+def _box(shape: Any, slide_size: tuple[int, int] | None) -> Box | None:
+    """Where the shape is, as shares of the slide; None where that is not known."""
+    if slide_size is None or None in (shape.left, shape.top, shape.width, shape.height):
+        return None
+    width, height = slide_size
+    left, top = shape.left / width, shape.top / height
+    return (left, top, left + shape.width / width, top + shape.height / height)
 
 
 def _alt_text(picture: Any) -> str:
