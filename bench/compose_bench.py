@@ -370,30 +370,25 @@ def compose_with_ffmpeg(slides: list[tuple[Path, Path, float]], out: Path, workd
 
 def compose_with_marks(slides: list[tuple[Path, Path, float]], out: Path, workdir: Path) -> None:
     """What a job with `--pointer highlight` does after voicing: each slide's bullets marked
-    in turn (the pictures drawn as the composer draws them), then the video with them."""
+    in turn, drawn by the video's encode."""
     from slidespeaker.common.cancel import CancelToken
-    from slidespeaker.common.events import TextBlock
-    from slidespeaker.composer.pointer import Mark, draw_marks
+    from slidespeaker.composer.pointer import Highlight
     from slidespeaker.composer.video import SlideMedia, compose_video
 
     page = (SIZE[0] / 2, SIZE[1] / 2)  # render_slide's page
-    blocks = [  # its first bullets, where render_slide writes them
-        TextBlock(text=f"point {line}", box=(40 / page[0], (122 + 55 * line) / page[1],
-                                            0.9, (146 + 55 * line) / page[1]))
+    boxes = [  # its first bullets, where render_slide writes them
+        (40 / page[0], (122 + 55 * line) / page[1], 0.9, (146 + 55 * line) / page[1])
         for line in range(MARKS_PER_SLIDE)
-    ]  # fmt: skip
-    marked_dir = workdir / "marked"
-    marked_dir.mkdir(exist_ok=True)
+    ]
     marked = []
-    for picture, _, duration in slides:
+    for _, _, duration in slides:
         step = (duration - BEFORE) / MARKS_PER_SLIDE
-        found = [Mark(block, BEFORE + block * step, BEFORE + (block + 1) * step)
-                 for block in range(MARKS_PER_SLIDE)]  # fmt: skip
-        marked.append(draw_marks(picture, page, blocks, found, "highlight", marked_dir))
+        marked.append([Highlight(box, page, BEFORE + line * step, BEFORE + (line + 1) * step)
+                       for line, box in enumerate(boxes)])  # fmt: skip
     compose_video(
         [SlideMedia(*slide) for slide in slides], out, title="Benchmark",
         slide_titles=[p.stem for p, _, _ in slides], token=CancelToken(), timeout=600,
-        workdir=workdir, marked=marked,
+        workdir=workdir, highlights=marked,
     )  # fmt: skip
 
 

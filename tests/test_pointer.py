@@ -22,7 +22,8 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import Cue
 from slidespeaker.common.fold import JobState, SlideState
-from slidespeaker.composer.pointer import Mark, draw_marks, marks
+from slidespeaker.composer.pointer import Highlight, Mark, Style, marks
+from slidespeaker.composer.video import SlideMedia, compose_video
 from slidespeaker.scripter.deck import open_deck
 from slidespeaker.scripter.narration import Narrator
 from slidespeaker.scripter.pointing import link_sentences, page_blocks
@@ -234,17 +235,74 @@ def test_marks_follow_the_words_and_bridge_short_gaps() -> None:
     ]
 
 
+def compose_marked(tmp_path: Path, background: tuple[int, int, int], style: Style) -> Path:
+    """Two silent 3 s slides of `background`; block BOX of the first marked from 1 s to 2 s
+    and, back to back, block OTHER_BOX from 2 s to 2.5 s."""
+    picture = tmp_path / "slide.png"
+    Image.new("RGB", (WIDTH, HEIGHT), background).save(picture)
+    page = (720.0, 405.0)  # 16:9 like the frame: no letter-box
+    marked = [[Highlight(BOX, page, 1.0, 2.0), Highlight(OTHER_BOX, page, 2.0, 2.5)], []]
+    out = tmp_path / f"{style}.mp4"
+    workdir = tmp_path / f"work-{style}"
+    workdir.mkdir()
+    compose_video(
+        [SlideMedia(picture, None, 3.0), SlideMedia(picture, None, 3.0)], out, title="Marks",
+        slide_titles=["one", "two"], token=CancelToken(), timeout=60, workdir=workdir,
+        highlights=marked, pointer=style,
+    )  # fmt: skip
+    return out
+
+
+BOX = (0.25, 0.4, 0.75, 0.5)  # shares of the page
+OTHER_BOX = (0.25, 0.7, 0.75, 0.8)
+
+
+def pixels_of(box: tuple[float, float, float, float], inset: int = 4) -> Any:
+    """The pixels well inside `box` (shares of the frame), clear of the band's soft edges."""
+    x0, y0, x1, y1 = box
+    return np.s_[round(y0 * HEIGHT) + inset : round(y1 * HEIGHT) - inset,
+                 round(x0 * WIDTH) + inset : round(x1 * WIDTH) - inset]  # fmt: skip
+
+
+def test_the_still_video_gets_a_frame_where_a_mark_starts_and_ends_and_none_between(
+    tmp_path: Path,
+) -> None:
+    """The marks are drawn while encoding, each on frames of its own: the video has a frame
+    at the slide's start, at each mark's start, where one hands over to the next, at the
+    last one's end and at the next slide; the mark shows on exactly its frames."""
+    shown = frames(compose_marked(tmp_path, (250, 250, 250), "highlight"))
+    times = [round(t, 3) for t, _ in shown]
+    assert times[:5] == [0.0, 1.0, 2.0, 2.5, 3.0], times
+    assert len(shown) == 6  # and the closing frame
+    plain = shown[0][1]
+    for (at, frame), band in zip(shown, [None, BOX, OTHER_BOX, None, None, None], strict=True):
+        for box in (BOX, OTHER_BOX):
+            changed = marked_in(frame, plain, box)
+            assert (changed > 1000) if box == band else (changed == 0), (at, box)
+
+
+@pytest.mark.parametrize("background", [(250, 250, 250), (30, 40, 60)])
+def test_the_highlight_is_a_soft_band_on_light_and_dark_slides(
+    tmp_path: Path, background: tuple[int, int, int]
+) -> None:
+    """Inside the band the slide shows through: a third of the band's colour over it, in
+    every channel (drawn on 4:2:0 frames the colour came out nearly opaque)."""
+    shown = frames(compose_marked(tmp_path, background, "highlight"))
+    inside = shown[1][1][pixels_of(BOX)]
+    band = np.array([255, 200, 0])
+    expected = np.array(background) * 0.65 + band * 0.35
+    assert (abs(inside - expected) <= 12).all(), (inside.mean(axis=(0, 1)), expected)
+    assert (abs(shown[1][1][pixels_of((0, 0, 1, 0.3))] - np.array(background)) <= 4).all()
+
+
 def test_spotlight_dims_all_but_the_block(tmp_path: Path) -> None:
-    plain = tmp_path / "slide.png"
-    Image.new("RGB", (640, 360), (250, 250, 250)).save(plain)
-    block = ev.TextBlock(text="Revenue grew", box=(0.25, 0.4, 0.75, 0.5))
-    (drawn,) = draw_marks(plain, (720.0, 405.0), [block], [Mark(0, 1.0, 2.0)], "spotlight",
-                          tmp_path)  # fmt: skip
-    with Image.open(drawn.picture) as picture:
-        pixels = np.asarray(picture.convert("RGB")).astype(int)
-    assert (drawn.start, drawn.end) == (1.0, 2.0)
-    assert (pixels[170:175, 200:440] == 250).all(), "the block stays as it was"
-    assert (pixels[:100] < 150).all() and (pixels[-100:] < 150).all(), "the rest is dimmed"
+    shown = frames(compose_marked(tmp_path, (250, 250, 250), "spotlight"))
+    _, during = shown[1]
+    assert (abs(during[pixels_of(BOX)] - 250) <= 4).all(), "the block stays as it was"
+    assert (during[:100] < 150).all() and (during[-100:] < 150).all(), "the rest is dimmed"
+    x0 = round(BOX[0] * WIDTH)
+    assert (during[pixels_of(BOX)[0], : x0 - 10] < 150).all(), "left of the block too"
+    assert (abs(shown[0][1] - 250) <= 4).all() and (abs(shown[4][1] - 250) <= 4).all()
 
 
 def opened(path: Path, workdir: Path) -> Any:

@@ -14,19 +14,19 @@ from itertools import accumulate
 from pathlib import Path
 
 from slidespeaker.common.events import Build
-from slidespeaker.composer.pointer import Mark, MarkedPicture
+from slidespeaker.composer.pointer import Mark, TimedPicture
 
 
 def build_states(
     pictures: Sequence[Path], builds: Sequence[Build], found: Sequence[Mark],
     speech: tuple[float, float],
-) -> list[MarkedPicture]:  # fmt: skip
+) -> list[TimedPicture]:  # fmt: skip
     """Each build state (`pictures[k]`: the slide before step k) from the step before it
     to its own; the complete slide follows the last."""
     reveals = reveal_times(builds, found, speech)
     since = [0.0, *reveals][: len(reveals)]
     return [
-        MarkedPicture(picture, start, end)
+        TimedPicture(picture, start, end)
         for picture, start, end in zip(pictures, since, reveals, strict=True)
         if end > start
     ]

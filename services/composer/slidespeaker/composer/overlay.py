@@ -16,6 +16,7 @@ from pathlib import Path
 
 from slidespeaker.composer.burn import CAPTIONS_FILE, STYLE
 from slidespeaker.composer.colours import VIDEO_TAGS
+from slidespeaker.composer.pointer import TO_MARKED
 
 FPS = 25
 MARGIN = 0.03  # of the frame's height, between the presenter and the frame's edges
@@ -89,17 +90,24 @@ class PresenterTrack:
 
 
 def segment_graph(
-    track: PresenterTrack, *, frames: int, clip_lead: int | None, burn: bool, timed: bool = False
-) -> str:
+    track: PresenterTrack, *, frames: int, clip_lead: int | None, burn: bool, timed: bool = False,
+    marks: str = "",
+) -> str:  # fmt: skip
     """The filter graph of one slide's segment, `frames` long at FPS: its picture (input 0)
     held, or its pictures in turn when `timed` (a list of pictures with their durations),
     its clip (input 1, unless `clip_lead` is None) shown from frame `clip_lead` (its first
     frame held before that and its last after), the captions drawn over both when `burn`;
-    the result is `[video]`."""
+    the result is `[video]`. `marks` (pointer.drawing) draws on the slide, under both: its
+    frames then come from a timed list cut where marks start and end, and are made steady
+    after they are drawn, so each is drawn and converted once."""
     size = f"{track.frame_width}x{track.frame_height}"
     hold = f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}"
     steady = f"fps={FPS}," if timed else ""  # a frame per picture change, made steady
-    chains = [f"[0:v]{steady}scale=size={size},{SLIDES_TO_VIDEO},{hold}[slide]"]
+    if marks:
+        slide = f"scale=size={size},{TO_MARKED},{marks},fps={FPS},{hold}"
+    else:
+        slide = f"{steady}scale=size={size},{SLIDES_TO_VIDEO},{hold}"
+    chains = [f"[0:v]{slide}[slide]"]
     framed = "[slide]"
     if clip_lead is not None:
         margin = round(track.frame_height * MARGIN)

@@ -1,9 +1,13 @@
-"""The cue on screen: the block the voice is talking about, marked on the slide's picture.
+"""The cue on screen: the block the voice is talking about, marked on the slide.
 
-Each state of a slide (block 2 marked, block 4 marked, ...) is one more still picture, shown
-from the first word of the first sentence linked to the block to the last word of the
-last; gaps under half a second are bridged so the mark never flickers. The still video
-stays a frame per change.
+The mark is drawn by ffmpeg while it encodes (drawbox filters, told by a sendcmd list where
+the band goes and when it shows), not as one more picture per marked state: a marked
+picture drawn, saved as a PNG and decoded again cost about 75 ms of CPU at 1080p, twice what
+the frame itself costs x264. The still video stays a frame per change: a frame where a mark
+appears or leaves, and none between. A mark shows from the first word of the first sentence
+linked to its block to the last word of the last; gaps under half a second are bridged so it
+never flickers. The filter graph is the same whatever the deck's length: only the list of
+commands grows, a line per mark.
 """
 
 from __future__ import annotations
@@ -15,17 +19,27 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageDraw
-
 from slidespeaker.common.events import Cue, PointerLink, TextBlock
 
 Style = Literal["highlight", "spotlight", "none"]  # none: no mark is ever drawn
 BRIDGED_S = 0.5  # a shorter gap between marks is bridged: no flicker
 # A warm yellow at a third: the text stays readable through it, on white and on dark slides.
-BAND = (255, 200, 0, 90)
-DIMMED = (0, 0, 0, 140)  # spotlight: the rest of the slide, darkened
+BAND = "0xFFC800@0.35"
+DIMMED = "black@0.55"  # spotlight: the rest of the slide, darkened
 PAD = 0.004  # the band's margin round the block, as a share of the picture's height
 WORD = re.compile(r"\w+")
+# drawbox blends a chroma sample once for each pixel over it: four times on 4:2:0 frames,
+# which made the band's colour nearly opaque. Marks are drawn on 4:4:4 frames (the slide's
+# picture turned straight into them) and those made 4:2:0 after.
+TO_MARKED = "scale=out_color_matrix=bt709:out_range=tv,format=yuv444p"
+COMMANDS_FILE = "marks.cmd"  # in ffmpeg's working directory: no path to escape in the graph
+# A mark's commands take effect this long before its time: a frame's time, counted in audio
+# samples, can fall a few microseconds before the time it was asked for.
+EARLY_S = 0.0005
+# The spotlight's dimmed sides round the band: above, below, left and right of it.
+SIDES = ("above", "below", "left", "right")
+
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,9 @@ class Mark:
 
 
 @dataclass(frozen=True)
-class MarkedPicture:
+class TimedPicture:
+    """`picture` shown instead of the slide's own from `start` to `end` (a build state)."""
+
     picture: Path
     start: float
     end: float
@@ -98,81 +114,90 @@ def _normal(word: str) -> str:
     return "".join(WORD.findall(word.casefold()))
 
 
-def draw_marks(
-    picture: Path, page: tuple[float, float], blocks: Sequence[TextBlock],
-    found: Sequence[Mark], style: Style, out_dir: Path, states: Sequence[MarkedPicture] = (),
-) -> list[MarkedPicture]:  # fmt: skip
-    """The slide's picture with each marked block drawn, when (one picture per block and
-    state, reused by later marks). `page` is the page's width and height, which the picture
-    shows letter-boxed; `states` are the slide's build states, each shown instead of
-    `picture` in its time, marks drawn over them."""
-    spans = [(m.start, m.end) for m in found] + [(s.start, s.end) for s in states]
-    edges = sorted({t for span in spans for t in span})
-    drawn: dict[tuple[Path, int], Path] = {}
-    frames: dict[Path, Image.Image] = {}  # each picture decoded once for all its marks
-    pictures: list[MarkedPicture] = []
-    for start, end in pairwise(edges):
-        middle = (start + end) / 2
-        base = shown_at(middle, picture, states)
-        mark = next((m for m in found if m.start <= middle < m.end), None)
-        if mark is None or not 0 <= mark.block < len(blocks):
-            if base != picture:
-                pictures.append(MarkedPicture(base, start, end))
-            continue
-        if (base, mark.block) not in drawn:
-            if base not in frames:
-                with Image.open(base) as opened:
-                    frames[base] = opened.convert("RGB")
-            path = out_dir / f"{base.stem}-block{mark.block}.png"
-            _draw(frames[base].copy(), page, blocks[mark.block].box, style, path)
-            drawn[base, mark.block] = path
-        pictures.append(MarkedPicture(drawn[base, mark.block], start, end))
-    return _joined(pictures)
+@dataclass(frozen=True)
+class Highlight:
+    """Block `box` (shares of the page, whose size is `page`) marked from `start` to `end`
+    (s, on the slide's clock, or the video's or a segment's once moved there)."""
+
+    box: tuple[float, float, float, float]
+    page: tuple[float, float]
+    start: float
+    end: float
 
 
-def shown_at(seconds: float, picture: Path, states: Sequence[MarkedPicture]) -> Path:
+def highlights(
+    found: Sequence[Mark], blocks: Sequence[TextBlock], page: tuple[float, float]
+) -> list[Highlight]:
+    """The marks whose block is on the slide, each with where that block is."""
+    return [
+        Highlight(blocks[m.block].box, page, m.start, m.end)
+        for m in found
+        if 0 <= m.block < len(blocks)
+    ]
+
+
+def drawing(style: Style) -> str:
+    """The filters that draw the marks on frames made by TO_MARKED and put out yuv420p:
+    sendcmd reads COMMANDS_FILE (see `commands`) and moves and shows the boxes, which start
+    hidden."""
+    if style == "spotlight":
+        boxes = [f"drawbox@{side}=enable=0:color={DIMMED}:thickness=fill" for side in SIDES]
+    else:
+        boxes = [f"drawbox@band=enable=0:color={BAND}:thickness=fill"]
+    return ",".join([f"sendcmd=filename={COMMANDS_FILE}", *boxes, "format=yuv420p"])
+
+
+def commands(shown: Sequence[Highlight], style: Style, frame: tuple[int, int]) -> str:
+    """sendcmd's list for `drawing(style)` on frames of `frame` (width, height): each
+    highlight's boxes placed and shown when it starts, hidden when it ends (a later one's
+    commands run after an earlier one's, so back-to-back marks hand over on one frame)."""
+    lines = []
+    for highlight in shown:
+        boxes = _boxes(_band(highlight, frame), style, frame)
+        placed = [
+            f"drawbox@{name} {option} {value}"
+            for name, box in boxes.items()
+            for option, value in zip(("x", "y", "w", "h"), box, strict=True)
+        ]
+        shows = [f"drawbox@{name} enable 1" for name in boxes]
+        hides = [f"[leave] drawbox@{name} enable 0" for name in boxes]
+        span = f"{max(0.0, highlight.start - EARLY_S):.6f}-{highlight.end - EARLY_S:.6f}"
+        lines.append(f"{span} {', '.join([*placed, *shows, *hides])};")
+    return "\n".join(lines) + "\n"
+
+
+def _band(highlight: Highlight, frame: tuple[int, int]) -> Box:
+    """Where the band round the block goes on the frame; cut to it, at least a pixel."""
+    width, height = frame
+    pad = PAD * height
+    x0, y0, x1, y1 = on_frame(highlight.box, highlight.page, frame)
+    edges = (x0 * width - pad, y0 * height - pad, x1 * width + pad, y1 * height + pad)
+    bx0 = min(max(0, round(edges[0])), width - 1)
+    by0 = min(max(0, round(edges[1])), height - 1)
+    bx1 = min(width, max(bx0 + 1, round(edges[2])))
+    by1 = min(height, max(by0 + 1, round(edges[3])))
+    return bx0, by0, bx1 - bx0, by1 - by0
+
+
+def _boxes(band: Box, style: Style, frame: tuple[int, int]) -> dict[str, Box]:
+    """The boxes drawn for `band`: itself, or the spotlight's sides round it that are not
+    empty (drawbox takes a width or height of 0 for the whole frame's)."""
+    if style != "spotlight":
+        return {"band": band}
+    width, height = frame
+    x, y, w, h = band
+    sides = {
+        "above": (0, 0, width, y),
+        "below": (0, y + h, width, height - y - h),
+        "left": (0, y, x, h),
+        "right": (x + w, y, width - x - w, h),
+    }
+    return {name: box for name, box in sides.items() if box[2] > 0 and box[3] > 0}
+
+
+def shown_at(seconds: float, picture: Path, states: Sequence[TimedPicture]) -> Path:
     """What is shown at `seconds`: the timed picture whose time it is, else `picture`."""
     return next((state.picture for state in states if state.start <= seconds < state.end), picture)
-
-
-def _joined(pictures: list[MarkedPicture]) -> list[MarkedPicture]:
-    """Pictures shown back to back as one: a frame less in the video for each."""
-    joined: list[MarkedPicture] = []
-    for shown in pictures:
-        if joined and joined[-1].picture == shown.picture and joined[-1].end == shown.start:
-            joined[-1] = MarkedPicture(shown.picture, joined[-1].start, shown.end)
-        else:
-            joined.append(shown)
-    return joined
-
-
-def _draw(
-    frame: Image.Image, page: tuple[float, float], box: tuple[float, float, float, float],
-    style: Style, out: Path,
-) -> None:  # fmt: skip
-    """Write `frame` (changed) with the block at `box` marked."""
-    width, height = frame.size
-    pad = PAD * height
-    x0, y0, x1, y1 = on_frame(box, page, (width, height))
-    band = (
-        round(x0 * width - pad), round(y0 * height - pad),
-        round(x1 * width + pad), round(y1 * height + pad),
-    )  # fmt: skip
-    # A highlight changes only its band: only that is blended, not the whole frame.
-    area = (0, 0, width, height) if style == "spotlight" else _within(band, width, height)
-    base = frame.crop(area).convert("RGBA")
-    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    moved = (band[0] - area[0], band[1] - area[1], band[2] - area[0], band[3] - area[1])
-    if style == "highlight":
-        draw.rounded_rectangle(moved, radius=pad * 2, fill=BAND)
-    else:
-        draw.rectangle((0, 0, width, height), fill=DIMMED)
-        draw.rounded_rectangle(moved, radius=pad * 2, fill=(0, 0, 0, 0))
-    frame.paste(Image.alpha_composite(base, layer).convert("RGB"), area[:2])
-    # The least zlib effort: the picture is read once, by the final encode, right after; at
-    # the default level saving it took most of a marked picture's CPU time.
-    frame.save(out, format="png", compress_level=1)
 
 
 def on_frame(
@@ -188,9 +213,3 @@ def on_frame(
         (left + x0 * page[0] * scale) / width, (top + y0 * page[1] * scale) / height,
         (left + x1 * page[0] * scale) / width, (top + y1 * page[1] * scale) / height,
     )  # fmt: skip
-
-
-def _within(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
-    """`box` cut to the frame (at least a pixel of it)."""
-    x0, y0 = min(max(0, box[0]), width - 1), min(max(0, box[1]), height - 1)
-    return (x0, y0, min(width, max(x0 + 1, box[2])), min(height, max(y0 + 1, box[3])))

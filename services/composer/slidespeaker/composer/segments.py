@@ -28,7 +28,15 @@ from slidespeaker.common.events import Cue
 from slidespeaker.composer.burn import write_captions
 from slidespeaker.composer.ffmpeg import FFMPEG, POLL_SECONDS, Progress, concat_path, run_ffmpeg
 from slidespeaker.composer.overlay import FPS, PresenterTrack, segment_graph
-from slidespeaker.composer.pointer import MarkedPicture, shown_at
+from slidespeaker.composer.pointer import (
+    COMMANDS_FILE,
+    Highlight,
+    Style,
+    TimedPicture,
+    commands,
+    drawing,
+    shown_at,
+)
 
 # Bump when what a segment holds changes for the same inputs, so older ones are not reused.
 SEGMENT_FORMAT = 1
@@ -55,17 +63,20 @@ class Segment:
     clip: Path | None = None
     clip_lead: int = 0  # frames before the clip's first one (its first frame is held)
     cues: tuple[Cue, ...] = ()  # burned in
-    shown: tuple[MarkedPicture, ...] = ()  # instead of `picture` in their times (a block
-    # marked, a build state)
+    shown: tuple[TimedPicture, ...] = ()  # instead of `picture` in their times (build states)
     position: str | None = None  # the presenter's corner; None: the track's
+    highlights: tuple[Highlight, ...] = ()  # marks drawn over the pictures
+    pointer: Style = "highlight"  # how they are drawn
 
 
 def plan_segments(
     pictures: Sequence[Path], durations: Sequence[float], track: PresenterTrack,
-    burn_cues: Sequence[Cue], marked: Sequence[Sequence[MarkedPicture]] = (),
+    burn_cues: Sequence[Cue], states: Sequence[Sequence[TimedPicture]] = (),
+    highlights: Sequence[Sequence[Highlight]] = (), pointer: Style = "highlight",
 ) -> list[Segment]:  # fmt: skip
-    """The slides' segments: frames counted from the running total, each clip, cue and
-    marked picture (`marked`, per slide, on its slide's clock) moved onto its segment's."""
+    """The slides' segments: frames counted from the running total, each clip, cue, build
+    state and highlight (`states`, `highlights`: per slide, on its slide's clock) moved
+    onto its segment's."""
     clips = {round(clip.slide_start * FPS): clip for clip in track.clips}
     segments: list[Segment] = []
     start = 0.0
@@ -81,13 +92,18 @@ def plan_segments(
         )
         shift = start - origin
         shown = tuple(
-            MarkedPicture(m.picture, max(0.0, m.start + shift), m.end + shift)
-            for m in (marked[index] if index < len(marked) else ())
+            TimedPicture(m.picture, max(0.0, m.start + shift), m.end + shift)
+            for m in (states[index] if index < len(states) else ())
         )
-        segments.append(
-            Segment(picture, last - first, clip.clip if clip else None, lead, cues, shown,
-                    clip.position if clip else None)
-        )  # fmt: skip
+        marks = tuple(
+            dataclasses.replace(h, start=max(0.0, h.start + shift), end=h.end + shift)
+            for h in (highlights[index] if index < len(highlights) else ())
+            if pointer != "none"
+        )
+        segments.append(Segment(
+            picture, last - first, clip.clip if clip else None, lead, cues, shown,
+            clip.position if clip else None, marks, pointer,
+        ))  # fmt: skip
         start += duration
     return segments
 
@@ -167,6 +183,8 @@ def segment_key(segment: Segment, track: PresenterTrack) -> str:
         "cues": [(cue.text, round(cue.start, 3), round(cue.end, 3)) for cue in segment.cues],
         "codec": SEGMENT_CODEC,
     }
+    if segment.highlights:  # only then: segments kept from before marks were drawn stay valid
+        made_of["marks"] = _commands(segment, track)
     return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()
 
 
@@ -184,8 +202,10 @@ def _encode(
         workdir = Path(work)  # holds the captions, and the segment until it is whole
         if segment.cues:
             write_captions(segment.cues, workdir)
+        if segment.highlights:
+            (workdir / COMMANDS_FILE).write_text(_commands(segment, track), encoding="utf-8")
         inputs: list[str | Path] = ["-framerate", str(FPS), "-i", segment.picture.resolve()]
-        if segment.shown:  # the pictures in turn, each for its time
+        if segment.shown or segment.highlights:  # the pictures in turn, each for its time
             listed = workdir / "pictures.ffconcat"
             listed.write_text(_pictures_list(segment), encoding="utf-8")
             inputs = ["-f", "concat", "-safe", "0", "-i", listed]
@@ -208,14 +228,23 @@ def _graph(segment: Segment, track: PresenterTrack) -> str:
     clip_lead = segment.clip_lead if segment.clip is not None else None
     if segment.position is not None:
         track = dataclasses.replace(track, position=segment.position)
+    marks = drawing(segment.pointer) if segment.highlights else ""
     return segment_graph(track, frames=segment.frames, clip_lead=clip_lead,
-                         burn=bool(segment.cues), timed=bool(segment.shown))  # fmt: skip
+                         burn=bool(segment.cues), timed=bool(segment.shown or segment.highlights),
+                         marks=marks)  # fmt: skip
+
+
+def _commands(segment: Segment, track: PresenterTrack) -> str:
+    frame = (track.frame_width, track.frame_height)
+    return commands(segment.highlights, segment.pointer, frame)
 
 
 def _pictures_list(segment: Segment) -> str:
-    """An ffconcat list of the segment's pictures: its own, and each shown one in its time."""
+    """An ffconcat list of the segment's pictures: its own, and each shown one in its time;
+    cut where a mark starts or ends too, for a frame to draw it on."""
     end = segment.frames / FPS
-    times = (t for shown in segment.shown for t in (shown.start, shown.end))
+    spans: list[TimedPicture | Highlight] = [*segment.shown, *segment.highlights]
+    times = (t for shown in spans for t in (shown.start, shown.end))
     edges = sorted({0.0, end, *(t for t in times if 0 < t < end)})
     entries = ["ffconcat version 1.0"]
     for since, to in pairwise(edges):

@@ -9,7 +9,6 @@ import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from slidespeaker.composer.memory_plan import (
 )
 from slidespeaker.composer.overlay import FPS
 from slidespeaker.composer.podcast import compose_podcast
-from slidespeaker.composer.pointer import MarkedPicture, draw_marks, marks
+from slidespeaker.composer.pointer import Highlight, TimedPicture, highlights, marks
 from slidespeaker.composer.presenter_clips import checked_clip, presenter_track
 from slidespeaker.composer.stored_segments import StoredSegments
 from slidespeaker.composer.subtitles import write_srt, write_vtt
@@ -115,13 +114,13 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         tempfile.TemporaryDirectory(prefix="compose-", dir=ctx.scratch) as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
-        marked = await asyncio.to_thread(marked_pictures, ctx, slides, work)
+        states, marked = await asyncio.to_thread(slide_cues, ctx, slides)
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
             presenter=presenter, size=resize, segment_cache=StoredSegments(ctx.storage),
-            max_encodes=encodes, marked=marked,
+            max_encodes=encodes, states=states, highlights=marked, pointer=state.options.pointer,
             on_segments=lambda encoded: ctx.logger.info(
                 "video.segments", encoded=encoded, reused=len(slides) - len(encoded),
                 at_once=encodes,
@@ -168,29 +167,23 @@ def narration_lead(ctx: TaskContext, slide: SlideState) -> float:
     return ctx.settings.pause_before_s if slide.audio_key else 0.0
 
 
-def marked_pictures(
-    ctx: TaskContext, slides: list[SlideState], work: str
-) -> list[list[MarkedPicture]]:
-    """Each slide's pictures with the block being talked about marked and its builds
-    revealed, and when (none for a slide without builds, links or a pointer)."""
-    style = ctx.state.options.pointer
-    out_dir = Path(work) / "marked"
-    out_dir.mkdir()
-
-    def drawn(slide: SlideState) -> list[MarkedPicture]:
-        if slide.page is None or not (slide.builds or (slide.links and style != "none")):
-            return []
+def slide_cues(
+    ctx: TaskContext, slides: list[SlideState]
+) -> tuple[list[list[TimedPicture]], list[list[Highlight]]]:
+    """Each slide's build states and the blocks its narration talks about, and when (none
+    for a slide without builds or links)."""
+    states: list[list[TimedPicture]] = []
+    marked: list[list[Highlight]] = []
+    for slide in slides:
+        if slide.page is None or not (slide.builds or slide.links):
+            states.append([])
+            marked.append([])
+            continue
         found = marks(slide.links, slide.words or slide.cues, narration_lead(ctx, slide))
         before = [ctx.storage.fetch(build.image_key) for build in slide.builds]
-        states = build_states(before, slide.builds, found, speech_span(ctx, slide))
-        picture = ctx.storage.fetch(slide.composed_image_key or "")
-        shown = [] if style == "none" else found
-        return draw_marks(picture, slide.page, slide.blocks, shown, style, out_dir, states)
-
-    # On every core: the encode waits for these, and Pillow lets go of the GIL while it
-    # composites and compresses.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(drawn, slides))
+        states.append(build_states(before, slide.builds, found, speech_span(ctx, slide)))
+        marked.append(highlights(found, slide.blocks, slide.page))
+    return states, marked
 
 
 def speech_span(ctx: TaskContext, slide: SlideState) -> tuple[float, float]:

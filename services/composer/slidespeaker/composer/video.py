@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
@@ -43,9 +44,17 @@ from slidespeaker.composer.ffmpeg import (
     removed_on_failure,
     run_ffmpeg,
 )
+from slidespeaker.composer.mark_frames import EDGE_PICTURE, EDGES, marked_graph, write_edges
 from slidespeaker.composer.metadata import ffmetadata
 from slidespeaker.composer.overlay import PresenterTrack
-from slidespeaker.composer.pointer import MarkedPicture, shown_at
+from slidespeaker.composer.pointer import (
+    COMMANDS_FILE,
+    Highlight,
+    Style,
+    TimedPicture,
+    commands,
+    shown_at,
+)
 from slidespeaker.composer.segments import (
     SegmentCache,
     concat_list,
@@ -75,6 +84,7 @@ VIDEO_CODEC = [
 # 128 kb/s for one voice in mono the difference is not heard.
 AUDIO_CODEC = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k"]
 PLAYLIST = "slides.ffconcat"  # the still pictures with their durations
+MARKS_INPUT = 3  # the input of the marks' edges, after the pictures, narration and metadata
 SEGMENT_LIST = "segments.ffconcat"  # the moving video's segments in order
 NARRATION_AAC = "narration.m4a"  # encoded beside the segments, copied into the video
 COPY = ["-c:a", "copy"]
@@ -104,7 +114,9 @@ def compose_video(
     segment_cache: SegmentCache | None = None,
     on_segments: Callable[[list[int]], None] | None = None,
     max_encodes: int | None = None,
-    marked: Sequence[Sequence[MarkedPicture]] = (),
+    states: Sequence[Sequence[TimedPicture]] = (),
+    highlights: Sequence[Sequence[Highlight]] = (),
+    pointer: Style = "highlight",
 ) -> float:
     """Encode the slides into `out_mp4` (H.264 + AAC) and return its duration in seconds.
 
@@ -117,9 +129,10 @@ def compose_video(
     removed after; `on_segments` hears which slides' segments, numbered from 1, are encoded
     anew rather than reused; at most `max_encodes` of them, None: one per core, are encoded
     at a time). `size` (width, height) scales the pictures down to it; None
-    keeps theirs (with a presenter, the track's frame size rules). `marked` gives each
-    slide's pictures with a block marked or a build state (see pointer.py) and when they
-    replace its own, under the presenter in the moving video.
+    keeps theirs (with a presenter, the track's frame size rules). `states` gives each
+    slide's build states and when they replace its picture; `highlights` each slide's
+    marks, drawn in the `pointer` style (see pointer.py). Both go under the presenter and
+    the captions.
     """
     if not slides:
         raise ValueError("a video needs at least one slide")
@@ -129,7 +142,10 @@ def compose_video(
     narration = workdir / "narration.wav"
     metadata = workdir / "metadata.txt"
     scratch = [narration, metadata, workdir / PLAYLIST, workdir / CAPTIONS_FILE,
-               workdir / SEGMENT_LIST, workdir / NARRATION_AAC]  # fmt: skip
+               workdir / SEGMENT_LIST, workdir / NARRATION_AAC, workdir / COMMANDS_FILE,
+               workdir / EDGES, workdir / EDGE_PICTURE]  # fmt: skip
+    if pointer == "none":
+        highlights = ()
     kept = segment_cache or SegmentCache(workdir / "segments")
     try:
         durations = [slide.duration for slide in slides]
@@ -139,8 +155,9 @@ def compose_video(
             if presenter is None:
                 join_narrations(sounds, narration, token=token, timeout=timeout)
                 _encode_stills(
-                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size, marked=marked,
-                    token=token, timeout=max(0.0, deadline - time.monotonic()), workdir=workdir,
+                    slides, sound, out_mp4.resolve(), burn_cues=burn_cues, size=size,
+                    states=states, highlights=highlights, pointer=pointer, token=token,
+                    timeout=max(0.0, deadline - time.monotonic()), workdir=workdir,
                     on_progress=on_progress,
                 )  # fmt: skip
             else:
@@ -148,7 +165,7 @@ def compose_video(
                     slides, sounds, sound, out_mp4.resolve(), burn_cues=burn_cues, track=presenter,
                     cache=kept, token=token, timeout=timeout, workdir=workdir,
                     on_progress=on_progress, on_segments=on_segments, max_encodes=max_encodes,
-                    marked=marked,
+                    states=states, highlights=highlights, pointer=pointer,
                 )  # fmt: skip
     finally:
         for work_file in scratch:
@@ -169,12 +186,13 @@ def _encode_stills(
     slides: Sequence[SlideMedia], sound: tuple[Path, Path], out_mp4: Path, *,
     burn_cues: Sequence[Cue], size: tuple[int, int] | None, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
-    marked: Sequence[Sequence[MarkedPicture]],
+    states: Sequence[Sequence[TimedPicture]], highlights: Sequence[Sequence[Highlight]],
+    pointer: Style,
 ) -> None:  # fmt: skip
-    """One ffmpeg run: a frame per slide (and per caption change and marked block), over
-    the narration."""
+    """One ffmpeg run: a frame per slide (and per caption change, build state and mark's
+    start and end), over the narration."""
     playlist = workdir / PLAYLIST
-    listed = _playlist(slides, caption_changes(burn_cues), marked)
+    listed = _playlist(slides, caption_changes(burn_cues), states)
     playlist.write_text(listed, encoding="utf-8")
     if burn_cues:
         write_captions(burn_cues, workdir)
@@ -182,8 +200,22 @@ def _encode_stills(
     resize = [f"scale={size[0]}:{size[1]}"] if size else []
     captions = [SUBTITLES_FILTER] if burn_cues else []
     pictures: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", playlist]
-    video = ["-map", "0:v:0", "-vf", ",".join([*resize, *captions, VIDEO_FILTER]), *VIDEO_CODEC]
-    encoding = [*pictures, *_with_sound(sound, video, out_mp4)]
+    moved = _on_video_clock(slides, highlights)
+    if not any(moved):
+        video = ["-map", "0:v:0", "-vf", ",".join([*resize, *captions, VIDEO_FILTER])]
+        encoding = [*pictures, *_with_sound(sound, [*video, *VIDEO_CODEC], out_mp4)]
+    else:
+        told = [commands(on, pointer, _frame(slide.picture, size))
+                for slide, on in zip(slides, moved, strict=True) if on]  # fmt: skip
+        (workdir / COMMANDS_FILE).write_text("".join(told), encoding="utf-8")
+        end = sum(slide.duration for slide in slides) - 1 / TICKS_PER_SECOND
+        # A frame where each mark starts and ends; none after the video's closing frame.
+        edges = [t for on in moved for h in on for t in (h.start, h.end) if t < end]
+        marks_in: list[str | Path] = ["-f", "concat", "-safe", "0", "-i",
+                                      write_edges(edges, workdir)]  # fmt: skip
+        graph = marked_graph(resize, captions, pointer, edges=MARKS_INPUT)
+        video = ["-filter_complex", graph, "-map", "[video]"]
+        encoding = [*pictures, *_with_sound(sound, [*video, *VIDEO_CODEC], out_mp4, more=marks_in)]
     run_ffmpeg(encoding, token=token, timeout=timeout, on_progress=on_progress, cwd=workdir)
 
 
@@ -193,7 +225,8 @@ def _encode_moving(
     burn_cues: Sequence[Cue], track: PresenterTrack, cache: SegmentCache, token: CancelToken,
     timeout: float, workdir: Path, on_progress: Progress | None,
     on_segments: Callable[[list[int]], None] | None, max_encodes: int | None,
-    marked: Sequence[Sequence[MarkedPicture]],
+    states: Sequence[Sequence[TimedPicture]], highlights: Sequence[Sequence[Highlight]],
+    pointer: Style,
 ) -> None:  # fmt: skip
     """A segment per slide (those kept from an earlier render reused) and, beside them, the
     narration joined and encoded as AAC (the longest part of a render after one slide
@@ -201,7 +234,7 @@ def _encode_moving(
     deadline = time.monotonic() + timeout
     pictures = [slide.picture for slide in slides]
     durations = [slide.duration for slide in slides]
-    segments = plan_segments(pictures, durations, track, burn_cues, marked)
+    segments = plan_segments(pictures, durations, track, burn_cues, states, highlights, pointer)
     narration, metadata = sound
     narration_aac = workdir / NARRATION_AAC
 
@@ -229,15 +262,38 @@ def _encode_moving(
 
 def _with_sound(
     sound: tuple[Path, Path], video: Sequence[str | Path], out_mp4: Path,
-    audio_codec: Sequence[str] = AUDIO_CODEC,
+    audio_codec: Sequence[str] = AUDIO_CODEC, more: Sequence[str | Path] = (),
 ) -> list[str | Path]:  # fmt: skip
     """The rest of the arguments after the pictures' input (0): the narration and the
-    metadata as inputs 1 and 2, `video`'s mapping and codec, the narration's, the MP4."""
+    metadata as inputs 1 and 2, `more` inputs from MARKS_INPUT on, `video`'s mapping and
+    codec, the narration's, the MP4."""
     narration, metadata = sound
-    inputs: list[str | Path] = ["-i", narration, "-f", "ffmetadata", "-i", metadata]
+    inputs: list[str | Path] = ["-i", narration, "-f", "ffmetadata", "-i", metadata, *more]
     streams = ["-map", "1:a:0", "-map_metadata", "2", "-map_chapters", "2"]
     output: list[str | Path] = ["-movflags", "+faststart", "-f", "mp4", out_mp4]
     return [*inputs, *streams, *video, *audio_codec, *output]
+
+
+def _on_video_clock(
+    slides: Sequence[SlideMedia], highlights: Sequence[Sequence[Highlight]]
+) -> list[list[Highlight]]:
+    """Each slide's highlights, their times moved from the slide's clock to the video's."""
+    moved: list[list[Highlight]] = []
+    start = 0.0
+    for index, slide in enumerate(slides):
+        on_slide = highlights[index] if index < len(highlights) else ()
+        moved.append([replace(h, start=start + h.start, end=start + h.end) for h in on_slide])
+        start += slide.duration
+    return moved
+
+
+def _frame(picture: Path, size: tuple[int, int] | None) -> tuple[int, int]:
+    """The size `picture` has in the video: `size`, else its own (read from its header)."""
+    if size is not None:
+        return size
+    with Image.open(picture) as opened:
+        width, height = opened.size
+    return width, height
 
 
 def check_picture(picture: Path) -> None:
@@ -268,10 +324,10 @@ def write_poster(
 
 def _playlist(
     slides: Sequence[SlideMedia], changes: Sequence[float],
-    marked: Sequence[Sequence[MarkedPicture]] = (),
+    states: Sequence[Sequence[TimedPicture]] = (),
 ) -> str:  # fmt: skip
     """An ffconcat list showing each picture for its duration, cut where captions change,
-    and where a marked picture (times on its slide's clock) takes the picture's place.
+    and where a build state (times on its slide's clock) takes the picture's place.
 
     The concat demuxer ignores the last entry's duration, so the last picture is listed
     once more as a one-tick frame that ends the video exactly when the narration does.
@@ -280,11 +336,11 @@ def _playlist(
     start = 0.0
     for index, (picture, _, duration, _) in enumerate(slides):
         end = start + duration
-        states = marked[index] if index < len(marked) else ()
-        edges = [t for m in states for t in (start + m.start, start + m.end)]
+        on_slide = states[index] if index < len(states) else ()
+        edges = [t for m in on_slide for t in (start + m.start, start + m.end)]
         cuts = sorted({start, *(t for t in [*changes, *edges] if start < t < end), end})
         shown += [
-            (shown_at((since + to) / 2 - start, picture, states), to - since)
+            (shown_at((since + to) / 2 - start, picture, on_slide), to - since)
             for since, to in pairwise(cuts)
         ]
         start = end
