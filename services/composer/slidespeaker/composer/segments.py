@@ -25,6 +25,7 @@ from pathlib import Path
 
 from slidespeaker.common.cancel import CancelToken, JobCancelled
 from slidespeaker.common.events import Cue
+from slidespeaker.composer.audio import SAMPLE_RATE
 from slidespeaker.composer.burn import write_captions
 from slidespeaker.composer.ffmpeg import FFMPEG, POLL_SECONDS, Progress, concat_path, run_ffmpeg
 from slidespeaker.composer.overlay import FPS, PresenterTrack, segment_graph
@@ -241,7 +242,9 @@ def _commands(segment: Segment, track: PresenterTrack) -> str:
 
 def _pictures_list(segment: Segment) -> str:
     """An ffconcat list of the segment's pictures: its own, and each shown one in its time;
-    cut where a mark starts or ends too, for a frame to draw it on."""
+    cut where a mark starts or ends too, for a frame to draw it on. Each picture's frame is
+    stamped in audio samples, not in frames of the video: rounded to a frame, a mark's first
+    frame could land before the mark and go undrawn (the steady frames come after)."""
     end = segment.frames / FPS
     spans: list[TimedPicture | Highlight] = [*segment.shown, *segment.highlights]
     times = (t for shown in spans for t in (shown.start, shown.end))
@@ -249,7 +252,8 @@ def _pictures_list(segment: Segment) -> str:
     entries = ["ffconcat version 1.0"]
     for since, to in pairwise(edges):
         picture = shown_at((since + to) / 2, segment.picture, segment.shown)
-        entries += [f"file {concat_path(picture)}", f"duration {to - since:.6f}"]
+        entries += [f"file {concat_path(picture)}", f"option framerate {SAMPLE_RATE}",
+                    f"duration {to - since:.6f}"]  # fmt: skip
     return "\n".join(entries) + "\n"
 
 
