@@ -173,21 +173,30 @@ def upload_peak_mb(url: str, home: Path, env: dict[str, str], work: Path) -> flo
 
 
 def finished_job(job_id: str, owner: str) -> list[ev.Event]:
-    """A 10-slide render's log as its services write it: about 100 events."""
+    """A 10-slide render's log as its services write it: about 100 events, its tasks taking
+    as long as they take (so its line in the job index holds real stage times)."""
+    clock = datetime.now(UTC) - timedelta(minutes=10)
+
+    def ran(action: ev.Action, seconds: float, slide: int | None = None) -> list[ev.Event]:
+        nonlocal clock
+        task = ev.TaskRef(action=action, slide=slide)
+        started = clock + timedelta(seconds=0.05)
+        clock = started + timedelta(seconds=seconds)
+        return [
+            ev.TaskDispatched(job_id=job_id, task=task, ts=started),
+            ev.TaskStarted(job_id=job_id, task=task, worker="worker-1", ts=started),
+            ev.TaskCompleted(job_id=job_id, task=task, ts=clock),
+        ]
+
     events: list[ev.Event] = [
         ev.JobSubmitted(job_id=job_id, filename="talk.pptx", deck_key=f"jobs/{job_id}/deck.pptx",
                         options=OPTIONS, owner=owner),
         ev.DeckParsed(job_id=job_id, format="pptx", slide_count=SLIDES),
+        *ran(ev.Action.script_deck, 12.345),
     ]  # fmt: skip
     for n in range(1, SLIDES + 1):
         cues = [ev.Cue(text="A sentence of narration.", start=0.0, end=2.0)] * 8
-        for action in (ev.Action.voice_slide, ev.Action.compose_slide):
-            task = ev.TaskRef(action=action, slide=n)
-            events += [
-                ev.TaskDispatched(job_id=job_id, task=task),
-                ev.TaskStarted(job_id=job_id, task=task, worker="worker-1"),
-                ev.TaskCompleted(job_id=job_id, task=task),
-            ]
+        events += [*ran(ev.Action.voice_slide, 3.217, n), *ran(ev.Action.compose_slide, 4.321, n)]
         events += [
             ev.SlideRendered(job_id=job_id, slide=n, image_key=f"s{n}.png", width=1280,
                              height=720),
@@ -198,7 +207,7 @@ def finished_job(job_id: str, owner: str) -> list[ev.Event]:
             ev.SlideComposed(job_id=job_id, slide=n, audio_key=f"a{n}.flac",
                              image_key=f"s{n}.png", duration=7.2),
         ]  # fmt: skip
-    return [*events, ev.JobCompleted(job_id=job_id)]
+    return [*events, *ran(ev.Action.compose_video, 21.5), ev.JobCompleted(job_id=job_id)]
 
 
 async def consume_everything(client: Redis, keys: Keys) -> None:

@@ -14,6 +14,7 @@ from slidespeaker.common import events as ev
 from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import fold
+from slidespeaker.common.job_index import STAGE_LETTERS
 from slidespeaker.common.keys import Keys
 from slidespeaker.common.limits import ActiveLimit, LimitReached
 from slidespeaker.common.object_store import ObjectStore
@@ -86,11 +87,13 @@ async def test_indexes_of_earlier_versions_are_upgraded_once(
         await aredis.zadd(earlier.owner_jobs(owner), {job_id: n})
         await aredis.hset(earlier.owners, job_id, owner)
     archived_line: Any = await aredis.hget(keys.job_lines, "archived")
-    version, status, _owner, *stages, mark = archived_line.decode().split(" ")
-    await aredis.hset(keys.job_lines, "archived", " ".join([version, status, *stages]))
+    version, _status, _owner, *stages, mark = archived_line.decode().split(" ")
+    named = {letter: stage.value for stage, letter in STAGE_LETTERS.items()}
+    stages = [f"{named[s[0]]}{s[1:]}" for s in stages]  # "voice=1200/3", not "v=1200/3"
+    await aredis.hset(keys.job_lines, "archived", " ".join([version, "failed", *stages]))
     await aredis.hset(earlier.archived, "archived", mark[1:])
     running: Any = await aredis.hget(keys.job_lines, "running")
-    await aredis.hset(keys.job_lines, "running", " ".join(running.decode().split(" ")[:2]))
+    await aredis.hset(keys.job_lines, "running", f"{running.decode().split(' ')[0]} queued")
     await aredis.delete(*[k for k in await _index_keys(aredis, keys) if "pages" in k])
     await aredis.set(keys.job_index_built, "1")
 

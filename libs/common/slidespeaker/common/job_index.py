@@ -9,7 +9,7 @@ only with a newer one and moves the counters by the difference, in one step. So 
 same state twice, or an older one late, changes nothing. The dispatcher writes it as it folds
 each job (and in the very transaction that ends a job); job.submitted writes the first line.
 The lines outlive the job's log in Redis (archiving.py): an archived job stays listed and
-counted, for about 250 bytes of Redis memory (its line and two entries in compact pages).
+counted, for about 300 bytes of Redis memory (its line and two entries in compact pages).
 """
 
 from __future__ import annotations
@@ -21,24 +21,44 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from slidespeaker.common.events import Stage
 from slidespeaker.common.fold import JobState, JobStatus
 from slidespeaker.common.keys import Keys
 
 PAGE = 100  # ids per page of a list: under Redis's 128 for a compact sorted set
 DELETED = "deleted"  # counted apart: a deleted job is neither listed nor in the metrics
 
-# A job's line: "<version> <status> <owner or -> [<stage>=<ms>/<runs> ...] [@<archived id>]".
+# A job's line: "<version> <status> <owner or -> [<stage>=<ms>/<runs> ...] [@<archived id>]",
+# its status and each stage named by a letter (a line of the first index names them in full).
 # One line holds all that a job leaves in Redis once its log is archived but its place in
-# the lists: one hash field (user names have no space nor '=', nor start with '@').
+# the lists: one hash field, kept short (user names have no space nor '=', nor start with '@').
+STAGE_LETTERS = {Stage.scripter: "s", Stage.voice: "v", Stage.avatar: "a", Stage.composer: "c"}
+STATUS_LETTERS = {
+    JobStatus.queued.value: "q", JobStatus.running.value: "r", JobStatus.awaiting_review.value: "w",
+    JobStatus.completed.value: "c", JobStatus.failed.value: "f", JobStatus.cancelled.value: "x",
+    DELETED: "d",
+}  # fmt: skip
+_STATUSES = {letter: status for status, letter in STATUS_LETTERS.items()}
+
+
+def _lua_table(name: str, letters: dict[str, str]) -> str:
+    """The letters as a Lua table from letter to name: the counters keep the full names."""
+    return f"local {name} = {{" + ", ".join(f"{v} = '{k}'" for k, v in letters.items()) + "}\n"
+
 
 # KEYS: lines, counts, stage milliseconds, stage runs[, the owner's counts]
-# ARGV: job id, version, status, owner, stages ("voice=1200/3 scripter=800/1")
-_WRITE_LINE = """
+# ARGV: job id, version, status, owner, stages ("v=1200/3 s=800/1")
+_WRITE_LINE = (
+    _lua_table("STAGES", {stage.value: letter for stage, letter in STAGE_LETTERS.items()})
+    + _lua_table("STATUSES", STATUS_LETTERS)
+    + """
 local function move(line, sign)
-  local status, rest = string.match(line, '^%d+ (%S+)(.*)$')
+  local named, rest = string.match(line, '^%d+ (%S+)(.*)$')
+  local status = STATUSES[named] or named
   redis.call('HINCRBY', KEYS[2], status, sign)
   if KEYS[5] then redis.call('HINCRBY', KEYS[5], status, sign) end
-  for stage, ms, runs in string.gmatch(rest, '(%S+)=(%d+)/(%d+)') do
+  for named, ms, runs in string.gmatch(rest, '(%S+)=(%d+)/(%d+)') do
+    local stage = STAGES[named] or named
     redis.call('HINCRBY', KEYS[3], stage, string.format('%d', sign * tonumber(ms)))
     redis.call('HINCRBY', KEYS[4], stage, string.format('%d', sign * tonumber(runs)))
   end
@@ -56,6 +76,7 @@ redis.call('HSET', KEYS[1], ARGV[1], line .. archived)
 move(line, 1)
 return 1
 """
+)
 
 # KEYS: lines. ARGV: job id, the last entry id archived. The line was written first (in the
 # same transaction): the mark replaces an earlier one, the rest of the line stays.
@@ -65,14 +86,15 @@ line = string.gsub(line, ' @%S+$', '')
 redis.call('HSET', KEYS[1], ARGV[1], line .. ' @' .. ARGV[2])
 """
 
-# KEYS: the list's length, its pages' submission times. ARGV: its pages' key, job id, page
+# KEYS: the list's length[, its pages' submission times]. ARGV: its pages' key, job id, page
 # size, submission time. The page is numbered by the length, known only inside the
-# transaction: hence a key named in the script. A page's time is its newest job's.
+# transaction: hence a key named in the script. A page's time is its newest job's (what
+# retention needs, of everyone's list only).
 _LIST = """
 local n = redis.call('INCR', KEYS[1]) - 1
 local page = math.floor(n / tonumber(ARGV[3]))
 redis.call('ZADD', ARGV[1] .. ':' .. page, n, ARGV[2])
-redis.call('HSET', KEYS[2], page, ARGV[4])
+if KEYS[2] then redis.call('HSET', KEYS[2], page, ARGV[4]) end
 """
 
 
@@ -93,7 +115,7 @@ class Line:
         _version, status, *rest = _text(raw).split(" ")
         owner = rest[0] if rest and "=" not in rest[0] and rest[0][0] != "@" else "-"
         archived = rest[-1][1:] if rest and rest[-1].startswith("@") else None
-        return cls(status, None if owner == "-" else owner, archived)
+        return cls(_STATUSES.get(status, status), None if owner == "-" else owner, archived)
 
 
 @dataclass(frozen=True)
@@ -134,8 +156,12 @@ class JobIndex:
         self, pipe: Pipeline, job_id: str, owner: str | None, submitted: float
     ) -> None:
         """List a job just submitted (in `pipe`): first in everyone's list and its owner's."""
-        for pages in {self.keys.job_pages(None), self.keys.job_pages(owner)}:
-            keys = [f"{pages}:length", f"{pages}:times"]
+        everyone = self.keys.job_pages()
+        lists = [(everyone, [f"{everyone}:length", f"{everyone}:times"])]
+        if owner is not None:
+            owners = self.keys.job_pages(owner)
+            lists.append((owners, [f"{owners}:length"]))
+        for pages, keys in lists:
             await self._list(keys=keys, args=[pages, job_id, PAGE, submitted], client=pipe)
 
     async def pages(self) -> int:
@@ -207,7 +233,7 @@ class JobIndex:
 
 
 def _status(state: JobState) -> str:
-    return DELETED if state.deleted else state.status.value
+    return STATUS_LETTERS[DELETED if state.deleted else state.status.value]
 
 
 def _stages(state: JobState) -> str:
@@ -217,9 +243,10 @@ def _stages(state: JobState) -> str:
     totals: dict[str, tuple[int, int]] = {}
     for task in state.tasks.values():
         if task.started_at and task.finished_at:
-            ms, runs = totals.get(task.task.stage.value, (0, 0))
+            letter = STAGE_LETTERS[task.task.stage]
+            ms, runs = totals.get(letter, (0, 0))
             spent = max(0, round((task.finished_at - task.started_at).total_seconds() * 1000))
-            totals[task.task.stage.value] = (ms + spent, runs + 1)
+            totals[letter] = (ms + spent, runs + 1)
     return " ".join(f"{stage}={ms}/{runs}" for stage, (ms, runs) in sorted(totals.items()))
 
 
