@@ -81,7 +81,12 @@ async def test_indexes_of_earlier_versions_are_upgraded_once(
     # What the earlier version kept: one sorted set per list, owners and archive marks in
     # hashes of their own, lines without either, and none for the jobs before the index.
     earlier = EarlierKeys(keys.prefix)
-    owners = [("old", "alice"), ("archived", "bob"), ("running", "alice")]
+    owners = [
+        ("old", "alice"),
+        ("archived", "bob"),
+        ("running", "alice"),
+        ("archived-early", "bob"),
+    ]
     for n, (job_id, owner) in enumerate(owners):
         await aredis.zadd(earlier.jobs, {job_id: n})
         await aredis.zadd(earlier.owner_jobs(owner), {job_id: n})
@@ -92,21 +97,30 @@ async def test_indexes_of_earlier_versions_are_upgraded_once(
     stages = [f"{named[s[0]]}{s[1:]}" for s in stages]  # "voice=1200/3", not "v=1200/3"
     await aredis.hset(keys.job_lines, "archived", " ".join([version, "failed", *stages]))
     await aredis.hset(earlier.archived, "archived", mark[1:])
+    await log.append(*owned(failed_job("archived-early"), "bob"))  # before the index, too
+    assert (await archive_finished(log, before=LATER)).jobs == ["archived-early"]
+    early: Any = await aredis.hget(keys.job_lines, "archived-early")
+    await aredis.hset(earlier.archived, "archived-early", early.decode().split(" @")[1])
+    await aredis.hdel(keys.job_lines, "archived-early")
+    await aredis.delete(keys.job_counts, keys.owner_job_counts("bob"), *keys.stage_time)
     running: Any = await aredis.hget(keys.job_lines, "running")
     await aredis.hset(keys.job_lines, "running", f"{running.decode().split(' ')[0]} queued")
     await aredis.delete(*[k for k in await _index_keys(aredis, keys) if "pages" in k])
     await aredis.set(keys.job_index_built, "1")
 
-    assert await upgrade_indexes(log) == 3
+    assert await upgrade_indexes(log) == 4
     newest = log.index.newest
     assert await newest(owner=None, status=None, offset=0, limit=10) == [
-        "running", "archived", "old"
+        "archived-early", "running", "archived", "old"
     ]  # fmt: skip
     assert await newest(owner="alice", status=None, offset=0, limit=10) == ["running", "old"]
-    assert await newest(owner="bob", status=None, offset=0, limit=10) == ["archived"]
+    assert await newest(owner="bob", status=None, offset=0, limit=10) == [
+        "archived-early", "archived"
+    ]  # fmt: skip
     assert await log.index.counts("alice") == {"failed": 1, "queued": 1}, "old, once indexed"
-    assert await log.index.counts("bob") == {"failed": 1}
-    assert len(await log.read("archived")) == len(failed_job("archived")), "from the store"
+    assert await log.index.counts("bob") == {"failed": 1}, "archived-early, read from the store"
+    for job_id in ("archived", "archived-early"):
+        assert len(await log.read(job_id)) == len(failed_job(job_id)), "from the store"
     with pytest.raises(LimitReached):  # the live job still counts for alice
         await ActiveLimit("alice", 1).check(aredis, keys)
     await ActiveLimit("bob", 1).check(aredis, keys)

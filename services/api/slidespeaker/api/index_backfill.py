@@ -19,7 +19,8 @@ from typing import Any
 
 from redis.exceptions import WatchError
 
-from slidespeaker.common.event_store import EventLog
+from slidespeaker.common.bus import position
+from slidespeaker.common.event_store import EventLog, LogEntry
 from slidespeaker.common.fold import fold
 
 BATCH = 200
@@ -106,10 +107,22 @@ async def _first(events: EventLog, key: str) -> list[tuple[str, float]]:
 async def _owner(events: EventLog, earlier: EarlierKeys, job_id: str) -> str | None:
     """The job's owner, indexing it first if it was recorded before the index existed."""
     unindexed = await events.redis.hget(events.keys.job_lines, job_id) is None
-    if unindexed and (entries := await events.read(job_id)):  # in Redis: archived ones had lines
+    if unindexed and (entries := await _earlier_log(events, earlier, job_id)):
         await events.index.write(fold(entries))
     owner: Any = await events.redis.hget(earlier.owners, job_id)
     return None if owner is None else _text(owner)
+
+
+async def _earlier_log(events: EventLog, earlier: EarlierKeys, job_id: str) -> list[LogEntry]:
+    """A job's whole log, archived as the earlier version marked it and still in Redis (with
+    no line yet, the log's reader knows no archive mark)."""
+    live = await events.read(job_id)
+    mark: Any = await events.redis.hget(earlier.archived, job_id)
+    if mark is None:
+        return live
+    archived = await events.archive(job_id).load(job_id)
+    newest = position(archived[-1][0]) if archived else (0, 0)
+    return archived + [entry for entry in live if position(entry[0]) > newest]
 
 
 def _text(raw: bytes | str) -> str:
