@@ -12,7 +12,7 @@ Each way runs in its own Python process while this one samples the resident memo
 process and all its children (ffmpeg), so each peak is its own.
 
 `--pointer` measures the cue on screen (issue 17): the composition of the same ten slides
-with four blocks marked in turn on each (the marked pictures drawn and the video made)
+with four blocks marked in turn on each (drawn by the video's encode)
 against the plain composition and MoviePy's, then the whole `slidespeaker render` of a
 generated ten-slide deck whose notes talk about its bullets, `--pointer highlight` against
 `--pointer none` (each from a fresh home, so neither reuses the other's voice).
