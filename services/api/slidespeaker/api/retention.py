@@ -55,17 +55,13 @@ async def _delete_expired_jobs(events: EventLog, storage: Storage, cutoff: datet
     deleted: list[str] = []
     for page in range(deleted_pages, await index.pages()):
         ids, submitted = await index.page(page)
-        lines = await index.lines(ids)
-        ended = await _ended_at(events, ids, lines)
         gone = 0
-        for job_id, line, at in zip(ids, lines, ended, strict=True):
-            if line is not None and line.status != DELETED and at is not None and at < cutoff:
+        for job_id, ending in zip(ids, await _endings(events, ids), strict=True):
+            if ending.expired(cutoff):
                 await events.append(ev.JobDeleted(job_id=job_id))
                 storage.delete_below(storage_keys.job(job_id))
                 deleted.append(job_id)
-            elif line is None or line.status != DELETED:
-                continue
-            gone += 1
+            gone += ending.deleted or ending.expired(cutoff)
         if gone == PAGE and page == deleted_pages:  # a full page: no job joins it later
             deleted_pages += 1
         if submitted is not None and submitted >= cutoff.timestamp():
@@ -74,35 +70,56 @@ async def _delete_expired_jobs(events: EventLog, storage: Storage, cutoff: datet
     return deleted
 
 
-async def _ended_at(
-    events: EventLog, ids: list[str], lines: list[Line | None]
-) -> list[datetime | None]:
-    """When each ended job's last event was appended (None for a job not ended): its
-    stream's last entry id if it has one in Redis, else its archive mark's."""
+@dataclass(frozen=True)
+class Ending:
+    deleted: bool
+    at: datetime | None  # when its last event was appended, if it has ended
+
+    def expired(self, cutoff: datetime) -> bool:
+        return not self.deleted and self.at is not None and self.at < cutoff
+
+
+async def _endings(events: EventLog, ids: list[str]) -> list[Ending]:
+    """Whether each job is deleted and when it ended, from its line and its stream's last
+    entry (or the line's archive mark): no log is read. A job.deleted last in its stream
+    counts before the dispatcher has folded it into the line, so no job is deleted twice."""
+    lines = await events.index.lines(ids)
     async with events.redis.pipeline(transaction=False) as pipe:
         for job_id in ids:
             pipe.xrevrange(events.keys.job_log(job_id), count=1)
         last: Any = await pipe.execute()
-    ended: list[datetime | None] = []
-    for line, entries in zip(lines, last, strict=True):
-        entry_id = None if line is None or not line.ended else (
-            entries[0][0] if entries else line.archived_to
-        )  # fmt: skip
-        millis = None if entry_id is None else position(entry_id)[0]
-        ended.append(None if millis is None else datetime.fromtimestamp(millis / 1000, tz=UTC))
-    return ended
+    return [
+        _ending(line, entries[0] if entries else None)
+        for line, entries in zip(lines, last, strict=True)
+    ]
+
+
+def _ending(line: Line | None, last: Any) -> Ending:
+    if line is None:  # not indexed yet: just submitted
+        return Ending(deleted=False, at=None)
+    deleted_last = last is not None and _is_deletion(last[1])
+    entry_id = last[0] if last is not None else line.archived_to
+    if line.status == DELETED or deleted_last or not line.ended or entry_id is None:
+        return Ending(deleted=line.status == DELETED or deleted_last, at=None)
+    millis, _ = position(entry_id)
+    return Ending(deleted=False, at=datetime.fromtimestamp(millis / 1000, tz=UTC))
+
+
+def _is_deletion(fields: dict[bytes, bytes]) -> bool:
+    return isinstance(ev.parse_event(fields[b"event"]), ev.JobDeleted)
 
 
 async def _used_by_jobs_in_redis(projection: Projection, deleted: set[str]) -> list[str]:
     """The cache entries that the jobs with a log in Redis refer to: live work and what
     ended too recently to be archived, never every job kept. Deleted jobs (just now, or
-    as their lines say) are not read: a deleted archived job's log is in the store."""
+    as their line or last entry says) are not read: a deleted archived job's log is in the
+    store."""
     events = projection.events
     raw: Any = await events.redis.zrange(events.keys.jobs_in_redis, 0, -1)
     ids = [i.decode() if isinstance(i, bytes) else i for i in raw]
     used: list[str] = []
-    for job_id, line in zip(ids, await events.index.lines(ids), strict=True):
-        if job_id in deleted or (line is not None and line.status == DELETED):
+    for job_id, ending in zip(ids, await _endings(events, ids), strict=True):
+        if job_id in deleted or ending.deleted:
             continue
         state = await projection.state(job_id)
         if state is not None and not state.deleted:
