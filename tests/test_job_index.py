@@ -104,7 +104,7 @@ async def test_indexes_of_earlier_versions_are_upgraded_once(
     await aredis.hdel(keys.job_lines, "archived-early")
     await aredis.delete(keys.job_counts, keys.owner_job_counts("bob"), *keys.stage_time)
     running: Any = await aredis.hget(keys.job_lines, "running")
-    await aredis.hset(keys.job_lines, "running", f"{running.decode().split(' ')[0]} queued")
+    await aredis.hset(keys.job_lines, "running", f"{running.decode().split(' ')[0]} queued ")
     await aredis.delete(*[k for k in await _index_keys(aredis, keys) if "pages" in k])
     await aredis.set(keys.job_index_built, "1")
 
@@ -119,6 +119,9 @@ async def test_indexes_of_earlier_versions_are_upgraded_once(
     ]  # fmt: skip
     assert await log.index.counts("alice") == {"failed": 1, "queued": 1}, "old, once indexed"
     assert await log.index.counts("bob") == {"failed": 1}, "archived-early, read from the store"
+    lines: Any = await aredis.hmget(keys.job_lines, ["running", "archived"])
+    assert lines[0].decode() == f"{lines[0].decode().split()[0]} queued alice"
+    assert " failed bob voice=" in lines[1].decode() and "  " not in lines[1].decode()
     for job_id in ("archived", "archived-early"):
         assert len(await log.read(job_id)) == len(failed_job(job_id)), "from the store"
     with pytest.raises(LimitReached):  # the live job still counts for alice

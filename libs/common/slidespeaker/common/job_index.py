@@ -112,7 +112,7 @@ class Line:
 
     @classmethod
     def parse(cls, raw: bytes | str) -> Line:
-        _version, status, *rest = _text(raw).split(" ")
+        _version, status, *rest = _text(raw).split()
         owner = rest[0] if rest and "=" not in rest[0] and rest[0][0] != "@" else "-"
         archived = rest[-1][1:] if rest and rest[-1].startswith("@") else None
         return cls(_STATUSES.get(status, status), None if owner == "-" else owner, archived)

@@ -31,7 +31,8 @@ INDEX_VERSION = "2"
 _UPGRADE_LINE = """
 local line = redis.call('HGET', KEYS[1], ARGV[1])
 if not line then return 0 end
-local head, rest = string.match(line, '^(%d+ %S+)(.*)$')
+-- (a line of the first index without stages ended in a space)
+local head, rest = string.match(line, '^(%d+ %S+)(.-)%s*$')
 local first = string.match(rest, '^ (%S+)')
 if first == nil or string.find(first, '=', 1, true) or string.sub(first, 1, 1) == '@' then
   rest = ' ' .. ARGV[2] .. rest
