@@ -15,9 +15,12 @@
   (what `slidespeaker archive --older-than 0` runs) moves the logs into a `file://` store.
   "Before" is taken after 20 jobs went the same way: what Redis allocates once (scripts,
   buffers: about 0.6 MB, the same with 50 jobs as with 500) is not growth per job.
+- an hourly retention round's time with 100 and with 2000 archived jobs (none expired), each
+  set in an installation of its own: the same, since a round reads no archived log.
 
     .venv/bin/python bench/storage_bench.py           # everything
     .venv/bin/python bench/storage_bench.py archive   # only Redis's memory after archiving
+    .venv/bin/python bench/storage_bench.py retention # only a retention round's time
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from redis.asyncio import Redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the tests' S3 helpers
 
+from slidespeaker.api.retention import purge_expired  # noqa: E402
 from slidespeaker.cli.processes import PIPELINE_SERVICES, LocalServices  # noqa: E402
 from slidespeaker.cli.redis_server import free_port, start_redis, stop_redis  # noqa: E402
 from slidespeaker.common import events as ev  # noqa: E402
@@ -53,10 +57,13 @@ from slidespeaker.common.fold import JobStatus, fold  # noqa: E402
 from slidespeaker.common.jobs import submit_job  # noqa: E402
 from slidespeaker.common.keys import Keys  # noqa: E402
 from slidespeaker.common.object_store import ObjectStore  # noqa: E402
+from slidespeaker.common.projection import Projection  # noqa: E402
+from slidespeaker.common.storage import Storage  # noqa: E402
 from tests.stores import S3_ENV, new_bucket, s3_access, s3_server  # noqa: E402
 
 SLIDES, UPLOAD_MB = 10, 200
 ARCHIVED_JOBS = 500
+RETENTION_JOBS = (100, 2000)
 WARM_UP = 20
 RUNS = 3  # renders timed per store, the median taken: a busy machine varies run to run
 OPTIONS = ev.JobOptions(width=1280, height=720)
@@ -266,11 +273,54 @@ def measure_archiving(work: Path) -> None:
         stop_redis(handle, work / "archive-redis")
 
 
+async def retention_round(url: str, store: ObjectStore, scratch: Path, jobs: int) -> float:
+    """Seconds an hourly retention round takes once `jobs` ended jobs are archived (none
+    expired yet: what a round finds most hours), in an installation of its own."""
+    client = Redis.from_url(url)
+    try:
+        log = EventLog(client, Keys(prefix=f"retention{jobs}"), store)
+        for n in range(jobs):
+            job_id = f"{jobs}-{n:08}"
+            await log.append(
+                ev.JobSubmitted(job_id=job_id, filename="d.pdf", deck_key=f"jobs/{job_id}/d.pdf"),
+                ev.JobFailed(job_id=job_id, reason="bench", stage=ev.Stage.voice, slide=1),
+            )
+            await log.index.write(fold(await log.read(job_id)))
+        await archive_finished(log, before=datetime.now(UTC) + timedelta(seconds=1))
+        started = time.perf_counter()
+        purged = await purge_expired(
+            log, Projection(log), Storage(store, scratch), now=datetime.now(UTC), days=30
+        )
+        spent = time.perf_counter() - started
+        if purged.jobs:
+            raise RuntimeError(f"{len(purged.jobs)} jobs purged, none expired")
+        return spent
+    finally:
+        await client.aclose()
+
+
+def measure_retention(work: Path) -> None:
+    handle = start_redis(work / "retention-redis")
+    try:
+        store = ObjectStore((work / "retention-store").resolve().as_uri())
+        rounds = {
+            jobs: asyncio.run(retention_round(handle.url, store, work / "scratch", jobs))
+            for jobs in RETENTION_JOBS
+        }
+        spent = [f"{s * 1000:.0f} ms with {jobs} archived jobs" for jobs, s in rounds.items()]
+        print(f"retention round: {', '.join(spent)} (the same work: no archived log is read)")
+    finally:
+        stop_redis(handle, work / "retention-redis")
+
+
 def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
-    if sys.argv[1:] == ["archive"]:
+    if sys.argv[1:] in (["archive"], ["retention"]):
         with tempfile.TemporaryDirectory(prefix="storage-bench-") as tmp:
-            measure_archiving(Path(tmp))
+            if sys.argv[1] == "archive":
+                measure_archiving(Path(tmp))
+            else:
+                measure_retention(Path(tmp))
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         return
     with tempfile.TemporaryDirectory(prefix="storage-bench-") as tmp, s3_server() as endpoint:
@@ -302,6 +352,7 @@ def main() -> None:
                 "idle (target < 100 MB)"
             )
             measure_archiving(work)
+            measure_retention(work)
         finally:
             stop_redis(handle, work / "redis")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
