@@ -26,6 +26,7 @@ from slidespeaker.composer.pointer import Highlight, Mark, Style, marks
 from slidespeaker.composer.video import SlideMedia, compose_video
 from slidespeaker.scripter.deck import open_deck
 from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import link_sentences, page_blocks
 
 from .conftest import Stack
@@ -204,7 +205,8 @@ def test_outline_narration_points_at_the_title_and_every_bullet_in_turn(
         shutil.copy(opened(deck, tmp_path / "pptx").pdf_path, path)
     read = opened(path, tmp_path / kind)
     narration = Narrator(read.slides, ev.JobOptions(narration="outline"), None).narrate(1)
-    blocks, _ = page_blocks(read.pdf_path, 0, narration.title)
+    with open_pdf(read.pdf_path) as document:
+        blocks, _ = page_blocks(document, 0, narration.title)
     links = link_sentences(narration.text, blocks)
     assert [blocks[link.block].text for link in links] == [TITLE, *BULLETS], narration.text
     # Each link is a run of the narration's own words, which the composer finds in the voice's.
@@ -215,7 +217,8 @@ def test_notes_that_mention_nothing_on_the_slide_point_at_nothing(
     deck: Path, tmp_path: Path
 ) -> None:
     read = opened(deck, tmp_path)
-    blocks, _ = page_blocks(read.pdf_path, 0, TITLE)
+    with open_pdf(read.pdf_path) as document:
+        blocks, _ = page_blocks(document, 0, TITLE)
     unrelated = "Thank you all for coming today. Please ask anything you like, at any time."
     assert link_sentences(unrelated, blocks) == []
 

@@ -30,6 +30,7 @@ from slidespeaker.common.process import run_child
 from slidespeaker.scripter.deck import Deck, open_deck, read_slides, render_slide
 from slidespeaker.scripter.libreoffice import convert_to_pdf
 from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.pdf_reader import open_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DECK = REPO.parent / "shared/decks/realworld/msworkshop_canvas_app_52s_notes.pptx"
@@ -58,8 +59,9 @@ def pipeline(deck: Path, workdir: Path) -> None:
     pdf, convert_s = timed(lambda: convert(deck, workdir / "single"))
 
     def render_all() -> None:
-        for index in range(len(slides)):
-            render_slide(pdf, index, WIDTH, HEIGHT, workdir / f"slide-{index + 1:03d}.png")
+        with open_pdf(pdf) as document:
+            for index in range(len(slides)):
+                render_slide(document, index, WIDTH, HEIGHT, workdir / f"slide-{index + 1:03d}.png")
 
     _, render_s = timed(render_all)
     count = len(slides)

@@ -47,7 +47,8 @@ def test_huge_slide_converts_and_renders(realworld: Path, tmp_path: Path) -> Non
     deck_path = realworld / "poi_bug65228_huge_slide_size_german_1s.pptx"
     deck = open_deck(deck_path, tmp_path, token=CancelToken(), soffice_timeout=60)
     out = tmp_path / "slide.png"
-    render_slide(deck.pdf_path, 0, 1920, 1080, out)
+    with pymupdf.open(deck.pdf_path) as document:
+        render_slide(document, 0, 1920, 1080, out)
     image = pymupdf.Pixmap(str(out))
     assert (image.width, image.height) == (1920, 1080)
 

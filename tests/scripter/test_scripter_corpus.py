@@ -24,14 +24,14 @@ def test_deck_reads_or_fails_clearly(corpus_deck: Path, tmp_path: Path) -> None:
         assert exc.message.startswith("the ")
         return
     assert deck.slides
+    out = tmp_path / "first.png"
     with pymupdf.open(deck.pdf_path) as pdf:
         assert pdf.page_count == len(deck.slides)
+        render_slide(pdf, 0, 1280, 720, out)
     narrator = Narrator(deck.slides, JobOptions(), None, deck.language)
     for number in range(1, len(deck.slides) + 1):
         narration = narrator.narrate(number)
         language = narrator.narration_language(number, narration).language
         # A voice always exists: a language guess never fails the job.
         assert choose_voice(JobOptions(), language, narrator.language.language).voice
-    out = tmp_path / "first.png"
-    render_slide(deck.pdf_path, 0, 1280, 720, out)
     assert pymupdf.Pixmap(str(out)).width == 1280

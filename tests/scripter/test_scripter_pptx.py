@@ -134,7 +134,8 @@ def test_embedded_video_is_flagged_and_shown_as_its_poster_frame(
     assert "poster frame" in deck.warnings[0][2]
     assert [p.name for p in tmp_path.iterdir()] == ["slides.pdf"], "no scratch files left"
     frame = tmp_path / "frame.png"
-    render_slide(deck.pdf_path, 0, 640, 360, frame)
+    with pymupdf.open(deck.pdf_path) as document:
+        render_slide(document, 0, 640, 360, frame)
     picture = pymupdf.Pixmap(str(frame))
     # The slide is white but for the video, whose poster (a dark globe) fills its middle.
     assert picture.pixel(5, 5) == (255, 255, 255)

@@ -43,7 +43,8 @@ def test_letterboxed_never_stretched(
 ) -> None:
     pdf = _blank_pdf(tmp_path / "deck.pdf", *page)
     out = tmp_path / "slide.png"
-    render_slide(pdf, 0, *frame, out)
+    with pymupdf.open(pdf) as document:
+        render_slide(document, 0, *frame, out)
     image = pymupdf.Pixmap(str(out))
     assert (image.width, image.height) == frame
     scale = min(frame[0] / page[0], frame[1] / page[1])
@@ -55,7 +56,8 @@ def test_letterboxed_never_stretched(
 
 def test_portrait_page_of_a_real_deck(realworld: Path, tmp_path: Path) -> None:
     out = tmp_path / "slide.png"
-    render_slide(realworld / "docling_arabic_powerpoint_a4_portrait_1p.pdf", 0, 1920, 1080, out)
+    with pymupdf.open(realworld / "docling_arabic_powerpoint_a4_portrait_1p.pdf") as document:
+        render_slide(document, 0, 1920, 1080, out)
     image = pymupdf.Pixmap(str(out))
     left, top, right, bottom = _content_box(image)
     assert (top, bottom) == (0, 1080)

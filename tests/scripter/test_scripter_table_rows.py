@@ -11,6 +11,7 @@ from pptx.util import Inches, Pt
 
 from slidespeaker.common import events as ev
 from slidespeaker.scripter.narration import Narrator
+from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import link_sentences, page_blocks
 
 from ..test_pointer import opened
@@ -47,7 +48,8 @@ def test_a_tables_rows_are_blocks_and_its_narration_points_at_them(tmp_path: Pat
     read = opened(table_deck(tmp_path / "outputs.pptx"), tmp_path / "open")
     tables = read.slides[0].tables
     assert len(tables) == 1
-    blocks, _ = page_blocks(read.pdf_path, 0, TITLE, tables)
+    with open_pdf(read.pdf_path) as document:
+        blocks, _ = page_blocks(document, 0, TITLE, tables)
     rows = [block for block in blocks if block.kind == "row"]
     assert [block.text for block in rows] == [", ".join(cells) for cells in ROWS]
     left, right = FRAME[0] / 10, (FRAME[0] + FRAME[2]) / 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import TextBlock
@@ -93,14 +94,16 @@ def _shown_complete(source: int, reason: str | None) -> str:
 
 
 def revealed_blocks(
-    states: BuildStates, number: int, blocks: list[TextBlock], title: str, tables: list[Table]
-) -> list[list[int]]:
+    states: BuildStates, document: Any, number: int, blocks: list[TextBlock], title: str,
+    tables: list[Table],
+) -> list[list[int]]:  # fmt: skip
     """For each build step of slide `number`, the blocks (indexes in `blocks`, the complete
-    slide's) it reveals: absent from the state before it, present in the one after."""
+    slide's) it reveals: absent from the state before it, present in the one after.
+    `document` is the states' PDF, open (None when there is none)."""
     pages = states.pages(number)
-    if states.pdf_path is None or not pages:
+    if document is None or not pages:
         return []
-    shown = [page_blocks(states.pdf_path, page, title, tables)[0] for page in pages]
+    shown = [page_blocks(document, page, title, tables)[0] for page in pages]
     revealed: list[list[int]] = [[] for _ in pages]
     for index, block in enumerate(blocks):
         present = [any(_same(block, other) for other in state) for state in shown]

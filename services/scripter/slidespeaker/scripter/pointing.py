@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from slidespeaker.common.events import PointerLink, TextBlock
-from slidespeaker.common.pdflib import pymupdf
 from slidespeaker.scripter.content import Box, Table
 from slidespeaker.scripter.pdf_reader import TEXT_FLAGS
 from slidespeaker.scripter.text import has_words, sentences
@@ -46,19 +44,19 @@ CLAUSE_BREAKS = (re.compile(r"[,;]\s+"), re.compile(r"\s+(?:and|or)\s+"))
 
 
 def page_blocks(
-    pdf_path: Path, page_index: int, title: str, tables: Sequence[Table] = ()
+    document: Any, page_index: int, title: str, tables: Sequence[Table] = ()
 ) -> tuple[list[TextBlock], tuple[float, float]]:
-    """The text blocks of page `page_index` (from 0) in reading order, boxes as shares of
-    the page, and the page's width and height; the block that says `title` is marked as
-    the title; the rows of `tables` (the slide's, where the slide places them) as blocks."""
-    with pymupdf.open(pdf_path, filetype="pdf") as document:
-        page = document[page_index]
-        width, height = page.rect.width, page.rect.height
-        # Without the images' bytes, which took 2.2 of its 2.2 CPU-s on the 29-slide notes deck.
-        lines = [
-            (text, (x0 / width, y0 / height, x1 / width, y1 / height))
-            for text, (x0, y0, x1, y1) in _lines(page.get_text("dict", flags=TEXT_FLAGS))
-        ]
+    """The text blocks of page `page_index` (from 0) of the open `document` in reading
+    order, boxes as shares of the page, and the page's width and height; the block that
+    says `title` is marked as the title; the rows of `tables` (the slide's, where the slide
+    places them) as blocks."""
+    page = document[page_index]
+    width, height = page.rect.width, page.rect.height
+    # Without the images' bytes, which took 2.2 of its 2.2 CPU-s on the 29-slide notes deck.
+    lines = [
+        (text, (x0 / width, y0 / height, x1 / width, y1 / height))
+        for text, (x0, y0, x1, y1) in _lines(page.get_text("dict", flags=TEXT_FLAGS))
+    ]
     used: set[int] = set()
     placed: list[tuple[int, list[TextBlock]]] = []  # (where its first line is, its rows)
     for table in tables:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import (
@@ -29,6 +30,7 @@ from slidespeaker.scripter.deck import (
 from slidespeaker.scripter.estimate import Estimate, check_limit, estimate
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH, LlmNarrator
 from slidespeaker.scripter.narration import Narration, Narrator
+from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import link_sentences, page_blocks
 
 
@@ -50,7 +52,7 @@ class ScriptLine:
 class _Reading:
     narrator: Narrator
     settings: ScripterSettings
-    pdf_path: Path | None  # the slides' pages (None when only estimating)
+    pages: Any  # the slides' pages, an open PDF (None when only estimating)
 
 
 def script_deck(
@@ -74,8 +76,8 @@ def script_deck(
             narration = narrator.narrate(number, _picture(reading, number))
             language = narrator.narration_language(number, narration)
             blocks: list[TextBlock] = []
-            if reading.pdf_path is not None:
-                blocks, _ = page_blocks(reading.pdf_path, number - 1, narration.title, slide.tables)
+            if reading.pages is not None:
+                blocks, _ = page_blocks(reading.pages, number - 1, narration.title, slide.tables)
             said = [
                 *warnings.get(number, []),
                 *(
@@ -120,23 +122,23 @@ def _reading(
     timeout = get_settings().soffice_timeout_s
     token = CancelToken()
     with tempfile.TemporaryDirectory(prefix="slidespeaker-script-") as work:
-        pdf_path = None
-        if pages:
-            deck = open_deck(
-                path, Path(work), token=token, soffice_timeout=timeout, slides=options.slides
-            )
-            slides, pdf_path, declared = deck.slides, deck.pdf_path, deck.language
-        else:
+        if not pages:
             readable = readable_copy(path, Path(work), token=token, soffice_timeout=timeout)
             text = read_slides(readable, options.slides)
-            slides, declared = text.slides, text.language
-        yield _Reading(Narrator(slides, options, llm, declared), settings, pdf_path)
+            yield _Reading(Narrator(text.slides, options, llm, text.language), settings, None)
+            return
+        deck = open_deck(
+            path, Path(work), token=token, soffice_timeout=timeout, slides=options.slides
+        )
+        with open_pdf(deck.pdf_path) as document:
+            narrator = Narrator(deck.slides, options, llm, deck.language)
+            yield _Reading(narrator, settings, document)
 
 
 def _picture(reading: _Reading, number: int) -> bytes | None:
-    if reading.pdf_path is None or not reading.narrator.wants_picture(number):
+    if reading.pages is None or not reading.narrator.wants_picture(number):
         return None
-    return slide_png(reading.pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT)
+    return slide_png(reading.pages, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT)
 
 
 def make_llm(settings: ScripterSettings) -> LlmNarrator | None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import threading
-from dataclasses import asdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
@@ -45,6 +48,7 @@ from slidespeaker.scripter.estimates import start_estimate_thread
 from slidespeaker.scripter.language import Decided
 from slidespeaker.scripter.llm import IMAGE_HEIGHT, IMAGE_WIDTH
 from slidespeaker.scripter.narration import Narration, Narrator
+from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import link_sentences, page_blocks
 from slidespeaker.scripter.script import make_llm, silence_warning
 
@@ -94,19 +98,38 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
             soffice_timeout=soffice_timeout,
         )  # fmt: skip
         await ctx.emit(*warning_events(ctx.job_id, states.warnings))
-        for number in range(1, len(text.slides) + 1):
-            ctx.token.check()
-            if number not in said:  # a model that sees the slide's picture narrates it
-                picture = await asyncio.to_thread(
-                    slide_png, pdf_path, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT
-                )
-                said[number] = await narration_of(ctx, narrator, number, picture)
-                await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
-            tables = text.slides[number - 1].tables
-            await ctx.emit(
-                await rendered_event(ctx, pdf_path, number, said[number], states, tables)
-            )
+        with opened(pdf_path) as deck_pdf, opened(states.pdf_path) as states_pdf:
+            pages = Pages(deck_pdf, states, states_pdf)
+            for number in range(1, len(text.slides) + 1):
+                ctx.token.check()
+                if number not in said:  # a model that sees the slide's picture narrates it
+                    picture = await asyncio.to_thread(
+                        slide_png, deck_pdf, number - 1, IMAGE_WIDTH, IMAGE_HEIGHT
+                    )
+                    said[number] = await narration_of(ctx, narrator, number, picture)
+                    await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
+                tables = text.slides[number - 1].tables
+                await ctx.emit(await rendered_event(ctx, pages, number, said[number], tables))
     return []
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The deck's pages and its build states' (None without builds), each PDF opened once
+    for every slide's pictures and text blocks (render.py says why)."""
+
+    deck: Any
+    states: BuildStates
+    states_pdf: Any
+
+
+@contextmanager
+def opened(pdf_path: Path | None) -> Iterator[Any]:
+    if pdf_path is None:
+        yield None
+        return
+    with open_pdf(pdf_path) as document:
+        yield document
 
 
 def unconvertible(exc: ChildTimeout) -> BadInput:
@@ -173,12 +196,7 @@ def scripted_events(
 
 
 async def rendered_event(
-    ctx: TaskContext,
-    pdf_path: Path,
-    number: int,
-    narration: Narration,
-    states: BuildStates,
-    tables: list[Table],
+    ctx: TaskContext, pages: Pages, number: int, narration: Narration, tables: list[Table]
 ) -> ev.SlideRendered:
     """The slide's picture, stored, and where its text is (its `tables` by row), linked to
     the narration's sentences; its pictures before each build step."""
@@ -186,13 +204,13 @@ async def rendered_event(
     key = storage_keys.slide_image(ctx.job_id, number)
     with ctx.storage.writing(key) as tmp:
         await asyncio.to_thread(
-            render_slide, pdf_path, number - 1, options.width, options.height, tmp
+            render_slide, pages.deck, number - 1, options.width, options.height, tmp
         )
     blocks, page = await asyncio.to_thread(
-        page_blocks, pdf_path, number - 1, narration.title, tables
+        page_blocks, pages.deck, number - 1, narration.title, tables
     )
     builds = await asyncio.to_thread(
-        build_pictures, ctx, states, number, blocks, narration.title, tables
+        build_pictures, ctx, pages, number, blocks, narration.title, tables
     )
     return ev.SlideRendered(
         job_id=ctx.job_id, slide=number, image_key=key, width=options.width,
@@ -203,7 +221,7 @@ async def rendered_event(
 
 def build_pictures(
     ctx: TaskContext,
-    states: BuildStates,
+    pages: Pages,
     number: int,
     blocks: list[ev.TextBlock],
     title: str,
@@ -212,12 +230,12 @@ def build_pictures(
     """The slide's build steps: its picture before each, stored, and the blocks each reveals."""
     options = ctx.state.options
     builds = []
-    revealed = revealed_blocks(states, number, blocks, title, tables)
-    for step, (page, shown) in enumerate(zip(states.pages(number), revealed, strict=True)):
+    revealed = revealed_blocks(pages.states, pages.states_pdf, number, blocks, title, tables)
+    states = pages.states.pages(number)
+    for step, (page, shown) in enumerate(zip(states, revealed, strict=True)):
         key = storage_keys.build_image(ctx.job_id, number, step)
         with ctx.storage.writing(key) as tmp:
-            assert states.pdf_path is not None  # it has pages
-            render_slide(states.pdf_path, page, options.width, options.height, tmp)
+            render_slide(pages.states_pdf, page, options.width, options.height, tmp)
         builds.append(ev.Build(image_key=key, blocks=shown))
     return builds
 
