@@ -64,17 +64,19 @@ async def test_a_provider_that_never_answers_fails_the_job_within_its_deadlines(
     try:
         started = time.monotonic()
         state = await run_job(
-            stack.url, stack.home, stack.prefix, a_deck(["Fine.", HANGS]), "hang.pdf", OPTIONS
+            stack.url, stack.home, stack.prefix, a_deck([HANGS]), "hang.pdf", OPTIONS
         )
         took = time.monotonic() - started
     finally:
         server.silent_for = None
 
     assert state.status == JobStatus.failed
-    assert state.failed_stage == ev.Stage.voice and state.failed_slide == 2
+    # One slide only: at this scale a slide that is answered has a deadline of 3 s, which a
+    # loaded machine (load 14) once missed, failing the job on the wrong slide.
+    assert state.failed_stage == ev.Stage.voice and state.failed_slide == 1
     deadline = round(SCALE * (60 + 0.5 * len(HANGS)))
     assert state.error == (
-        f"voice failed on slide 2 after 3 attempts: took longer than its deadline of {deadline} s"
+        f"voice failed on slide 1 after 3 attempts: took longer than its deadline of {deadline} s"
     )
     # Three attempts of a deadline each (plus a tenth to stop) and the backoff between them.
     assert took < 3 * 1.1 * SCALE * (60 + 0.5 * len(HANGS)) + 15
