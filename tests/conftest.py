@@ -176,6 +176,18 @@ def stack(redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -
         yield stack
 
 
+@pytest.fixture(scope="module")
+def own_stack(
+    redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Every pipeline service once more, on a key prefix of their own, for a module whose
+    tests count jobs or delete them: on the shared stack other tests' jobs would move the
+    counts, or lose their files under them."""
+    home = tmp_path_factory.mktemp("own")
+    with started_stack(Stack(redis_server.url, home, f"o{uuid.uuid4().hex[:8]}")) as stack:
+        yield stack
+
+
 def api_client(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> httpx.Client:
     """A client of the API on `port`, once it answers its health check."""
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)

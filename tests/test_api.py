@@ -9,7 +9,6 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,11 @@ import pymupdf
 import pytest
 from redis.asyncio import Redis
 
-from slidespeaker.api.retention import purge_expired
 from slidespeaker.common import events as ev
 from slidespeaker.common import storage_keys
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.jobs import deck_key, new_job_id
 from slidespeaker.common.keys import Keys
-from slidespeaker.common.projection import Projection
-from slidespeaker.common.storage import Storage
 from slidespeaker.common.voice_samples import SampleReply, SampleRequest
 
 from .conftest import Stack, running_api
@@ -376,31 +372,6 @@ def test_review_edit_and_approve_the_script_before_voicing(api: httpx.Client) ->
     voiced = [i for i, e in enumerate(log) if e["type"] == "slide.voiced"]
     assert voiced and approval < min(voiced), "nothing was voiced before approval"
     assert api.put(f"/api/jobs/{job_id}/script", json={"slides": []}).status_code == 409
-
-
-async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
-    api: httpx.Client, stack: Stack, tmp_path: Path
-) -> None:
-    old = await asyncio.to_thread(lambda: submit(api, a_pdf(1, "Only the old job says this.")))
-    old_state = await asyncio.to_thread(wait_for_status, api, old)
-    audio = stack.home / "artifacts" / old_state["slides"]["1"]["audio_key"]
-    assert audio.exists()
-    redis = Redis.from_url(stack.url)
-    try:
-        log = EventLog(redis, Keys(stack.prefix))
-        storage = Storage(home_store(stack.home), tmp_path)
-        projection = Projection(log)
-        soon = datetime.now(UTC) + timedelta(days=2)
-        purged = await purge_expired(log, projection, storage, now=soon, days=30)
-        assert old not in purged.jobs, "a recent job is kept"
-        purged = await purge_expired(log, projection, storage, now=soon, days=1)
-    finally:
-        await redis.aclose()
-    assert old in purged.jobs
-    assert not list(storage.files_below(storage_keys.job(old)))
-    assert not audio.exists() and purged.cache_files >= 1
-    state = await asyncio.to_thread(lambda: api.get(f"/api/jobs/{old}").json())
-    assert state["deleted"], "the log records the purge"
 
 
 def test_the_event_streams_are_described_as_asyncapi(api: httpx.Client) -> None:

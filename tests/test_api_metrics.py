@@ -8,16 +8,13 @@ from __future__ import annotations
 import os
 import signal
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
 
-from slidespeaker.cli.redis_server import RedisHandle
-
-from .conftest import Stack, running_api, started_stack
+from .conftest import Stack, running_api
 from .test_api import a_pdf, submit, wait_for_status
 
 Metrics = dict[str, float]
@@ -27,15 +24,6 @@ VOICE_QUEUED = (
 )
 COMPLETED = 'slidespeaker_jobs{status="completed"}'
 VOICE_RUNS = 'slidespeaker_stage_seconds_count{stage="voice"}'
-
-
-@pytest.fixture(scope="module")
-def own_stack(
-    redis_server: RedisHandle, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
-    home = tmp_path_factory.mktemp("metrics")
-    with started_stack(Stack(redis_server.url, home, f"x{uuid.uuid4().hex[:8]}")) as stack:
-        yield stack
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import redis
 from redis.asyncio import Redis
 
 from slidespeaker.api.retention import purge_expired
 from slidespeaker.cli.redis_server import start_redis, stop_redis
 from slidespeaker.common import events as ev
+from slidespeaker.common import storage_keys
 from slidespeaker.common.archiving import archive_finished
 from slidespeaker.common.event_store import EventLog
 from slidespeaker.common.fold import fold
@@ -26,7 +28,10 @@ from slidespeaker.common.projection import Projection
 from slidespeaker.common.storage import Storage
 from slidespeaker.common.storage_keys import Cache, beside, cache_entry
 
+from .conftest import Stack, running_api
+from .jobs import home_store
 from .stores import local_storage
+from .test_api import a_pdf, submit, wait_for_status
 from .test_archive_log import LATER
 
 DAY_S = 86400
@@ -169,3 +174,36 @@ async def test_an_archived_jobs_cached_audio_is_kept_without_reading_its_log(
     assert purged.jobs == [] and purged.cache_files == 2
     assert storage.exists(used) and storage.exists(beside(used, "timings.json"))
     assert not storage.exists(unused) and not storage.exists(beside(unused, "timings.json"))
+
+
+async def test_retention_purges_old_jobs_and_the_audio_only_they_used(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    """End to end, on a stack of its own: retention deletes every job ended before its
+    cutoff, which on the shared stack would be other tests' jobs too."""
+    stack = own_stack
+    with running_api(stack) as api:
+        await purged_with_its_audio(api, stack, tmp_path)
+
+
+async def purged_with_its_audio(api: httpx.Client, stack: Stack, tmp_path: Path) -> None:
+    old = await asyncio.to_thread(lambda: submit(api, a_pdf(1, "Only the old job says this.")))
+    old_state = await asyncio.to_thread(wait_for_status, api, old)
+    audio = stack.home / "artifacts" / old_state["slides"]["1"]["audio_key"]
+    assert audio.exists()
+    redis = Redis.from_url(stack.url)
+    try:
+        log = EventLog(redis, Keys(stack.prefix))
+        storage = Storage(home_store(stack.home), tmp_path)
+        projection = Projection(log)
+        soon = datetime.now(UTC) + timedelta(days=2)
+        purged = await purge_expired(log, projection, storage, now=soon, days=30)
+        assert old not in purged.jobs, "a recent job is kept"
+        purged = await purge_expired(log, projection, storage, now=soon, days=1)
+    finally:
+        await redis.aclose()
+    assert old in purged.jobs
+    assert not list(storage.files_below(storage_keys.job(old)))
+    assert not audio.exists() and purged.cache_files >= 1
+    state = await asyncio.to_thread(lambda: api.get(f"/api/jobs/{old}").json())
+    assert state["deleted"], "the log records the purge"
