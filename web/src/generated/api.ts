@@ -392,8 +392,9 @@ export interface SlideState {
   composed_cues: Cue[];
 }
 /**
- * A block of a slide's text (its title, a bullet, a paragraph, a table's row) where the
- * rendered page shows it: x0, y0, x1, y1 as shares (0..1) of the page's width and height.
+ * A block of a slide's text (its title, a bullet, a paragraph, a table's row, a chart's
+ * title, a SmartArt node) where the rendered page shows it: x0, y0, x1, y1 as shares (0..1)
+ * of the page's width and height.
  */
 export interface TextBlock {
   text: string;
@@ -402,7 +403,7 @@ export interface TextBlock {
    * @maxItems 4
    */
   box: [unknown, unknown, unknown, unknown];
-  kind: "title" | "paragraph" | "row";
+  kind: "title" | "paragraph" | "row" | "chart" | "node";
 }
 /**
  * A sentence of the narration and the block (index in the slide's blocks) it is about.

@@ -191,12 +191,13 @@ class Cue(Frozen):
 
 
 class TextBlock(Frozen):
-    """A block of a slide's text (its title, a bullet, a paragraph, a table's row) where the
-    rendered page shows it: x0, y0, x1, y1 as shares (0..1) of the page's width and height."""
+    """A block of a slide's text (its title, a bullet, a paragraph, a table's row, a chart's
+    title, a SmartArt node) where the rendered page shows it: x0, y0, x1, y1 as shares (0..1)
+    of the page's width and height."""
 
     text: str
     box: tuple[float, float, float, float]
-    kind: Literal["title", "paragraph", "row"] = "paragraph"
+    kind: Literal["title", "paragraph", "row", "chart", "node"] = "paragraph"
 
 
 class PointerLink(Frozen):

@@ -15,7 +15,7 @@ from typing import Any
 from slidespeaker.common.cancel import CancelToken
 from slidespeaker.common.events import TextBlock
 from slidespeaker.common.process import ChildTimeout
-from slidespeaker.scripter.content import DeckText, DeckWarning, Table
+from slidespeaker.scripter.content import DeckText, DeckWarning, Framed
 from slidespeaker.scripter.libreoffice import ConversionFailed, convert_to_pdf
 from slidespeaker.scripter.pdf_reader import open_pdf
 from slidespeaker.scripter.pointing import page_blocks
@@ -95,7 +95,7 @@ def _shown_complete(source: int, reason: str | None) -> str:
 
 def revealed_blocks(
     states: BuildStates, document: Any, number: int, blocks: list[TextBlock], title: str,
-    tables: list[Table],
+    framed: list[Framed],
 ) -> list[list[int]]:  # fmt: skip
     """For each build step of slide `number`, the blocks (indexes in `blocks`, the complete
     slide's) it reveals: absent from the state before it, present in the one after.
@@ -103,7 +103,7 @@ def revealed_blocks(
     pages = states.pages(number)
     if document is None or not pages:
         return []
-    shown = [page_blocks(document, page, title, tables)[0] for page in pages]
+    shown = [page_blocks(document, page, title, framed)[0] for page in pages]
     revealed: list[list[int]] = [[] for _ in pages]
     for index, block in enumerate(blocks):
         present = [any(_same(block, other) for other in state) for state in shown]

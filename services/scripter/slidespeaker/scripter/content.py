@@ -28,6 +28,19 @@ class Chart:
     categories: list[str]
     # Each series' values by category (None where the file holds none), when cached in it.
     values: list[list[float | None]] = field(default_factory=list)
+    box: Box | None = None  # where the slide shows it; None where unknown (in a group)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A SmartArt diagram: its nodes' text, in the order they were typed."""
+
+    nodes: list[str]
+    box: Box | None = None  # where the slide shows it; None where unknown (in a group)
+
+
+# A part of the slide in a frame of its own, whose text the pointer can mark piece by piece.
+Framed = Table | Chart | Diagram
 
 
 @dataclass(frozen=True)
@@ -41,10 +54,15 @@ class SlideContent:
     image_only: bool  # a PDF page that is only an image (a scan), no text layer
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    diagrams: list[Diagram] = field(default_factory=list)  # also said in `body`
     # Characters of the slide's own text, and of its notes, per language tag ("": no tag,
     # so the deck's default); see language_tags.
     text_languages: dict[str, int] = field(default_factory=dict)
     notes_languages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def framed(self) -> list[Framed]:
+        return [*self.tables, *self.charts, *self.diagrams]
 
 
 @dataclass(frozen=True)

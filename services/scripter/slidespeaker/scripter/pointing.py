@@ -2,7 +2,9 @@
 
 The blocks come from the page that is shown (the rendered PDF), so their boxes are exactly
 where the viewer sees the words; a PowerPoint table's lines are gathered into a block per
-row, its cells' words, across the table (a narrated table pairs a row's cells). A sentence
+row, its cells' words, across the table (a narrated table pairs a row's cells); a chart's
+title is a block (its axis labels and values are none), and so is each SmartArt node, however
+many lines it was wrapped into. A sentence
 is linked to the block whose words it shares best; below the threshold it is linked to
 none, because pointing at the wrong line is worse than pointing at none.
 """
@@ -19,7 +21,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from slidespeaker.common.events import PointerLink, TextBlock
-from slidespeaker.scripter.content import Box, Table
+from slidespeaker.scripter.content import Box, Chart, Diagram, Framed, Table
 from slidespeaker.scripter.pdf_reader import TEXT_FLAGS
 from slidespeaker.scripter.text import has_words, sentences
 
@@ -31,7 +33,10 @@ PARAGRAPH_GAP = 0.6
 # the runner-up must trail by MARGIN, or the sentence is about neither for sure.
 THRESHOLD = 70.0
 MARGIN = 8.0
-MIN_WORDS = 2  # a block of one word ("Agenda") is matched only by a title or a sentence
+# A block of one word ("Agenda") is matched only if it is the slide's title or a chart's
+# (the narration names a chart by its title).
+MIN_WORDS = 2
+NAMED = ("title", "chart")
 # token_set_ratio is 100 when one side's words are all in the other ("The point." against
 # any block with "the" and "point"): the sentence must also share this many words of
 # four letters or more with the block (all of them, if the block has fewer).
@@ -44,12 +49,13 @@ CLAUSE_BREAKS = (re.compile(r"[,;]\s+"), re.compile(r"\s+(?:and|or)\s+"))
 
 
 def page_blocks(
-    document: Any, page_index: int, title: str, tables: Sequence[Table] = ()
+    document: Any, page_index: int, title: str, framed: Sequence[Framed] = ()
 ) -> tuple[list[TextBlock], tuple[float, float]]:
     """The text blocks of page `page_index` (from 0) of the open `document` in reading
     order, boxes as shares of the page, and the page's width and height; the block that
-    says `title` is marked as the title; the rows of `tables` (the slide's, where the slide
-    places them) as blocks."""
+    says `title` is marked as the title; the `framed` parts (the slide's tables, charts and
+    SmartArt diagrams, where the slide places them) in their pieces: a table's rows, a
+    chart's title, a diagram's nodes."""
     page = document[page_index]
     width, height = page.rect.width, page.rect.height
     # Without the images' bytes, which took 2.2 of its 2.2 CPU-s on the 29-slide notes deck.
@@ -59,12 +65,12 @@ def page_blocks(
     ]
     used: set[int] = set()
     placed: list[tuple[int, list[TextBlock]]] = []  # (where its first line is, its rows)
-    for table in tables:
-        rows, taken = _table_rows(table, lines, used)
+    for part in framed:
+        rows, taken = _pieces(part, lines, used)
         if taken:
             placed.append((min(taken), rows))
             used |= taken
-    # Each table's rows stand where its first line stood among the other blocks.
+    # Each part's pieces stand where its first line stood among the other blocks.
     blocks: list[TextBlock] = []
     start = 0
     for first, rows in [*sorted(placed, key=lambda p: p[0]), (len(lines), [])]:
@@ -110,7 +116,7 @@ def best_block(sentence: str, blocks: list[TextBlock]) -> int | None:
     scores = sorted(
         ((fuzz.token_set_ratio(" ".join(said), " ".join(_words(b.text))), index)
          for index, b in enumerate(blocks)
-         if (len(_words(b.text)) >= MIN_WORDS or b.kind == "title") and _shares(said, b.text)),
+         if (len(_words(b.text)) >= MIN_WORDS or b.kind in NAMED) and _shares(said, b.text)),
         reverse=True,
     )  # fmt: skip
     if not scores or scores[0][0] < THRESHOLD:
@@ -184,6 +190,80 @@ def _table_rows(
         taken.setdefault(fits, []).append(index)
     blocks = [_row_block(table, r, [lines[i][1] for i in found]) for r, found in taken.items()]
     return blocks, {i for found in taken.values() for i in found}
+
+
+def _pieces(part: Framed, lines: list[Line], used: set[int]) -> tuple[list[TextBlock], set[int]]:
+    if isinstance(part, Table):
+        return _table_rows(part, lines, used)
+    if isinstance(part, Chart):
+        return _chart_title(part, lines, used)
+    return _diagram_nodes(part, lines, used)
+
+
+def _chart_title(
+    chart: Chart, lines: list[Line], used: set[int]
+) -> tuple[list[TextBlock], set[int]]:
+    """The chart as one block: its title where the page says it (else the whole chart, named
+    by its series); the lines inside it that say its title, series, categories or numbers
+    are taken, so an axis label or a value is no block of its own."""
+    if chart.box is None:
+        return [], set()
+    own = {w for part in [chart.title, *chart.series, *chart.categories] for w in _words(part)}
+    taken = {
+        i for i, (text, box) in enumerate(lines)
+        if i not in used and _within(box, chart.box)
+        and all(w in own or w.isdigit() for w in _words(text))
+    }  # fmt: skip
+    titled = set(_words(chart.title))
+    says_title = [lines[i][1] for i in sorted(taken) if set(_words(lines[i][0])) <= titled]
+    named = chart.title if titled else ", ".join(s for s in chart.series if has_words(s))
+    if not has_words(named) or not taken:
+        return [], taken
+    box = _union(says_title) if titled and says_title else chart.box
+    return [TextBlock(text=named, box=_clamped(box), kind="chart")], taken
+
+
+def _diagram_nodes(
+    diagram: Diagram, lines: list[Line], used: set[int]
+) -> tuple[list[TextBlock], set[int]]:
+    """Each SmartArt node as a block, from the lines inside the diagram that say its words:
+    a line that goes on from the one above it belongs to the same node; else to the first
+    node not met yet whose words it says."""
+    if diagram.box is None:
+        return [], set()
+    nodes = [set(_words(node)) for node in diagram.nodes]
+    taken: dict[int, list[int]] = {}  # node -> its lines
+    last: int | None = None
+    for index, (text, box) in enumerate(lines):
+        said = set(_words(text))
+        if index in used or not said or not _within(box, diagram.box):
+            continue
+        if last is not None and said <= nodes[last] and _continues(lines[taken[last][-1]][1], box):
+            node: int | None = last
+        else:
+            node = next((n for n, words in enumerate(nodes) if n not in taken and said <= words),
+                        None)  # fmt: skip
+        if node is None:
+            continue  # not a node's text (a label laid over the diagram)
+        taken.setdefault(node, []).append(index)
+        last = node
+    blocks = [
+        TextBlock(text=diagram.nodes[n], box=_clamped(_union([lines[i][1] for i in found])),
+                  kind="node")
+        for n, found in sorted(taken.items())
+    ]  # fmt: skip
+    return blocks, {i for found in taken.values() for i in found}
+
+
+def _within(line: Box, frame: Box) -> bool:
+    """The line's middle is inside the frame."""
+    across, down = (line[0] + line[2]) / 2, (line[1] + line[3]) / 2
+    return frame[0] <= across <= frame[2] and frame[1] <= down <= frame[3]
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
 
 
 def _row_saying(text: str, rows: list[list[str]], start: int) -> int | None:

@@ -77,7 +77,7 @@ def script_deck(
             language = narrator.narration_language(number, narration)
             blocks: list[TextBlock] = []
             if reading.pages is not None:
-                blocks, _ = page_blocks(reading.pages, number - 1, narration.title, slide.tables)
+                blocks, _ = page_blocks(reading.pages, number - 1, narration.title, slide.framed)
             said = [
                 *warnings.get(number, []),
                 *(

@@ -29,7 +29,7 @@ from slidespeaker.common.settings import Settings
 from slidespeaker.scripter import language
 from slidespeaker.scripter.builds import BuildStates, render_build_states, revealed_blocks
 from slidespeaker.scripter.config import ScripterSettings
-from slidespeaker.scripter.content import DeckText, DeckWarning, Table
+from slidespeaker.scripter.content import DeckText, DeckWarning, Framed
 from slidespeaker.scripter.deck import (
     deck_pages,
     deck_warnings,
@@ -108,8 +108,8 @@ async def script_deck(ctx: TaskContext) -> list[ev.Event]:
                     )
                     said[number] = await narration_of(ctx, narrator, number, picture)
                     await ctx.emit(*scripted_events(ctx, text, narrator, number, said[number]))
-                tables = text.slides[number - 1].tables
-                await ctx.emit(await rendered_event(ctx, pages, number, said[number], tables))
+                framed = text.slides[number - 1].framed
+                await ctx.emit(await rendered_event(ctx, pages, number, said[number], framed))
     return []
 
 
@@ -196,9 +196,9 @@ def scripted_events(
 
 
 async def rendered_event(
-    ctx: TaskContext, pages: Pages, number: int, narration: Narration, tables: list[Table]
+    ctx: TaskContext, pages: Pages, number: int, narration: Narration, framed: list[Framed]
 ) -> ev.SlideRendered:
-    """The slide's picture, stored, and where its text is (its `tables` by row), linked to
+    """The slide's picture, stored, and where its text is (its `framed` parts in pieces), linked to
     the narration's sentences; its pictures before each build step."""
     options = ctx.state.options
     key = storage_keys.slide_image(ctx.job_id, number)
@@ -207,10 +207,10 @@ async def rendered_event(
             render_slide, pages.deck, number - 1, options.width, options.height, tmp
         )
     blocks, page = await asyncio.to_thread(
-        page_blocks, pages.deck, number - 1, narration.title, tables
+        page_blocks, pages.deck, number - 1, narration.title, framed
     )
     builds = await asyncio.to_thread(
-        build_pictures, ctx, pages, number, blocks, narration.title, tables
+        build_pictures, ctx, pages, number, blocks, narration.title, framed
     )
     return ev.SlideRendered(
         job_id=ctx.job_id, slide=number, image_key=key, width=options.width,
@@ -225,12 +225,12 @@ def build_pictures(
     number: int,
     blocks: list[ev.TextBlock],
     title: str,
-    tables: list[Table],
+    framed: list[Framed],
 ) -> list[ev.Build]:
     """The slide's build steps: its picture before each, stored, and the blocks each reveals."""
     options = ctx.state.options
     builds = []
-    revealed = revealed_blocks(pages.states, pages.states_pdf, number, blocks, title, tables)
+    revealed = revealed_blocks(pages.states, pages.states_pdf, number, blocks, title, framed)
     states = pages.states.pages(number)
     for step, (page, shown) in enumerate(zip(states, revealed, strict=True)):
         key = storage_keys.build_image(ctx.job_id, number, step)

@@ -99,6 +99,7 @@ def _slide_content(number: int, slide: Any, size: tuple[int, int] | None) -> Sli
         image_only=False,
         tables=text.tables,
         charts=text.charts,
+        diagrams=text.diagrams,
         text_languages=run_languages(slide.shapes._spTree),
         notes_languages=_notes_languages(slide),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,9 +13,9 @@ from pptx.exc import InvalidXmlError
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
 
-from slidespeaker.scripter.content import Box, Chart, Table
+from slidespeaker.scripter.content import Box, Chart, Diagram, Table
 from slidespeaker.scripter.powerpoint.charts import read_chart
-from slidespeaker.scripter.powerpoint.smartart import is_smartart, smartart_text
+from slidespeaker.scripter.powerpoint.smartart import is_smartart, smartart_nodes
 from slidespeaker.scripter.text import one_line
 
 TITLE_PLACEHOLDERS = {
@@ -43,10 +44,12 @@ class SlideText:
     pictures: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    diagrams: list[Diagram] = field(default_factory=list)
 
 
 def read_slide_text(shapes: Iterable[Any], slide_size: tuple[int, int] | None) -> SlideText:
-    """The slide's text; `slide_size` (EMU; None: unknown) places its tables on it."""
+    """The slide's text; `slide_size` (EMU; None: unknown) places its tables, charts and
+    SmartArt diagrams on it."""
     text = SlideText()
     for shape, grouped in _in_reading_order(shapes):
         try:
@@ -88,9 +91,12 @@ def _read_shape(shape: Any, text: SlideText, slide_size: tuple[int, int] | None)
         if table.rows:
             text.tables.append(table)
     elif shape.has_chart:
-        text.charts.append(read_chart(shape.chart))
+        chart = read_chart(shape.chart)
+        text.charts.append(dataclasses.replace(chart, box=_box(shape, slide_size)))
     elif is_smartart(shape):
-        text.body.extend(smartart_text(shape))
+        nodes = smartart_nodes(shape)
+        text.body.extend(line for node in nodes for line in node)
+        text.diagrams.append(Diagram([" ".join(node) for node in nodes], _box(shape, slide_size)))
 
 
 def _paragraphs(text_frame: Any) -> list[str]:

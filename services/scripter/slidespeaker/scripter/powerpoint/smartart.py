@@ -31,11 +31,10 @@ def is_smartart(shape: Any) -> bool:
     return bool(DATA_RELATIONSHIP(shape.element))
 
 
-def smartart_text(shape: Any) -> list[str]:
-    """Each node's paragraphs, in the data model's order (the order they were typed)."""
+def smartart_nodes(shape: Any) -> list[list[str]]:
+    """Each node's paragraphs, in the data model's order (the order they were typed);
+    nodes without text left out."""
     (relationship_id,) = DATA_RELATIONSHIP(shape.element)
     data = etree.fromstring(shape.part.related_part(relationship_id).blob)
-    lines = (
-        one_line("".join(RUNS(paragraph))) for node in NODES(data) for paragraph in PARAGRAPHS(node)
-    )
-    return [line for line in lines if line]
+    nodes = ([one_line("".join(RUNS(p))) for p in PARAGRAPHS(node)] for node in NODES(data))
+    return [lines for lines in ([line for line in node if line] for node in nodes) if lines]
