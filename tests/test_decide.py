@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from slidespeaker.common import events as ev
 from slidespeaker.common.events import Action, NarrationSource, TaskRef
 from slidespeaker.common.fold import JobState, fold
-from slidespeaker.dispatcher.decide import decide, overdue
+from slidespeaker.dispatcher.decide import Touched, decide, overdue
 
 JOB = "j"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -253,3 +253,106 @@ def test_a_timed_out_task_is_retried_then_fails_the_job_naming_it() -> None:
     assert failed.reason == (
         "voice failed on slide 1 after 3 attempts: took longer than its deadline of 61 s"
     )
+
+
+# --- deciding on what changed ---------------------------------------------------------------
+
+
+def answers(task: TaskRef, attempt: int, failing: set[str]) -> list[ev.Event]:
+    """What the services log for a dispatched task: its results, or a failure the first
+    time for the tasks in `failing`."""
+    started = ev.TaskStarted(job_id=JOB, task=task, attempt=attempt, worker="w")
+    if task.key in failing and attempt == 1:
+        return [started, ev.StageFailed(job_id=JOB, task=task, error="x", retryable=True)]
+    n = task.slide or 0
+    results: list[ev.Event]
+    match task.action:
+        case Action.script_deck:
+            results = [ev.DeckParsed(job_id=JOB, format="pdf", slide_count=4)]
+            results += [
+                ev.SlideScripted(job_id=JOB, slide=s, narration="Hi.", source=NarrationSource.notes)
+                for s in range(1, 5)
+            ]
+            results += [
+                ev.SlideRendered(job_id=JOB, slide=s, image_key="i", width=1, height=1)
+                for s in (2, 1, 4, 3)
+            ]
+        case Action.voice_slide:
+            results = [
+                ev.JobProgress(job_id=JOB, stage=ev.Stage.voice, message="1 of 1", slide=n),
+                ev.SlideVoiced(job_id=JOB, slide=n, audio_key="a", duration=1.0, voice="v"),
+            ]
+        case Action.avatar_slide:
+            results = [ev.AvatarRendered(job_id=JOB, slide=n)]
+        case Action.compose_slide:
+            results = [ev.SlideComposed(job_id=JOB, slide=n, image_key="i", duration=2)]
+        case _:
+            results = [
+                ev.JobWarning(job_id=JOB, code="c", message="m"),
+                ev.VideoComposed(job_id=JOB, video_key="v", srt_key="s", vtt_key="t",
+                                 transcript_key="m", duration=8),
+            ]  # fmt: skip
+    return [started, *results, ev.TaskCompleted(job_id=JOB, task=task, attempt=attempt)]
+
+
+def played(*, by_change: bool, failing: set[str]) -> list[ev.Event]:
+    """A 4-slide presenter job's whole log, the services answering the oldest dispatched
+    tasks two at a time and the dispatcher deciding after each batch as the service does:
+    on what the events since its last round with nothing to do touched (`by_change`), or
+    on the whole job."""
+    log = with_options([ev.JobSubmitted(job_id=JOB, filename="d.pdf", deck_key="k")],
+                       avatar="local")  # fmt: skip
+    state, touched = fold(log), Touched()
+    waiting: list[ev.TaskDispatched] = []
+    new: list[ev.Event] = list(log)
+    while not state.status.terminal:
+        touched.add(new)
+        decisions = decide(state, now=NOW, max_attempts=3, backoff_s=1.0,
+                           touched=touched if by_change else None)  # fmt: skip
+        if decisions:
+            new = decisions
+        else:
+            touched = Touched()
+            assert waiting, "the job is stuck: nothing dispatched, nothing running"
+            new = [e for d in waiting[:2] for e in answers(d.task, d.attempt, failing)]
+            del waiting[:2]
+        waiting += [e for e in new if isinstance(e, ev.TaskDispatched)]
+        log += new
+        state = fold(new, state)
+    return log
+
+
+def said(log: list[ev.Event]) -> list[tuple[str, str | None, int | None]]:
+    """The log without its ids and times: each event's type, task and slide."""
+    tasks = [getattr(e, "task", None) for e in log]
+    return [
+        (e.type, task.key if task else None, getattr(e, "slide", None))
+        for e, task in zip(log, tasks, strict=True)
+    ]
+
+
+def test_deciding_on_what_changed_decides_as_looking_at_everything() -> None:
+    """Two voices fail in one batch: both are retried (the second is not forgotten once
+    the first's retry is decided), and every slide still moves on to the video."""
+    failing = {"voice_slide/1", "voice_slide/2", "compose_slide/4"}  # 1 and 2: one batch
+    by_change = played(by_change=True, failing=failing)
+    assert said(by_change) == said(played(by_change=False, failing=failing))
+    retried = [e.task.key for e in by_change if isinstance(e, ev.StageRetried)]
+    assert sorted(retried) == sorted(failing)
+    assert isinstance(by_change[-1], ev.JobCompleted)
+    assert dispatched(by_change).count("compose_video") == 1
+
+
+def test_what_events_touch() -> None:
+    touched = Touched()
+    touched.add([
+        ev.SlideVoiced(job_id=JOB, slide=2, audio_key="a", duration=1.0, voice="v"),
+        ev.TaskStarted(job_id=JOB, task=TaskRef(action=Action.compose_slide, slide=3), worker="w"),
+        ev.TaskCompleted(job_id=JOB, task=TaskRef(action=Action.script_deck)),
+        ev.JobProgress(job_id=JOB, stage=ev.Stage.voice, message="m"),
+    ])  # fmt: skip
+    assert (touched.slides, touched.tasks, touched.job) == (
+        {2, 3}, {"compose_slide/3", "script_deck"}, False
+    )  # fmt: skip
+    touched.add([ev.ScriptApproved(job_id=JOB)])
+    assert touched.job, "an event of the whole job has every slide looked at"

@@ -35,9 +35,10 @@ from slidespeaker.common.periodic import running_every
 from slidespeaker.common.projection import Projection
 from slidespeaker.common.runtime import connect, consumer_name, serve, stream_consumer
 from slidespeaker.common.settings import Settings
-from slidespeaker.dispatcher.decide import deadline_at, decide, overdue
+from slidespeaker.dispatcher.decide import Touched, deadline_at, decide, overdue
 
 MAX_CONFLICTS = 20
+TOUCHED_KEPT = 1000  # jobs; as many as the projection keeps states of
 # How often the stages' groups are made again: should Redis lose them (a flush, a restore),
 # a stage at zero replicas would otherwise never be woken.
 WORK_GROUPS_EVERY_S = 60.0
@@ -53,6 +54,9 @@ class Dispatcher:
         self.events = EventLog(redis, self.keys, ObjectStore.from_settings(settings))
         self.name = consumer_name("dispatcher")
         self.projection = Projection(self.events)
+        # Per job, what its events changed since a decision round last found nothing to do
+        # (decide.Touched): kept through conflicts and failures, so no change goes unseen.
+        self.touched: dict[str, Touched] = {}
         self.logger = get_logger(stage="dispatcher")
 
     def consumer(self) -> StreamConsumer:
@@ -64,7 +68,7 @@ class Dispatcher:
     async def handle(self, message: Message) -> None:
         job_id = FeedMessage.model_validate(message.fields).job_id
         for _ in range(MAX_CONFLICTS):
-            state = await self.projection.state(job_id)
+            state, touched = await self._read(job_id)
             if state is None:
                 return
             await self._index(state)
@@ -73,8 +77,12 @@ class Dispatcher:
                 now=datetime.now(UTC),
                 max_attempts=self.settings.max_attempts,
                 backoff_s=self.settings.retry_backoff_s,
+                touched=touched,
             )
             if not decisions:
+                # Looked at since the last change: the next round starts from its events.
+                # (Decisions made are not enough: a second failed task waits for the next.)
+                self.touched.pop(job_id, None)
                 return
             # A job that ends is counted as ended in the same transaction: a client that sees
             # it ended finds it so in the list and the metrics too.
@@ -90,6 +98,27 @@ class Dispatcher:
                 self.logger.info("dispatcher.decided", job_id=job_id, decision=decision.type)
             return
         raise RuntimeError(f"job {job_id}: the log kept moving; giving up for now")
+
+    async def _read(self, job_id: str) -> tuple[JobState | None, Touched]:
+        """The job's state, and what changed since a round last found nothing to do. Every
+        read goes through here: events folded by any other read would go unseen."""
+        state, new = await self.projection.advanced(job_id)
+        if state is None:
+            self.touched.pop(job_id, None)
+            return None, Touched()
+        touched = self.touched.setdefault(job_id, Touched())
+        touched.add(new)
+        self._keep_touched_bounded()
+        return state, touched
+
+    def _keep_touched_bounded(self) -> None:
+        """Jobs whose last round another dispatcher made are never looked at here again:
+        past TOUCHED_KEPT jobs the oldest is forgotten, and its state with it, so were it
+        ever read again its whole log would count as changed."""
+        while len(self.touched) > TOUCHED_KEPT:
+            oldest = next(iter(self.touched))
+            del self.touched[oldest]
+            self.projection.forget(oldest)
 
     async def _index(self, state: JobState) -> None:
         """The job's deadline, and its line in the job index (status, time per stage)."""
@@ -114,7 +143,7 @@ class Dispatcher:
         return False
 
     async def _fail_if_overdue(self, job_id: str, now: datetime) -> None:
-        state = await self.projection.state(job_id)
+        state, _ = await self._read(job_id)
         if state is None:
             await self.redis.zrem(self.keys.job_deadlines, job_id)
             return
