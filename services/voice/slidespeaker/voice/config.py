@@ -38,3 +38,8 @@ class VoiceSettings(BaseSettings):
     @property
     def piper_voices_dir(self) -> Path:
         return self.voices_dir or self.home / "voices"
+
+    @property
+    def optimized_voices_dir(self) -> Path:
+        """Where the Piper voices' graphs are kept as onnxruntime optimized them."""
+        return self.home / "cache" / "voices"

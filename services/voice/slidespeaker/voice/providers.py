@@ -22,7 +22,9 @@ def get_provider(name: str) -> VoiceProvider:
     if name == "piper":
         from slidespeaker.voice.piper_engine import PiperProvider
 
-        return PiperProvider(settings.piper_voices_dir, settings.piper_threads)
+        return PiperProvider(
+            settings.piper_voices_dir, settings.piper_threads, settings.optimized_voices_dir
+        )
     if name == "espeak":
         from slidespeaker.voice.espeak_provider import EspeakProvider
 
