@@ -75,7 +75,7 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Out
         if not state.status.terminal or (state.updated_at or before) >= before:
             return "kept"  # live work, or ended too recently
         await events.archive(job_id).save(job_id, entries)
-        await _mark_used(events, state)
+        await mark_used(events, state)
         pipe.multi()  # type: ignore[no-untyped-call]
         await events.index.queue(pipe, state)  # its line is current, then marked archived
         await events.index.mark_archived(pipe, job_id, entries[-1][0])
@@ -86,7 +86,7 @@ async def archive_job(events: EventLog, job_id: str, *, before: datetime) -> Out
         return "archived" if await _executed(pipe) else "kept"
 
 
-async def _mark_used(events: EventLog, state: JobState) -> None:
+async def mark_used(events: EventLog, state: JobState) -> None:
     """Write a mark beside each cache entry the job uses (a store cannot touch an object):
     retention keeps an entry written since its cutoff, so it keeps the entries of a kept
     job without reading its archived log (api/retention.py)."""

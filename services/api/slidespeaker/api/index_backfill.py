@@ -6,7 +6,9 @@ marker in Redis says which version is done, so later starts read nothing:
 - the lists of jobs, kept as one sorted set each (`<prefix>:jobs`, `<prefix>:user:<owner>:jobs`),
   and the owners and archive marks, kept in hashes of their own (`:jobs:owners`,
   `:jobs:archived`), move into the lists' pages and the jobs' lines (job_index.py), where
-  an archived job costs a third of the memory.
+  an archived job costs a third of the memory;
+- a job the earlier version archived gets the marks beside the cache entries it uses that
+  archiving writes now (one read of its archived log), so retention keeps its audio.
 
 Job by job, each in one transaction that takes it out of the old list: a crash midway, or a
 second API process doing the same, moves no job twice.
@@ -19,6 +21,7 @@ from typing import Any
 
 from redis.exceptions import WatchError
 
+from slidespeaker.common.archiving import mark_used
 from slidespeaker.common.bus import position
 from slidespeaker.common.event_store import EventLog, LogEntry
 from slidespeaker.common.fold import fold
@@ -94,6 +97,8 @@ async def upgrade_indexes(events: EventLog) -> int:
             moved += 1
             if owner is not None:
                 owners.add(owner)
+            if mark is not None:
+                await mark_used(events, fold(await events.read(job_id)))
     await redis.delete(earlier.owners, earlier.archived, *map(earlier.owner_jobs, owners))
     await redis.set(keys.job_index_built, INDEX_VERSION)
     return moved
