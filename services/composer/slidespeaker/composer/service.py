@@ -26,6 +26,7 @@ from slidespeaker.composer.builds import build_states
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
 from slidespeaker.composer.memory_plan import (
+    MARKED_STILL,
     MOVING,
     NARRATION_MB,
     STILL,
@@ -103,7 +104,9 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     progress = EncodeProgress(ctx, length)
     presenter = await asyncio.to_thread(presenter_track, ctx, slides)
     free = available_mb(ctx.settings)
-    size, lowered = fitting_size(ctx, free, moving=presenter is not None)
+    states, highlights = await asyncio.to_thread(slide_cues, ctx, slides)
+    marked = state.options.pointer != "none" and any(highlights)
+    size, lowered = fitting_size(ctx, free, moving=presenter is not None, marked=marked)
     asked = (state.options.width, state.options.height)
     segment_mb = MOVING.mb(*size, source=asked)
     encodes = parallel_encodes(segment_mb, free - NARRATION_MB, os.cpu_count() or 1)
@@ -114,13 +117,13 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         tempfile.TemporaryDirectory(prefix="compose-", dir=ctx.scratch) as work,
         ctx.storage.writing(keys["video.mp4"]) as tmp,
     ):
-        states, marked = await asyncio.to_thread(slide_cues, ctx, slides)
         duration = await asyncio.to_thread(
             compose_video, media, tmp, title=title, slide_titles=[chapter_name(s) for s in slides],
             token=ctx.token, timeout=media_timeout(length), workdir=Path(work),
             on_progress=progress, burn_cues=cues if state.options.subtitles == "burn" else (),
             presenter=presenter, size=resize, segment_cache=StoredSegments(ctx.storage),
-            max_encodes=encodes, states=states, highlights=marked, pointer=state.options.pointer,
+            max_encodes=encodes, states=states, highlights=highlights,
+            pointer=state.options.pointer,
             on_segments=lambda encoded: ctx.logger.info(
                 "video.segments", encoded=encoded, reused=len(slides) - len(encoded),
                 at_once=encodes,
@@ -202,13 +205,15 @@ def frame_samples(state: JobState) -> int:
 
 
 def fitting_size(
-    ctx: TaskContext, free: float, *, moving: bool
+    ctx: TaskContext, free: float, *, moving: bool, marked: bool
 ) -> tuple[tuple[int, int], list[ev.Event]]:
     """The video's size: the one asked for, or a lower step that `free` MB can encode (with
-    a warning saying so) rather than an encode killed for want of memory."""
+    a warning saying so) rather than an encode killed for want of memory. `marked`: the
+    pointer marks blocks on some slide."""
     options = ctx.state.options
     asked = (options.width, options.height)
-    size = planned_size(*asked, free, MOVING if moving else STILL)
+    need = MOVING if moving else MARKED_STILL if marked else STILL
+    size = planned_size(*asked, free, need)
     if size == asked:
         return size, []
     message = (
