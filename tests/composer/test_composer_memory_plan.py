@@ -9,6 +9,7 @@ from slidespeaker.composer.memory_plan import (
     MOVING,
     STILL,
     available_mb,
+    encode_need,
     parallel_encodes,
     planned_size,
     resolution_name,
@@ -32,6 +33,18 @@ def test_4k_steps_down_to_720p_when_1080p_does_not_fit_either() -> None:
     assert planned_size(*UHD, 350, STILL) == HD
     assert STILL.mb(*HD, source=FHD) <= 250 < STILL.mb(*FHD)
     assert planned_size(*FHD, 250, STILL) == HD
+
+
+def test_marks_drawn_on_4k_frames_step_a_video_down_where_plain_ones_would_not() -> None:
+    """The pointer's marks are drawn on 4:4:4 frames: more memory at every size, for the
+    still video and for each segment of the moving one."""
+    for moving in (False, True):
+        plain, marked = (encode_need(moving=moving, marked=m) for m in (False, True))
+        assert plain is (MOVING if moving else STILL)
+        assert all(marked.mb(*size) > plain.mb(*size) for size in (UHD, FHD, HD))
+    between = (STILL.mb(*UHD) + encode_need(moving=False, marked=True).mb(*UHD)) / 2
+    assert planned_size(*UHD, between, STILL) == UHD
+    assert planned_size(*UHD, between, encode_need(moving=False, marked=True)) == FHD
 
 
 def test_pictures_larger_than_the_video_cost_memory_to_decode() -> None:

@@ -39,11 +39,22 @@ class EncodeNeed:
 
 
 STILL = EncodeNeed(base_mb=90, mb_per_megapixel=60)
-# Still slides with the pointer's marks, drawn on 4:4:4 frames (five slides, four marks
-# each): 237 MB at 1080p, 725 MB at 4k, against 178 and 541 MB without marks on that run.
+# With the pointer's marks, drawn on 4:4:4 frames (four marks a slide), measured against
+# the same encode without: still slides 237 MB at 1080p and 725 MB at 4k (178 and 541
+# without); a segment from 1080p pictures 129, 187 and 494 MB at 720p, 1080p and 4k (88,
+# 141 and 378 without).
 MARKED_STILL = EncodeNeed(base_mb=75, mb_per_megapixel=80)
+MARKED_MOVING = EncodeNeed(base_mb=85, mb_per_megapixel=50)
 MOVING = EncodeNeed(base_mb=55, mb_per_megapixel=42)  # one segment's encode
 NARRATION_MB = 36  # the narration's AAC encode, beside the segments' (any length)
+
+
+def encode_need(*, moving: bool, marked: bool) -> EncodeNeed:
+    """What one encode needs: of the moving video's segments or of the still video, with
+    the pointer's marks or without."""
+    if moving:
+        return MARKED_MOVING if marked else MOVING
+    return MARKED_STILL if marked else STILL
 
 
 def planned_size(width: int, height: int, available_mb: float, need: EncodeNeed) -> tuple[int, int]:

@@ -2,8 +2,8 @@
 
 The mark is drawn by ffmpeg while it encodes (drawbox filters, told by a sendcmd list where
 the band goes and when it shows), not as one more picture per marked state: a marked
-picture drawn, saved as a PNG and decoded again cost about 75 ms of CPU at 1080p, twice what
-the frame itself costs x264. The still video stays a frame per change: a frame where a mark
+picture drawn, saved as a PNG and decoded again cost about 75 ms of CPU at 1080p, where x264
+spends about 20 on the frame. The still video stays a frame per change: a frame where a mark
 appears or leaves, and none between. A mark shows from the first word of the first sentence
 linked to its block to the last word of the last; gaps under half a second are bridged so it
 never flickers. The filter graph is the same whatever the deck's length: only the list of

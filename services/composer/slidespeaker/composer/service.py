@@ -26,11 +26,9 @@ from slidespeaker.composer.builds import build_states
 from slidespeaker.composer.encode_progress import EncodeProgress
 from slidespeaker.composer.ffmpeg import MediaError
 from slidespeaker.composer.memory_plan import (
-    MARKED_STILL,
-    MOVING,
     NARRATION_MB,
-    STILL,
     available_mb,
+    encode_need,
     parallel_encodes,
     planned_size,
     resolution_name,
@@ -108,7 +106,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
     marked = state.options.pointer != "none" and any(highlights)
     size, lowered = fitting_size(ctx, free, moving=presenter is not None, marked=marked)
     asked = (state.options.width, state.options.height)
-    segment_mb = MOVING.mb(*size, source=asked)
+    segment_mb = encode_need(moving=True, marked=marked).mb(*size, source=asked)
     encodes = parallel_encodes(segment_mb, free - NARRATION_MB, os.cpu_count() or 1)
     if presenter is not None:
         presenter = dataclasses.replace(presenter, frame_width=size[0], frame_height=size[1])
@@ -212,8 +210,7 @@ def fitting_size(
     pointer marks blocks on some slide."""
     options = ctx.state.options
     asked = (options.width, options.height)
-    need = MOVING if moving else MARKED_STILL if marked else STILL
-    size = planned_size(*asked, free, need)
+    size = planned_size(*asked, free, encode_need(moving=moving, marked=marked))
     if size == asked:
         return size, []
     message = (
