@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 import pytest
+from imageio_ffmpeg import get_ffmpeg_exe
+from PIL import Image
 
 from slidespeaker.scripter.deck import render_slide
 
 BLACK = (0, 0, 0)
+FFMPEG = get_ffmpeg_exe()
 
 
 def _blank_pdf(path: Path, width: float, height: float) -> Path:
@@ -67,3 +72,25 @@ def test_portrait_page_of_a_real_deck(realworld: Path, tmp_path: Path) -> None:
         assert image.pixel(left - 1, y) == BLACK
         assert image.pixel(right, y) == BLACK
     assert not list(tmp_path.glob(".*")), "no partial file left"
+
+
+def test_the_picture_is_the_page_pixel_for_pixel(realworld: Path, tmp_path: Path) -> None:
+    """The PNG written decodes, in Pillow and in ffmpeg (what the composer reads it with),
+    to exactly the pixels MuPDF drew for the page."""
+    out = tmp_path / "slide.png"
+    with pymupdf.open(realworld / "msiot_lesson7_16x9_24p.pdf") as document:
+        render_slide(document, 2, 1920, 1080, out)
+        page = document[2]
+        scale = min(1920 / page.rect.width, 1080 / page.rect.height)
+        drawn = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+    expected = np.frombuffer(drawn.samples, np.uint8).reshape(drawn.height, drawn.width, 3)
+    left, top = (1920 - drawn.width) // 2, (1080 - drawn.height) // 2
+    decoded = subprocess.run(
+        [FFMPEG, "-v", "error", "-i", out, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    for pixels in (np.asarray(Image.open(out).convert("RGB")),
+                   np.frombuffer(decoded, np.uint8).reshape(1080, 1920, 3)):  # fmt: skip
+        shown = pixels[top : top + drawn.height, left : left + drawn.width]
+        assert np.array_equal(shown, expected[: shown.shape[0], : shown.shape[1]])
+        assert pixels.shape == (1080, 1920, 3)
