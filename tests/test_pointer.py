@@ -308,6 +308,28 @@ def test_spotlight_dims_all_but_the_block(tmp_path: Path) -> None:
     assert (abs(shown[0][1] - 250) <= 4).all() and (abs(shown[4][1] - 250) <= 4).all()
 
 
+def test_burned_captions_and_marks_each_get_their_frames(tmp_path: Path) -> None:
+    """A caption and a mark on one still slide: a frame where either changes, the caption
+    drawn over the band (its black outline inside the band's box)."""
+    picture = tmp_path / "slide.png"
+    Image.new("RGB", (WIDTH, HEIGHT), (250, 250, 250)).save(picture)
+    band = (0.05, 0.8, 0.95, 0.97)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    out = tmp_path / "captioned.mp4"
+    compose_video(
+        [SlideMedia(picture, None, 3.0)], out, title="Marks", slide_titles=["one"],
+        token=CancelToken(), timeout=60, workdir=workdir,
+        highlights=[[Highlight(band, (720.0, 405.0), 0.5, 2.5)]],
+        burn_cues=[Cue(text="A caption over the band", start=1.0, end=2.0)],
+    )  # fmt: skip
+    shown = frames(out)
+    assert [round(t, 2) for t, _ in shown] == [0.0, 0.5, 1.0, 2.0, 2.5, 3.0]
+    dark = [int((frame[pixels_of(band)] < 80).all(axis=2).sum()) for _, frame in shown]
+    assert dark[2] > 50 and dark[1] == dark[3] == 0, dark  # the caption, only in its time
+    assert marked_in(shown[1][1], shown[0][1], band) > 1000  # the band, from 0.5 s
+
+
 def opened(path: Path, workdir: Path) -> Any:
     workdir.mkdir(exist_ok=True)
     return open_deck(path, workdir, token=CancelToken(), soffice_timeout=120)
