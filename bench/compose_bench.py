@@ -160,7 +160,8 @@ def main_pointer() -> None:
           f"({pointer.cpu_seconds / plain.cpu_seconds:.2f}x the CPU); MoviePy / pointer = "
           f"{moviepy.seconds / pointer.seconds:.1f}x "
           f"({verdict(moviepy.seconds / pointer.seconds >= MIN_SPEEDUP)} target >= "
-          f"{MIN_SPEEDUP:.0f}x faster)")  # fmt: skip
+          f"{MIN_SPEEDUP:.0f}x faster; {moviepy.cpu_seconds / pointer.cpu_seconds:.1f}x the "
+          f"CPU, steadier on a shared machine; load {psutil.getloadavg()[0]:.2f})")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="pointer-bench-") as tmp:
         deck = pointer_deck(Path(tmp) / "review.pptx", 10)
         seconds = {way: whole_render(deck, way, Path(tmp)) for way in ("none", "highlight")}
