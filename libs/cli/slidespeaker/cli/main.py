@@ -9,6 +9,8 @@ import functools
 import importlib
 import ipaddress
 import json
+import logging
+import os
 import signal
 import sys
 import tempfile
@@ -597,6 +599,20 @@ def service(name: Annotated[str, typer.Argument(help=", ".join(processes.ALL_SER
     if settings.parent_pid is not None:
         parent_watch.stop_when_orphaned(settings.parent_pid)
     importlib.import_module(module).run(settings)
+    _exit_at_once()
+
+
+def _exit_at_once() -> None:
+    """End a service that has stopped cleanly without the interpreter's teardown, which
+    freed its objects one by one for 0.3-0.5 s of CPU after the service had stopped (no
+    system call between its event loop's end and the exit): `render` waits for every
+    service to end, so that came after every video. What it wrote is flushed first; its
+    connections, scratch folder and children are closed already, and its threads are
+    daemons."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
