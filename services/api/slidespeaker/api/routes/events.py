@@ -24,7 +24,9 @@ router = APIRouter(prefix="/api/jobs", tags=["events"], responses=errors(404))
 # A Redis stream entry id: two 64-bit numbers (19 digits stay below 2^64; Redis refuses more).
 ENTRY_ID = r"^\d{1,19}-\d{1,19}$"
 KEEPALIVE_MS = 15_000  # a comment line this often keeps proxies from closing an idle stream
-SETTLE = timedelta(seconds=5)  # after the job's end, the longest its tasks get to record theirs
+# After the job's end, the longest its tasks get to record theirs: a voice process checks for
+# a stop between sentences, and one sentence can take several seconds on a loaded machine.
+SETTLE = timedelta(seconds=30)
 SETTLE_POLL_MS = 200
 
 
