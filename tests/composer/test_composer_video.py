@@ -140,12 +140,10 @@ def test_the_video_is_titled_by_its_deck_and_says_its_voice_is_synthetic(video: 
     assert "synthetic speech" in video.metadata["comment"]
 
 
-def test_the_poster_is_the_first_slide_as_a_jpeg(
-    tmp_path: Path, slides: list[SlideMedia], token: CancelToken
-) -> None:
+def test_the_poster_is_the_first_slide_as_a_jpeg(tmp_path: Path, slides: list[SlideMedia]) -> None:
     poster = tmp_path / "poster.jpg"
 
-    write_poster(slides[0].picture, poster, token=token, timeout=30)
+    write_poster(slides[0].picture, poster)
 
     with av.open(str(poster)) as container:
         assert container.streams.video[0].codec_context.name == "mjpeg"

@@ -129,10 +129,7 @@ async def compose_video_outputs(ctx: TaskContext) -> list[ev.Event]:
         )  # fmt: skip
     await progress.sent()
     with ctx.storage.writing(keys["poster.jpg"]) as tmp:
-        await asyncio.to_thread(
-            write_poster, media[0].picture, tmp, token=ctx.token, timeout=media_timeout(0),
-            size=resize,
-        )  # fmt: skip
+        await asyncio.to_thread(write_poster, media[0].picture, tmp, resize)
     with ctx.storage.writing(keys["subtitles.srt"]) as tmp:
         write_srt(cues, tmp)
     with ctx.storage.writing(keys["subtitles.vtt"]) as tmp:
