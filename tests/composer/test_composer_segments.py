@@ -22,6 +22,7 @@ from slidespeaker.common.events import Cue
 from slidespeaker.common.process import ChildTimeout
 from slidespeaker.composer.audio import SAMPLE_RATE, pad_narration, write_silence
 from slidespeaker.composer.overlay import FPS, PresenterTrack, SlideClip
+from slidespeaker.composer.pointer import Highlight
 from slidespeaker.composer.segments import SegmentCache, plan_segments
 from slidespeaker.composer.video import SlideMedia, compose_video
 
@@ -117,6 +118,26 @@ def test_a_render_after_one_slides_narration_changed_encodes_only_that_slide(
     assert heard[0] >= kept - 0.04
     assert all(later >= earlier - 1e-6 for earlier, later in itertools.pairwise(heard))
     assert heard[-1] == pytest.approx(sum(slide.duration for slide in edited))
+
+
+def test_marked_segments_are_reused_until_their_marks_change(tmp_path: Path) -> None:
+    """The same slides with the same marks encode nothing again; moving slide 2's marks
+    encodes slide 2 alone."""
+    media, track = presenter_slides(tmp_path, [1.0, 1.2, 0.9], "marked")
+    page = (720.0, 405.0)
+    marks = [[Highlight((0.1, 0.2, 0.6, 0.3), page, LEAD, LEAD + 0.5)] for _ in media]
+    moved = [marks[0], [Highlight((0.1, 0.5, 0.6, 0.6), page, LEAD, LEAD + 0.5)], marks[2]]
+    encoded: list[list[int]] = []
+    for run, highlights in enumerate([marks, marks, moved]):
+        workdir = tmp_path / f"work-{run}"
+        workdir.mkdir()
+        compose_video(
+            media, tmp_path / f"marked-{run}.mp4", title="Deck", slide_titles=["1", "2", "3"],
+            token=CancelToken(), timeout=120, workdir=workdir, presenter=track,
+            segment_cache=SegmentCache(tmp_path / "segments"), highlights=highlights,
+            on_segments=encoded.append,
+        )  # fmt: skip
+    assert encoded == [[1, 2, 3], [], [2]]
 
 
 def check_video(video: Path, slides: list[SlideMedia]) -> None:
