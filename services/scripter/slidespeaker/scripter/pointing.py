@@ -64,20 +64,20 @@ def page_blocks(
         for text, (x0, y0, x1, y1) in _lines(page.get_text("dict", flags=TEXT_FLAGS))
     ]
     used: set[int] = set()
-    placed: list[tuple[int, list[TextBlock]]] = []  # (where its first line is, its rows)
+    placed: list[tuple[int, list[TextBlock]]] = []  # (where its first line is, its pieces)
     for part in framed:
-        rows, taken = _pieces(part, lines, used)
+        pieces, taken = _pieces(part, lines, used)
         if taken:
-            placed.append((min(taken), rows))
+            placed.append((min(taken), pieces))
             used |= taken
     # Each part's pieces stand where its first line stood among the other blocks.
     blocks: list[TextBlock] = []
     start = 0
-    for first, rows in [*sorted(placed, key=lambda p: p[0]), (len(lines), [])]:
+    for first, pieces in [*sorted(placed, key=lambda p: p[0]), (len(lines), [])]:
         blocks += _text_blocks(
             [ln for i, ln in enumerate(lines) if start <= i < first and i not in used], title
         )
-        blocks += rows
+        blocks += pieces
         start = first
     return blocks, (width, height)
 
@@ -281,7 +281,9 @@ def _row_saying(text: str, rows: list[list[str]], start: int) -> int | None:
 
 
 def _just_under(box: Box, above: Box) -> bool:
-    """The line `box` goes on from the line `above` (the rest of a word a cell broke)."""
+    """The line `box` goes on from the line `above` in the same cell (the rest of a word the
+    cell broke): it starts where that line starts. Not `_continues`, whose any overlap across
+    takes in a label laid just under the table."""
     height = box[3] - box[1]
     return abs(box[0] - above[0]) < height / 4 and abs(box[1] - above[3]) < height / 2
 
@@ -294,7 +296,8 @@ def _row_block(table: Table, row: int, boxes: list[Box]) -> TextBlock:
     """Row `row` of the table, across it, as high as its lines."""
     assert table.box is not None
     left, _, right, _ = table.box
-    box = (left, min(b[1] for b in boxes), right, max(b[3] for b in boxes))
+    _, top, _, bottom = _union(boxes)
+    box = (left, top, right, bottom)
     text = ", ".join(cell for cell in table.rows[row] if cell)
     return TextBlock(text=text, box=_clamped(box), kind="row")
 
